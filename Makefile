@@ -1,0 +1,59 @@
+# newswire: the two commands are `make run` and `make test`.
+#   make deps       install missing Debian packages (apt; idempotent)
+#   make build      configure once, then build incrementally into build/
+#   make run        deps + build, then serve on 127.0.0.1:50051 with examples/ loaded
+#   make test       deps + build, then every gtest and pytest through ctest
+#   make test-asan  the same under AddressSanitizer + UBSan, in build-asan/
+
+PYTHON   := /usr/bin/python3
+BUILD    := build
+LISTEN   ?= 127.0.0.1:50051
+JOBS     ?= $(shell nproc)
+SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+DEB_PACKAGES := cmake g++ make pkg-config \
+	libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler \
+	libabsl-dev pybind11-dev python3-dev python3-pybind11 python3-grpcio \
+	python3-protobuf python3-pytest libsqlite3-dev libgtest-dev libgmock-dev
+
+CMAKE_FLAGS := -DPython3_EXECUTABLE=$(PYTHON)
+
+.PHONY: deps build run test test-asan clean
+
+deps:
+	@missing=$$(for p in $(DEB_PACKAGES); do \
+	    dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed$$' || echo $$p; \
+	  done); \
+	if [ -n "$$missing" ]; then \
+	  echo "make deps: installing" $$missing; \
+	  $(SUDO) apt-get update -q && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends $$missing; \
+	else \
+	  echo "make deps: all Debian packages present"; \
+	fi
+
+$(BUILD)/CMakeCache.txt:
+	cmake -S . -B $(BUILD) $(CMAKE_FLAGS)
+
+build: $(BUILD)/CMakeCache.txt
+	cmake --build $(BUILD) -j$(JOBS)
+
+run: deps build
+	@echo
+	@echo "Starting newswire on $(LISTEN) with examples/ loaded. In another terminal:"
+	@echo "  $(BUILD)/newswire tail --server $(LISTEN) --from earliest"
+	@echo "  $(BUILD)/newswire publish --server $(LISTEN) examples/*.txt"
+	@echo "Stop with Ctrl-C."
+	@echo
+	exec $(BUILD)/newswire serve --listen $(LISTEN) --load examples
+
+test: deps build
+	cd $(BUILD) && ctest --output-on-failure -j$(JOBS)
+
+test-asan: deps
+	cmake -S . -B build-asan $(CMAKE_FLAGS) -DNEWSWIRE_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
+	cmake --build build-asan -j$(JOBS)
+	cd build-asan && ctest --output-on-failure -j$(JOBS)
+
+clean:
+	rm -rf $(BUILD) build-asan

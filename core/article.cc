@@ -1,0 +1,335 @@
+#include "core/article.h"
+
+#include <vector>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "core/sha256.h"
+#include "google/protobuf/descriptor.h"
+#include "google/protobuf/reflection.h"
+
+namespace newswire {
+namespace {
+
+using ::google::protobuf::FieldDescriptor;
+using ::google::protobuf::Message;
+using ::google::protobuf::Reflection;
+
+bool IsAsciiSpace(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
+         c == '\v';
+}
+
+// A URI: scheme ":" rest, with no whitespace or control characters (IRIs,
+// i.e. non-ASCII characters, are allowed).
+bool IsUri(absl::string_view id) {
+  const size_t colon = id.find(':');
+  if (colon == absl::string_view::npos || colon == 0 || colon + 1 == id.size())
+    return false;
+  if (!absl::ascii_isalpha(id[0])) return false;
+  for (char c : id.substr(0, colon)) {
+    if (!absl::ascii_isalnum(c) && c != '+' && c != '-' && c != '.') return false;
+  }
+  for (char c : id) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u <= 0x20 || u == 0x7F) return false;
+  }
+  return true;
+}
+
+// A BCP 47 language tag, checked for shape only: "en", "pt-BR", "zh-Hant-TW".
+bool IsLanguageTag(absl::string_view tag) {
+  const std::vector<absl::string_view> parts = absl::StrSplit(tag, '-');
+  for (size_t i = 0; i < parts.size(); ++i) {
+    const absl::string_view part = parts[i];
+    if (part.empty() || part.size() > 8) return false;
+    for (char c : part) {
+      if (i == 0 ? !absl::ascii_isalpha(c) : !absl::ascii_isalnum(c)) return false;
+    }
+  }
+  return parts[0].size() >= 2;
+}
+
+// Checks every string field of `message`, recursively, for valid UTF-8 and
+// the size limit. `path` names the message for error messages.
+absl::Status ValidateStrings(const Message& message, const std::string& path) {
+  const Reflection* reflection = message.GetReflection();
+  std::vector<const FieldDescriptor*> fields;
+  reflection->ListFields(message, &fields);
+  for (const FieldDescriptor* field : fields) {
+    const std::string name = absl::StrCat(path, field->name());
+    const int count =
+        field->is_repeated() ? reflection->FieldSize(message, field) : 1;
+    for (int i = 0; i < count; ++i) {
+      const std::string item =
+          field->is_repeated() ? absl::StrCat(name, "[", i, "]") : name;
+      if (field->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE) {
+        const Message& child =
+            field->is_repeated() ? reflection->GetRepeatedMessage(message, field, i)
+                                 : reflection->GetMessage(message, field);
+        if (absl::Status s = ValidateStrings(child, item + "."); !s.ok()) return s;
+      } else if (field->cpp_type() == FieldDescriptor::CPPTYPE_STRING) {
+        std::string scratch;
+        const std::string& value =
+            field->is_repeated()
+                ? reflection->GetRepeatedStringReference(message, field, i, &scratch)
+                : reflection->GetStringReference(message, field, &scratch);
+        if (value.size() > kMaxTextFieldBytes) {
+          return absl::InvalidArgumentError(
+              absl::StrCat(item, ": ", value.size(), " bytes is over the limit of ",
+                           kMaxTextFieldBytes));
+        }
+        if (const size_t at = InvalidUtf8Offset(value); at != absl::string_view::npos) {
+          return absl::InvalidArgumentError(
+              absl::StrCat(item, ": not valid UTF-8 at byte ", at));
+        }
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateTimestamp(const google::protobuf::Timestamp& t,
+                               absl::string_view name) {
+  // 0001-01-01T00:00:00Z .. 9999-12-31T23:59:59Z, as the proto3 JSON mapping.
+  constexpr int64_t kMinSeconds = -62135596800;
+  constexpr int64_t kMaxSeconds = 253402300799;
+  if (t.seconds() < kMinSeconds || t.seconds() > kMaxSeconds || t.nanos() < 0 ||
+      t.nanos() > 999999999) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(name, ": timestamp out of range (seconds=", t.seconds(),
+                     ", nanos=", t.nanos(), ")"));
+  }
+  return absl::OkStatus();
+}
+
+void CollapseInPlace(std::string* field) { *field = CollapseWhitespace(*field); }
+
+}  // namespace
+
+std::string CollapseWhitespace(absl::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  bool pending_space = false;
+  for (char c : text) {
+    if (IsAsciiSpace(c)) {
+      pending_space = !out.empty();
+      continue;
+    }
+    if (pending_space) out.push_back(' ');
+    pending_space = false;
+    out.push_back(c);
+  }
+  return out;
+}
+
+std::string NormalizeBody(absl::string_view text) {
+  std::vector<std::string> paragraphs;
+  std::string current;
+  for (absl::string_view line : absl::StrSplit(text, '\n')) {
+    if (CollapseWhitespace(line).empty()) {
+      if (!current.empty()) paragraphs.push_back(CollapseWhitespace(current));
+      current.clear();
+    } else {
+      absl::StrAppend(&current, current.empty() ? "" : " ", line);
+    }
+  }
+  if (!current.empty()) paragraphs.push_back(CollapseWhitespace(current));
+  return absl::StrJoin(paragraphs, "\n\n");
+}
+
+size_t CountCodePoints(absl::string_view text) {
+  size_t n = 0;
+  for (char c : text) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  return n;
+}
+
+size_t CountWords(absl::string_view text) {
+  size_t words = 0;
+  bool in_token = false, token_has_word_char = false;
+  for (size_t i = 0; i <= text.size(); ++i) {
+    const bool space = i == text.size() || IsAsciiSpace(text[i]);
+    if (space) {
+      if (in_token && token_has_word_char) ++words;
+      in_token = token_has_word_char = false;
+      continue;
+    }
+    in_token = true;
+    const auto u = static_cast<unsigned char>(text[i]);
+    // Non-ASCII bytes count as word characters except inside the General
+    // Punctuation block (U+2000–U+206F: dashes, curly quotes, ellipsis),
+    // whose UTF-8 lead bytes are E2 80 / E2 81.
+    if (absl::ascii_isalnum(u)) {
+      token_has_word_char = true;
+    } else if (u >= 0xC0) {
+      const bool punctuation = u == 0xE2 && i + 1 < text.size() &&
+                               (static_cast<unsigned char>(text[i + 1]) == 0x80 ||
+                                static_cast<unsigned char>(text[i + 1]) == 0x81);
+      if (!punctuation) token_has_word_char = true;
+    }
+  }
+  return words;
+}
+
+std::string Fingerprint(const Article& article) {
+  Sha256 sha;
+  for (const std::string* field :
+       {&article.headline(), &article.subheadline(), &article.byline(),
+        &article.dateline(), &article.summary(), &article.body_text(),
+        &article.language()}) {
+    // Length-prefix each field so ("ab", "c") and ("a", "bc") differ.
+    sha.Update(absl::StrCat(field->size(), ":"));
+    sha.Update(*field);
+  }
+  const Sha256::Digest digest = sha.Finish();
+  return absl::BytesToHexString(
+      absl::string_view(reinterpret_cast<const char*>(digest.data()), 16));
+}
+
+std::string DerivedId(absl::string_view fingerprint) {
+  return absl::StrCat("urn:newswire:", fingerprint);
+}
+
+void NormalizeArticle(Article& article) {
+  for (std::string* field :
+       {article.mutable_id(), article.mutable_headline(),
+        article.mutable_subheadline(), article.mutable_byline(),
+        article.mutable_dateline(), article.mutable_summary(),
+        article.mutable_language(), article.mutable_canonical_url()}) {
+    CollapseInPlace(field);
+  }
+  *article.mutable_body_text() = NormalizeBody(article.body_text());
+  if (article.summary().empty()) {
+    const absl::string_view body = article.body_text();
+    article.set_summary(std::string(body.substr(0, body.find("\n\n"))));
+  }
+  article.set_word_count(static_cast<uint32_t>(CountWords(article.body_text())));
+  article.set_fingerprint(Fingerprint(article));
+  if (article.id().empty()) article.set_id(DerivedId(article.fingerprint()));
+  if (article.version() == 0) article.set_version(1);
+  if (article.pub_status() == v1::PUB_STATUS_UNSPECIFIED) {
+    article.set_pub_status(v1::PUB_STATUS_USABLE);
+  }
+}
+
+absl::Status ValidateArticle(const Article& article) {
+  if (absl::Status s = ValidateStrings(article, ""); !s.ok()) return s;
+  if (article.headline().empty()) {
+    return absl::InvalidArgumentError("headline: required, but empty");
+  }
+  if (article.headline().find_first_of("\r\n") != std::string::npos) {
+    return absl::InvalidArgumentError("headline: must be one line");
+  }
+  if (const size_t n = CountCodePoints(article.headline()); n > kMaxHeadlineChars) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "headline: ", n, " characters is over the limit of ", kMaxHeadlineChars));
+  }
+  if (article.id().empty()) return absl::InvalidArgumentError("id: required");
+  if (article.id().size() > kMaxIdBytes) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "id: ", article.id().size(), " bytes is over the limit of ", kMaxIdBytes));
+  }
+  if (!IsUri(article.id())) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "id: must be a URI such as \"urn:example:story-1\" or "
+        "\"https://example.com/story\", got \"",
+        absl::CEscape(article.id()), "\""));
+  }
+  if (article.version() < 1) {
+    return absl::InvalidArgumentError("version: must be 1 or more");
+  }
+  if (article.urgency() > kMaxUrgency) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "urgency: must be 0 (unset) or 1 (flash) to 9, got ", article.urgency()));
+  }
+  if (!v1::PubStatus_IsValid(article.pub_status())) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("pub_status: unknown value ", article.pub_status()));
+  }
+  if (!article.language().empty() && !IsLanguageTag(article.language())) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "language: must be a BCP 47 tag such as \"en\" or \"pt-BR\", got \"",
+        absl::CEscape(article.language()), "\""));
+  }
+  for (const auto& [t, name] :
+       {std::pair{&article.first_created(), "first_created"},
+        std::pair{&article.version_created(), "version_created"},
+        std::pair{&article.embargoed_until(), "embargoed_until"}}) {
+    if (absl::Status s = ValidateTimestamp(*t, name); !s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
+Article HeadlineView(const Article& article) {
+  Article view;
+  view.set_id(article.id());
+  view.set_version(article.version());
+  view.set_headline(article.headline());
+  view.set_dateline(article.dateline());
+  view.set_summary(article.summary());
+  if (article.has_source()) *view.mutable_source() = article.source();
+  if (article.has_first_created()) {
+    *view.mutable_first_created() = article.first_created();
+  }
+  view.set_urgency(article.urgency());
+  *view.mutable_subjects() = article.subjects();
+  *view.mutable_places() = article.places();
+  return view;
+}
+
+Article ArticleInView(const Article& article, v1::ArticleView view) {
+  return view == v1::ARTICLE_VIEW_FULL ? article : HeadlineView(article);
+}
+
+google::protobuf::Timestamp ToProtoTime(absl::Time time) {
+  const absl::Duration since_epoch = time - absl::UnixEpoch();
+  const absl::Duration whole = absl::Floor(since_epoch, absl::Seconds(1));
+  google::protobuf::Timestamp out;
+  out.set_seconds(absl::ToInt64Seconds(whole));
+  out.set_nanos(static_cast<int32_t>(absl::ToInt64Nanoseconds(since_epoch - whole)));
+  return out;
+}
+
+absl::Time FromProtoTime(const google::protobuf::Timestamp& timestamp) {
+  return absl::FromUnixSeconds(timestamp.seconds()) +
+         absl::Nanoseconds(timestamp.nanos());
+}
+
+size_t InvalidUtf8Offset(absl::string_view text) {
+  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
+  const size_t n = text.size();
+  size_t i = 0;
+  while (i < n) {
+    const unsigned char c = s[i];
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    size_t len;
+    unsigned char lo = 0x80, hi = 0xBF;  // Allowed range of the second byte.
+    if (c >= 0xC2 && c <= 0xDF) {
+      len = 2;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      len = 3;
+      if (c == 0xE0) lo = 0xA0;  // No overlong forms.
+      if (c == 0xED) hi = 0x9F;  // No surrogates.
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      len = 4;
+      if (c == 0xF0) lo = 0x90;  // No overlong forms.
+      if (c == 0xF4) hi = 0x8F;  // Nothing past U+10FFFF.
+    } else {
+      return i;
+    }
+    if (i + len > n || s[i + 1] < lo || s[i + 1] > hi) return i;
+    for (size_t k = 2; k < len; ++k) {
+      if ((s[i + k] & 0xC0) != 0x80) return i;
+    }
+    i += len;
+  }
+  return absl::string_view::npos;
+}
+
+}  // namespace newswire

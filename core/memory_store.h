@@ -1,0 +1,44 @@
+// MemoryStore: a Store that keeps everything in process memory. Fast and
+// exact, but nothing survives a restart: for tests, `serve --memory` and
+// scripts. The embedded SQLite store is the durable default.
+#ifndef NEWSWIRE_CORE_MEMORY_STORE_H_
+#define NEWSWIRE_CORE_MEMORY_STORE_H_
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/synchronization/mutex.h"
+#include "core/store.h"
+
+namespace newswire {
+
+class MemoryStore final : public Store {
+ public:
+  MemoryStore() = default;
+
+  absl::StatusOr<AppendResult> Append(const Article& article,
+                                      absl::Time now) override;
+  absl::StatusOr<std::vector<FeedEvent>> ReadAfter(
+      uint64_t after, size_t max_events) const override;
+  uint64_t HeadSequence() const override;
+  absl::StatusOr<StoredArticle> GetArticle(absl::string_view id,
+                                           uint32_t version) const override;
+
+ private:
+  // Version → sequence of the event that stored it.
+  using Versions = std::map<uint32_t, uint64_t>;
+
+  StoredArticle StoredAt(uint64_t sequence) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
+
+  mutable absl::Mutex mu_;
+  // events_[i] has sequence i + 1.
+  std::vector<FeedEvent> events_ ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_map<std::string, Versions> versions_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace newswire
+
+#endif  // NEWSWIRE_CORE_MEMORY_STORE_H_

@@ -1,0 +1,54 @@
+#include "core/store.h"
+
+#include "absl/strings/str_cat.h"
+
+namespace newswire {
+
+absl::StatusOr<AppendPlan> PlanAppend(
+    const std::optional<StoredArticle>& same_version,
+    const std::optional<StoredArticle>& current, const Article& incoming) {
+  if (same_version.has_value()) {
+    const Article& stored = same_version->article;
+    if (stored.fingerprint() == incoming.fingerprint() &&
+        stored.pub_status() == incoming.pub_status()) {
+      return AppendPlan{.duplicate = true, .duplicate_of = same_version->sequence};
+    }
+    return absl::FailedPreconditionError(absl::StrCat(
+        "article ", incoming.id(), " version ", incoming.version(),
+        " was already published with different content (sequence ",
+        same_version->sequence, "); the current version is ",
+        current ? current->article.version() : stored.version(),
+        ": publish a higher version to change it"));
+  }
+  if (current.has_value() && incoming.version() < current->article.version()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "article ", incoming.id(), " version ", incoming.version(),
+        " is older than the current version ", current->article.version()));
+  }
+  AppendPlan plan;
+  if (incoming.pub_status() == v1::PUB_STATUS_CANCELED) {
+    plan.kind = v1::EVENT_KIND_KILLED;
+  } else {
+    plan.kind = current.has_value() ? v1::EVENT_KIND_UPDATED
+                                    : v1::EVENT_KIND_PUBLISHED;
+  }
+  return plan;
+}
+
+void StampForStorage(Article& article,
+                     const std::optional<StoredArticle>& current,
+                     absl::Time now) {
+  if (!article.has_first_created()) {
+    *article.mutable_first_created() =
+        current.has_value() && current->article.has_first_created()
+            ? current->article.first_created()
+            : ToProtoTime(now);
+  }
+  if (!article.has_version_created()) {
+    // A later version was created now, not when the first one was.
+    *article.mutable_version_created() =
+        current.has_value() ? ToProtoTime(now) : article.first_created();
+  }
+}
+
+}  // namespace newswire

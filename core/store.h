@@ -1,0 +1,104 @@
+// The Store: the ordered, durable log of feed events and the articles they
+// carry. The sequence a Store assigns is the cursor subscribers resume from.
+//
+// Implementations: MemoryStore (memory_store.h) now; SQLite (the embedded
+// default) and NATS JetStream (scale-out) sit behind the same interface.
+#ifndef NEWSWIRE_CORE_STORE_H_
+#define NEWSWIRE_CORE_STORE_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "core/article.h"
+#include "newswire/v1/feed.pb.h"
+
+namespace newswire {
+
+using ::newswire::v1::FeedEvent;
+
+// What Store::Append did.
+struct AppendResult {
+  // Sequence of the new event, or of the first one for a duplicate.
+  uint64_t sequence = 0;
+  // True when the same id and version with the same content was already
+  // stored: nothing was appended.
+  bool duplicate = false;
+  // The appended event with the article in full; unset for a duplicate.
+  FeedEvent event;
+};
+
+// One stored version of an article and the event that stored it.
+struct StoredArticle {
+  Article article;
+  uint64_t sequence = 0;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // Appends `article` as the next event and returns its sequence; sequences
+  // start at 1 and increase by one per appended event. `article` must be
+  // normalized and valid (article.h). Unset timestamps are filled: for a new
+  // version, first_created comes from the first version of the id, else
+  // `now`; version_created defaults to `now`.
+  //
+  // The event kind follows ninjs versioning: the first version of an id is
+  // PUBLISHED, a higher version UPDATED, any version with pub_status
+  // CANCELED is KILLED. The same id and version with the same content
+  // (fingerprint and pub_status) is a duplicate: nothing is stored and the
+  // first sequence is returned. Returns FAILED_PRECONDITION, naming the
+  // current version, for the same id and version with different content or
+  // a version lower than the current one.
+  //
+  // Once Append returns, the event is as durable as the Store promises and
+  // visible to ReadAfter. Thread-safe.
+  virtual absl::StatusOr<AppendResult> Append(const Article& article,
+                                              absl::Time now) = 0;
+
+  // Returns up to `max_events` events with sequence > `after`, in sequence
+  // order, each with its article in full. Thread-safe.
+  virtual absl::StatusOr<std::vector<FeedEvent>> ReadAfter(
+      uint64_t after, size_t max_events) const = 0;
+
+  // Returns the sequence of the newest event, 0 when the store is empty.
+  // Thread-safe.
+  virtual uint64_t HeadSequence() const = 0;
+
+  // Returns version `version` of article `id`, or its current (highest)
+  // version when `version` is 0. NOT_FOUND names what is missing.
+  // Thread-safe.
+  virtual absl::StatusOr<StoredArticle> GetArticle(absl::string_view id,
+                                                   uint32_t version) const = 0;
+};
+
+// The decision Append makes, shared by every Store implementation so that
+// the versioning rules are written once.
+struct AppendPlan {
+  bool duplicate = false;
+  uint64_t duplicate_of = 0;    // Set when duplicate.
+  v1::EventKind kind = v1::EVENT_KIND_UNSPECIFIED;  // Set when not.
+};
+
+// Decides what appending `incoming` means given what the store holds for
+// its id: `same_version` is the stored article with the same id and version
+// and `current` the highest stored version (each nullopt when none).
+// Returns FAILED_PRECONDITION as described at Store::Append.
+absl::StatusOr<AppendPlan> PlanAppend(
+    const std::optional<StoredArticle>& same_version,
+    const std::optional<StoredArticle>& current, const Article& incoming);
+
+// Fills the unset timestamps of `article` for storage, as Store::Append
+// describes; `current` is the highest stored version of its id, if any.
+void StampForStorage(Article& article,
+                     const std::optional<StoredArticle>& current,
+                     absl::Time now);
+
+}  // namespace newswire
+
+#endif  // NEWSWIRE_CORE_STORE_H_

@@ -1,0 +1,170 @@
+// newswire._core: the C++ core for Python. A thin, typed skin: messages
+// cross the boundary as serialized bytes (the pure-Python layer wraps them
+// in protoc-generated classes), errors as newswire.Error subclasses, and
+// every call that blocks releases the GIL.
+#include <iostream>
+#include <optional>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "core/ingest/text.h"
+#include "pybind11/pybind11.h"
+#include "pybind11/stl.h"
+#include "service/cli.h"
+#include "service/client.h"
+#include "service/server.h"
+
+namespace py = pybind11;
+
+namespace newswire {
+namespace {
+
+// Carries a non-OK absl::Status to the exception translator.
+class StatusError : public std::exception {
+ public:
+  explicit StatusError(absl::Status status) : status_(std::move(status)) {}
+  const char* what() const noexcept override { return "newswire status error"; }
+  const absl::Status& status() const { return status_; }
+
+ private:
+  absl::Status status_;
+};
+
+void ThrowIfError(const absl::Status& status) {
+  if (!status.ok()) throw StatusError(status);
+}
+
+template <typename T>
+T ValueOrThrow(absl::StatusOr<T> value) {
+  ThrowIfError(value.status());
+  return *std::move(value);
+}
+
+template <typename Message>
+Message ParseOrThrow(const std::string& bytes, const char* what) {
+  Message message;
+  if (!message.ParseFromString(bytes)) {
+    throw StatusError(absl::InvalidArgumentError(
+        std::string(what) + ": bytes are not a serialized " + what));
+  }
+  return message;
+}
+
+py::bytes ParseTextBytes(const std::string& text) {  // UTF-8 bytes.
+  const std::string bytes = ValueOrThrow(ParseText(text)).SerializeAsString();
+  return py::bytes(bytes);
+}
+
+}  // namespace
+}  // namespace newswire
+
+PYBIND11_MODULE(_core, m) {
+  namespace nw = ::newswire;
+  m.doc() = "newswire C++ core (use the `newswire` package, not this module)";
+
+  py::register_exception_translator([](std::exception_ptr p) {
+    try {
+      if (p) std::rethrow_exception(p);
+    } catch (const nw::StatusError& e) {
+      py::object error = py::module_::import("newswire._errors")
+                             .attr("error_from_status")(
+                                 static_cast<int>(e.status().code()),
+                                 std::string(e.status().message()));
+      PyErr_SetObject(reinterpret_cast<PyObject*>(Py_TYPE(error.ptr())), error.ptr());
+    }
+  });
+
+  m.def("parse_text", &nw::ParseTextBytes, py::arg("text"),
+        "Parses a plain-text article; returns a serialized newswire.v1.Article.");
+
+  m.def(
+      "run_cli",
+      [](const std::vector<std::string>& args) {
+        py::gil_scoped_release release;
+        return nw::RunCli(args, std::cout, std::cerr);
+      },
+      py::arg("args"), "Runs the newswire command line; returns its exit code.");
+
+  py::class_<nw::Server>(m, "Server", "An in-process newswire server.")
+      .def(py::init([](const std::string& listen) {
+             nw::ServerOptions options;
+             options.listen = listen;
+             py::gil_scoped_release release;
+             return nw::ValueOrThrow(nw::Server::Start(options));
+           }),
+           py::arg("listen") = "127.0.0.1:0",
+           "Starts serving on `listen` (HOST:PORT; port 0 picks a free port).")
+      .def_property_readonly("address", &nw::Server::address,
+                             "HOST:PORT for a client.")
+      .def_property_readonly("port", &nw::Server::port, "The bound port.")
+      .def(
+          "shutdown",
+          [](nw::Server& server, double grace_seconds) {
+            server.Shutdown(absl::Seconds(grace_seconds));
+          },
+          py::arg("grace_seconds") = 5.0, py::call_guard<py::gil_scoped_release>(),
+          "Ends open streams with UNAVAILABLE and stops serving. Idempotent.");
+
+  py::class_<nw::EventStream>(m, "EventStream", "A live Subscribe stream.")
+      .def(
+          "next",
+          [](nw::EventStream& stream, double timeout_seconds) -> std::optional<py::bytes> {
+            absl::StatusOr<std::optional<nw::v1::FeedEvent>> event;
+            {
+              py::gil_scoped_release release;
+              event = stream.Next(absl::Seconds(timeout_seconds));
+            }
+            std::optional<nw::v1::FeedEvent> got = nw::ValueOrThrow(std::move(event));
+            if (!got.has_value()) return std::nullopt;
+            return py::bytes(got->SerializeAsString());
+          },
+          py::arg("timeout_seconds"),
+          "Waits for the next event; returns a serialized FeedEvent, or None "
+          "if none came in time. Raises when the stream has ended.")
+      .def("cancel", &nw::EventStream::Cancel,
+           py::call_guard<py::gil_scoped_release>(), "Ends the stream.");
+
+  py::class_<nw::Client>(m, "Client", "A client of a newswire server.")
+      .def(py::init<const std::string&>(), py::arg("target"))
+      .def_property_readonly("target", &nw::Client::target)
+      .def(
+          "publish",
+          [](nw::Client& client, const std::string& article_bytes, double timeout) {
+            const auto article =
+                nw::ParseOrThrow<nw::Article>(article_bytes, "newswire.v1.Article");
+            absl::StatusOr<nw::PublishResult> result;
+            {
+              py::gil_scoped_release release;
+              result = client.Publish(article, absl::Seconds(timeout));
+            }
+            nw::PublishResult r = nw::ValueOrThrow(std::move(result));
+            return std::make_tuple(r.id, r.version, r.sequence, r.duplicate);
+          },
+          py::arg("article"), py::arg("timeout") = 30.0,
+          "Publishes a serialized Article; returns (id, version, sequence, duplicate).")
+      .def(
+          "get",
+          [](nw::Client& client, const std::string& id, uint32_t version, int view,
+             double timeout) {
+            absl::StatusOr<nw::v1::GetArticleResponse> got;
+            {
+              py::gil_scoped_release release;
+              got = client.Get(id, version, static_cast<nw::v1::ArticleView>(view),
+                               absl::Seconds(timeout));
+            }
+            return py::bytes(nw::ValueOrThrow(std::move(got)).SerializeAsString());
+          },
+          py::arg("id"), py::arg("version") = 0, py::arg("view") = 2, py::arg("timeout") = 30.0,
+          "Returns a serialized GetArticleResponse.")
+      .def(
+          "subscribe",
+          [](nw::Client& client, const std::string& request_bytes) {
+            const auto request = nw::ParseOrThrow<nw::v1::SubscribeRequest>(
+                request_bytes, "newswire.v1.SubscribeRequest");
+            py::gil_scoped_release release;
+            return client.Subscribe(request);
+          },
+          py::arg("request"), "Opens a stream for a serialized SubscribeRequest.");
+}

@@ -1,0 +1,35 @@
+"""newswire: a news wire for Python, on the same C++ core as the server.
+
+    import newswire
+    article = newswire.parse_text(open("story.txt", encoding="utf-8").read())
+    with newswire.Server() as srv, newswire.Client(srv.address) as client:
+        print(client.publish(article))
+        for event in client.subscribe(start="earliest"):
+            print(event.sequence, event.kind, event.article.headline)
+            break
+"""
+
+# The generated messages load before the C++ module: with the C++ protobuf
+# runtime, a .proto registered by _core between two *_pb2 imports gives
+# FeedEvent.article a class other than article_pb2.Article.
+from newswire.v1 import article_pb2 as _article_pb2, feed_pb2 as _feed_pb2  # noqa: F401  # isort: skip
+from newswire._errors import *  # noqa: F401,F403
+from newswire._errors import __all__ as _error_names
+from newswire.article import Article, Entity, Link, Source
+from newswire.client import Client, Event, PublishResult, Server, Subscription, parse_text
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Article",
+    "Client",
+    "Entity",
+    "Event",
+    "Link",
+    "PublishResult",
+    "Server",
+    "Source",
+    "Subscription",
+    "parse_text",
+    *[name for name in _error_names if name != "error_from_status"],
+]

@@ -1,0 +1,207 @@
+"""Client and in-process Server for a newswire feed."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import time
+from dataclasses import dataclass
+from typing import Iterator, NamedTuple
+
+from newswire import _core
+from newswire.article import Article
+from newswire.v1 import article_pb2, feed_pb2
+
+__all__ = ["Client", "Event", "PublishResult", "Server", "Subscription", "parse_text"]
+
+DEFAULT_SERVER = "127.0.0.1:50051"
+
+# How often a waiting subscription returns to Python, so Ctrl-C
+# (KeyboardInterrupt) is raised promptly.
+_POLL_SECONDS = 0.1
+
+_STARTS = {
+    "latest": feed_pb2.SubscribeRequest.START_LATEST,
+    "earliest": feed_pb2.SubscribeRequest.START_EARLIEST,
+}
+_VIEWS = {
+    "headline": feed_pb2.ARTICLE_VIEW_HEADLINE,
+    "full": feed_pb2.ARTICLE_VIEW_FULL,
+}
+
+
+def parse_text(text: str | bytes) -> Article:
+    """Parses a plain-text article (headline, optional "By" line, dateline,
+    paragraphs) from text or UTF-8 bytes. Raises InvalidArgumentError (a
+    ValueError) naming the problem: empty input, no headline, invalid
+    UTF-8, input over 4 MiB."""
+    if isinstance(text, str):
+        # surrogatepass lets a lone surrogate through, for the parser to
+        # report with its offset instead of a codec error.
+        text = text.encode("utf-8", "surrogatepass")
+    return Article.from_bytes(_core.parse_text(bytes(text)))
+
+
+class PublishResult(NamedTuple):
+    """What a publish did. ``sequence`` is the event's position in the feed;
+    for a ``duplicate`` it is that of the first publish."""
+
+    id: str
+    version: int
+    sequence: int
+    duplicate: bool
+
+
+@dataclass(frozen=True)
+class Event:
+    """One event of the feed. ``kind`` is "PUBLISHED", "UPDATED", "KILLED",
+    "HEARTBEAT" or "CAUGHT_UP"; ``article`` is None for the last two, which
+    carry ``head_sequence`` instead."""
+
+    sequence: int
+    kind: str
+    published_at: _dt.datetime | None
+    article: Article | None
+    head_sequence: int = 0
+
+    @classmethod
+    def from_pb(cls, event: feed_pb2.FeedEvent) -> "Event":
+        published_at = None
+        if event.HasField("published_at"):
+            published_at = event.published_at.ToDatetime(tzinfo=_dt.timezone.utc)
+        return cls(
+            sequence=event.sequence,
+            kind=feed_pb2.EventKind.Name(event.kind).removeprefix("EVENT_KIND_"),
+            published_at=published_at,
+            article=Article.from_pb(event.article) if event.HasField("article") else None,
+            head_sequence=event.head_sequence,
+        )
+
+
+class Subscription:
+    """An iterator over a live feed. Waiting releases the GIL; Ctrl-C raises
+    KeyboardInterrupt within a fraction of a second. Close it (or use it as a
+    context manager) to end the stream early."""
+
+    def __init__(self, stream: _core.EventStream) -> None:
+        self._stream = stream
+        self._closed = False
+
+    def __iter__(self) -> "Subscription":
+        return self
+
+    def __next__(self) -> Event:
+        if self._closed:
+            raise StopIteration
+        try:
+            while True:
+                data = self._stream.next(_POLL_SECONDS)
+                if data is not None:
+                    return Event.from_pb(feed_pb2.FeedEvent.FromString(data))
+        except BaseException:
+            self.close()
+            raise
+
+    def next(self, timeout: float | None = None) -> Event | None:
+        """Returns the next event, or None if none comes within ``timeout``
+        seconds (forever when None)."""
+        if timeout is None:
+            return next(self)
+        deadline = time.monotonic() + timeout
+        while True:
+            remaining = deadline - time.monotonic()
+            data = self._stream.next(max(0.0, min(_POLL_SECONDS, remaining)))
+            if data is not None:
+                return Event.from_pb(feed_pb2.FeedEvent.FromString(data))
+            if remaining <= 0:
+                return None
+
+    def close(self) -> None:
+        """Ends the stream. Idempotent."""
+        if not self._closed:
+            self._closed = True
+            self._stream.cancel()
+
+    def __enter__(self) -> "Subscription":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class Client:
+    """A client of a newswire server at ``target`` ("HOST:PORT")."""
+
+    def __init__(self, target: str = DEFAULT_SERVER) -> None:
+        self._core = _core.Client(target)
+        self.target = target
+
+    def publish(self, article: Article | str, timeout: float = 30.0) -> PublishResult:
+        """Publishes an Article (or plain text, parsed with parse_text).
+        Idempotent: publishing the same id and version again returns the
+        first sequence with duplicate=True."""
+        if isinstance(article, str):
+            article = parse_text(article)
+        return PublishResult(*self._core.publish(article.to_bytes(), timeout))
+
+    def get(self, id: str, version: int | None = None, timeout: float = 30.0) -> Article:
+        """Returns an article, its current version unless ``version`` is
+        given. Raises NotFoundError (a KeyError) if there is none."""
+        data = self._core.get(id, version or 0, feed_pb2.ARTICLE_VIEW_FULL, timeout)
+        return Article.from_pb(feed_pb2.GetArticleResponse.FromString(data).article)
+
+    def subscribe(self, start: str | int = "latest", view: str = "headline") -> Subscription:
+        """Follows the feed. ``start`` is "latest" (only new events),
+        "earliest" (everything stored, then live) or a sequence number to
+        resume after. ``view`` is "headline" or "full". A CAUGHT_UP event
+        marks the switch from stored to live events."""
+        request = feed_pb2.SubscribeRequest()
+        if isinstance(start, int) and not isinstance(start, bool):
+            request.start = feed_pb2.SubscribeRequest.START_AFTER_SEQUENCE
+            request.after_sequence = start
+        elif start in _STARTS:
+            request.start = _STARTS[start]
+        else:
+            raise ValueError(f"start must be 'latest', 'earliest' or a sequence number, got {start!r}")
+        if view not in _VIEWS:
+            raise ValueError(f"view must be 'headline' or 'full', got {view!r}")
+        request.view = _VIEWS[view]
+        return Subscription(self._core.subscribe(request.SerializeToString()))
+
+    def close(self) -> None:
+        """Releases the client (connections close when it is collected)."""
+
+    def __enter__(self) -> "Client":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class Server:
+    """A newswire server running in this process, for scripts and tests.
+    ``listen`` is "HOST:PORT"; port 0 (the default) picks a free port."""
+
+    def __init__(self, listen: str = "127.0.0.1:0") -> None:
+        self._core = _core.Server(listen)
+
+    @property
+    def address(self) -> str:
+        """HOST:PORT to give a Client."""
+        return self._core.address
+
+    @property
+    def port(self) -> int:
+        return self._core.port
+
+    def stop(self, grace: float = 5.0) -> None:
+        """Ends open streams with UnavailableError and stops. Idempotent."""
+        self._core.shutdown(grace)
+
+    def __enter__(self) -> "Server":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def __repr__(self) -> str:
+        return f"Server(address={self.address!r})"

@@ -1,0 +1,306 @@
+#include "service/cli.h"
+
+#include <signal.h>
+
+#include <cstdlib>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/strip.h"
+#include "core/ingest/file.h"
+#include "service/client.h"
+#include "service/format.h"
+#include "service/server.h"
+
+namespace newswire {
+namespace {
+
+constexpr char kUsage[] = R"(usage: newswire COMMAND [OPTIONS]
+
+commands:
+  serve   [--listen HOST:PORT] [--load PATH]...
+          run a server (in memory); port 0 picks a free port; --load publishes
+          the articles in PATH (a file or a directory) at start
+  publish [--server HOST:PORT] FILE...
+          publish articles; prints id, version, sequence, duplicate for each
+  tail    [--server HOST:PORT] [--from latest|earliest|SEQ] [--full] [--json]
+          follow the feed: one line per event; --from SEQ resumes after SEQ
+  get     [--server HOST:PORT] [--version N] [--json] ID
+          print one article (the current version unless --version)
+  parse   [--json] FILE
+          parse an article offline and print it
+
+The server address defaults to $NEWSWIRE_SERVER, else 127.0.0.1:50051.
+)";
+
+// Parsed command-line options of one command.
+struct Args {
+  std::vector<std::string> positional;
+  std::map<std::string, std::vector<std::string>> values;
+  std::set<std::string> switches;
+
+  std::optional<std::string> Value(const std::string& name) const {
+    auto it = values.find(name);
+    if (it == values.end()) return std::nullopt;
+    return it->second.back();
+  }
+  bool Has(const std::string& name) const { return switches.contains(name); }
+};
+
+// Parses `args` given the options that take a value and the switches.
+absl::StatusOr<Args> ParseArgs(const std::vector<std::string>& args, size_t first,
+                               const std::set<std::string>& with_value,
+                               const std::set<std::string>& switches) {
+  Args parsed;
+  for (size_t i = first; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    if (arg == "--" ) {
+      parsed.positional.insert(parsed.positional.end(), args.begin() + i + 1, args.end());
+      break;
+    }
+    if (!absl::StartsWith(arg, "--")) {
+      parsed.positional.push_back(arg);
+      continue;
+    }
+    std::string name = arg.substr(2);
+    std::optional<std::string> value;
+    if (const size_t eq = name.find('='); eq != std::string::npos) {
+      value = name.substr(eq + 1);
+      name = name.substr(0, eq);
+    }
+    if (switches.contains(name) && !value) {
+      parsed.switches.insert(name);
+    } else if (with_value.contains(name)) {
+      if (!value) {
+        if (i + 1 == args.size()) {
+          return absl::InvalidArgumentError(absl::StrCat("--", name, " needs a value"));
+        }
+        value = args[++i];
+      }
+      parsed.values[name].push_back(*value);
+    } else {
+      return absl::InvalidArgumentError(absl::StrCat("unknown option --", name));
+    }
+  }
+  return parsed;
+}
+
+std::string ServerAddress(const Args& args) {
+  if (auto server = args.Value("server")) return *server;
+  if (const char* env = std::getenv("NEWSWIRE_SERVER"); env && *env) return env;
+  return kDefaultServer;
+}
+
+int Fail(std::ostream& err, const absl::Status& status) {
+  err << "newswire: " << status.message() << " ("
+      << absl::StatusCodeToString(status.code()) << ")\n";
+  return 1;
+}
+
+int Usage(std::ostream& err, absl::string_view problem) {
+  err << "newswire: " << problem << "\n\n" << kUsage;
+  return 2;
+}
+
+struct PublishTally {
+  size_t published = 0;  // Including duplicates.
+  size_t failed = 0;     // Files or articles.
+};
+
+// Publishes every article under `paths` through `publish`, printing one line
+// per article to `out` (when given) and each failure to `err`.
+template <typename PublishFn>
+PublishTally PublishPaths(const std::vector<std::string>& paths, PublishFn publish,
+                          std::ostream* out, std::ostream& err) {
+  PublishTally tally;
+  for (const std::string& path : paths) {
+    absl::StatusOr<std::vector<ParsedFile>> files = ParsePath(path);
+    if (!files.ok()) {
+      Fail(err, files.status());
+      ++tally.failed;
+      continue;
+    }
+    for (const ParsedFile& file : *files) {
+      if (!file.articles.ok()) {
+        Fail(err, file.articles.status());
+        ++tally.failed;
+        continue;
+      }
+      for (const Article& article : *file.articles) {
+        absl::StatusOr<PublishResult> result = publish(article);
+        if (!result.ok()) {
+          Fail(err, absl::Status(result.status().code(),
+                                 absl::StrCat(file.path, ": ", result.status().message())));
+          ++tally.failed;
+          continue;
+        }
+        ++tally.published;
+        if (out == nullptr) continue;
+        *out << file.path << "\tid=" << result->id << "\tversion=" << result->version
+             << "\tsequence=" << result->sequence
+             << "\tduplicate=" << (result->duplicate ? "true" : "false") << std::endl;
+      }
+    }
+  }
+  return tally;
+}
+
+int Serve(const Args& args, std::ostream& out, std::ostream& err) {
+  // Block the stop signals before gRPC starts its threads, so every thread
+  // inherits the mask and this one receives them with sigwait.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  ServerOptions options;
+  if (auto listen = args.Value("listen")) options.listen = *listen;
+  absl::StatusOr<std::unique_ptr<Server>> server = Server::Start(options);
+  if (!server.ok()) return Fail(err, server.status());
+
+  auto it = args.values.find("load");
+  if (it != args.values.end()) {
+    Wire& wire = (*server)->wire();
+    const PublishTally tally = PublishPaths(
+        it->second, [&wire](const Article& a) { return wire.Publish(a); }, nullptr,
+        err);
+    out << "loaded " << tally.published << " articles from "
+        << absl::StrJoin(it->second, ", ");
+    if (tally.failed > 0) out << " (" << tally.failed << " failed, see above)";
+    out << "\n";
+  }
+  out << "listening on " << (*server)->address() << std::endl;
+  out << "watch the stream: newswire tail --server " << (*server)->address()
+      << " --from earliest" << std::endl;
+
+  int signal = 0;
+  sigwait(&stop_signals, &signal);
+  out << "newswire: " << (signal == SIGINT ? "SIGINT" : "SIGTERM")
+      << ", shutting down" << std::endl;
+  (*server)->Shutdown();
+  return 0;
+}
+
+int Publish(const Args& args, std::ostream& out, std::ostream& err) {
+  if (args.positional.empty()) return Usage(err, "publish needs at least one FILE");
+  Client client(ServerAddress(args));
+  const PublishTally tally = PublishPaths(
+      args.positional, [&client](const Article& a) { return client.Publish(a); },
+      &out, err);
+  return tally.failed == 0 ? 0 : 1;
+}
+
+int Tail(const Args& args, std::ostream& out, std::ostream& err) {
+  v1::SubscribeRequest request;
+  const std::string from = args.Value("from").value_or("latest");
+  uint64_t after = 0;
+  if (from == "latest") {
+    request.set_start(v1::SubscribeRequest::START_LATEST);
+  } else if (from == "earliest") {
+    request.set_start(v1::SubscribeRequest::START_EARLIEST);
+  } else if (absl::SimpleAtoi(from, &after)) {
+    request.set_start(v1::SubscribeRequest::START_AFTER_SEQUENCE);
+    request.set_after_sequence(after);
+  } else {
+    return Usage(err, absl::StrCat("--from must be latest, earliest or a sequence "
+                                   "number, got \"", from, "\""));
+  }
+  const bool full = args.Has("full");
+  const bool json = args.Has("json");
+  request.set_view(full ? v1::ARTICLE_VIEW_FULL : v1::ARTICLE_VIEW_HEADLINE);
+
+  Client client(ServerAddress(args));
+  std::unique_ptr<EventStream> stream = client.Subscribe(request);
+  while (true) {
+    absl::StatusOr<std::optional<v1::FeedEvent>> event = stream->Next(absl::Hours(1));
+    if (!event.ok()) return Fail(err, event.status());
+    if (!event->has_value()) continue;
+    const v1::FeedEvent& e = **event;
+    if (json) {
+      out << ToJsonLine(e) << std::endl;
+    } else {
+      out << FormatEventLine(e) << "\n";
+      if (full && e.has_article()) out << FormatArticle(e.article()) << "\n";
+      out.flush();
+    }
+  }
+}
+
+int Get(const Args& args, std::ostream& out, std::ostream& err) {
+  if (args.positional.size() != 1) return Usage(err, "get needs one ID");
+  uint32_t version = 0;
+  if (auto v = args.Value("version"); v && !absl::SimpleAtoi(*v, &version)) {
+    return Usage(err, absl::StrCat("--version must be a number, got \"", *v, "\""));
+  }
+  Client client(ServerAddress(args));
+  absl::StatusOr<v1::GetArticleResponse> got = client.Get(args.positional[0], version);
+  if (!got.ok()) return Fail(err, got.status());
+  out << (args.Has("json") ? ToJsonLine(got->article()) + "\n"
+                           : FormatArticle(got->article()));
+  return 0;
+}
+
+int Parse(const Args& args, std::ostream& out, std::ostream& err) {
+  if (args.positional.size() != 1) return Usage(err, "parse needs one FILE");
+  absl::StatusOr<std::vector<ParsedFile>> files = ParsePath(args.positional[0]);
+  if (!files.ok()) return Fail(err, files.status());
+  int code = 0;
+  for (const ParsedFile& file : *files) {
+    if (!file.articles.ok()) {
+      code = Fail(err, file.articles.status());
+      continue;
+    }
+    for (const Article& article : *file.articles) {
+      out << (args.Has("json") ? ToJsonLine(article) + "\n" : FormatArticle(article));
+    }
+  }
+  return code;
+}
+
+struct Command {
+  int (*run)(const Args&, std::ostream&, std::ostream&);
+  std::set<std::string> with_value;
+  std::set<std::string> switches;
+};
+
+const std::map<std::string, Command>& Commands() {
+  static const auto* commands = new std::map<std::string, Command>{
+      {"serve", {&Serve, {"listen", "load"}, {}}},
+      {"publish", {&Publish, {"server"}, {}}},
+      {"tail", {&Tail, {"server", "from"}, {"full", "json"}}},
+      {"get", {&Get, {"server", "version"}, {"json"}}},
+      {"parse", {&Parse, {}, {"json"}}},
+  };
+  return *commands;
+}
+
+}  // namespace
+
+int RunCli(const std::vector<std::string>& args, std::ostream& out,
+           std::ostream& err) {
+  if (args.empty()) return Usage(err, "no command given");
+  if (args[0] == "help" || args[0] == "--help" || args[0] == "-h") {
+    out << kUsage;
+    return 0;
+  }
+  auto command = Commands().find(args[0]);
+  if (command == Commands().end()) {
+    return Usage(err, absl::StrCat("unknown command \"", args[0], "\""));
+  }
+  absl::StatusOr<Args> parsed = ParseArgs(args, 1, command->second.with_value,
+                                          command->second.switches);
+  if (!parsed.ok()) {
+    return Usage(err, absl::StrCat(args[0], ": ", parsed.status().message()));
+  }
+  return command->second.run(*parsed, out, err);
+}
+
+}  // namespace newswire

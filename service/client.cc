@@ -1,0 +1,154 @@
+#include "service/client.h"
+
+#include <chrono>
+#include <utility>
+
+#include "grpcpp/create_channel.h"
+#include "grpcpp/security/credentials.h"
+#include "grpcpp/support/client_callback.h"
+#include "service/status.h"
+
+namespace newswire {
+namespace {
+
+// Events buffered ahead of the reader before the stream stops reading.
+constexpr size_t kReadAheadEvents = 4096;
+
+void SetDeadline(grpc::ClientContext& context, absl::Duration timeout) {
+  context.set_deadline(std::chrono::system_clock::now() +
+                       absl::ToChronoMilliseconds(timeout));
+}
+
+}  // namespace
+
+// Reads SubscribeResponses with the callback API into a bounded queue.
+class EventStream::Reader final
+    : public grpc::ClientReadReactor<v1::SubscribeResponse> {
+ public:
+  void Begin(v1::NewsFeed::Stub* stub, const v1::SubscribeRequest& request) {
+    stub->async()->Subscribe(&context_, &request, this);
+    StartRead(&response_);
+    StartCall();
+  }
+
+  void OnReadDone(bool ok) override {
+    if (!ok) return;  // The stream ended; OnDone follows with the status.
+    bool read_more;
+    {
+      absl::MutexLock lock(&mu_);
+      for (v1::FeedEvent& event : *response_.mutable_events()) {
+        events_.push_back(std::move(event));
+      }
+      response_.Clear();
+      read_more = events_.size() < kReadAheadEvents;
+      paused_ = !read_more;  // Next resumes reading once the reader catches up.
+    }
+    if (read_more) StartRead(&response_);
+  }
+
+  void OnDone(const grpc::Status& status) override {
+    absl::MutexLock lock(&mu_);
+    status_ = FromGrpcStatus(status);
+    if (status_.ok()) status_ = absl::UnavailableError("the server ended the stream");
+    done_ = true;
+  }
+
+  absl::StatusOr<std::optional<v1::FeedEvent>> Next(absl::Duration timeout) {
+    bool resume = false;
+    std::optional<v1::FeedEvent> event;
+    {
+      absl::MutexLock lock(&mu_);
+      auto ready = [this]() ABSL_SHARED_LOCKS_REQUIRED(mu_) {
+        return !events_.empty() || done_;
+      };
+      mu_.AwaitWithTimeout(absl::Condition(&ready), timeout);
+      if (events_.empty()) {
+        if (done_) return status_;
+        return std::optional<v1::FeedEvent>();
+      }
+      event = std::move(events_.front());
+      events_.pop_front();
+      if (paused_ && events_.size() < kReadAheadEvents / 2) {
+        paused_ = false;
+        resume = true;
+      }
+    }
+    // StartRead is not called under mu_: OnReadDone may run inline.
+    if (resume) StartRead(&response_);
+    return event;
+  }
+
+  void Cancel() { context_.TryCancel(); }
+
+  void AwaitDone() {
+    absl::MutexLock lock(&mu_);
+    mu_.Await(absl::Condition(&done_));
+  }
+
+ private:
+  grpc::ClientContext context_;
+  v1::SubscribeResponse response_;
+  absl::Mutex mu_;
+  std::deque<v1::FeedEvent> events_ ABSL_GUARDED_BY(mu_);
+  bool paused_ ABSL_GUARDED_BY(mu_) = false;
+  bool done_ ABSL_GUARDED_BY(mu_) = false;
+  absl::Status status_ ABSL_GUARDED_BY(mu_);
+};
+
+EventStream::EventStream() : reader_(std::make_unique<Reader>()) {}
+
+EventStream::~EventStream() {
+  reader_->Cancel();
+  reader_->AwaitDone();
+}
+
+absl::StatusOr<std::optional<v1::FeedEvent>> EventStream::Next(
+    absl::Duration timeout) {
+  return reader_->Next(timeout);
+}
+
+void EventStream::Cancel() { reader_->Cancel(); }
+
+Client::Client(const std::string& target)
+    : target_(target),
+      channel_(grpc::CreateChannel(target, grpc::InsecureChannelCredentials())),
+      stub_(v1::NewsFeed::NewStub(channel_)) {}
+
+absl::StatusOr<PublishResult> Client::Publish(const Article& article,
+                                              absl::Duration timeout) {
+  grpc::ClientContext context;
+  SetDeadline(context, timeout);
+  v1::PublishRequest request;
+  *request.mutable_article() = article;
+  v1::PublishResponse response;
+  grpc::Status status = stub_->Publish(&context, request, &response);
+  if (!status.ok()) return FromGrpcStatus(status);
+  return PublishResult{.id = response.id(),
+                       .version = response.version(),
+                       .sequence = response.sequence(),
+                       .duplicate = response.duplicate()};
+}
+
+absl::StatusOr<v1::GetArticleResponse> Client::Get(const std::string& id,
+                                                   uint32_t version,
+                                                   v1::ArticleView view,
+                                                   absl::Duration timeout) {
+  grpc::ClientContext context;
+  SetDeadline(context, timeout);
+  v1::GetArticleRequest request;
+  request.set_id(id);
+  request.set_version(version);
+  request.set_view(view);
+  v1::GetArticleResponse response;
+  grpc::Status status = stub_->GetArticle(&context, request, &response);
+  if (!status.ok()) return FromGrpcStatus(status);
+  return response;
+}
+
+std::unique_ptr<EventStream> Client::Subscribe(const v1::SubscribeRequest& request) {
+  std::unique_ptr<EventStream> stream(new EventStream());
+  stream->reader_->Begin(stub_.get(), request);
+  return stream;
+}
+
+}  // namespace newswire

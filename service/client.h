@@ -1,0 +1,84 @@
+// A client of a newswire server, shared by the CLI and the Python module.
+#ifndef NEWSWIRE_SERVICE_CLIENT_H_
+#define NEWSWIRE_SERVICE_CLIENT_H_
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "core/wire.h"
+#include "grpcpp/channel.h"
+#include "grpcpp/client_context.h"
+#include "newswire/v1/feed.grpc.pb.h"
+
+namespace newswire {
+
+// The default server address of the CLI and the Python client.
+inline constexpr char kDefaultServer[] = "127.0.0.1:50051";
+
+// A live Subscribe stream. Events are read ahead into a bounded buffer; when
+// the reader stops calling Next the stream stops reading and gRPC flow
+// control pushes back on the server (which then drops this subscriber back
+// to catch-up, costing it nothing).
+class EventStream {
+ public:
+  EventStream(const EventStream&) = delete;
+  EventStream& operator=(const EventStream&) = delete;
+  // Cancels the stream and waits for it to end.
+  ~EventStream();
+
+  // Waits up to `timeout` for the next event. Returns the event, nullopt if
+  // none came in time, or the status the stream ended with: CANCELLED after
+  // Cancel, UNAVAILABLE when the server went away, the server's error (e.g.
+  // OUT_OF_RANGE) otherwise. Thread-compatible: one reader at a time.
+  absl::StatusOr<std::optional<v1::FeedEvent>> Next(absl::Duration timeout);
+
+  // Ends the stream; Next then returns CANCELLED once buffered events are
+  // consumed. Thread-safe; idempotent.
+  void Cancel();
+
+ private:
+  friend class Client;
+  class Reader;
+  EventStream();
+
+  std::unique_ptr<Reader> reader_;
+};
+
+class Client {
+ public:
+  // Connects lazily to `target` (HOST:PORT) without TLS.
+  explicit Client(const std::string& target);
+
+  // Publishes `article`; see Wire::Publish for the errors.
+  absl::StatusOr<PublishResult> Publish(const Article& article,
+                                        absl::Duration timeout = absl::Seconds(30));
+
+  // Returns version `version` (0: current) of article `id`, in `view`
+  // (FULL when UNSPECIFIED). NOT_FOUND names what is missing.
+  absl::StatusOr<v1::GetArticleResponse> Get(
+      const std::string& id, uint32_t version = 0,
+      v1::ArticleView view = v1::ARTICLE_VIEW_FULL,
+      absl::Duration timeout = absl::Seconds(30));
+
+  // Opens a Subscribe stream. Errors (bad request, unreachable server)
+  // arrive through EventStream::Next.
+  std::unique_ptr<EventStream> Subscribe(const v1::SubscribeRequest& request);
+
+  const std::string& target() const { return target_; }
+
+ private:
+  std::string target_;
+  std::shared_ptr<grpc::Channel> channel_;
+  std::unique_ptr<v1::NewsFeed::Stub> stub_;
+};
+
+}  // namespace newswire
+
+#endif  // NEWSWIRE_SERVICE_CLIENT_H_

@@ -1,0 +1,58 @@
+#include "service/feed_service.h"
+
+#include "service/status.h"
+#include "service/subscribe_reactor.h"
+
+namespace newswire {
+
+FeedService::FeedService(Wire* wire, Hub* hub, const Store* store)
+    : wire_(wire), hub_(hub), store_(store) {}
+
+grpc::ServerUnaryReactor* FeedService::Publish(
+    grpc::CallbackServerContext* context, const v1::PublishRequest* request,
+    v1::PublishResponse* response) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  if (!request->has_article()) {
+    reactor->Finish(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                                 "article: required"));
+    return reactor;
+  }
+  absl::StatusOr<PublishResult> result = wire_->Publish(request->article());
+  if (result.ok()) {
+    response->set_id(result->id);
+    response->set_version(result->version);
+    response->set_sequence(result->sequence);
+    response->set_duplicate(result->duplicate);
+  }
+  reactor->Finish(ToGrpcStatus(result.status()));
+  return reactor;
+}
+
+grpc::ServerWriteReactor<grpc::ByteBuffer>* FeedService::Subscribe(
+    grpc::CallbackServerContext* /*context*/, const grpc::ByteBuffer* request) {
+  return StartSubscribeReactor(*hub_, *request);
+}
+
+grpc::ServerUnaryReactor* FeedService::GetArticle(
+    grpc::CallbackServerContext* context, const v1::GetArticleRequest* request,
+    v1::GetArticleResponse* response) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  if (request->id().empty()) {
+    reactor->Finish(
+        grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "id: required"));
+    return reactor;
+  }
+  absl::StatusOr<StoredArticle> stored =
+      store_->GetArticle(request->id(), request->version());
+  if (stored.ok()) {
+    const v1::ArticleView view = request->view() == v1::ARTICLE_VIEW_UNSPECIFIED
+                                     ? v1::ARTICLE_VIEW_FULL
+                                     : request->view();
+    *response->mutable_article() = ArticleInView(stored->article, view);
+    response->set_sequence(stored->sequence);
+  }
+  reactor->Finish(ToGrpcStatus(stored.status()));
+  return reactor;
+}
+
+}  // namespace newswire

@@ -1,0 +1,83 @@
+#include "service/format.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/strip.h"
+#include "absl/time/time.h"
+#include "google/protobuf/util/json_util.h"
+
+namespace newswire {
+namespace {
+
+std::string FormatTime(const google::protobuf::Timestamp& t) {
+  return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", FromProtoTime(t), absl::UTCTimeZone());
+}
+
+std::string EntityNames(const google::protobuf::RepeatedPtrField<v1::Entity>& entities) {
+  return absl::StrJoin(entities, ", ", [](std::string* out, const v1::Entity& e) {
+    absl::StrAppend(out, e.name().empty() ? e.code() : e.name());
+  });
+}
+
+}  // namespace
+
+std::string EventKindName(v1::EventKind kind) {
+  return std::string(absl::StripPrefix(v1::EventKind_Name(kind), "EVENT_KIND_"));
+}
+
+std::string FormatEventLine(const v1::FeedEvent& event) {
+  switch (event.kind()) {
+    case v1::EVENT_KIND_CAUGHT_UP:
+      return absl::StrCat("--  caught up at sequence ", event.head_sequence(),
+                          "; waiting for live events");
+    case v1::EVENT_KIND_HEARTBEAT:
+      return absl::StrCat("--  heartbeat, head sequence ", event.head_sequence());
+    default:
+      break;
+  }
+  const Article& a = event.article();
+  std::string line = absl::StrCat(event.sequence(), "  ", EventKindName(event.kind()), "  ");
+  if (!a.dateline().empty()) absl::StrAppend(&line, a.dateline(), " — ");
+  absl::StrAppend(&line, a.headline(), "  [", a.id(), " v", a.version(), "]");
+  return line;
+}
+
+std::string FormatArticle(const Article& a) {
+  std::string out = absl::StrCat(a.headline(), "\n");
+  auto field = [&out](absl::string_view name, absl::string_view value) {
+    if (!value.empty()) absl::StrAppend(&out, name, ": ", value, "\n");
+  };
+  field("subheadline", a.subheadline());
+  field("byline", a.byline());
+  field("dateline", a.dateline());
+  field("id", a.id());
+  field("version", absl::StrCat(a.version()));
+  field("status", absl::StripPrefix(v1::PubStatus_Name(a.pub_status()), "PUB_STATUS_"));
+  field("source", a.source().name());
+  field("language", a.language());
+  if (a.has_first_created()) field("first created", FormatTime(a.first_created()));
+  if (a.has_version_created()) field("version created", FormatTime(a.version_created()));
+  if (a.has_embargoed_until()) field("embargoed until", FormatTime(a.embargoed_until()));
+  if (a.urgency() != 0) field("urgency", absl::StrCat(a.urgency()));
+  field("subjects", EntityNames(a.subjects()));
+  field("places", EntityNames(a.places()));
+  field("people", EntityNames(a.people()));
+  field("organisations", EntityNames(a.organisations()));
+  field("keywords", absl::StrJoin(a.keywords(), ", "));
+  field("url", a.canonical_url());
+  field("words", a.word_count() ? absl::StrCat(a.word_count()) : "");
+  field("fingerprint", a.fingerprint());
+  if (!a.body_text().empty()) absl::StrAppend(&out, "\n", a.body_text(), "\n");
+  return out;
+}
+
+std::string ToJsonLine(const google::protobuf::Message& message) {
+  google::protobuf::util::JsonPrintOptions options;
+  options.preserve_proto_field_names = true;
+  std::string json;
+  // Cannot fail for messages that passed validation (valid UTF-8).
+  (void)google::protobuf::util::MessageToJsonString(message, &json, options);
+  return json;
+}
+
+}  // namespace newswire

@@ -1,0 +1,30 @@
+// How the CLI shows events and articles: one line per event for people,
+// the proto3 JSON mapping (proto field names, one object per line) for
+// programs.
+#ifndef NEWSWIRE_SERVICE_FORMAT_H_
+#define NEWSWIRE_SERVICE_FORMAT_H_
+
+#include <string>
+
+#include "core/article.h"
+#include "google/protobuf/message.h"
+#include "newswire/v1/feed.pb.h"
+
+namespace newswire {
+
+// "PUBLISHED", "CAUGHT_UP", …: the enum name without its prefix.
+std::string EventKindName(v1::EventKind kind);
+
+// One line, no newline: "SEQ  KIND  DATELINE — HEADLINE  [ID vN]", or a
+// note for CAUGHT_UP and HEARTBEAT.
+std::string FormatEventLine(const v1::FeedEvent& event);
+
+// A readable multi-line rendering of every set field, ending in a newline.
+std::string FormatArticle(const Article& article);
+
+// The proto3 JSON mapping with proto field names, on one line.
+std::string ToJsonLine(const google::protobuf::Message& message);
+
+}  // namespace newswire
+
+#endif  // NEWSWIRE_SERVICE_FORMAT_H_

@@ -1,0 +1,65 @@
+// A running newswire server: the store, hub and publish path of the core
+// behind a gRPC listener with the NewsFeed service, the standard health
+// service and server reflection.
+#ifndef NEWSWIRE_SERVICE_SERVER_H_
+#define NEWSWIRE_SERVICE_SERVER_H_
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "core/hub.h"
+#include "core/memory_store.h"
+#include "core/wire.h"
+#include "grpcpp/server.h"
+#include "service/feed_service.h"
+
+namespace newswire {
+
+struct ServerOptions {
+  // HOST:PORT to listen on; port 0 picks a free port.
+  std::string listen = "127.0.0.1:50051";
+};
+
+class Server {
+ public:
+  // Starts serving and returns once the port is bound and accepting.
+  // Returns UNAVAILABLE naming the address if it cannot be bound.
+  static absl::StatusOr<std::unique_ptr<Server>> Start(const ServerOptions& options);
+
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+  // Shuts down (see Shutdown) if still running.
+  ~Server();
+
+  // The bound port, and HOST:PORT to give a client.
+  int port() const { return port_; }
+  const std::string& address() const { return address_; }
+
+  // The publish path, for loading articles in process.
+  Wire& wire() { return wire_; }
+
+  // Ends every open Subscribe stream with UNAVAILABLE ("the server is
+  // shutting down"), lets calls in flight finish for up to `grace`, then
+  // stops. Idempotent. Thread-safe.
+  void Shutdown(absl::Duration grace = absl::Seconds(5));
+
+ private:
+  Server();
+
+  MemoryStore store_;
+  Hub hub_;
+  Wire wire_;
+  FeedService service_;
+  int port_ = 0;
+  std::string address_;
+  absl::Mutex shutdown_mu_;
+  bool shut_down_ ABSL_GUARDED_BY(shutdown_mu_) = false;
+  // Last, so it stops before the parts it serves are destroyed.
+  std::unique_ptr<grpc::Server> grpc_server_;
+};
+
+}  // namespace newswire
+
+#endif  // NEWSWIRE_SERVICE_SERVER_H_

@@ -1,0 +1,186 @@
+#include "core/article.h"
+
+#include <string>
+
+#include "gtest/gtest.h"
+
+namespace newswire {
+namespace {
+
+Article ValidArticle() {
+  Article a;
+  a.set_headline("Council approves new tram line");
+  a.set_body_text("The city council voted 31 to 4.\n\nWork starts in spring.");
+  NormalizeArticle(a);
+  return a;
+}
+
+TEST(Article, NormalizeCollapsesWhitespaceAndParagraphs) {
+  Article a;
+  a.set_headline("  Council \t approves\n new  tram line ");
+  a.set_body_text("\n\nFirst   paragraph\nwrapped here.\n\n\n\nSecond one.  \n");
+  NormalizeArticle(a);
+  EXPECT_EQ(a.headline(), "Council approves new tram line");
+  EXPECT_EQ(a.body_text(), "First paragraph wrapped here.\n\nSecond one.");
+  EXPECT_EQ(a.summary(), "First paragraph wrapped here.");
+  EXPECT_EQ(a.word_count(), 6u);
+}
+
+TEST(Article, NormalizeFillsDefaultsAndDerivesIdFromFingerprint) {
+  Article a = ValidArticle();
+  EXPECT_EQ(a.version(), 1u);
+  EXPECT_EQ(a.pub_status(), v1::PUB_STATUS_USABLE);
+  EXPECT_EQ(a.fingerprint().size(), 32u);
+  EXPECT_EQ(a.id(), "urn:newswire:" + a.fingerprint());
+  EXPECT_FALSE(a.has_first_created());  // The Store stamps times.
+}
+
+TEST(Article, NormalizeIsIdempotent) {
+  Article once = ValidArticle();
+  Article twice = once;
+  NormalizeArticle(twice);
+  EXPECT_EQ(once.SerializeAsString(), twice.SerializeAsString());
+}
+
+TEST(Article, NormalizeReplacesSentFingerprintAndWordCount) {
+  Article a;
+  a.set_headline("Headline");
+  a.set_body_text("three little words");
+  a.set_fingerprint("forged");
+  a.set_word_count(999);
+  NormalizeArticle(a);
+  EXPECT_NE(a.fingerprint(), "forged");
+  EXPECT_EQ(a.word_count(), 3u);
+}
+
+TEST(Article, FingerprintDependsOnContentOnly) {
+  Article a = ValidArticle();
+  Article b = ValidArticle();
+  b.set_urgency(3);
+  b.mutable_first_created()->set_seconds(1700000000);
+  EXPECT_EQ(Fingerprint(a), Fingerprint(b));
+  b.set_headline("Council rejects new tram line");
+  EXPECT_NE(Fingerprint(a), Fingerprint(b));
+}
+
+TEST(Article, FingerprintSeparatesFields) {
+  Article a, b;
+  a.set_headline("ab");
+  a.set_byline("c");
+  b.set_headline("a");
+  b.set_byline("bc");
+  EXPECT_NE(Fingerprint(a), Fingerprint(b));
+}
+
+TEST(Article, CountWordsIgnoresPunctuationTokens) {
+  EXPECT_EQ(CountWords("KYIV — On Saturday, the minister’s plane landed."), 7u);
+  EXPECT_EQ(CountWords("  "), 0u);
+  EXPECT_EQ(CountWords("São Paulo 2024"), 3u);
+  EXPECT_EQ(CountWords("-- … “ ”"), 0u);
+}
+
+// Expects INVALID_ARGUMENT whose message contains `field`.
+void ExpectRejected(const Article& a, const std::string& field) {
+  absl::Status s = ValidateArticle(a);
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << s;
+  EXPECT_NE(s.message().find(field), absl::string_view::npos) << s;
+}
+
+TEST(Article, ValidArticleIsAccepted) {
+  EXPECT_TRUE(ValidateArticle(ValidArticle()).ok());
+}
+
+TEST(Article, HeadlineIsRequiredAndBounded) {
+  Article a = ValidArticle();
+  a.set_headline("");
+  ExpectRejected(a, "headline: required");
+  a.set_headline(std::string(kMaxHeadlineChars + 1, 'x'));
+  ExpectRejected(a, "headline: 513 characters is over the limit of 512");
+  // The bound is in characters, not bytes: 512 three-byte characters pass.
+  std::string dashes;
+  for (size_t i = 0; i < kMaxHeadlineChars; ++i) dashes += "—";
+  a.set_headline(dashes);
+  EXPECT_TRUE(ValidateArticle(a).ok());
+  a.set_headline("two\nlines");
+  ExpectRejected(a, "headline: must be one line");
+}
+
+TEST(Article, IdMustBeAUri) {
+  Article a = ValidArticle();
+  for (const char* good : {"urn:example:story-1", "https://example.com/a?b=c",
+                           "tag:example.com,2024:1"}) {
+    a.set_id(good);
+    EXPECT_TRUE(ValidateArticle(a).ok()) << good;
+  }
+  for (const char* bad : {"story-1", ":nothing", "urn:", "1abc:x", "urn:has space",
+                          "ur n:x"}) {
+    a.set_id(bad);
+    ExpectRejected(a, "id: must be a URI");
+  }
+  a.set_id("urn:" + std::string(kMaxIdBytes, 'x'));
+  ExpectRejected(a, "id: 516 bytes is over the limit of 512");
+}
+
+TEST(Article, UrgencyAndVersionRanges) {
+  Article a = ValidArticle();
+  a.set_urgency(9);
+  EXPECT_TRUE(ValidateArticle(a).ok());
+  a.set_urgency(10);
+  ExpectRejected(a, "urgency: must be 0 (unset) or 1 (flash) to 9, got 10");
+  a.set_urgency(0);
+  a.set_version(0);
+  ExpectRejected(a, "version: must be 1 or more");
+}
+
+TEST(Article, TextMustBeUtf8InEveryField) {
+  Article a = ValidArticle();
+  a.add_places()->set_name("Kyi\xffv");
+  ExpectRejected(a, "places[0].name: not valid UTF-8 at byte 3");
+}
+
+TEST(Article, LanguageMustLookLikeBcp47) {
+  Article a = ValidArticle();
+  a.set_language("pt-BR");
+  EXPECT_TRUE(ValidateArticle(a).ok());
+  a.set_language("english please");
+  ExpectRejected(a, "language: must be a BCP 47 tag");
+}
+
+TEST(Article, TimestampsMustBeInRange) {
+  Article a = ValidArticle();
+  a.mutable_embargoed_until()->set_nanos(-1);
+  ExpectRejected(a, "embargoed_until: timestamp out of range");
+}
+
+TEST(Article, InvalidUtf8OffsetFindsFirstBadByte) {
+  EXPECT_EQ(InvalidUtf8Offset("plain"), absl::string_view::npos);
+  EXPECT_EQ(InvalidUtf8Offset("KYIV — “ok”"), absl::string_view::npos);
+  EXPECT_EQ(InvalidUtf8Offset("ab\xc3"), 2u);            // Truncated.
+  EXPECT_EQ(InvalidUtf8Offset("a\xc0\xaf" "b"), 1u);        // Overlong.
+  EXPECT_EQ(InvalidUtf8Offset("\xed\xa0\x80"), 0u);      // Surrogate.
+  EXPECT_EQ(InvalidUtf8Offset("\xf4\x90\x80\x80"), 0u);  // Past U+10FFFF.
+}
+
+TEST(Article, HeadlineViewKeepsOnlyHeadlineFields) {
+  Article a = ValidArticle();
+  a.set_byline("Jane Roe");
+  a.set_urgency(2);
+  a.add_places()->set_name("Lisbon");
+  a.add_people()->set_name("Ana Costa");
+  a.mutable_source()->set_name("Newswire");
+  Article view = HeadlineView(a);
+  EXPECT_EQ(view.id(), a.id());
+  EXPECT_EQ(view.headline(), a.headline());
+  EXPECT_EQ(view.summary(), a.summary());
+  EXPECT_EQ(view.urgency(), 2u);
+  EXPECT_EQ(view.places_size(), 1);
+  EXPECT_EQ(view.source().name(), "Newswire");
+  EXPECT_TRUE(view.body_text().empty());
+  EXPECT_TRUE(view.byline().empty());
+  EXPECT_EQ(view.people_size(), 0);
+  EXPECT_EQ(ArticleInView(a, v1::ARTICLE_VIEW_FULL).SerializeAsString(),
+            a.SerializeAsString());
+}
+
+}  // namespace
+}  // namespace newswire

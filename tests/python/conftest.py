@@ -1,0 +1,91 @@
+"""Fixtures: paths to the build and shared data, servers on loopback port 0."""
+
+from __future__ import annotations
+
+import os
+import pathlib
+import re
+import subprocess
+import sys
+from typing import Iterator
+
+import pytest
+
+SOURCE_DIR = pathlib.Path(
+    os.environ.get("NEWSWIRE_SOURCE_DIR", pathlib.Path(__file__).resolve().parents[2])
+)
+SHARED_DIR = pathlib.Path(os.environ.get("NEWSWIRE_SHARED_DIR", SOURCE_DIR.parent / "shared"))
+NEWSWIRE_BIN = pathlib.Path(os.environ.get("NEWSWIRE_BIN", SOURCE_DIR / "build" / "newswire"))
+SEED = SHARED_DIR / "seeds" / "000_6d2460062642afca.txt"
+DATA = SOURCE_DIR / "tests" / "data" / "text"
+
+
+@pytest.fixture
+def seed_text() -> str:
+    if not SEED.exists():
+        pytest.skip(f"shared seed article not found at {SEED}; skipping")
+    return SEED.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def server() -> Iterator["newswire.Server"]:
+    import newswire
+
+    with newswire.Server() as srv:
+        yield srv
+
+
+@pytest.fixture
+def client(server) -> Iterator["newswire.Client"]:
+    import newswire
+
+    with newswire.Client(server.address) as c:
+        yield c
+
+
+class ServeProcess:
+    """`newswire serve` (or `make run`) in a child process."""
+
+    def __init__(self, argv: list[str], cwd: pathlib.Path | None = None) -> None:
+        self.proc = subprocess.Popen(
+            argv, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            text=True, start_new_session=True,
+        )
+        self.output: list[str] = []
+        self.address = self._await_listening()
+
+    def _await_listening(self) -> str:
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            self.output.append(line)
+            match = re.search(r"listening on (\S+)", line)
+            if match:
+                return match.group(1)
+        raise AssertionError("server exited before listening:\n" + "".join(self.output))
+
+    def stop(self, sig: int = 15) -> int:
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, sig)
+        try:
+            rest, _ = self.proc.communicate(timeout=30)
+        finally:
+            if self.proc.poll() is None:
+                os.killpg(self.proc.pid, 9)
+        self.output.append(rest or "")
+        return self.proc.returncode
+
+
+@pytest.fixture
+def serve_process() -> Iterator[ServeProcess]:
+    if not NEWSWIRE_BIN.exists():
+        pytest.fail(f"newswire binary not built at {NEWSWIRE_BIN}")
+    proc = ServeProcess([str(NEWSWIRE_BIN), "serve", "--listen", "127.0.0.1:0"])
+    try:
+        yield proc
+    finally:
+        proc.stop()
+
+
+def run_cli(*args: str, timeout: float = 30) -> subprocess.CompletedProcess:
+    return subprocess.run([str(NEWSWIRE_BIN), *args], capture_output=True, text=True,
+                          timeout=timeout)

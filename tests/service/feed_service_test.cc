@@ -1,0 +1,216 @@
+// The service end to end: a real server on a loopback port, real clients.
+#include <memory>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "grpcpp/create_channel.h"
+#include "grpcpp/generic/generic_stub.h"
+#include "grpcpp/security/credentials.h"
+#include "gtest/gtest.h"
+#include "service/client.h"
+#include "service/server.h"
+
+namespace newswire {
+namespace {
+
+Article Story(int n) {
+  Article a;
+  a.set_headline(absl::StrCat("Harbour report ", n));
+  a.set_dateline("PORTO, Portugal");
+  a.set_body_text(absl::StrCat("Ships in port today: ", n, ".\n\nMore tomorrow."));
+  return a;
+}
+
+v1::SubscribeRequest From(v1::SubscribeRequest::Start start, uint64_t after = 0) {
+  v1::SubscribeRequest request;
+  request.set_start(start);
+  request.set_after_sequence(after);
+  return request;
+}
+
+// Reads article events until `n` arrived (skipping CAUGHT_UP).
+std::vector<v1::FeedEvent> ReadArticles(EventStream& stream, size_t n) {
+  std::vector<v1::FeedEvent> out;
+  const absl::Time deadline = absl::Now() + absl::Seconds(20);
+  while (out.size() < n && absl::Now() < deadline) {
+    auto event = stream.Next(absl::Milliseconds(200));
+    if (!event.ok()) {
+      ADD_FAILURE() << "stream ended: " << event.status();
+      break;
+    }
+    if (event->has_value() && (*event)->has_article()) out.push_back(**event);
+  }
+  return out;
+}
+
+// Waits for the CAUGHT_UP event: after it, the subscription is live.
+void AwaitCaughtUp(EventStream& stream) {
+  const absl::Time deadline = absl::Now() + absl::Seconds(20);
+  while (absl::Now() < deadline) {
+    auto event = stream.Next(absl::Milliseconds(200));
+    ASSERT_TRUE(event.ok()) << event.status();
+    if (event->has_value() && (*event)->kind() == v1::EVENT_KIND_CAUGHT_UP) return;
+  }
+  FAIL() << "no CAUGHT_UP";
+}
+
+class FeedServiceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto server = Server::Start({.listen = "127.0.0.1:0"});
+    ASSERT_TRUE(server.ok()) << server.status();
+    server_ = *std::move(server);
+    client_ = std::make_unique<Client>(server_->address());
+  }
+
+  std::unique_ptr<Server> server_;
+  std::unique_ptr<Client> client_;
+};
+
+TEST_F(FeedServiceTest, ListensOnAFreeLoopbackPort) {
+  EXPECT_GT(server_->port(), 0);
+  EXPECT_EQ(server_->address(), absl::StrCat("127.0.0.1:", server_->port()));
+}
+
+TEST_F(FeedServiceTest, TwoSubscribersBothReceiveAPublish) {
+  auto a = client_->Subscribe(From(v1::SubscribeRequest::START_LATEST));
+  auto b = client_->Subscribe(From(v1::SubscribeRequest::START_LATEST));
+  AwaitCaughtUp(*a);
+  AwaitCaughtUp(*b);
+  auto published = client_->Publish(Story(1));
+  ASSERT_TRUE(published.ok()) << published.status();
+  EXPECT_EQ(published->sequence, 1u);
+  for (EventStream* stream : {a.get(), b.get()}) {
+    auto events = ReadArticles(*stream, 1);
+    ASSERT_EQ(events.size(), 1u);
+    EXPECT_EQ(events[0].sequence(), 1u);
+    EXPECT_EQ(events[0].kind(), v1::EVENT_KIND_PUBLISHED);
+    EXPECT_EQ(events[0].article().headline(), "Harbour report 1");
+    EXPECT_EQ(events[0].article().id(), published->id);
+    EXPECT_TRUE(events[0].article().body_text().empty());  // HEADLINE view.
+  }
+}
+
+TEST_F(FeedServiceTest, ResumeAfterSequenceGetsExactlyTheMissedEvents) {
+  uint64_t cursor = 0;
+  {
+    auto stream = client_->Subscribe(From(v1::SubscribeRequest::START_EARLIEST));
+    for (int i = 1; i <= 3; ++i) ASSERT_TRUE(client_->Publish(Story(i)).ok());
+    auto events = ReadArticles(*stream, 3);
+    ASSERT_EQ(events.size(), 3u);
+    cursor = events.back().sequence();
+  }  // Disconnected.
+  for (int i = 4; i <= 8; ++i) ASSERT_TRUE(client_->Publish(Story(i)).ok());
+
+  auto resumed =
+      client_->Subscribe(From(v1::SubscribeRequest::START_AFTER_SEQUENCE, cursor));
+  auto events = ReadArticles(*resumed, 5);
+  ASSERT_EQ(events.size(), 5u);
+  for (size_t i = 0; i < events.size(); ++i) {
+    EXPECT_EQ(events[i].sequence(), cursor + 1 + i);
+    EXPECT_EQ(events[i].article().headline(), absl::StrCat("Harbour report ", 4 + i));
+  }
+  // And then live, with nothing repeated.
+  ASSERT_TRUE(client_->Publish(Story(9)).ok());
+  auto live = ReadArticles(*resumed, 1);
+  ASSERT_EQ(live.size(), 1u);
+  EXPECT_EQ(live[0].sequence(), 9u);
+}
+
+TEST_F(FeedServiceTest, PublishIsIdempotent) {
+  auto first = client_->Publish(Story(1));
+  auto again = client_->Publish(Story(1));
+  ASSERT_TRUE(first.ok() && again.ok());
+  EXPECT_FALSE(first->duplicate);
+  EXPECT_TRUE(again->duplicate);
+  EXPECT_EQ(again->sequence, first->sequence);
+  EXPECT_EQ(again->id, first->id);
+  EXPECT_EQ(first->id.rfind("urn:newswire:", 0), 0u);
+}
+
+TEST_F(FeedServiceTest, BadArticleIsInvalidArgumentNamingTheFieldAndStoresNothing) {
+  ASSERT_TRUE(client_->Publish(Story(1)).ok());
+  Article bad = Story(2);
+  bad.set_urgency(12);
+  auto result = client_->Publish(bad);
+  EXPECT_EQ(result.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(result.status().message().find("urgency"), std::string::npos);
+  Article headless;
+  headless.set_body_text("No headline here.");
+  EXPECT_EQ(client_->Publish(headless).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  // What was stored before is still there, and nothing else.
+  auto next = client_->Publish(Story(3));
+  ASSERT_TRUE(next.ok());
+  EXPECT_EQ(next->sequence, 2u);
+}
+
+TEST_F(FeedServiceTest, GetArticleReturnsTheFullArticle) {
+  auto published = client_->Publish(Story(7));
+  ASSERT_TRUE(published.ok());
+  auto got = client_->Get(published->id);
+  ASSERT_TRUE(got.ok()) << got.status();
+  EXPECT_EQ(got->article().headline(), "Harbour report 7");
+  EXPECT_EQ(got->article().body_text(), "Ships in port today: 7.\n\nMore tomorrow.");
+  EXPECT_EQ(got->sequence(), published->sequence);
+  EXPECT_TRUE(got->article().has_first_created());
+
+  auto missing = client_->Get("urn:newswire:nope");
+  EXPECT_EQ(missing.status().code(), absl::StatusCode::kNotFound);
+}
+
+TEST_F(FeedServiceTest, CursorPastHeadIsOutOfRange) {
+  auto stream = client_->Subscribe(From(v1::SubscribeRequest::START_AFTER_SEQUENCE, 50));
+  auto event = stream->Next(absl::Seconds(10));
+  EXPECT_EQ(event.status().code(), absl::StatusCode::kOutOfRange);
+}
+
+TEST_F(FeedServiceTest, UnimplementedRpcsSaySo) {
+  auto channel = grpc::CreateChannel(server_->address(), grpc::InsecureChannelCredentials());
+  auto stub = v1::NewsFeed::NewStub(channel);
+  grpc::ClientContext context;
+  v1::SearchArticlesRequest request;
+  v1::SearchArticlesResponse response;
+  EXPECT_EQ(stub->SearchArticles(&context, request, &response).error_code(),
+            grpc::StatusCode::UNIMPLEMENTED);
+}
+
+TEST_F(FeedServiceTest, ShutdownEndsOpenStreamsWithUnavailable) {
+  auto stream = client_->Subscribe(From(v1::SubscribeRequest::START_LATEST));
+  AwaitCaughtUp(*stream);
+  std::thread stopper([this] { server_->Shutdown(); });
+  absl::StatusOr<std::optional<v1::FeedEvent>> event;
+  const absl::Time deadline = absl::Now() + absl::Seconds(10);
+  do {
+    event = stream->Next(absl::Milliseconds(200));
+  } while (event.ok() && absl::Now() < deadline);
+  stopper.join();
+  EXPECT_EQ(event.status().code(), absl::StatusCode::kUnavailable) << event.status();
+}
+
+TEST_F(FeedServiceTest, ManySubscribersAndPublishersSeeEveryEventInOrder) {
+  constexpr int kSubscribers = 8;
+  constexpr int kEvents = 400;
+  std::vector<std::unique_ptr<EventStream>> streams;
+  for (int i = 0; i < kSubscribers; ++i) {
+    streams.push_back(client_->Subscribe(From(v1::SubscribeRequest::START_EARLIEST)));
+  }
+  std::vector<std::thread> publishers;
+  for (int p = 0; p < 4; ++p) {
+    publishers.emplace_back([this, p] {
+      Client client(server_->address());
+      for (int i = 0; i < kEvents / 4; ++i) {
+        ASSERT_TRUE(client.Publish(Story(p * 1000 + i)).ok());
+      }
+    });
+  }
+  for (auto& t : publishers) t.join();
+  for (auto& stream : streams) {
+    auto events = ReadArticles(*stream, kEvents);
+    ASSERT_EQ(events.size(), static_cast<size_t>(kEvents));
+    for (int i = 0; i < kEvents; ++i) EXPECT_EQ(events[i].sequence(), i + 1u);
+  }
+}
+
+}  // namespace
+}  // namespace newswire
