@@ -166,5 +166,7 @@ PYBIND11_MODULE(_core, m) {
             py::gil_scoped_release release;
             return client.Subscribe(request);
           },
-          py::arg("request"), "Opens a stream for a serialized SubscribeRequest.");
+          py::arg("request"),
+          // The stream uses the client's channel: keep the client alive.
+          py::keep_alive<0, 1>(), "Opens a stream for a serialized SubscribeRequest.");
 }
