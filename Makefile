@@ -2,12 +2,14 @@
 #   make deps       install missing Debian packages (apt; idempotent)
 #   make build      configure once, then build incrementally into build/
 #   make run        deps + build, then serve on 127.0.0.1:50051 with examples/ loaded
+#                   (archive in ./newswire-data; LISTEN=, DATA= override)
 #   make test       deps + build, then every gtest and pytest through ctest
 #   make test-asan  the same under AddressSanitizer + UBSan, in build-asan/
 
 PYTHON   := /usr/bin/python3
 BUILD    := build
 LISTEN   ?= 127.0.0.1:50051
+DATA     ?= newswire-data
 JOBS     ?= $(shell nproc)
 SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
@@ -40,12 +42,12 @@ build: $(BUILD)/CMakeCache.txt
 
 run: deps build
 	@echo
-	@echo "Starting newswire on $(LISTEN) with examples/ loaded. In another terminal:"
+	@echo "Starting newswire on $(LISTEN), archive in $(DATA)/, examples/ loaded. In another terminal:"
 	@echo "  $(BUILD)/newswire tail --server $(LISTEN) --from earliest"
 	@echo "  $(BUILD)/newswire publish --server $(LISTEN) examples/*.txt"
 	@echo "Stop with Ctrl-C."
 	@echo
-	exec $(BUILD)/newswire serve --listen $(LISTEN) --load examples
+	exec $(BUILD)/newswire serve --listen $(LISTEN) --data $(DATA) --load examples
 
 test: deps build
 	cd $(BUILD) && ctest --output-on-failure -j$(JOBS)

@@ -136,41 +136,56 @@ bool Hub::TryJoinLive(Subscription* sub, uint64_t cursor) {
 }
 
 void Hub::Publish(const FeedEvent& event) {
-  // Framed lazily, at most once per view, and shared by every subscription.
-  SharedFrame frames[3];
   std::vector<std::shared_ptr<Subscription>> to_ring;
   {
     absl::MutexLock lock(&mu_);
-    published_head_ = event.sequence();
-    std::vector<Subscription*> fell_back;
-    for (Subscription* sub : live_) {
-      absl::MutexLock sub_lock(&sub->mu_);
-      if (event.sequence() <= sub->seen_) continue;  // Read during catch-up.
-      sub->seen_ = event.sequence();
-      const v1::ArticleView view = sub->options_.view == v1::ARTICLE_VIEW_FULL
-                                       ? v1::ARTICLE_VIEW_FULL
-                                       : v1::ARTICLE_VIEW_HEADLINE;
-      SharedFrame& frame = frames[view];
-      if (!frame) frame = FrameEventInView(event, view);
-      sub->queued_bytes_ += frame->bytes.size();
-      sub->queue_.push_back(frame);
-      if (sub->queued_bytes_ > sub->options_.max_queue_bytes) {
-        // Too slow to keep up: drop the queue and catch up from the Store,
-        // starting after the last event actually handed out.
-        sub->queue_.clear();
-        sub->queued_bytes_ = 0;
-        sub->live_ = false;
-        ++sub->fallbacks_;
-        fell_back.push_back(sub);
-      }
-      if (sub->armed_) {
-        sub->armed_ = false;
-        if (auto owner = subscriptions_.at(sub).lock()) to_ring.push_back(std::move(owner));
-      }
+    if (event.sequence() <= published_head_) return;  // Already delivered.
+    if (event.sequence() != published_head_ + 1) {
+      early_.emplace(event.sequence(), event);
+      return;
     }
-    for (Subscription* sub : fell_back) live_.erase(sub);
+    Deliver(event, to_ring);
+    for (auto it = early_.find(published_head_ + 1); it != early_.end();
+         it = early_.find(published_head_ + 1)) {
+      Deliver(it->second, to_ring);
+      early_.erase(it);
+    }
   }
   for (const auto& sub : to_ring) sub->on_ready_();
+}
+
+void Hub::Deliver(const FeedEvent& event,
+                  std::vector<std::shared_ptr<Subscription>>& to_ring) {
+  published_head_ = event.sequence();
+  // Framed lazily, at most once per view, and shared by every subscription.
+  SharedFrame frames[3];
+  std::vector<Subscription*> fell_back;
+  for (Subscription* sub : live_) {
+    absl::MutexLock sub_lock(&sub->mu_);
+    if (event.sequence() <= sub->seen_) continue;  // Read during catch-up.
+    sub->seen_ = event.sequence();
+    const v1::ArticleView view = sub->options_.view == v1::ARTICLE_VIEW_FULL
+                                     ? v1::ARTICLE_VIEW_FULL
+                                     : v1::ARTICLE_VIEW_HEADLINE;
+    SharedFrame& frame = frames[view];
+    if (!frame) frame = FrameEventInView(event, view);
+    sub->queued_bytes_ += frame->bytes.size();
+    sub->queue_.push_back(frame);
+    if (sub->queued_bytes_ > sub->options_.max_queue_bytes) {
+      // Too slow to keep up: drop the queue and catch up from the Store,
+      // starting after the last event actually handed out.
+      sub->queue_.clear();
+      sub->queued_bytes_ = 0;
+      sub->live_ = false;
+      ++sub->fallbacks_;
+      fell_back.push_back(sub);
+    }
+    if (sub->armed_) {
+      sub->armed_ = false;
+      if (auto owner = subscriptions_.at(sub).lock()) to_ring.push_back(std::move(owner));
+    }
+  }
+  for (Subscription* sub : fell_back) live_.erase(sub);
 }
 
 void Hub::Close() {

@@ -120,9 +120,10 @@ class Hub {
   absl::StatusOr<std::shared_ptr<Subscription>> Subscribe(
       const SubscriptionOptions& options, std::function<void()> on_ready);
 
-  // Delivers an appended event to live subscriptions.
-  // REQUIRES: `event` is in the Store; events arrive in sequence order, each
-  // one past the previous; one caller at a time (Wire serializes).
+  // Delivers an appended event to live subscriptions, in sequence order:
+  // an event that arrives ahead of an earlier one waits for it.
+  // REQUIRES: `event` is in the Store; every appended event is published
+  // once (concurrent publishers may finish their appends out of order).
   void Publish(const FeedEvent& event);
 
   // Ends every subscription: Next returns UNAVAILABLE from now on and each
@@ -138,12 +139,18 @@ class Hub {
   // Joins `sub` to the live stream if `cursor` reached the published head.
   // Returns false if it has not; then the caller reads more from the Store.
   bool TryJoinLive(Subscription* sub, uint64_t cursor);
+  // Queues `event` on every live subscription; collects those to ring.
+  void Deliver(const FeedEvent& event,
+               std::vector<std::shared_ptr<Subscription>>& to_ring)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void Remove(Subscription* sub);
 
   const Store* const store_;
   mutable absl::Mutex mu_ ABSL_ACQUIRED_BEFORE(Subscription::mu_);
-  // Sequence of the last event given to Publish.
+  // Sequence of the last event delivered; every one before it was too.
   uint64_t published_head_ ABSL_GUARDED_BY(mu_);
+  // Events published ahead of an earlier one, by sequence.
+  absl::flat_hash_map<uint64_t, FeedEvent> early_ ABSL_GUARDED_BY(mu_);
   bool closed_ ABSL_GUARDED_BY(mu_) = false;
   // Every subscription alive (weak, so the hub can ring one outside its
   // lock without keeping it alive otherwise), and the live subset of them.

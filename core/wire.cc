@@ -11,7 +11,6 @@ absl::StatusOr<PublishResult> Wire::Publish(Article article) {
   NormalizeArticle(article);
   if (absl::Status s = ValidateArticle(article); !s.ok()) return s;
 
-  absl::MutexLock lock(&mu_);
   absl::StatusOr<AppendResult> appended = store_->Append(article, clock_());
   if (!appended.ok()) return appended.status();
   if (!appended->duplicate) hub_->Publish(appended->event);

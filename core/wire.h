@@ -7,10 +7,8 @@
 #include <cstdint>
 #include <string>
 
-#include "absl/base/thread_annotations.h"
 #include "absl/functional/any_invocable.h"
 #include "absl/status/statusor.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "core/hub.h"
 #include "core/store.h"
@@ -37,16 +35,13 @@ class Wire {
   // FAILED_PRECONDITION for a version conflict (see Store::Append), or the
   // Store's error; nothing is stored or sent then. On success the event is
   // in the Store before any subscriber sees it, and a duplicate emits
-  // nothing. Thread-safe.
+  // nothing. Thread-safe: concurrent publishes share the Store's commits.
   absl::StatusOr<PublishResult> Publish(Article article);
 
  private:
   Store* const store_;
   Hub* const hub_;
   const Clock clock_;
-  // Keeps appends and their fanout in the same order (Hub::Publish requires
-  // events in sequence order).
-  absl::Mutex mu_;
 };
 
 }  // namespace newswire

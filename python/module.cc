@@ -88,14 +88,16 @@ PYBIND11_MODULE(_core, m) {
       py::arg("args"), "Runs the newswire command line; returns its exit code.");
 
   py::class_<nw::Server>(m, "Server", "An in-process newswire server.")
-      .def(py::init([](const std::string& listen) {
+      .def(py::init([](const std::string& listen, const std::string& data_dir) {
              nw::ServerOptions options;
              options.listen = listen;
+             options.data_dir = data_dir;
              py::gil_scoped_release release;
              return nw::ValueOrThrow(nw::Server::Start(options));
            }),
-           py::arg("listen") = "127.0.0.1:0",
-           "Starts serving on `listen` (HOST:PORT; port 0 picks a free port).")
+           py::arg("listen") = "127.0.0.1:0", py::arg("data_dir") = "",
+           "Starts serving on `listen` (HOST:PORT; port 0 picks a free port), "
+           "on the archive in `data_dir`, or in memory when it is empty.")
       .def_property_readonly("address", &nw::Server::address,
                              "HOST:PORT for a client.")
       .def_property_readonly("port", &nw::Server::port, "The bound port.")

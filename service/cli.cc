@@ -22,12 +22,15 @@
 namespace newswire {
 namespace {
 
+constexpr char kDefaultDataDir[] = "newswire-data";
+
 constexpr char kUsage[] = R"(usage: newswire COMMAND [OPTIONS]
 
 commands:
-  serve   [--listen HOST:PORT] [--load PATH]...
-          run a server (in memory); port 0 picks a free port; --load publishes
-          the articles in PATH (a file or a directory) at start
+  serve   [--listen HOST:PORT] [--data DIR | --memory] [--load PATH]...
+          run a server on the durable archive in DIR (default ./newswire-data),
+          or in memory; port 0 picks a free port; --load publishes the articles
+          in PATH (a file or a directory) at start
   publish [--server HOST:PORT] FILE...
           publish articles; prints id, version, sequence, duplicate for each
   tail    [--server HOST:PORT] [--from latest|earliest|SEQ] [--full] [--json]
@@ -163,6 +166,10 @@ int Serve(const Args& args, std::ostream& out, std::ostream& err) {
 
   ServerOptions options;
   if (auto listen = args.Value("listen")) options.listen = *listen;
+  if (args.Has("memory") && args.Value("data")) {
+    return Usage(err, "serve: --data and --memory exclude each other");
+  }
+  if (!args.Has("memory")) options.data_dir = args.Value("data").value_or(kDefaultDataDir);
   absl::StatusOr<std::unique_ptr<Server>> server = Server::Start(options);
   if (!server.ok()) return Fail(err, server.status());
 
@@ -176,6 +183,12 @@ int Serve(const Args& args, std::ostream& out, std::ostream& err) {
         << absl::StrJoin(it->second, ", ");
     if (tally.failed > 0) out << " (" << tally.failed << " failed, see above)";
     out << "\n";
+  }
+  if (options.data_dir.empty()) {
+    out << "store: in memory (nothing survives a restart)\n";
+  } else {
+    out << "archive: " << options.data_dir << " (head sequence "
+        << (*server)->store().HeadSequence() << ")\n";
   }
   out << "listening on " << (*server)->address() << std::endl;
   out << "watch the stream: newswire tail --server " << (*server)->address()
@@ -273,7 +286,7 @@ struct Command {
 
 const std::map<std::string, Command>& Commands() {
   static const auto* commands = new std::map<std::string, Command>{
-      {"serve", {&Serve, {"listen", "load"}, {}}},
+      {"serve", {&Serve, {"listen", "data", "load"}, {"memory"}}},
       {"publish", {&Publish, {"server"}, {}}},
       {"tail", {&Tail, {"server", "from"}, {"full", "json"}}},
       {"get", {&Get, {"server", "version"}, {"json"}}},

@@ -1,5 +1,6 @@
 #include "service/feed_service.h"
 
+#include "service/publish_stream_reactor.h"
 #include "service/status.h"
 #include "service/subscribe_reactor.h"
 
@@ -26,6 +27,11 @@ grpc::ServerUnaryReactor* FeedService::Publish(
   }
   reactor->Finish(ToGrpcStatus(result.status()));
   return reactor;
+}
+
+grpc::ServerBidiReactor<v1::PublishRequest, v1::PublishResponse>*
+FeedService::PublishStream(grpc::CallbackServerContext* /*context*/) {
+  return StartPublishStreamReactor(*wire_);
 }
 
 grpc::ServerWriteReactor<grpc::ByteBuffer>* FeedService::Subscribe(

@@ -12,8 +12,8 @@
 namespace newswire {
 
 // Subscribe is a raw method: the stream writes pre-framed bytes shared by
-// all subscribers. PublishStream and SearchArticles are not implemented yet
-// and answer UNIMPLEMENTED.
+// all subscribers. SearchArticles is not implemented yet and answers
+// UNIMPLEMENTED.
 class FeedService final
     : public v1::NewsFeed::WithRawCallbackMethod_Subscribe<
           v1::NewsFeed::CallbackService> {
@@ -24,6 +24,9 @@ class FeedService final
   grpc::ServerUnaryReactor* Publish(grpc::CallbackServerContext* context,
                                     const v1::PublishRequest* request,
                                     v1::PublishResponse* response) override;
+
+  grpc::ServerBidiReactor<v1::PublishRequest, v1::PublishResponse>* PublishStream(
+      grpc::CallbackServerContext* context) override;
 
   grpc::ServerWriteReactor<grpc::ByteBuffer>* Subscribe(
       grpc::CallbackServerContext* context,

@@ -3,6 +3,8 @@
 #include <chrono>
 
 #include "absl/strings/str_cat.h"
+#include "core/memory_store.h"
+#include "core/sqlite_store.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/security/server_credentials.h"
@@ -10,7 +12,11 @@
 
 namespace newswire {
 
-Server::Server() : hub_(&store_), wire_(&store_, &hub_), service_(&wire_, &hub_, &store_) {}
+Server::Server(std::unique_ptr<Store> store)
+    : store_(std::move(store)),
+      hub_(std::make_unique<Hub>(store_.get())),
+      wire_(std::make_unique<Wire>(store_.get(), hub_.get())),
+      service_(wire_.get(), hub_.get(), store_.get()) {}
 
 absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& options) {
   const size_t colon = options.listen.rfind(':');
@@ -21,7 +27,16 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
 
-  std::unique_ptr<Server> server(new Server());
+  std::unique_ptr<Store> store;
+  if (options.data_dir.empty()) {
+    store = std::make_unique<MemoryStore>();
+  } else {
+    absl::StatusOr<std::unique_ptr<SqliteStore>> archive =
+        SqliteStore::Open(options.data_dir);
+    if (!archive.ok()) return archive.status();
+    store = *std::move(archive);
+  }
+  std::unique_ptr<Server> server(new Server(std::move(store)));
   grpc::ServerBuilder builder;
   builder.AddListeningPort(options.listen, grpc::InsecureServerCredentials(),
                            &server->port_);
@@ -43,7 +58,7 @@ void Server::Shutdown(absl::Duration grace) {
   absl::MutexLock lock(&shutdown_mu_);
   if (shut_down_) return;
   shut_down_ = true;
-  hub_.Close();
+  hub_->Close();
   if (grpc_server_ == nullptr) return;  // Start failed.
   grpc_server_->Shutdown(std::chrono::system_clock::now() +
                          absl::ToChronoMilliseconds(grace));

@@ -10,7 +10,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "core/hub.h"
-#include "core/memory_store.h"
+#include "core/store.h"
 #include "core/wire.h"
 #include "grpcpp/server.h"
 #include "service/feed_service.h"
@@ -20,12 +20,17 @@ namespace newswire {
 struct ServerOptions {
   // HOST:PORT to listen on; port 0 picks a free port.
   std::string listen = "127.0.0.1:50051";
+  // Directory of the durable SQLite archive; empty keeps everything in
+  // memory (lost when the server stops).
+  std::string data_dir;
 };
 
 class Server {
  public:
-  // Starts serving and returns once the port is bound and accepting.
-  // Returns UNAVAILABLE naming the address if it cannot be bound.
+  // Opens the store, starts serving and returns once the port is bound and
+  // accepting. Returns the store's error if the archive cannot be opened
+  // (see SqliteStore::Open), UNAVAILABLE naming the address if it cannot be
+  // bound.
   static absl::StatusOr<std::unique_ptr<Server>> Start(const ServerOptions& options);
 
   Server(const Server&) = delete;
@@ -38,7 +43,9 @@ class Server {
   const std::string& address() const { return address_; }
 
   // The publish path, for loading articles in process.
-  Wire& wire() { return wire_; }
+  Wire& wire() { return *wire_; }
+  // Where events are stored.
+  const Store& store() const { return *store_; }
 
   // Ends every open Subscribe stream with UNAVAILABLE ("the server is
   // shutting down"), lets calls in flight finish for up to `grace`, then
@@ -46,11 +53,11 @@ class Server {
   void Shutdown(absl::Duration grace = absl::Seconds(5));
 
  private:
-  Server();
+  explicit Server(std::unique_ptr<Store> store);
 
-  MemoryStore store_;
-  Hub hub_;
-  Wire wire_;
+  const std::unique_ptr<Store> store_;
+  const std::unique_ptr<Hub> hub_;
+  const std::unique_ptr<Wire> wire_;
   FeedService service_;
   int port_ = 0;
   std::string address_;

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+import os
 import time
 from dataclasses import dataclass
 from typing import Iterator, NamedTuple
@@ -179,10 +180,12 @@ class Client:
 
 class Server:
     """A newswire server running in this process, for scripts and tests.
-    ``listen`` is "HOST:PORT"; port 0 (the default) picks a free port."""
+    ``listen`` is "HOST:PORT"; port 0 (the default) picks a free port.
+    With ``data_dir`` it serves the durable archive there (created if
+    missing); without, it keeps everything in memory."""
 
-    def __init__(self, listen: str = "127.0.0.1:0") -> None:
-        self._core = _core.Server(listen)
+    def __init__(self, listen: str = "127.0.0.1:0", data_dir: str | os.PathLike | None = None) -> None:
+        self._core = _core.Server(listen, os.fspath(data_dir) if data_dir is not None else "")
 
     @property
     def address(self) -> str:

@@ -1,12 +1,37 @@
-#include "core/memory_store.h"
+// The Store contract, run against every implementation.
+#include <memory>
+#include <atomic>
+#include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "core/memory_store.h"
+#include "core/sqlite_store.h"
 #include "gtest/gtest.h"
+#include "tests/core/temp_dir.h"
 
 namespace newswire {
 namespace {
 
 const absl::Time kNow = absl::FromUnixSeconds(1732000000);
+
+class StoreTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    if (GetParam() == "memory") {
+      store_ = std::make_unique<MemoryStore>();
+    } else {
+      auto store = SqliteStore::Open(dir_.path());
+      ASSERT_TRUE(store.ok()) << store.status();
+      store_ = *std::move(store);
+    }
+  }
+
+  TempDir dir_;
+  std::unique_ptr<Store> store_;
+};
+
+INSTANTIATE_TEST_SUITE_P(AllStores, StoreTest, ::testing::Values("memory", "sqlite"),
+                         [](const auto& info) { return info.param; });
 
 Article Story(const std::string& id, uint32_t version, const std::string& headline) {
   Article a;
@@ -18,8 +43,8 @@ Article Story(const std::string& id, uint32_t version, const std::string& headli
   return a;
 }
 
-TEST(MemoryStore, AssignsContiguousSequencesFromOne) {
-  MemoryStore store;
+TEST_P(StoreTest, AssignsContiguousSequencesFromOne) {
+  Store& store = *store_;
   EXPECT_EQ(store.HeadSequence(), 0u);
   for (int i = 1; i <= 3; ++i) {
     auto r = store.Append(Story(absl::StrCat("urn:t:", i), 1, "h"), kNow);
@@ -38,8 +63,8 @@ TEST(MemoryStore, AssignsContiguousSequencesFromOne) {
   EXPECT_EQ(store.ReadAfter(0, 2)->size(), 2u);
 }
 
-TEST(MemoryStore, SameIdAndVersionWithSameContentIsDuplicate) {
-  MemoryStore store;
+TEST_P(StoreTest, SameIdAndVersionWithSameContentIsDuplicate) {
+  Store& store = *store_;
   ASSERT_TRUE(store.Append(Story("urn:t:1", 1, "First"), kNow).ok());
   auto again = store.Append(Story("urn:t:1", 1, "First"), kNow + absl::Minutes(1));
   ASSERT_TRUE(again.ok());
@@ -48,8 +73,8 @@ TEST(MemoryStore, SameIdAndVersionWithSameContentIsDuplicate) {
   EXPECT_EQ(store.HeadSequence(), 1u);
 }
 
-TEST(MemoryStore, VersionsUpdateKillAndConflict) {
-  MemoryStore store;
+TEST_P(StoreTest, VersionsUpdateKillAndConflict) {
+  Store& store = *store_;
   ASSERT_TRUE(store.Append(Story("urn:t:1", 1, "First"), kNow).ok());
   auto v2 = store.Append(Story("urn:t:1", 2, "First, updated"), kNow + absl::Hours(1));
   ASSERT_TRUE(v2.ok());
@@ -74,8 +99,8 @@ TEST(MemoryStore, VersionsUpdateKillAndConflict) {
   EXPECT_EQ(store.HeadSequence(), 3u);
 }
 
-TEST(MemoryStore, GetArticleByIdAndVersion) {
-  MemoryStore store;
+TEST_P(StoreTest, GetArticleByIdAndVersion) {
+  Store& store = *store_;
   ASSERT_TRUE(store.Append(Story("urn:t:1", 1, "First"), kNow).ok());
   ASSERT_TRUE(store.Append(Story("urn:t:1", 2, "Second"), kNow).ok());
   auto current = store.GetArticle("urn:t:1", 0);
@@ -83,10 +108,53 @@ TEST(MemoryStore, GetArticleByIdAndVersion) {
   EXPECT_EQ(current->article.headline(), "Second");
   EXPECT_EQ(current->sequence, 2u);
   EXPECT_EQ(store.GetArticle("urn:t:1", 1)->article.headline(), "First");
-  EXPECT_EQ(store.GetArticle("urn:t:1", 7).status().code(), absl::StatusCode::kNotFound);
+  auto no_version = store.GetArticle("urn:t:1", 7);
+  EXPECT_EQ(no_version.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_NE(no_version.status().message().find("current version is 2"), std::string::npos)
+      << no_version.status();
   auto missing = store.GetArticle("urn:t:404", 0);
   EXPECT_EQ(missing.status().code(), absl::StatusCode::kNotFound);
   EXPECT_NE(missing.status().message().find("urn:t:404"), std::string::npos);
+}
+
+TEST_P(StoreTest, ConcurrentAppendsGetContiguousSequences) {
+  constexpr int kThreads = 16;
+  constexpr int kPerThread = 50;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([this, t] {
+      for (int i = 0; i < kPerThread; ++i) {
+        auto r = store_->Append(Story(absl::StrCat("urn:t:", t, ":", i), 1, "h"), kNow);
+        ASSERT_TRUE(r.ok()) << r.status();
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  ASSERT_EQ(store_->HeadSequence(), static_cast<uint64_t>(kThreads * kPerThread));
+  auto events = store_->ReadAfter(0, kThreads * kPerThread + 10);
+  ASSERT_TRUE(events.ok());
+  for (size_t i = 0; i < events->size(); ++i) EXPECT_EQ((*events)[i].sequence(), i + 1);
+}
+
+TEST_P(StoreTest, ConflictInABatchFailsOnlyThatArticle) {
+  ASSERT_TRUE(store_->Append(Story("urn:t:1", 2, "Current"), kNow).ok());
+  std::vector<std::thread> threads;
+  std::atomic<int> refused{0}, stored{0};
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&, t] {
+      // Even threads send a stale version, odd ones new articles.
+      auto r = t % 2 == 0 ? store_->Append(Story("urn:t:1", 1, "Stale"), kNow)
+                          : store_->Append(Story(absl::StrCat("urn:n:", t), 1, "N"), kNow);
+      (r.ok() ? stored : refused)++;
+      if (!r.ok()) {
+        EXPECT_EQ(r.status().code(), absl::StatusCode::kFailedPrecondition);
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(refused, 4);
+  EXPECT_EQ(stored, 4);
+  EXPECT_EQ(store_->HeadSequence(), 5u);
 }
 
 }  // namespace

@@ -76,10 +76,12 @@ class ServeProcess:
 
 
 @pytest.fixture
-def serve_process() -> Iterator[ServeProcess]:
+def serve_process(tmp_path) -> Iterator[ServeProcess]:
+    """`newswire serve` on a fresh archive in a temporary directory."""
     if not NEWSWIRE_BIN.exists():
         pytest.fail(f"newswire binary not built at {NEWSWIRE_BIN}")
-    proc = ServeProcess([str(NEWSWIRE_BIN), "serve", "--listen", "127.0.0.1:0"])
+    proc = ServeProcess([str(NEWSWIRE_BIN), "serve", "--listen", "127.0.0.1:0",
+                         "--data", str(tmp_path / "data")])
     try:
         yield proc
     finally:

@@ -60,6 +60,40 @@ def test_errors_are_grpc_status_codes(stub):
     assert info.value.code() == grpc.StatusCode.UNIMPLEMENTED
 
 
+def test_publish_stream_acks_each_article_in_order(stub):
+    articles = [article_pb2.Article(headline=f"Bulk story {i}", body_text=f"Text {i}.")
+                for i in range(500)]
+    requests = (feed_pb2.PublishRequest(article=a) for a in articles)
+    acks = list(stub.PublishStream(requests, timeout=60))
+    assert [a.sequence for a in acks] == list(range(1, 501))
+    assert not any(a.duplicate for a in acks)
+    # Again: every one is a duplicate of itself, in order.
+    again = list(stub.PublishStream((feed_pb2.PublishRequest(article=a) for a in articles),
+                                    timeout=60))
+    assert [a.sequence for a in again] == list(range(1, 501))
+    assert all(a.duplicate for a in again)
+
+
+def test_publish_stream_stops_at_a_bad_article_keeping_the_ones_before(stub):
+    def requests():
+        yield feed_pb2.PublishRequest(article=article_pb2.Article(headline="One"))
+        yield feed_pb2.PublishRequest(article=article_pb2.Article(headline="Two"))
+        yield feed_pb2.PublishRequest(article=article_pb2.Article(body_text="No headline"))
+        yield feed_pb2.PublishRequest(article=article_pb2.Article(headline="Four"))
+
+    acks = []
+    with pytest.raises(grpc.RpcError) as info:
+        for ack in stub.PublishStream(requests(), timeout=30):
+            acks.append(ack)
+    assert [a.sequence for a in acks] == [1, 2]
+    assert info.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert "article 3 of the stream: headline" in info.value.details()
+    # "Four" was never published.
+    nxt = stub.Publish(feed_pb2.PublishRequest(article=article_pb2.Article(headline="Next")),
+                       timeout=10)
+    assert nxt.sequence == 3
+
+
 def test_health_service_reports_serving(serve_process):
     # grpc.health.v1.Health/Check with an empty request; the response
     # HealthCheckResponse{status: SERVING} serializes as field 1 = 1.

@@ -44,10 +44,11 @@ class Tail:
         self.proc.wait()
 
 
-def test_make_run_then_tail_and_publish():
+def test_make_run_then_tail_and_publish(tmp_path):
     build_dir = pathlib.Path(NEWSWIRE_BIN).parent
-    server = ServeProcess(["make", "--no-print-directory", "run",
-                           "LISTEN=127.0.0.1:0", f"BUILD={build_dir}"], cwd=SOURCE_DIR)
+    server = ServeProcess(["make", "--no-print-directory", "run", "LISTEN=127.0.0.1:0",
+                           f"BUILD={build_dir}", f"DATA={tmp_path / 'data'}"],
+                          cwd=SOURCE_DIR)
     try:
         banner = "".join(server.output)
         assert "loaded 4 articles from examples" in banner

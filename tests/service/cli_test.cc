@@ -68,7 +68,7 @@ TEST(Cli, ParseErrorsNameTheFile) {
 }
 
 TEST(Cli, PublishAndGetAgainstAServer) {
-  auto server = Server::Start({.listen = "127.0.0.1:0"});
+  auto server = Server::Start({.listen = "127.0.0.1:0", .data_dir = ""});
   ASSERT_TRUE(server.ok()) << server.status();
   const std::string address = (*server)->address();
 

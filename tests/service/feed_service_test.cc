@@ -9,6 +9,7 @@
 #include "gtest/gtest.h"
 #include "service/client.h"
 #include "service/server.h"
+#include "tests/core/temp_dir.h"
 
 namespace newswire {
 namespace {
@@ -54,25 +55,31 @@ void AwaitCaughtUp(EventStream& stream) {
   FAIL() << "no CAUGHT_UP";
 }
 
-class FeedServiceTest : public ::testing::Test {
+// Every test runs on the in-memory store and on the SQLite archive.
+class FeedServiceTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    auto server = Server::Start({.listen = "127.0.0.1:0"});
+    auto server = Server::Start(
+        {.listen = "127.0.0.1:0", .data_dir = GetParam() == "sqlite" ? dir_.path() : ""});
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = *std::move(server);
     client_ = std::make_unique<Client>(server_->address());
   }
 
+  TempDir dir_;
   std::unique_ptr<Server> server_;
   std::unique_ptr<Client> client_;
 };
 
-TEST_F(FeedServiceTest, ListensOnAFreeLoopbackPort) {
+INSTANTIATE_TEST_SUITE_P(AllStores, FeedServiceTest, ::testing::Values("memory", "sqlite"),
+                         [](const auto& info) { return info.param; });
+
+TEST_P(FeedServiceTest, ListensOnAFreeLoopbackPort) {
   EXPECT_GT(server_->port(), 0);
   EXPECT_EQ(server_->address(), absl::StrCat("127.0.0.1:", server_->port()));
 }
 
-TEST_F(FeedServiceTest, TwoSubscribersBothReceiveAPublish) {
+TEST_P(FeedServiceTest, TwoSubscribersBothReceiveAPublish) {
   auto a = client_->Subscribe(From(v1::SubscribeRequest::START_LATEST));
   auto b = client_->Subscribe(From(v1::SubscribeRequest::START_LATEST));
   AwaitCaughtUp(*a);
@@ -91,7 +98,7 @@ TEST_F(FeedServiceTest, TwoSubscribersBothReceiveAPublish) {
   }
 }
 
-TEST_F(FeedServiceTest, ResumeAfterSequenceGetsExactlyTheMissedEvents) {
+TEST_P(FeedServiceTest, ResumeAfterSequenceGetsExactlyTheMissedEvents) {
   uint64_t cursor = 0;
   {
     auto stream = client_->Subscribe(From(v1::SubscribeRequest::START_EARLIEST));
@@ -117,7 +124,7 @@ TEST_F(FeedServiceTest, ResumeAfterSequenceGetsExactlyTheMissedEvents) {
   EXPECT_EQ(live[0].sequence(), 9u);
 }
 
-TEST_F(FeedServiceTest, PublishIsIdempotent) {
+TEST_P(FeedServiceTest, PublishIsIdempotent) {
   auto first = client_->Publish(Story(1));
   auto again = client_->Publish(Story(1));
   ASSERT_TRUE(first.ok() && again.ok());
@@ -128,7 +135,7 @@ TEST_F(FeedServiceTest, PublishIsIdempotent) {
   EXPECT_EQ(first->id.rfind("urn:newswire:", 0), 0u);
 }
 
-TEST_F(FeedServiceTest, BadArticleIsInvalidArgumentNamingTheFieldAndStoresNothing) {
+TEST_P(FeedServiceTest, BadArticleIsInvalidArgumentNamingTheFieldAndStoresNothing) {
   ASSERT_TRUE(client_->Publish(Story(1)).ok());
   Article bad = Story(2);
   bad.set_urgency(12);
@@ -145,7 +152,7 @@ TEST_F(FeedServiceTest, BadArticleIsInvalidArgumentNamingTheFieldAndStoresNothin
   EXPECT_EQ(next->sequence, 2u);
 }
 
-TEST_F(FeedServiceTest, GetArticleReturnsTheFullArticle) {
+TEST_P(FeedServiceTest, GetArticleReturnsTheFullArticle) {
   auto published = client_->Publish(Story(7));
   ASSERT_TRUE(published.ok());
   auto got = client_->Get(published->id);
@@ -159,13 +166,13 @@ TEST_F(FeedServiceTest, GetArticleReturnsTheFullArticle) {
   EXPECT_EQ(missing.status().code(), absl::StatusCode::kNotFound);
 }
 
-TEST_F(FeedServiceTest, CursorPastHeadIsOutOfRange) {
+TEST_P(FeedServiceTest, CursorPastHeadIsOutOfRange) {
   auto stream = client_->Subscribe(From(v1::SubscribeRequest::START_AFTER_SEQUENCE, 50));
   auto event = stream->Next(absl::Seconds(10));
   EXPECT_EQ(event.status().code(), absl::StatusCode::kOutOfRange);
 }
 
-TEST_F(FeedServiceTest, UnimplementedRpcsSaySo) {
+TEST_P(FeedServiceTest, UnimplementedRpcsSaySo) {
   auto channel = grpc::CreateChannel(server_->address(), grpc::InsecureChannelCredentials());
   auto stub = v1::NewsFeed::NewStub(channel);
   grpc::ClientContext context;
@@ -175,7 +182,7 @@ TEST_F(FeedServiceTest, UnimplementedRpcsSaySo) {
             grpc::StatusCode::UNIMPLEMENTED);
 }
 
-TEST_F(FeedServiceTest, ShutdownEndsOpenStreamsWithUnavailable) {
+TEST_P(FeedServiceTest, ShutdownEndsOpenStreamsWithUnavailable) {
   auto stream = client_->Subscribe(From(v1::SubscribeRequest::START_LATEST));
   AwaitCaughtUp(*stream);
   std::thread stopper([this] { server_->Shutdown(); });
@@ -188,7 +195,7 @@ TEST_F(FeedServiceTest, ShutdownEndsOpenStreamsWithUnavailable) {
   EXPECT_EQ(event.status().code(), absl::StatusCode::kUnavailable) << event.status();
 }
 
-TEST_F(FeedServiceTest, ManySubscribersAndPublishersSeeEveryEventInOrder) {
+TEST_P(FeedServiceTest, ManySubscribersAndPublishersSeeEveryEventInOrder) {
   constexpr int kSubscribers = 8;
   constexpr int kEvents = 400;
   std::vector<std::unique_ptr<EventStream>> streams;
@@ -210,6 +217,38 @@ TEST_F(FeedServiceTest, ManySubscribersAndPublishersSeeEveryEventInOrder) {
     ASSERT_EQ(events.size(), static_cast<size_t>(kEvents));
     for (int i = 0; i < kEvents; ++i) EXPECT_EQ(events[i].sequence(), i + 1u);
   }
+}
+
+TEST(FeedServiceRestart, SequencesAndArticlesSurviveARestart) {
+  TempDir dir;
+  std::string id;
+  {
+    auto server = Server::Start({.listen = "127.0.0.1:0", .data_dir = dir.path()});
+    ASSERT_TRUE(server.ok()) << server.status();
+    Client client((*server)->address());
+    for (int i = 1; i <= 3; ++i) ASSERT_TRUE(client.Publish(Story(i)).ok());
+    id = client.Publish(Story(4))->id;
+  }
+  auto server = Server::Start({.listen = "127.0.0.1:0", .data_dir = dir.path()});
+  ASSERT_TRUE(server.ok()) << server.status();
+  Client client((*server)->address());
+  EXPECT_EQ(client.Get(id)->article().headline(), "Harbour report 4");
+  auto resumed = client.Subscribe(From(v1::SubscribeRequest::START_AFTER_SEQUENCE, 2));
+  auto published = client.Publish(Story(5));
+  ASSERT_TRUE(published.ok());
+  EXPECT_EQ(published->sequence, 5u);
+  auto events = ReadArticles(*resumed, 3);
+  ASSERT_EQ(events.size(), 3u);
+  EXPECT_EQ(events[0].sequence(), 3u);
+  EXPECT_EQ(events[2].sequence(), 5u);
+}
+
+TEST(FeedServiceRestart, ALockedDataDirIsRefusedAtStart) {
+  TempDir dir;
+  auto first = Server::Start({.listen = "127.0.0.1:0", .data_dir = dir.path()});
+  ASSERT_TRUE(first.ok());
+  auto second = Server::Start({.listen = "127.0.0.1:0", .data_dir = dir.path()});
+  EXPECT_EQ(second.status().code(), absl::StatusCode::kFailedPrecondition);
 }
 
 }  // namespace

@@ -1,0 +1,361 @@
+#include "core/sqlite_store.h"
+
+#include <filesystem>
+#include <optional>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+
+namespace newswire {
+namespace {
+
+// Appends committed together at most; a batch is one transaction.
+constexpr size_t kMaxBatch = 512;
+
+// Each step migrates the schema from version N-1 to N (index N-1). Steps are
+// never edited once released: a change to the schema is a new step.
+constexpr const char* kMigrations[] = {
+    // 1: articles (every version), the event log, and the sequence counter
+    // (kept apart so that compacting old events never lowers it).
+    R"sql(
+      CREATE TABLE articles (
+        id TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        sequence INTEGER NOT NULL,
+        pub_status INTEGER NOT NULL,
+        fingerprint TEXT NOT NULL,
+        article BLOB NOT NULL,
+        PRIMARY KEY (id, version)
+      ) WITHOUT ROWID;
+      CREATE TABLE events (
+        sequence INTEGER PRIMARY KEY,
+        kind INTEGER NOT NULL,
+        published_at_us INTEGER NOT NULL,
+        article_id TEXT NOT NULL,
+        version INTEGER NOT NULL
+      );
+      CREATE TABLE meta (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
+      INSERT INTO meta VALUES ('last_sequence', 0);
+    )sql",
+};
+static_assert(std::size(kMigrations) == kArchiveSchemaVersion);
+
+// Checks that the file at `db` is empty or a newswire archive this build
+// can read. Reads only: nothing is written before this passes.
+absl::Status CheckArchive(SqliteConnection& db) {
+  absl::StatusOr<int64_t> app_id = db.QueryInt("PRAGMA application_id");
+  if (!app_id.ok()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        db.path(), " is not a newswire archive (", app_id.status().message(),
+        "); refusing to use it"));
+  }
+  absl::StatusOr<int64_t> version = db.QueryInt("PRAGMA user_version");
+  if (!version.ok()) return version.status();
+  if (*app_id != kArchiveApplicationId) {
+    absl::StatusOr<int64_t> tables = db.QueryInt("SELECT count(*) FROM sqlite_schema");
+    if (!tables.ok()) return tables.status();
+    if (*app_id == 0 && *version == 0 && *tables == 0) return absl::OkStatus();  // New.
+    return absl::FailedPreconditionError(absl::StrCat(
+        db.path(), " is a SQLite database but not a newswire archive (application_id ",
+        *app_id, "); refusing to use it"));
+  }
+  if (*version > kArchiveSchemaVersion) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        db.path(), " has archive schema version ", *version,
+        ", newer than this newswire supports (", kArchiveSchemaVersion,
+        "): upgrade newswire"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Migrate(SqliteConnection& db) {
+  absl::StatusOr<int64_t> version = db.QueryInt("PRAGMA user_version");
+  if (!version.ok()) return version.status();
+  for (int64_t v = *version; v < kArchiveSchemaVersion; ++v) {
+    const std::string step = absl::StrCat(
+        "BEGIN IMMEDIATE;", kMigrations[v], "PRAGMA application_id = ",
+        kArchiveApplicationId, "; PRAGMA user_version = ", v + 1, "; COMMIT;");
+    if (absl::Status s = db.Execute(step); !s.ok()) {
+      (void)db.Execute("ROLLBACK");
+      return s;
+    }
+  }
+  return absl::OkStatus();
+}
+
+int64_t ToMicros(absl::Time t) { return absl::ToUnixMicros(t); }
+
+// Reads the (sequence, article) row a lookup statement returned.
+absl::StatusOr<std::optional<StoredArticle>> ReadStored(SqliteConnection& db,
+                                                        SqliteConnection::Scoped& stmt) {
+  const int rc = stmt->Step();
+  if (rc == SQLITE_DONE) return std::optional<StoredArticle>();
+  if (rc != SQLITE_ROW) return db.Error(rc, "reading an article");
+  StoredArticle stored;
+  stored.sequence = static_cast<uint64_t>(stmt->ColumnInt(0));
+  const absl::string_view bytes = stmt->ColumnBytes(1);
+  if (!stored.article.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+    return absl::DataLossError(absl::StrCat(db.path(), ": article at sequence ",
+                                            stored.sequence, " is unreadable"));
+  }
+  return stored;
+}
+
+absl::StatusOr<std::optional<StoredArticle>> LookUp(SqliteConnection& db,
+                                                    absl::string_view id,
+                                                    uint32_t version) {
+  if (version == 0) {
+    absl::StatusOr<SqliteConnection::Scoped> stmt = db.Prepare(
+        "SELECT sequence, article FROM articles WHERE id = ?1 "
+        "ORDER BY version DESC LIMIT 1");
+    if (!stmt.ok()) return stmt.status();
+    (*stmt)->BindText(1, id);
+    return ReadStored(db, *stmt);
+  }
+  absl::StatusOr<SqliteConnection::Scoped> stmt =
+      db.Prepare("SELECT sequence, article FROM articles WHERE id = ?1 AND version = ?2");
+  if (!stmt.ok()) return stmt.status();
+  (*stmt)->BindText(1, id);
+  (*stmt)->Bind(2, version);
+  return ReadStored(db, *stmt);
+}
+
+}  // namespace
+
+// A pooled read connection, given back to the pool when destroyed.
+class SqliteStore::Reader {
+ public:
+  Reader(const SqliteStore* store, std::unique_ptr<SqliteConnection> db)
+      : store_(store), db_(std::move(db)) {}
+  Reader(Reader&&) = default;
+  ~Reader() {
+    if (db_ == nullptr) return;
+    absl::MutexLock lock(&store_->readers_mu_);
+    store_->idle_readers_.push_back(std::move(db_));
+  }
+  SqliteConnection& operator*() { return *db_; }
+
+ private:
+  const SqliteStore* store_;
+  std::unique_ptr<SqliteConnection> db_;
+};
+
+absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& data_dir) {
+  absl::StatusOr<std::unique_ptr<DataDirLock>> lock = DataDirLock::Acquire(data_dir);
+  if (!lock.ok()) return lock.status();
+  const std::string path = absl::StrCat(data_dir, "/", kArchiveFileName);
+
+  absl::StatusOr<std::unique_ptr<SqliteConnection>> db =
+      SqliteConnection::Open(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+  if (!db.ok()) return db.status();
+  if (absl::Status s = CheckArchive(**db); !s.ok()) return s;
+  if (absl::Status s = (*db)->Execute("PRAGMA journal_mode = WAL;"
+                                      "PRAGMA synchronous = FULL;"
+                                      "PRAGMA busy_timeout = 10000;");
+      !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = Migrate(**db); !s.ok()) return s;
+  absl::StatusOr<int64_t> head =
+      (*db)->QueryInt("SELECT value FROM meta WHERE name = 'last_sequence'");
+  if (!head.ok()) return head.status();
+  return std::unique_ptr<SqliteStore>(new SqliteStore(
+      *std::move(lock), path, *std::move(db), static_cast<uint64_t>(*head)));
+}
+
+SqliteStore::SqliteStore(std::unique_ptr<DataDirLock> lock, std::string path,
+                         std::unique_ptr<SqliteConnection> writer, uint64_t head)
+    : lock_(std::move(lock)), path_(std::move(path)), writer_(std::move(writer)),
+      head_(head) {}
+
+SqliteStore::~SqliteStore() = default;
+
+absl::StatusOr<AppendResult> SqliteStore::Append(const Article& article, absl::Time now) {
+  PendingAppend self{.article = &article, .now = now,
+                     .result = absl::UnknownError("not committed")};
+  absl::MutexLock lock(&queue_mu_);
+  queue_.push_back(&self);
+  // Wait until a leader committed this append, or this one leads.
+  auto done_or_leading = [this, &self]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(queue_mu_) {
+    return self.done || queue_.front() == &self;
+  };
+  queue_mu_.Await(absl::Condition(&done_or_leading));
+  if (self.done) return std::move(self.result);
+
+  // Lead: commit this append and everything queued behind it.
+  const size_t n = std::min(queue_.size(), kMaxBatch);
+  std::vector<PendingAppend*> batch(queue_.begin(), queue_.begin() + n);
+  queue_mu_.Unlock();
+  CommitBatch(batch);
+  queue_mu_.Lock();
+  queue_.erase(queue_.begin(), queue_.begin() + n);
+  for (PendingAppend* pending : batch) pending->done = true;
+  return std::move(self.result);
+}
+
+void SqliteStore::CommitBatch(const std::vector<PendingAppend*>& batch) {
+  SqliteConnection& db = *writer_;
+  uint64_t next = head_.load() + 1;
+  absl::Status failed = db.Execute("BEGIN IMMEDIATE");
+  if (failed.ok()) {
+    for (PendingAppend* pending : batch) {
+      pending->result = AppendInTransaction(*pending->article, pending->now, next);
+      // A store failure (not a refused article) fails the whole transaction.
+      const absl::StatusCode code = pending->result.status().code();
+      if (code != absl::StatusCode::kOk && code != absl::StatusCode::kFailedPrecondition) {
+        failed = pending->result.status();
+        break;
+      }
+    }
+  }
+  if (failed.ok()) {
+    absl::StatusOr<SqliteConnection::Scoped> stmt =
+        db.Prepare("UPDATE meta SET value = ?1 WHERE name = 'last_sequence'");
+    if (!stmt.ok()) {
+      failed = stmt.status();
+    } else {
+      (*stmt)->Bind(1, static_cast<int64_t>(next - 1));
+      if (const int rc = (*stmt)->Step(); rc != SQLITE_DONE) {
+        failed = db.Error(rc, "updating the sequence");
+      }
+    }
+  }
+  if (failed.ok()) failed = db.Execute("COMMIT");
+  if (!failed.ok()) {
+    (void)db.Execute("ROLLBACK");
+    for (PendingAppend* pending : batch) pending->result = failed;
+    return;
+  }
+  head_.store(next - 1);
+}
+
+absl::StatusOr<AppendResult> SqliteStore::AppendInTransaction(const Article& article,
+                                                              absl::Time now,
+                                                              uint64_t& next) {
+  SqliteConnection& db = *writer_;
+  absl::StatusOr<std::optional<StoredArticle>> same_version =
+      LookUp(db, article.id(), article.version());
+  if (!same_version.ok()) return same_version.status();
+  absl::StatusOr<std::optional<StoredArticle>> current = LookUp(db, article.id(), 0);
+  if (!current.ok()) return current.status();
+  absl::StatusOr<AppendPlan> plan = PlanAppend(*same_version, *current, article);
+  if (!plan.ok()) return plan.status();
+  AppendResult result;
+  if (plan->duplicate) {
+    result.sequence = plan->duplicate_of;
+    result.duplicate = true;
+    return result;
+  }
+
+  result.sequence = next;
+  FeedEvent& event = result.event;
+  event.set_sequence(next);
+  event.set_kind(plan->kind);
+  *event.mutable_published_at() = ToProtoTime(now);
+  Article& stored = *event.mutable_article();
+  stored = article;
+  StampForStorage(stored, *current, now);
+  const std::string bytes = stored.SerializeAsString();
+
+  absl::StatusOr<SqliteConnection::Scoped> insert_article = db.Prepare(
+      "INSERT INTO articles (id, version, sequence, pub_status, fingerprint, article) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+  if (!insert_article.ok()) return insert_article.status();
+  (*insert_article)->BindText(1, stored.id());
+  (*insert_article)->Bind(2, stored.version());
+  (*insert_article)->Bind(3, static_cast<int64_t>(next));
+  (*insert_article)->Bind(4, stored.pub_status());
+  (*insert_article)->BindText(5, stored.fingerprint());
+  (*insert_article)->BindBlob(6, bytes);
+  if (const int rc = (*insert_article)->Step(); rc != SQLITE_DONE) {
+    return db.Error(rc, "storing an article");
+  }
+
+  absl::StatusOr<SqliteConnection::Scoped> insert_event = db.Prepare(
+      "INSERT INTO events (sequence, kind, published_at_us, article_id, version) "
+      "VALUES (?1, ?2, ?3, ?4, ?5)");
+  if (!insert_event.ok()) return insert_event.status();
+  (*insert_event)->Bind(1, static_cast<int64_t>(next));
+  (*insert_event)->Bind(2, event.kind());
+  (*insert_event)->Bind(3, ToMicros(now));
+  (*insert_event)->BindText(4, stored.id());
+  (*insert_event)->Bind(5, stored.version());
+  if (const int rc = (*insert_event)->Step(); rc != SQLITE_DONE) {
+    return db.Error(rc, "storing an event");
+  }
+  ++next;
+  return result;
+}
+
+absl::StatusOr<SqliteStore::Reader> SqliteStore::AcquireReader() const {
+  {
+    absl::MutexLock lock(&readers_mu_);
+    if (!idle_readers_.empty()) {
+      std::unique_ptr<SqliteConnection> db = std::move(idle_readers_.back());
+      idle_readers_.pop_back();
+      return Reader(this, std::move(db));
+    }
+  }
+  absl::StatusOr<std::unique_ptr<SqliteConnection>> db =
+      SqliteConnection::Open(path_, SQLITE_OPEN_READWRITE);
+  if (!db.ok()) return db.status();
+  if (absl::Status s = (*db)->Execute("PRAGMA query_only = 1;"
+                                      "PRAGMA busy_timeout = 10000;");
+      !s.ok()) {
+    return s;
+  }
+  return Reader(this, *std::move(db));
+}
+
+absl::StatusOr<std::vector<FeedEvent>> SqliteStore::ReadAfter(uint64_t after,
+                                                              size_t max_events) const {
+  absl::StatusOr<Reader> reader = AcquireReader();
+  if (!reader.ok()) return reader.status();
+  SqliteConnection& db = **reader;
+  absl::StatusOr<SqliteConnection::Scoped> stmt = db.Prepare(
+      "SELECT e.sequence, e.kind, e.published_at_us, a.article FROM events e "
+      "JOIN articles a ON a.id = e.article_id AND a.version = e.version "
+      "WHERE e.sequence > ?1 AND e.sequence <= ?2 ORDER BY e.sequence LIMIT ?3");
+  if (!stmt.ok()) return stmt.status();
+  // Only what is committed and counted in head_: a reader never runs ahead
+  // of HeadSequence().
+  (*stmt)->Bind(1, static_cast<int64_t>(after));
+  (*stmt)->Bind(2, static_cast<int64_t>(head_.load()));
+  (*stmt)->Bind(3, static_cast<int64_t>(max_events));
+  std::vector<FeedEvent> events;
+  int rc;
+  while ((rc = (*stmt)->Step()) == SQLITE_ROW) {
+    FeedEvent& event = events.emplace_back();
+    event.set_sequence(static_cast<uint64_t>((*stmt)->ColumnInt(0)));
+    event.set_kind(static_cast<v1::EventKind>((*stmt)->ColumnInt(1)));
+    *event.mutable_published_at() = ToProtoTime(absl::FromUnixMicros((*stmt)->ColumnInt(2)));
+    const absl::string_view bytes = (*stmt)->ColumnBytes(3);
+    if (!event.mutable_article()->ParseFromArray(bytes.data(),
+                                                 static_cast<int>(bytes.size()))) {
+      return absl::DataLossError(absl::StrCat(path_, ": event ", event.sequence(),
+                                              " is unreadable"));
+    }
+  }
+  if (rc != SQLITE_DONE) return db.Error(rc, "reading events");
+  return events;
+}
+
+uint64_t SqliteStore::HeadSequence() const { return head_.load(); }
+
+absl::StatusOr<StoredArticle> SqliteStore::GetArticle(absl::string_view id,
+                                                      uint32_t version) const {
+  absl::StatusOr<Reader> reader = AcquireReader();
+  if (!reader.ok()) return reader.status();
+  absl::StatusOr<std::optional<StoredArticle>> stored = LookUp(**reader, id, version);
+  if (!stored.ok()) return stored.status();
+  if (stored->has_value()) return **std::move(stored);
+  if (version == 0) return absl::NotFoundError(absl::StrCat("no article with id ", id));
+  absl::StatusOr<std::optional<StoredArticle>> current = LookUp(**reader, id, 0);
+  if (!current.ok()) return current.status();
+  if (!current->has_value()) return absl::NotFoundError(absl::StrCat("no article with id ", id));
+  return absl::NotFoundError(absl::StrCat("article ", id, " has no version ", version,
+                                          "; the current version is ",
+                                          (*current)->article.version()));
+}
+
+}  // namespace newswire

@@ -1,0 +1,133 @@
+#include "service/publish_stream_reactor.h"
+
+#include <deque>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "service/status.h"
+
+namespace newswire {
+namespace {
+
+// Acks written ahead of the client's reading before the stream stops
+// reading requests (flow control for a client that does not read acks).
+constexpr size_t kMaxPendingAcks = 64;
+
+class PublishStreamReactor final
+    : public grpc::ServerBidiReactor<v1::PublishRequest, v1::PublishResponse> {
+ public:
+  explicit PublishStreamReactor(Wire& wire) : wire_(wire) { StartRead(&request_); }
+
+  void OnReadDone(bool ok) override {
+    if (!ok) {  // The client finished sending (or went away).
+      {
+        absl::MutexLock lock(&mu_);
+        reads_done_ = true;
+        reading_ = false;
+      }
+      MaybeWriteOrFinish();
+      return;
+    }
+    ++received_;
+    absl::Status status;
+    if (!request_.has_article()) {
+      status = absl::InvalidArgumentError("article: required");
+    } else {
+      // Blocks this callback thread until the article is durable; the next
+      // read starts only after, so acks stay in order.
+      absl::StatusOr<PublishResult> result = wire_.Publish(request_.article());
+      if (result.ok()) {
+        v1::PublishResponse ack;
+        ack.set_id(result->id);
+        ack.set_version(result->version);
+        ack.set_sequence(result->sequence);
+        ack.set_duplicate(result->duplicate);
+        absl::MutexLock lock(&mu_);
+        acks_.push_back(std::move(ack));
+      } else {
+        status = result.status();
+      }
+    }
+    bool read_more;
+    {
+      absl::MutexLock lock(&mu_);
+      if (!status.ok()) {
+        error_ = absl::Status(status.code(), absl::StrCat("article ", received_,
+                                                          " of the stream: ",
+                                                          status.message()));
+        reads_done_ = true;
+      }
+      read_more = !reads_done_ && acks_.size() < kMaxPendingAcks;
+      reading_ = read_more;
+    }
+    MaybeWriteOrFinish();
+    if (read_more) StartRead(&request_);
+  }
+
+  void OnWriteDone(bool ok) override {
+    bool read_more = false;
+    {
+      absl::MutexLock lock(&mu_);
+      writing_ = false;
+      if (!ok) {
+        // The client went away: stop, finishing once.
+        reads_done_ = true;
+        acks_.clear();
+        if (error_.ok()) error_ = absl::CancelledError("the client went away");
+      } else {
+        acks_.pop_front();
+        // Reading paused for a client slow to take acks: resume.
+        read_more = !reads_done_ && !reading_ && acks_.size() < kMaxPendingAcks;
+        reading_ = reading_ || read_more;
+      }
+    }
+    MaybeWriteOrFinish();
+    if (read_more) StartRead(&request_);
+  }
+
+  void OnDone() override { delete this; }
+
+ private:
+  // Writes the next ack, or finishes once everything is read and written.
+  // Never calls into gRPC with mu_ held: reactions may run inline.
+  void MaybeWriteOrFinish() {
+    const v1::PublishResponse* to_write = nullptr;
+    bool finish = false;
+    absl::Status status;
+    {
+      absl::MutexLock lock(&mu_);
+      if (writing_ || finished_) return;
+      if (!acks_.empty()) {
+        writing_ = true;
+        to_write = &acks_.front();  // Stable: a deque keeps its elements.
+      } else if (reads_done_ && !reading_) {
+        finished_ = finish = true;
+        status = error_;
+      }
+    }
+    if (to_write != nullptr) StartWrite(to_write);
+    if (finish) Finish(ToGrpcStatus(status));
+  }
+
+  Wire& wire_;
+  v1::PublishRequest request_;  // Touched only by the read path.
+  uint64_t received_ = 0;       // Likewise.
+
+  absl::Mutex mu_;
+  std::deque<v1::PublishResponse> acks_ ABSL_GUARDED_BY(mu_);
+  absl::Status error_ ABSL_GUARDED_BY(mu_);
+  bool reading_ ABSL_GUARDED_BY(mu_) = true;
+  bool reads_done_ ABSL_GUARDED_BY(mu_) = false;
+  bool writing_ ABSL_GUARDED_BY(mu_) = false;
+  bool finished_ ABSL_GUARDED_BY(mu_) = false;
+};
+
+}  // namespace
+
+grpc::ServerBidiReactor<v1::PublishRequest, v1::PublishResponse>*
+StartPublishStreamReactor(Wire& wire) {
+  return new PublishStreamReactor(wire);
+}
+
+}  // namespace newswire

@@ -1,0 +1,21 @@
+// The server side of one PublishStream call: a bulk load. Each request is
+// published through the Wire in arrival order and acknowledged by one
+// response, in the same order. The first article that cannot be published
+// ends the stream with its error (naming its position in the stream); the
+// articles before it stay published and acknowledged.
+#ifndef NEWSWIRE_SERVICE_PUBLISH_STREAM_REACTOR_H_
+#define NEWSWIRE_SERVICE_PUBLISH_STREAM_REACTOR_H_
+
+#include "core/wire.h"
+#include "grpcpp/support/server_callback.h"
+#include "newswire/v1/feed.pb.h"
+
+namespace newswire {
+
+// Starts a reactor on `wire`; it deletes itself when gRPC calls OnDone.
+grpc::ServerBidiReactor<v1::PublishRequest, v1::PublishResponse>*
+StartPublishStreamReactor(Wire& wire);
+
+}  // namespace newswire
+
+#endif  // NEWSWIRE_SERVICE_PUBLISH_STREAM_REACTOR_H_

@@ -1,0 +1,151 @@
+// What only the durable archive promises: reopening, refusing what is not
+// ours, one server per data dir.
+#include "core/sqlite_store.h"
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "absl/strings/str_cat.h"
+#include "core/sqlite.h"
+#include "gtest/gtest.h"
+#include "tests/core/temp_dir.h"
+
+namespace newswire {
+namespace {
+
+const absl::Time kNow = absl::FromUnixSeconds(1732000000);
+
+Article Story(int n, uint32_t version = 1) {
+  Article a;
+  a.set_id(absl::StrCat("urn:test:", n));
+  a.set_version(version);
+  a.set_headline(absl::StrCat("Story ", n, " version ", version));
+  a.set_body_text("Text.");
+  NormalizeArticle(a);
+  return a;
+}
+
+std::string ReadAll(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+void WriteAll(const std::string& path, const std::string& bytes) {
+  std::ofstream(path, std::ios::binary) << bytes;
+}
+
+TEST(SqliteStore, ReopenKeepsEventsArticlesAndTheSequence) {
+  TempDir dir;
+  {
+    auto store = SqliteStore::Open(dir.path());
+    ASSERT_TRUE(store.ok()) << store.status();
+    for (int i = 1; i <= 3; ++i) ASSERT_TRUE((*store)->Append(Story(i), kNow).ok());
+    ASSERT_TRUE((*store)->Append(Story(1, 2), kNow + absl::Hours(1)).ok());
+  }
+  auto store = SqliteStore::Open(dir.path());
+  ASSERT_TRUE(store.ok()) << store.status();
+  EXPECT_EQ((*store)->HeadSequence(), 4u);
+  auto events = (*store)->ReadAfter(0, 10);
+  ASSERT_TRUE(events.ok());
+  ASSERT_EQ(events->size(), 4u);
+  EXPECT_EQ((*events)[3].kind(), v1::EVENT_KIND_UPDATED);
+  EXPECT_EQ((*events)[3].article().headline(), "Story 1 version 2");
+  EXPECT_EQ(absl::ToUnixSeconds(FromProtoTime((*events)[3].published_at())),
+            absl::ToUnixSeconds(kNow + absl::Hours(1)));
+  EXPECT_EQ((*store)->GetArticle("urn:test:1", 1)->article.headline(), "Story 1 version 1");
+
+  // Sequences continue; duplicates of stored articles are still detected.
+  auto next = (*store)->Append(Story(9), kNow);
+  ASSERT_TRUE(next.ok());
+  EXPECT_EQ(next->sequence, 5u);
+  auto again = (*store)->Append(Story(2), kNow);
+  ASSERT_TRUE(again.ok());
+  EXPECT_TRUE(again->duplicate);
+  EXPECT_EQ(again->sequence, 2u);
+}
+
+TEST(SqliteStore, OneServerPerDataDir) {
+  TempDir dir;
+  auto first = SqliteStore::Open(dir.path());
+  ASSERT_TRUE(first.ok()) << first.status();
+  auto second = SqliteStore::Open(dir.path());
+  EXPECT_EQ(second.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(second.status().message().find("in use by another newswire server (pid "),
+            std::string::npos)
+      << second.status();
+  first->reset();
+  EXPECT_TRUE(SqliteStore::Open(dir.path()).ok()) << "the lock goes with the store";
+}
+
+TEST(SqliteStore, RefusesAFileThatIsNotADatabaseAndLeavesItAlone) {
+  TempDir dir;
+  const std::string path = dir.path() + "/" + kArchiveFileName;
+  const std::string garbage(8192, 'x');
+  WriteAll(path, garbage);
+  auto store = SqliteStore::Open(dir.path());
+  EXPECT_EQ(store.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(store.status().message().find("is not a newswire archive"), std::string::npos)
+      << store.status();
+  EXPECT_EQ(ReadAll(path), garbage);
+}
+
+TEST(SqliteStore, RefusesAnotherApplicationsDatabaseAndLeavesItAlone) {
+  TempDir dir;
+  const std::string path = dir.path() + "/" + kArchiveFileName;
+  {
+    auto db = SqliteConnection::Open(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+    ASSERT_TRUE(db.ok());
+    ASSERT_TRUE((*db)->Execute("CREATE TABLE recipes (name TEXT)").ok());
+  }
+  const std::string before = ReadAll(path);
+  auto store = SqliteStore::Open(dir.path());
+  EXPECT_EQ(store.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(store.status().message().find("not a newswire archive"), std::string::npos)
+      << store.status();
+  EXPECT_EQ(ReadAll(path), before);
+}
+
+TEST(SqliteStore, RefusesAnArchiveFromANewerNewswire) {
+  TempDir dir;
+  ASSERT_TRUE(SqliteStore::Open(dir.path()).ok());
+  {
+    auto db = SqliteConnection::Open(dir.path() + "/" + kArchiveFileName,
+                                     SQLITE_OPEN_READWRITE);
+    ASSERT_TRUE(db.ok());
+    ASSERT_TRUE((*db)->Execute(absl::StrCat("PRAGMA user_version = ",
+                                            kArchiveSchemaVersion + 1))
+                    .ok());
+  }
+  auto store = SqliteStore::Open(dir.path());
+  EXPECT_EQ(store.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(store.status().message().find("newer than this newswire supports"),
+            std::string::npos)
+      << store.status();
+}
+
+TEST(SqliteStore, DataDirThatIsAFileIsRefused) {
+  TempDir dir;
+  const std::string file = dir.path() + "/not-a-dir";
+  WriteAll(file, "x");
+  auto store = SqliteStore::Open(file);
+  EXPECT_FALSE(store.ok());
+  EXPECT_NE(store.status().message().find("not-a-dir"), std::string::npos) << store.status();
+  EXPECT_EQ(ReadAll(file), "x");
+}
+
+TEST(SqliteStore, ArchiveIsMarkedAndInWalMode) {
+  TempDir dir;
+  ASSERT_TRUE(SqliteStore::Open(dir.path()).ok());
+  auto db = SqliteConnection::Open(dir.path() + "/" + kArchiveFileName, SQLITE_OPEN_READWRITE);
+  ASSERT_TRUE(db.ok());
+  EXPECT_EQ(*(*db)->QueryInt("PRAGMA application_id"), kArchiveApplicationId);
+  EXPECT_EQ(*(*db)->QueryInt("PRAGMA user_version"), kArchiveSchemaVersion);
+  // WAL mode is recorded in the file header: read and write versions 2.
+  EXPECT_EQ(ReadAll(dir.path() + "/" + kArchiveFileName).substr(18, 2), "\x02\x02");
+}
+
+}  // namespace
+}  // namespace newswire
