@@ -251,6 +251,30 @@ TEST_F(HubTest, SlowSubscriberFallsBackToCatchUpAndLosesNothing) {
   EXPECT_EQ(Sequences(slow.ReadArticles(301)), Range(1, 301));
 }
 
+// Concurrent publishers finish their appends in any order; the hub still
+// delivers in sequence order.
+TEST_F(HubTest, EventsPublishedOutOfOrderAreDeliveredInOrder) {
+  Reader reader(hub_, {.start = v1::SubscribeRequest::START_LATEST});
+  reader.ReadUntil([](const auto& ev) { return !ev.empty(); });  // Live.
+  std::vector<FeedEvent> appended;
+  for (int i = 1; i <= 3; ++i) {
+    Article a = Story(i);
+    NormalizeArticle(a);
+    auto r = store_.Append(a, absl::Now());
+    ASSERT_TRUE(r.ok());
+    appended.push_back(r->event);
+  }
+  hub_.Publish(appended[2]);
+  hub_.Publish(appended[1]);
+  EXPECT_EQ(Reader::ArticleCount(reader.ReadUntil([](const auto&) { return false; },
+                                                  absl::Milliseconds(200))),
+            0u)
+      << "nothing may be delivered ahead of sequence 1";
+  hub_.Publish(appended[0]);
+  hub_.Publish(appended[0]);  // A repeat is ignored.
+  EXPECT_EQ(Sequences(reader.ReadArticles(3)), Range(1, 3));
+}
+
 TEST_F(HubTest, CloseEndsSubscriptionsAndRefusesNewOnes) {
   Reader reader(hub_, {.start = v1::SubscribeRequest::START_LATEST});
   reader.ReadUntil([](const auto& ev) { return !ev.empty(); });
