@@ -5,6 +5,7 @@
 #                   (archive in ./newswire-data; LISTEN=, DATA= override)
 #   make test       deps + build, then every gtest and pytest through ctest
 #   make test-asan  the same under AddressSanitizer + UBSan, in build-asan/
+#   make bench      benchmarks (figures go to bench/RESULTS.md by hand)
 
 PYTHON   := /usr/bin/python3
 BUILD    := build
@@ -20,7 +21,7 @@ DEB_PACKAGES := cmake g++ make pkg-config \
 
 CMAKE_FLAGS := -DPython3_EXECUTABLE=$(PYTHON)
 
-.PHONY: deps build run test test-asan clean
+.PHONY: deps build run test test-asan bench clean
 
 deps:
 	@missing=$$(for p in $(DEB_PACKAGES); do \
@@ -56,6 +57,10 @@ test-asan: deps
 	cmake -S . -B build-asan $(CMAKE_FLAGS) -DNEWSWIRE_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
 	cmake --build build-asan -j$(JOBS)
 	cd build-asan && ctest --output-on-failure -j$(JOBS)
+
+bench: deps build
+	cmake --build $(BUILD) -j$(JOBS) --target durable_publish
+	$(BUILD)/bench/durable_publish
 
 clean:
 	rm -rf $(BUILD) build-asan

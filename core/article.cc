@@ -147,29 +147,26 @@ size_t CountCodePoints(absl::string_view text) {
   return n;
 }
 
+bool HasWordCharacter(absl::string_view text) {
+  for (size_t i = 0; i < text.size(); ++i) {
+    const auto u = static_cast<unsigned char>(text[i]);
+    if (absl::ascii_isalnum(u)) return true;
+    if (u < 0xC0) continue;  // ASCII punctuation or a continuation byte.
+    // Non-ASCII characters count except the General Punctuation block
+    // (U+2000–U+206F: dashes, curly quotes, ellipsis), lead bytes E2 80/81.
+    const bool punctuation = u == 0xE2 && i + 1 < text.size() &&
+                             (static_cast<unsigned char>(text[i + 1]) == 0x80 ||
+                              static_cast<unsigned char>(text[i + 1]) == 0x81);
+    if (!punctuation) return true;
+  }
+  return false;
+}
+
 size_t CountWords(absl::string_view text) {
   size_t words = 0;
-  bool in_token = false, token_has_word_char = false;
-  for (size_t i = 0; i <= text.size(); ++i) {
-    const bool space = i == text.size() || IsAsciiSpace(text[i]);
-    if (space) {
-      if (in_token && token_has_word_char) ++words;
-      in_token = token_has_word_char = false;
-      continue;
-    }
-    in_token = true;
-    const auto u = static_cast<unsigned char>(text[i]);
-    // Non-ASCII bytes count as word characters except inside the General
-    // Punctuation block (U+2000–U+206F: dashes, curly quotes, ellipsis),
-    // whose UTF-8 lead bytes are E2 80 / E2 81.
-    if (absl::ascii_isalnum(u)) {
-      token_has_word_char = true;
-    } else if (u >= 0xC0) {
-      const bool punctuation = u == 0xE2 && i + 1 < text.size() &&
-                               (static_cast<unsigned char>(text[i + 1]) == 0x80 ||
-                                static_cast<unsigned char>(text[i + 1]) == 0x81);
-      if (!punctuation) token_has_word_char = true;
-    }
+  for (absl::string_view token :
+       absl::StrSplit(text, absl::ByAnyChar(" \t\n\r\f\v"), absl::SkipEmpty())) {
+    words += HasWordCharacter(token);
   }
   return words;
 }

@@ -37,8 +37,13 @@ std::string NormalizeBody(absl::string_view text);
 // Returns the number of Unicode code points in valid UTF-8 `text`.
 size_t CountCodePoints(absl::string_view text);
 
-// Counts the words of `text`: whitespace-separated tokens that contain at
-// least one letter or digit (so a lone "—" is not a word).
+// Returns true if `text` contains a letter, a digit, or a non-ASCII
+// character outside Unicode's General Punctuation block (so "—", "…" and
+// curly quotes alone are not words, "São" and "Київ" are).
+bool HasWordCharacter(absl::string_view text);
+
+// Counts the words of `text`: whitespace-separated tokens for which
+// HasWordCharacter holds (so a lone "—" is not a word).
 size_t CountWords(absl::string_view text);
 
 // Returns the stable content fingerprint of `article`: the lowercase hex of

@@ -1,0 +1,48 @@
+#include "core/search_query.h"
+
+#include "gtest/gtest.h"
+
+namespace newswire {
+namespace {
+
+std::string Fts(absl::string_view query) {
+  auto fts = ToFts5Query(query);
+  EXPECT_TRUE(fts.ok()) << query << ": " << fts.status();
+  return fts.value_or("");
+}
+
+void ExpectRejected(absl::string_view query, absl::string_view message) {
+  auto fts = ToFts5Query(query);
+  EXPECT_EQ(fts.status().code(), absl::StatusCode::kInvalidArgument) << query;
+  EXPECT_NE(fts.status().message().find(message), absl::string_view::npos)
+      << fts.status();
+}
+
+TEST(SearchQuery, WordsPhrasesOrAndPrefixes) {
+  EXPECT_EQ(Fts("drones Kursk"), R"("drones" "Kursk")");
+  EXPECT_EQ(Fts(R"("North Korean forces")"), R"("North Korean forces")");
+  EXPECT_EQ(Fts("drones OR missiles"), R"("drones" OR "missiles")");
+  EXPECT_EQ(Fts("sanction*"), R"("sanction"*)");
+  EXPECT_EQ(Fts(R"(  Kyiv   "air defense"  OR  drone*  )"),
+            R"("Kyiv" "air defense" OR "drone"*)");
+}
+
+TEST(SearchQuery, PunctuationIsNeverASyntaxError) {
+  EXPECT_EQ(Fts("U.S. Japan’s"), R"("U.S." "Japan’s")");
+  EXPECT_EQ(Fts("AND NOT ( ) : ^"), R"("AND" "NOT")");  // Plain words here.
+  EXPECT_EQ(Fts(R"(say "hi""there")"), R"("say" "hi" "there")");
+  EXPECT_EQ(Fts("or"), R"("or")");  // Only upper-case OR is the operator.
+}
+
+TEST(SearchQuery, BadQueriesNameTheProblem) {
+  ExpectRejected(R"(drones "North Korean)", "never closed");
+  ExpectRejected("OR drones", "OR needs a term on each side");
+  ExpectRejected("drones OR", "OR needs a term on each side");
+  ExpectRejected("drones OR OR missiles", "OR needs a term on each side");
+  ExpectRejected("", "has no word");
+  ExpectRejected(" — ... ", "has no word");
+  ExpectRejected(std::string(kMaxQueryBytes + 1, 'a'), "over the limit");
+}
+
+}  // namespace
+}  // namespace newswire
