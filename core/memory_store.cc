@@ -76,4 +76,11 @@ absl::StatusOr<StoredArticle> MemoryStore::GetArticle(absl::string_view id,
   return StoredAt(v->second);
 }
 
+absl::StatusOr<v1::SearchArticlesResponse> MemoryStore::Search(
+    const v1::SearchArticlesRequest& /*request*/) const {
+  return absl::FailedPreconditionError(
+      "search needs the durable archive; this server keeps articles in memory "
+      "(start it with --data DIR instead of --memory)");
+}
+
 }  // namespace newswire

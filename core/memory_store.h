@@ -26,6 +26,9 @@ class MemoryStore final : public Store {
   uint64_t HeadSequence() const override;
   absl::StatusOr<StoredArticle> GetArticle(absl::string_view id,
                                            uint32_t version) const override;
+  // Always FAILED_PRECONDITION: search needs the archive's index.
+  absl::StatusOr<v1::SearchArticlesResponse> Search(
+      const v1::SearchArticlesRequest& request) const override;
 
  private:
   // Version → sequence of the event that stored it.

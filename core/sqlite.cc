@@ -73,6 +73,14 @@ absl::StatusOr<int64_t> SqliteConnection::QueryInt(absl::string_view sql) {
   return Error(rc, sql);
 }
 
+absl::StatusOr<std::unique_ptr<SqliteStatement>> SqliteConnection::PrepareOnce(
+    const std::string& sql) {
+  sqlite3_stmt* raw = nullptr;
+  const int rc = sqlite3_prepare_v2(db_, sql.c_str(), -1, &raw, nullptr);
+  if (rc != SQLITE_OK) return Error(rc, "preparing a statement");
+  return std::make_unique<SqliteStatement>(raw);
+}
+
 absl::StatusOr<SqliteConnection::Scoped> SqliteConnection::Prepare(const char* sql) {
   std::unique_ptr<SqliteStatement>& slot = statements_[sql];
   if (slot == nullptr) {

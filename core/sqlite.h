@@ -50,6 +50,7 @@ class SqliteStatement {
   int Step() { return sqlite3_step(stmt_); }
 
   int64_t ColumnInt(int column) { return sqlite3_column_int64(stmt_, column); }
+  double ColumnDouble(int column) { return sqlite3_column_double(stmt_, column); }
   absl::string_view ColumnBytes(int column) {
     const void* data = sqlite3_column_blob(stmt_, column);
     return absl::string_view(static_cast<const char*>(data),
@@ -82,6 +83,9 @@ class SqliteConnection {
   // Runs a statement returning one integer (e.g. a PRAGMA).
   absl::StatusOr<int64_t> QueryInt(absl::string_view sql);
 
+  // Prepares a statement used once (SQL built at run time).
+  absl::StatusOr<std::unique_ptr<SqliteStatement>> PrepareOnce(const std::string& sql);
+
   // A statement prepared once per connection and reused; reset on release.
   class Scoped {
    public:
@@ -92,6 +96,7 @@ class SqliteConnection {
       if (stmt_ != nullptr) stmt_->Reset();
     }
     SqliteStatement* operator->() { return stmt_; }
+    SqliteStatement& operator*() { return *stmt_; }
 
    private:
     SqliteStatement* stmt_;

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "core/sqlite_search.h"
 
 namespace newswire {
 namespace {
@@ -12,12 +13,17 @@ namespace {
 // Appends committed together at most; a batch is one transaction.
 constexpr size_t kMaxBatch = 512;
 
-// Each step migrates the schema from version N-1 to N (index N-1). Steps are
-// never edited once released: a change to the schema is a new step.
-constexpr const char* kMigrations[] = {
+// Each step migrates the schema from version N-1 to N (index N-1), in one
+// transaction: its SQL, then its code (may be null). Steps are never edited
+// once released: a change to the schema is a new step.
+struct Migration {
+  const char* sql;
+  absl::Status (*then)(SqliteConnection& db);
+};
+const Migration kMigrations[] = {
     // 1: articles (every version), the event log, and the sequence counter
     // (kept apart so that compacting old events never lowers it).
-    R"sql(
+    {R"sql(
       CREATE TABLE articles (
         id TEXT NOT NULL,
         version INTEGER NOT NULL,
@@ -37,6 +43,9 @@ constexpr const char* kMigrations[] = {
       CREATE TABLE meta (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
       INSERT INTO meta VALUES ('last_sequence', 0);
     )sql",
+     nullptr},
+    // 2: the full-text search index, filled from the stored articles.
+    {kSearchIndexSchema, &BackfillSearchIndex},
 };
 static_assert(std::size(kMigrations) == kArchiveSchemaVersion);
 
@@ -72,12 +81,17 @@ absl::Status Migrate(SqliteConnection& db) {
   absl::StatusOr<int64_t> version = db.QueryInt("PRAGMA user_version");
   if (!version.ok()) return version.status();
   for (int64_t v = *version; v < kArchiveSchemaVersion; ++v) {
-    const std::string step = absl::StrCat(
-        "BEGIN IMMEDIATE;", kMigrations[v], "PRAGMA application_id = ",
-        kArchiveApplicationId, "; PRAGMA user_version = ", v + 1, "; COMMIT;");
-    if (absl::Status s = db.Execute(step); !s.ok()) {
+    const Migration& step = kMigrations[v];
+    absl::Status s = db.Execute(absl::StrCat("BEGIN IMMEDIATE;", step.sql));
+    if (s.ok() && step.then != nullptr) s = step.then(db);
+    if (s.ok()) {
+      s = db.Execute(absl::StrCat("PRAGMA application_id = ", kArchiveApplicationId,
+                                  "; PRAGMA user_version = ", v + 1, "; COMMIT;"));
+    }
+    if (!s.ok()) {
       (void)db.Execute("ROLLBACK");
-      return s;
+      return absl::Status(s.code(), absl::StrCat("migrating the archive to schema version ",
+                                                 v + 1, ": ", s.message()));
     }
   }
   return absl::OkStatus();
@@ -283,6 +297,7 @@ absl::StatusOr<AppendResult> SqliteStore::AppendInTransaction(const Article& art
   if (const int rc = (*insert_event)->Step(); rc != SQLITE_DONE) {
     return db.Error(rc, "storing an event");
   }
+  if (absl::Status s = IndexCurrentVersion(db, stored, next); !s.ok()) return s;
   ++next;
   return result;
 }
@@ -341,6 +356,13 @@ absl::StatusOr<std::vector<FeedEvent>> SqliteStore::ReadAfter(uint64_t after,
 }
 
 uint64_t SqliteStore::HeadSequence() const { return head_.load(); }
+
+absl::StatusOr<v1::SearchArticlesResponse> SqliteStore::Search(
+    const v1::SearchArticlesRequest& request) const {
+  absl::StatusOr<Reader> reader = AcquireReader();
+  if (!reader.ok()) return reader.status();
+  return SearchIndex(**reader, request, head_.load());
+}
 
 absl::StatusOr<StoredArticle> SqliteStore::GetArticle(absl::string_view id,
                                                       uint32_t version) const {

@@ -35,7 +35,7 @@ inline constexpr char kArchiveFileName[] = "newswire.db";
 // "NWSR": PRAGMA application_id of a newswire archive.
 inline constexpr int32_t kArchiveApplicationId = 0x4E575352;
 // The schema version this build writes; older archives are migrated.
-inline constexpr int kArchiveSchemaVersion = 1;
+inline constexpr int kArchiveSchemaVersion = 2;
 
 class SqliteStore final : public Store {
  public:
@@ -55,6 +55,9 @@ class SqliteStore final : public Store {
   uint64_t HeadSequence() const override;
   absl::StatusOr<StoredArticle> GetArticle(absl::string_view id,
                                            uint32_t version) const override;
+  // See SearchIndex (sqlite_search.h).
+  absl::StatusOr<v1::SearchArticlesResponse> Search(
+      const v1::SearchArticlesRequest& request) const override;
 
   const std::string& path() const { return path_; }
 

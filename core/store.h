@@ -75,6 +75,13 @@ class Store {
   // Thread-safe.
   virtual absl::StatusOr<StoredArticle> GetArticle(absl::string_view id,
                                                    uint32_t version) const = 0;
+
+  // Full-text search over the current version of every article (see
+  // SearchArticlesRequest). FAILED_PRECONDITION from stores without an
+  // index; INVALID_ARGUMENT names a bad query, filter or page token.
+  // Thread-safe.
+  virtual absl::StatusOr<v1::SearchArticlesResponse> Search(
+      const v1::SearchArticlesRequest& request) const = 0;
 };
 
 // The decision Append makes, shared by every Store implementation so that

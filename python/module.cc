@@ -161,6 +161,21 @@ PYBIND11_MODULE(_core, m) {
           py::arg("id"), py::arg("version") = 0, py::arg("view") = 2, py::arg("timeout") = 30.0,
           "Returns a serialized GetArticleResponse.")
       .def(
+          "search",
+          [](nw::Client& client, const std::string& request_bytes, double timeout) {
+            const auto request = nw::ParseOrThrow<nw::v1::SearchArticlesRequest>(
+                request_bytes, "newswire.v1.SearchArticlesRequest");
+            absl::StatusOr<nw::v1::SearchArticlesResponse> found;
+            {
+              py::gil_scoped_release release;
+              found = client.Search(request, absl::Seconds(timeout));
+            }
+            return py::bytes(nw::ValueOrThrow(std::move(found)).SerializeAsString());
+          },
+          py::arg("request"), py::arg("timeout") = 30.0,
+          "Runs a serialized SearchArticlesRequest; returns a serialized "
+          "SearchArticlesResponse.")
+      .def(
           "subscribe",
           [](nw::Client& client, const std::string& request_bytes) {
             const auto request = nw::ParseOrThrow<nw::v1::SubscribeRequest>(

@@ -37,6 +37,11 @@ commands:
           follow the feed: one line per event; --from SEQ resumes after SEQ
   get     [--server HOST:PORT] [--version N] [--json] ID
           print one article (the current version unless --version)
+  search  [--server HOST:PORT] [--limit N] [--newest] [--place P]... [--subject S]...
+          [--source S]... [--language L]... [--since DATE] [--until DATE]
+          [--killed] [--page TOKEN] [--json] [QUERY...]
+          search the archive: words, "phrases", OR, prefix*; ranked by relevance
+          (--newest: newest first); DATE is 2024-11-01 or RFC 3339
   parse   [--json] FILE
           parse an article offline and print it
 
@@ -261,6 +266,67 @@ int Get(const Args& args, std::ostream& out, std::ostream& err) {
   return 0;
 }
 
+// Parses "2024-11-01" or an RFC 3339 time.
+absl::StatusOr<absl::Time> ParseDate(absl::string_view flag, const std::string& text) {
+  absl::Time t;
+  std::string error;
+  if (absl::ParseTime(absl::RFC3339_full, text, &t, &error) ||
+      absl::ParseTime("%Y-%m-%d", text, &t, &error)) {
+    return t;
+  }
+  return absl::InvalidArgumentError(absl::StrCat(
+      "--", flag, " must be a date like 2024-11-01 or 2024-11-01T09:30:00Z, got \"", text,
+      "\""));
+}
+
+int Search(const Args& args, std::ostream& out, std::ostream& err) {
+  v1::SearchArticlesRequest request;
+  request.set_query(absl::StrJoin(args.positional, " "));
+  if (auto limit = args.Value("limit")) {
+    uint32_t n = 0;
+    if (!absl::SimpleAtoi(*limit, &n) || n == 0) {
+      return Usage(err, absl::StrCat("--limit must be a positive number, got \"", *limit, "\""));
+    }
+    request.set_page_size(n);
+  }
+  if (args.Has("newest")) request.set_order(v1::SearchArticlesRequest::ORDER_NEWEST);
+  if (args.Has("killed")) request.add_pub_statuses(v1::PUB_STATUS_CANCELED);
+  if (auto page = args.Value("page")) request.set_page_token(*page);
+  v1::Filter& filter = *request.mutable_filter();
+  for (const auto& [flag, field] :
+       {std::pair{"place", filter.mutable_places()},
+        std::pair{"subject", filter.mutable_subjects()},
+        std::pair{"source", filter.mutable_sources()},
+        std::pair{"language", filter.mutable_languages()}}) {
+    if (auto it = args.values.find(flag); it != args.values.end()) {
+      for (const std::string& v : it->second) field->Add(std::string(v));
+    }
+  }
+  // mutable_since() would set the field: touch each only when given.
+  for (const char* flag : {"since", "until"}) {
+    if (auto text = args.Value(flag)) {
+      absl::StatusOr<absl::Time> t = ParseDate(flag, *text);
+      if (!t.ok()) return Usage(err, t.status().message());
+      *(flag == std::string("since") ? request.mutable_since() : request.mutable_until()) =
+          ToProtoTime(*t);
+    }
+  }
+
+  Client client(ServerAddress(args));
+  absl::StatusOr<v1::SearchArticlesResponse> response = client.Search(request);
+  if (!response.ok()) return Fail(err, response.status());
+  if (args.Has("json")) {
+    out << ToJsonLine(*response) << "\n";
+    return 0;
+  }
+  for (const v1::SearchHit& hit : response->hits()) out << FormatSearchHit(hit);
+  if (response->hits().empty()) out << "no matches\n";
+  if (!response->next_page_token().empty()) {
+    out << "more: add --page " << response->next_page_token() << "\n";
+  }
+  return 0;
+}
+
 int Parse(const Args& args, std::ostream& out, std::ostream& err) {
   if (args.positional.size() != 1) return Usage(err, "parse needs one FILE");
   absl::StatusOr<std::vector<ParsedFile>> files = ParsePath(args.positional[0]);
@@ -290,6 +356,11 @@ const std::map<std::string, Command>& Commands() {
       {"publish", {&Publish, {"server"}, {}}},
       {"tail", {&Tail, {"server", "from"}, {"full", "json"}}},
       {"get", {&Get, {"server", "version"}, {"json"}}},
+      {"search",
+       {&Search,
+        {"server", "limit", "page", "place", "subject", "source", "language", "since",
+         "until"},
+        {"newest", "killed", "json"}}},
       {"parse", {&Parse, {}, {"json"}}},
   };
   return *commands;

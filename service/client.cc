@@ -14,9 +14,17 @@ namespace {
 // Events buffered ahead of the reader before the stream stops reading.
 constexpr size_t kReadAheadEvents = 4096;
 
-void SetDeadline(grpc::ClientContext& context, absl::Duration timeout) {
+// Makes one unary call with a deadline `timeout` from now.
+template <typename Response, typename Request, typename Method>
+absl::StatusOr<Response> Unary(v1::NewsFeed::Stub& stub, Method method,
+                               const Request& request, absl::Duration timeout) {
+  grpc::ClientContext context;
   context.set_deadline(std::chrono::system_clock::now() +
                        absl::ToChronoMilliseconds(timeout));
+  Response response;
+  grpc::Status status = (stub.*method)(&context, request, &response);
+  if (!status.ok()) return FromGrpcStatus(status);
+  return response;
 }
 
 }  // namespace
@@ -116,33 +124,33 @@ Client::Client(const std::string& target)
 
 absl::StatusOr<PublishResult> Client::Publish(const Article& article,
                                               absl::Duration timeout) {
-  grpc::ClientContext context;
-  SetDeadline(context, timeout);
   v1::PublishRequest request;
   *request.mutable_article() = article;
-  v1::PublishResponse response;
-  grpc::Status status = stub_->Publish(&context, request, &response);
-  if (!status.ok()) return FromGrpcStatus(status);
-  return PublishResult{.id = response.id(),
-                       .version = response.version(),
-                       .sequence = response.sequence(),
-                       .duplicate = response.duplicate()};
+  absl::StatusOr<v1::PublishResponse> response = Unary<v1::PublishResponse>(
+      *stub_, &v1::NewsFeed::Stub::Publish, request, timeout);
+  if (!response.ok()) return response.status();
+  return PublishResult{.id = response->id(),
+                       .version = response->version(),
+                       .sequence = response->sequence(),
+                       .duplicate = response->duplicate()};
 }
 
 absl::StatusOr<v1::GetArticleResponse> Client::Get(const std::string& id,
                                                    uint32_t version,
                                                    v1::ArticleView view,
                                                    absl::Duration timeout) {
-  grpc::ClientContext context;
-  SetDeadline(context, timeout);
   v1::GetArticleRequest request;
   request.set_id(id);
   request.set_version(version);
   request.set_view(view);
-  v1::GetArticleResponse response;
-  grpc::Status status = stub_->GetArticle(&context, request, &response);
-  if (!status.ok()) return FromGrpcStatus(status);
-  return response;
+  return Unary<v1::GetArticleResponse>(*stub_, &v1::NewsFeed::Stub::GetArticle, request,
+                                       timeout);
+}
+
+absl::StatusOr<v1::SearchArticlesResponse> Client::Search(
+    const v1::SearchArticlesRequest& request, absl::Duration timeout) {
+  return Unary<v1::SearchArticlesResponse>(*stub_, &v1::NewsFeed::Stub::SearchArticles,
+                                           request, timeout);
 }
 
 std::unique_ptr<EventStream> Client::Subscribe(const v1::SubscribeRequest& request) {

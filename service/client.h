@@ -67,6 +67,11 @@ class Client {
       v1::ArticleView view = v1::ARTICLE_VIEW_FULL,
       absl::Duration timeout = absl::Seconds(30));
 
+  // Searches the archive; see SearchArticlesRequest.
+  absl::StatusOr<v1::SearchArticlesResponse> Search(
+      const v1::SearchArticlesRequest& request,
+      absl::Duration timeout = absl::Seconds(30));
+
   // Opens a Subscribe stream. Errors (bad request, unreachable server)
   // arrive through EventStream::Next.
   std::unique_ptr<EventStream> Subscribe(const v1::SubscribeRequest& request);

@@ -61,4 +61,14 @@ grpc::ServerUnaryReactor* FeedService::GetArticle(
   return reactor;
 }
 
+grpc::ServerUnaryReactor* FeedService::SearchArticles(
+    grpc::CallbackServerContext* context, const v1::SearchArticlesRequest* request,
+    v1::SearchArticlesResponse* response) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  absl::StatusOr<v1::SearchArticlesResponse> result = store_->Search(*request);
+  if (result.ok()) *response = *std::move(result);
+  reactor->Finish(ToGrpcStatus(result.status()));
+  return reactor;
+}
+
 }  // namespace newswire

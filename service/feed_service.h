@@ -12,8 +12,7 @@
 namespace newswire {
 
 // Subscribe is a raw method: the stream writes pre-framed bytes shared by
-// all subscribers. SearchArticles is not implemented yet and answers
-// UNIMPLEMENTED.
+// all subscribers.
 class FeedService final
     : public v1::NewsFeed::WithRawCallbackMethod_Subscribe<
           v1::NewsFeed::CallbackService> {
@@ -31,6 +30,10 @@ class FeedService final
   grpc::ServerWriteReactor<grpc::ByteBuffer>* Subscribe(
       grpc::CallbackServerContext* context,
       const grpc::ByteBuffer* request) override;
+
+  grpc::ServerUnaryReactor* SearchArticles(grpc::CallbackServerContext* context,
+                                           const v1::SearchArticlesRequest* request,
+                                           v1::SearchArticlesResponse* response) override;
 
   grpc::ServerUnaryReactor* GetArticle(grpc::CallbackServerContext* context,
                                        const v1::GetArticleRequest* request,

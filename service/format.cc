@@ -1,6 +1,7 @@
 #include "service/format.h"
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
 #include "absl/time/time.h"
@@ -19,6 +20,14 @@ std::string EntityNames(const google::protobuf::RepeatedPtrField<v1::Entity>& en
   });
 }
 
+// "DATELINE — HEADLINE  [ID vN]"
+std::string HeadlineLine(const Article& a) {
+  std::string line;
+  if (!a.dateline().empty()) absl::StrAppend(&line, a.dateline(), " — ");
+  absl::StrAppend(&line, a.headline(), "  [", a.id(), " v", a.version(), "]");
+  return line;
+}
+
 }  // namespace
 
 std::string EventKindName(v1::EventKind kind) {
@@ -35,11 +44,15 @@ std::string FormatEventLine(const v1::FeedEvent& event) {
     default:
       break;
   }
-  const Article& a = event.article();
-  std::string line = absl::StrCat(event.sequence(), "  ", EventKindName(event.kind()), "  ");
-  if (!a.dateline().empty()) absl::StrAppend(&line, a.dateline(), " — ");
-  absl::StrAppend(&line, a.headline(), "  [", a.id(), " v", a.version(), "]");
-  return line;
+  return absl::StrCat(event.sequence(), "  ", EventKindName(event.kind()), "  ",
+                      HeadlineLine(event.article()));
+}
+
+std::string FormatSearchHit(const v1::SearchHit& hit) {
+  std::string out = absl::StrCat(absl::StrFormat("%6.2f", hit.score()), "  ",
+                                 HeadlineLine(hit.article()), "\n");
+  if (!hit.snippet().empty()) absl::StrAppend(&out, "        ", hit.snippet(), "\n");
+  return out;
 }
 
 std::string FormatArticle(const Article& a) {

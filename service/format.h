@@ -19,6 +19,10 @@ std::string EventKindName(v1::EventKind kind);
 // note for CAUGHT_UP and HEARTBEAT.
 std::string FormatEventLine(const v1::FeedEvent& event);
 
+// "SCORE  DATELINE — HEADLINE  [ID vN]" and the snippet on an indented
+// second line (when there is one), ending in a newline.
+std::string FormatSearchHit(const v1::SearchHit& hit);
+
 // A readable multi-line rendering of every set field, ending in a newline.
 std::string FormatArticle(const Article& article);
 

@@ -19,7 +19,7 @@ import datetime as _dt
 import json
 from typing import Any, Iterable, NamedTuple
 
-from google.protobuf import json_format
+from google.protobuf import json_format, timestamp_pb2
 
 from newswire.v1 import article_pb2
 
@@ -69,6 +69,17 @@ def _record(cls: Any, value: Any) -> Any:
     if hasattr(value, "DESCRIPTOR"):
         return cls(*(getattr(value, f) for f in cls._fields))
     return cls(*value)
+
+
+def proto_timestamp(value: _dt.datetime, name: str) -> timestamp_pb2.Timestamp:
+    """A timezone-aware datetime as a Timestamp; ``name`` is for errors."""
+    if not isinstance(value, _dt.datetime):
+        raise TypeError(f"{name}: expected a datetime, got {type(value).__name__}")
+    if value.tzinfo is None:
+        raise ValueError(f"{name}: datetime must be timezone-aware")
+    ts = timestamp_pb2.Timestamp()
+    ts.FromDatetime(value.astimezone(_dt.timezone.utc).replace(tzinfo=None))
+    return ts
 
 
 def _to_datetime(ts: Any) -> _dt.datetime:
@@ -149,11 +160,7 @@ class Article:
         if value is None:
             pb.ClearField(name)
         elif name in _TIMESTAMPS:
-            if not isinstance(value, _dt.datetime):
-                raise TypeError(f"{name}: expected a datetime, got {type(value).__name__}")
-            if value.tzinfo is None:
-                raise ValueError(f"{name}: datetime must be timezone-aware")
-            getattr(pb, name).FromDatetime(value.astimezone(_dt.timezone.utc).replace(tzinfo=None))
+            getattr(pb, name).CopyFrom(proto_timestamp(value, name))
         elif name == "pub_status":
             if isinstance(value, str):
                 value = article_pb2.PubStatus.Value(_STATUS_PREFIX + value.upper())

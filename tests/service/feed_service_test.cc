@@ -3,9 +3,6 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
-#include "grpcpp/create_channel.h"
-#include "grpcpp/generic/generic_stub.h"
-#include "grpcpp/security/credentials.h"
 #include "gtest/gtest.h"
 #include "service/client.h"
 #include "service/server.h"
@@ -172,14 +169,20 @@ TEST_P(FeedServiceTest, CursorPastHeadIsOutOfRange) {
   EXPECT_EQ(event.status().code(), absl::StatusCode::kOutOfRange);
 }
 
-TEST_P(FeedServiceTest, UnimplementedRpcsSaySo) {
-  auto channel = grpc::CreateChannel(server_->address(), grpc::InsecureChannelCredentials());
-  auto stub = v1::NewsFeed::NewStub(channel);
-  grpc::ClientContext context;
+TEST_P(FeedServiceTest, SearchFindsPublishedArticlesOnTheArchive) {
+  ASSERT_TRUE(client_->Publish(Story(1)).ok());
   v1::SearchArticlesRequest request;
-  v1::SearchArticlesResponse response;
-  EXPECT_EQ(stub->SearchArticles(&context, request, &response).error_code(),
-            grpc::StatusCode::UNIMPLEMENTED);
+  request.set_query("harbour report");
+  auto found = client_->Search(request);
+  if (GetParam() == "memory") {
+    EXPECT_EQ(found.status().code(), absl::StatusCode::kFailedPrecondition);
+    return;
+  }
+  ASSERT_TRUE(found.ok()) << found.status();
+  ASSERT_EQ(found->hits_size(), 1);
+  EXPECT_EQ(found->hits(0).article().headline(), "Harbour report 1");
+  request.set_query("\"unclosed");
+  EXPECT_EQ(client_->Search(request).status().code(), absl::StatusCode::kInvalidArgument);
 }
 
 TEST_P(FeedServiceTest, ShutdownEndsOpenStreamsWithUnavailable) {

@@ -1,0 +1,403 @@
+#include "core/sqlite_search.h"
+
+#include <string>
+#include <optional>
+#include <vector>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "core/search_query.h"
+#include "core/sha256.h"
+
+namespace newswire {
+
+const char kSearchIndexSchema[] = R"sql(
+  CREATE TABLE current_articles (
+    rowid INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    version INTEGER NOT NULL,
+    sequence INTEGER NOT NULL,
+    pub_status INTEGER NOT NULL,
+    first_created_us INTEGER NOT NULL,
+    language TEXT NOT NULL,
+    urgency INTEGER NOT NULL
+  );
+  CREATE INDEX current_by_sequence ON current_articles (sequence);
+  CREATE TABLE article_terms (
+    article_rowid INTEGER NOT NULL,
+    field INTEGER NOT NULL,
+    value TEXT NOT NULL COLLATE NOCASE
+  );
+  CREATE INDEX terms_by_value ON article_terms (field, value, article_rowid);
+  CREATE INDEX terms_by_article ON article_terms (article_rowid);
+  CREATE VIRTUAL TABLE article_text USING fts5 (
+    headline, dateline, summary, body, tokenize = 'unicode61 remove_diacritics 2'
+  );
+)sql";
+
+namespace {
+
+// article_terms.field: what kind of term a row holds.
+enum TermField : int64_t {
+  kSubject = 1,
+  kPlace = 2,
+  kPerson = 3,
+  kOrganisation = 4,
+  kSource = 5,
+  kKeyword = 6,
+};
+
+// Bounds on filters, so one request cannot build an enormous statement.
+constexpr int kMaxFilterValues = 100;
+constexpr size_t kMaxFilterValueBytes = 200;
+
+absl::Status Step(SqliteConnection& db, SqliteStatement& stmt, absl::string_view doing) {
+  const int rc = stmt.Step();
+  if (rc == SQLITE_DONE || rc == SQLITE_ROW) return absl::OkStatus();
+  return db.Error(rc, doing);
+}
+
+absl::Status AddTerm(SqliteConnection& db, int64_t rowid, TermField field,
+                     absl::string_view value) {
+  if (value.empty()) return absl::OkStatus();
+  absl::StatusOr<SqliteConnection::Scoped> insert = db.Prepare(
+      "INSERT INTO article_terms (article_rowid, field, value) VALUES (?1, ?2, ?3)");
+  if (!insert.ok()) return insert.status();
+  (*insert)->Bind(1, rowid);
+  (*insert)->Bind(2, field);
+  (*insert)->BindText(3, value);
+  return Step(db, **insert, "indexing a term");
+}
+
+absl::Status AddEntities(SqliteConnection& db, int64_t rowid, TermField field,
+                         const google::protobuf::RepeatedPtrField<v1::Entity>& entities) {
+  for (const v1::Entity& e : entities) {
+    if (absl::Status s = AddTerm(db, rowid, field, e.name()); !s.ok()) return s;
+    if (e.code() != e.name()) {
+      if (absl::Status s = AddTerm(db, rowid, field, e.code()); !s.ok()) return s;
+    }
+  }
+  return absl::OkStatus();
+}
+
+// A value bound to the next "?" of a statement being built: a number, or
+// text when `text` is set.
+struct Param {
+  Param(int64_t n) : number(n) {}  // NOLINT: implicit, as a literal reads.
+  Param(std::string t) : text(std::move(t)) {}  // NOLINT: likewise.
+  int64_t number = 0;
+  std::optional<std::string> text;
+};
+
+// Builds "x IN (?, ?, …)" and the parameters for it.
+std::string InList(size_t n) {
+  std::vector<std::string> marks(n, "?");
+  return absl::StrCat("IN (", absl::StrJoin(marks, ", "), ")");
+}
+
+// The page token: which request it continues and where.
+struct PageToken {
+  std::string request_hash;
+  uint64_t snapshot = 0;      // Relevance order: the head at the first page.
+  uint64_t offset = 0;        // Relevance order: hits already shown.
+  uint64_t before = 0;        // Newest order: the last sequence shown.
+};
+
+// Identifies a request apart from its paging, so a token is used only to
+// continue the search it came from.
+std::string RequestHash(v1::SearchArticlesRequest request) {
+  request.clear_page_token();
+  request.clear_page_size();
+  std::string bytes;
+  request.SerializeToString(&bytes);  // Deterministic enough: no maps.
+  Sha256 sha;
+  sha.Update(bytes);
+  const Sha256::Digest d = sha.Finish();
+  return absl::BytesToHexString(absl::string_view(reinterpret_cast<const char*>(d.data()), 8));
+}
+
+std::string EncodeToken(const PageToken& t) {
+  return absl::WebSafeBase64Escape(
+      absl::StrCat("1|", t.request_hash, "|", t.snapshot, "|", t.offset, "|", t.before));
+}
+
+absl::StatusOr<PageToken> DecodeToken(absl::string_view token, absl::string_view hash) {
+  const absl::Status bad = absl::InvalidArgumentError(
+      "page_token: not a token from this search (repeat the search from page one)");
+  std::string raw;
+  if (!absl::WebSafeBase64Unescape(token, &raw)) return bad;
+  const std::vector<absl::string_view> parts = absl::StrSplit(raw, '|');
+  PageToken t;
+  if (parts.size() != 5 || parts[0] != "1" || parts[1] != hash ||
+      !absl::SimpleAtoi(parts[2], &t.snapshot) || !absl::SimpleAtoi(parts[3], &t.offset) ||
+      !absl::SimpleAtoi(parts[4], &t.before)) {
+    return bad;
+  }
+  t.request_hash = std::string(parts[1]);
+  return t;
+}
+
+// Appends "c.rowid IN (terms of `field` among `values`)" when values are given.
+absl::Status AddTermFilter(const google::protobuf::RepeatedPtrField<std::string>& values,
+                           TermField field, absl::string_view name,
+                           std::vector<std::string>& where, std::vector<Param>& params) {
+  if (values.empty()) return absl::OkStatus();
+  if (values.size() > kMaxFilterValues) {
+    return absl::InvalidArgumentError(absl::StrCat("filter.", name, ": ", values.size(),
+                                                   " values is over the limit of ",
+                                                   kMaxFilterValues));
+  }
+  params.push_back(int64_t{field});
+  for (const std::string& v : values) {
+    if (v.size() > kMaxFilterValueBytes) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "filter.", name, ": a value of ", v.size(), " bytes is over the limit of ",
+          kMaxFilterValueBytes));
+    }
+    params.push_back(v);
+  }
+  where.push_back(absl::StrCat(
+      "c.rowid IN (SELECT article_rowid FROM article_terms WHERE field = ? AND value ",
+      InList(values.size()), ")"));
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status IndexCurrentVersion(SqliteConnection& db, const Article& article,
+                                 uint64_t sequence) {
+  int64_t rowid = 0;
+  {
+    absl::StatusOr<SqliteConnection::Scoped> find =
+        db.Prepare("SELECT rowid FROM current_articles WHERE id = ?1");
+    if (!find.ok()) return find.status();
+    (*find)->BindText(1, article.id());
+    const int rc = (*find)->Step();
+    if (rc == SQLITE_ROW) {
+      rowid = (*find)->ColumnInt(0);
+    } else if (rc != SQLITE_DONE) {
+      return db.Error(rc, "finding the current version");
+    }
+  }
+  const int64_t first_created = absl::ToUnixMicros(FromProtoTime(article.first_created()));
+  if (rowid != 0) {
+    for (const char* sql : {"DELETE FROM article_text WHERE rowid = ?1",
+                            "DELETE FROM article_terms WHERE article_rowid = ?1"}) {
+      absl::StatusOr<SqliteConnection::Scoped> del = db.Prepare(sql);
+      if (!del.ok()) return del.status();
+      (*del)->Bind(1, rowid);
+      if (absl::Status s = Step(db, **del, "replacing the indexed version"); !s.ok()) return s;
+    }
+  }
+  absl::StatusOr<SqliteConnection::Scoped> upsert = db.Prepare(
+      "INSERT INTO current_articles "
+      "(id, version, sequence, pub_status, first_created_us, language, urgency) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) "
+      "ON CONFLICT (id) DO UPDATE SET version = excluded.version, "
+      "sequence = excluded.sequence, pub_status = excluded.pub_status, "
+      "first_created_us = excluded.first_created_us, language = excluded.language, "
+      "urgency = excluded.urgency");
+  if (!upsert.ok()) return upsert.status();
+  (*upsert)->BindText(1, article.id());
+  (*upsert)->Bind(2, article.version());
+  (*upsert)->Bind(3, static_cast<int64_t>(sequence));
+  (*upsert)->Bind(4, article.pub_status());
+  (*upsert)->Bind(5, first_created);
+  (*upsert)->BindText(6, article.language());
+  (*upsert)->Bind(7, article.urgency());
+  if (absl::Status s = Step(db, **upsert, "indexing an article"); !s.ok()) return s;
+  if (rowid == 0) rowid = sqlite3_last_insert_rowid(db.handle());
+
+  absl::StatusOr<SqliteConnection::Scoped> text = db.Prepare(
+      "INSERT INTO article_text (rowid, headline, dateline, summary, body) "
+      "VALUES (?1, ?2, ?3, ?4, ?5)");
+  if (!text.ok()) return text.status();
+  (*text)->Bind(1, rowid);
+  (*text)->BindText(2, article.headline());
+  (*text)->BindText(3, article.dateline());
+  (*text)->BindText(4, article.summary());
+  (*text)->BindText(5, article.body_text());
+  if (absl::Status s = Step(db, **text, "indexing article text"); !s.ok()) return s;
+
+  for (const auto& [field, entities] :
+       {std::pair{kSubject, &article.subjects()}, std::pair{kPlace, &article.places()},
+        std::pair{kPerson, &article.people()},
+        std::pair{kOrganisation, &article.organisations()}}) {
+    if (absl::Status s = AddEntities(db, rowid, field, *entities); !s.ok()) return s;
+  }
+  if (absl::Status s = AddTerm(db, rowid, kSource, article.source().name()); !s.ok()) {
+    return s;
+  }
+  for (const std::string& keyword : article.keywords()) {
+    if (absl::Status s = AddTerm(db, rowid, kKeyword, keyword); !s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status BackfillSearchIndex(SqliteConnection& db) {
+  absl::StatusOr<std::unique_ptr<SqliteStatement>> all = db.PrepareOnce(
+      "SELECT a.sequence, a.article FROM articles a "
+      "WHERE a.version = (SELECT max(version) FROM articles b WHERE b.id = a.id) "
+      "ORDER BY a.sequence");
+  if (!all.ok()) return all.status();
+  int rc;
+  while ((rc = (*all)->Step()) == SQLITE_ROW) {
+    Article article;
+    const absl::string_view bytes = (*all)->ColumnBytes(1);
+    if (!article.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+      return absl::DataLossError(absl::StrCat(db.path(), ": article at sequence ",
+                                              (*all)->ColumnInt(0), " is unreadable"));
+    }
+    if (absl::Status s = IndexCurrentVersion(db, article, (*all)->ColumnInt(0)); !s.ok()) {
+      return s;
+    }
+  }
+  return rc == SQLITE_DONE ? absl::OkStatus() : db.Error(rc, "reading articles to index");
+}
+
+absl::StatusOr<v1::SearchArticlesResponse> SearchIndex(
+    SqliteConnection& db, const v1::SearchArticlesRequest& request, uint64_t head) {
+  const v1::Filter& filter = request.filter();
+  if (!filter.query().empty()) {
+    return absl::InvalidArgumentError(
+        "filter.query: give the search words in query, not filter.query");
+  }
+  const bool has_query = !request.query().empty();
+  v1::SearchArticlesRequest::Order order = request.order();
+  if (order == v1::SearchArticlesRequest::ORDER_UNSPECIFIED) {
+    order = has_query ? v1::SearchArticlesRequest::ORDER_RELEVANCE
+                      : v1::SearchArticlesRequest::ORDER_NEWEST;
+  }
+  if (order == v1::SearchArticlesRequest::ORDER_RELEVANCE && !has_query) {
+    return absl::InvalidArgumentError("order: relevance order needs a query");
+  }
+  if (!v1::SearchArticlesRequest::Order_IsValid(order)) {
+    return absl::InvalidArgumentError("order: unknown value");
+  }
+  const uint32_t page_size =
+      request.page_size() == 0 ? kDefaultSearchPageSize
+                               : std::min(request.page_size(), kMaxSearchPageSize);
+  const bool relevance = order == v1::SearchArticlesRequest::ORDER_RELEVANCE;
+
+  PageToken token{.request_hash = RequestHash(request), .snapshot = head};
+  if (!request.page_token().empty()) {
+    absl::StatusOr<PageToken> decoded = DecodeToken(request.page_token(), token.request_hash);
+    if (!decoded.ok()) return decoded.status();
+    token = *decoded;
+  }
+
+  std::vector<std::string> where;
+  std::vector<Param> params;
+  if (has_query) {
+    absl::StatusOr<std::string> fts = ToFts5Query(request.query());
+    if (!fts.ok()) return fts.status();
+    where.push_back("article_text MATCH ?");
+    params.push_back(*fts);
+  }
+  std::vector<int64_t> statuses(request.pub_statuses().begin(), request.pub_statuses().end());
+  if (statuses.empty()) statuses.push_back(v1::PUB_STATUS_USABLE);
+  where.push_back(absl::StrCat("c.pub_status ", InList(statuses.size())));
+  for (int64_t s : statuses) params.push_back(s);
+  if (relevance) {
+    where.push_back("c.sequence <= ?");
+    params.push_back(static_cast<int64_t>(token.snapshot));
+  } else if (token.before != 0) {
+    where.push_back("c.sequence < ?");
+    params.push_back(static_cast<int64_t>(token.before));
+  }
+  if (request.has_since()) {
+    where.push_back("c.first_created_us >= ?");
+    params.push_back(absl::ToUnixMicros(FromProtoTime(request.since())));
+  }
+  if (request.has_until()) {
+    where.push_back("c.first_created_us < ?");
+    params.push_back(absl::ToUnixMicros(FromProtoTime(request.until())));
+  }
+  if (!filter.languages().empty()) {
+    std::vector<std::string> any;
+    for (const std::string& language : filter.languages()) {
+      // "en" matches "en" and "en-GB"; LIKE is case-insensitive, as tags are.
+      any.push_back("c.language LIKE ? OR c.language LIKE ?");
+      params.push_back(language);
+      params.push_back(absl::StrCat(language, "-%"));
+    }
+    where.push_back(absl::StrCat("(", absl::StrJoin(any, " OR "), ")"));
+  }
+  if (filter.min_urgency() != 0) {
+    where.push_back("c.urgency BETWEEN 1 AND ?");
+    params.push_back(int64_t{filter.min_urgency()});
+  }
+  for (const auto& [values, field, name] :
+       {std::tuple{&filter.subjects(), kSubject, "subjects"},
+        std::tuple{&filter.places(), kPlace, "places"},
+        std::tuple{&filter.people(), kPerson, "people"},
+        std::tuple{&filter.organisations(), kOrganisation, "organisations"},
+        std::tuple{&filter.sources(), kSource, "sources"},
+        std::tuple{&filter.keywords(), kKeyword, "keywords"}}) {
+    if (absl::Status s = AddTermFilter(*values, field, name, where, params); !s.ok()) {
+      return s;
+    }
+  }
+
+  std::string sql = absl::StrCat(
+      "SELECT c.sequence, a.article, ",
+      has_query ? "-bm25(article_text, 10.0, 3.0, 2.0, 1.0), "
+                  "snippet(article_text, -1, '**', '**', '…', 24) "
+                : "0.0, '' ",
+      "FROM ",
+      has_query ? "article_text JOIN current_articles c ON c.rowid = article_text.rowid "
+                : "current_articles c ",
+      "JOIN articles a ON a.id = c.id AND a.version = c.version WHERE ",
+      absl::StrJoin(where, " AND "),
+      relevance ? " ORDER BY bm25(article_text, 10.0, 3.0, 2.0, 1.0), c.sequence DESC"
+                : " ORDER BY c.sequence DESC",
+      " LIMIT ", page_size + 1, relevance ? absl::StrCat(" OFFSET ", token.offset) : "");
+  absl::StatusOr<std::unique_ptr<SqliteStatement>> stmt = db.PrepareOnce(sql);
+  if (!stmt.ok()) return stmt.status();
+  // Parameters outlive the statement's steps (bound without copying).
+  for (size_t i = 0; i < params.size(); ++i) {
+    const int index = static_cast<int>(i + 1);
+    if (params[i].text.has_value()) {
+      (*stmt)->BindText(index, *params[i].text);
+    } else {
+      (*stmt)->Bind(index, params[i].number);
+    }
+  }
+
+  const v1::ArticleView view = request.view() == v1::ARTICLE_VIEW_UNSPECIFIED
+                                   ? v1::ARTICLE_VIEW_HEADLINE
+                                   : request.view();
+  v1::SearchArticlesResponse response;
+  int rc;
+  uint64_t last_sequence = 0;
+  while ((rc = (*stmt)->Step()) == SQLITE_ROW) {
+    if (response.hits_size() == static_cast<int>(page_size)) {
+      // One more hit than the page: there is a next page.
+      PageToken next = token;
+      if (relevance) {
+        next.offset += page_size;
+      } else {
+        next.before = last_sequence;
+      }
+      response.set_next_page_token(EncodeToken(next));
+      break;
+    }
+    Article article;
+    const absl::string_view bytes = (*stmt)->ColumnBytes(1);
+    if (!article.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+      return absl::DataLossError(absl::StrCat(db.path(), ": an indexed article is unreadable"));
+    }
+    last_sequence = static_cast<uint64_t>((*stmt)->ColumnInt(0));
+    v1::SearchHit* hit = response.add_hits();
+    *hit->mutable_article() = ArticleInView(article, view);
+    hit->set_score((*stmt)->ColumnDouble(2));
+    hit->set_snippet(std::string((*stmt)->ColumnBytes(3)));
+  }
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE) return db.Error(rc, "searching");
+  return response;
+}
+
+}  // namespace newswire

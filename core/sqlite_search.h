@@ -1,0 +1,46 @@
+// The archive's full-text search index: the current version of every
+// article, its text in an FTS5 table and its filterable terms beside it.
+// Used by SqliteStore; the functions run on the connection they are given,
+// inside the caller's transaction where they write.
+#ifndef NEWSWIRE_CORE_SQLITE_SEARCH_H_
+#define NEWSWIRE_CORE_SQLITE_SEARCH_H_
+
+#include <cstdint>
+
+#include "absl/status/statusor.h"
+#include "core/article.h"
+#include "core/sqlite.h"
+#include "newswire/v1/feed.pb.h"
+
+namespace newswire {
+
+// Schema of the index (archive schema version 2).
+extern const char kSearchIndexSchema[];
+
+// Page size when a request asks for none, and the most one page holds.
+inline constexpr uint32_t kDefaultSearchPageSize = 20;
+inline constexpr uint32_t kMaxSearchPageSize = 100;
+
+// Makes `article`, stored at `sequence`, the current version of its id in
+// the index, replacing any earlier version.
+absl::Status IndexCurrentVersion(SqliteConnection& db, const Article& article,
+                                 uint64_t sequence);
+
+// Indexes the current version of every stored article (after migrating an
+// archive that had no index).
+absl::Status BackfillSearchIndex(SqliteConnection& db);
+
+// Runs `request` against the index. Only USABLE articles match unless
+// request.pub_statuses says otherwise. Relevance order is bm25 with the
+// headline weighted above the dateline, summary and body; newest order is by
+// the sequence of the current version. Page tokens are opaque and tied to
+// the request: newest-order pages continue below the last sequence shown,
+// relevance pages are computed over the archive as of the first page, so
+// articles arriving meanwhile neither repeat nor shift results.
+// INVALID_ARGUMENT names a bad query, filter or page token.
+absl::StatusOr<v1::SearchArticlesResponse> SearchIndex(
+    SqliteConnection& db, const v1::SearchArticlesRequest& request, uint64_t head);
+
+}  // namespace newswire
+
+#endif  // NEWSWIRE_CORE_SQLITE_SEARCH_H_

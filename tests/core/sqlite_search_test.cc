@@ -1,0 +1,233 @@
+// Full-text search of the archive.
+#include "core/sqlite_search.h"
+
+#include <set>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "core/memory_store.h"
+#include "core/sqlite_store.h"
+#include "gtest/gtest.h"
+#include "tests/core/temp_dir.h"
+
+namespace newswire {
+namespace {
+
+const absl::Time kNow = absl::FromUnixSeconds(1732000000);
+
+class SearchTest : public ::testing::Test {
+ protected:
+  void SetUp() override { Reopen(); }
+
+  void Reopen() {
+    store_.reset();
+    auto store = SqliteStore::Open(dir_.path());
+    ASSERT_TRUE(store.ok()) << store.status();
+    store_ = *std::move(store);
+  }
+
+  // Publishes an article; `first_created` is kNow + `days`.
+  uint64_t Publish(const std::string& id, const std::string& headline,
+                   const std::string& body, int days = 0, uint32_t version = 1,
+                   const std::string& place = "", const std::string& subject = "",
+                   const std::string& language = "en") {
+    Article a;
+    a.set_id(id);
+    a.set_version(version);
+    a.set_headline(headline);
+    a.set_body_text(body);
+    a.set_language(language);
+    if (!place.empty()) a.add_places()->set_name(place);
+    if (!subject.empty()) a.add_subjects()->set_name(subject);
+    *a.mutable_first_created() = ToProtoTime(kNow + absl::Hours(24 * days));
+    NormalizeArticle(a);
+    auto r = store_->Append(a, kNow);
+    EXPECT_TRUE(r.ok()) << r.status();
+    return r.ok() ? r->sequence : 0;
+  }
+
+  v1::SearchArticlesResponse Search(v1::SearchArticlesRequest request) {
+    auto response = store_->Search(request);
+    EXPECT_TRUE(response.ok()) << response.status();
+    return response.value_or(v1::SearchArticlesResponse());
+  }
+
+  std::vector<std::string> Ids(const v1::SearchArticlesRequest& request) {
+    std::vector<std::string> ids;
+    const v1::SearchArticlesResponse response = Search(request);
+    for (const auto& hit : response.hits()) ids.push_back(hit.article().id());
+    return ids;
+  }
+
+  static v1::SearchArticlesRequest Query(const std::string& query) {
+    v1::SearchArticlesRequest r;
+    r.set_query(query);
+    return r;
+  }
+
+  TempDir dir_;
+  std::unique_ptr<SqliteStore> store_;
+};
+
+TEST_F(SearchTest, HeadlineMatchesRankAboveBodyMatches) {
+  Publish("urn:t:body", "Council meets on budget",
+          "Later the council discussed drones over the city and drones in parks.");
+  Publish("urn:t:head", "Drones grounded after airport scare", "Flights resumed by noon.");
+  auto response = Search(Query("drones"));
+  ASSERT_EQ(response.hits_size(), 2);
+  EXPECT_EQ(response.hits(0).article().id(), "urn:t:head");
+  EXPECT_GT(response.hits(0).score(), response.hits(1).score());
+  EXPECT_TRUE(absl::StrContains(response.hits(0).snippet(), "**Drones**"))
+      << response.hits(0).snippet();
+  EXPECT_TRUE(response.hits(0).article().body_text().empty()) << "headline view";
+}
+
+TEST_F(SearchTest, WordsPhrasesOrPrefixAndAccents) {
+  Publish("urn:t:1", "North Korean forces seen near Kursk", "Officials said so.");
+  Publish("urn:t:2", "Korean film wins in the north", "A prize in São Paulo.");
+  Publish("urn:t:3", "Missile defence tested", "Sanctions were discussed.");
+  EXPECT_EQ(Ids(Query(R"("North Korean")")), std::vector<std::string>{"urn:t:1"});
+  EXPECT_EQ(Ids(Query("north korean")).size(), 2u);
+  EXPECT_EQ(Ids(Query("Kursk OR missile")).size(), 2u);
+  EXPECT_EQ(Ids(Query("sanction*")), std::vector<std::string>{"urn:t:3"});
+  EXPECT_EQ(Ids(Query("sao paulo")), std::vector<std::string>{"urn:t:2"});
+}
+
+TEST_F(SearchTest, FiltersCombineAnyOfWithinAndAllOfAcross) {
+  Publish("urn:t:kyiv", "Power restored", "Text.", 0, 1, "Kyiv", "energy");
+  Publish("urn:t:lviv", "Power restored", "Text.", 1, 1, "Lviv", "energy");
+  Publish("urn:t:odesa", "Power restored", "Text.", 2, 1, "Odesa", "politics", "uk");
+  v1::SearchArticlesRequest r = Query("power");
+  r.mutable_filter()->add_places("kyiv");  // Case-insensitive.
+  r.mutable_filter()->add_places("Odesa");
+  const std::vector<std::string> either = Ids(r);
+  EXPECT_EQ(std::set<std::string>(either.begin(), either.end()),
+            (std::set<std::string>{"urn:t:kyiv", "urn:t:odesa"}));
+  r.mutable_filter()->add_subjects("energy");
+  EXPECT_EQ(Ids(r), std::vector<std::string>{"urn:t:kyiv"});
+
+  v1::SearchArticlesRequest by_language;
+  by_language.mutable_filter()->add_languages("uk");
+  EXPECT_EQ(Ids(by_language), std::vector<std::string>{"urn:t:odesa"});
+
+  v1::SearchArticlesRequest by_time;
+  *by_time.mutable_since() = ToProtoTime(kNow + absl::Hours(24));
+  *by_time.mutable_until() = ToProtoTime(kNow + absl::Hours(48));
+  EXPECT_EQ(Ids(by_time), std::vector<std::string>{"urn:t:lviv"});
+}
+
+TEST_F(SearchTest, NoQueryListsNewestFirst) {
+  for (int i = 1; i <= 3; ++i) Publish(absl::StrCat("urn:t:", i), "Story", "Text.");
+  EXPECT_EQ(Ids(v1::SearchArticlesRequest()),
+            (std::vector<std::string>{"urn:t:3", "urn:t:2", "urn:t:1"}));
+}
+
+TEST_F(SearchTest, UpdatesReplaceTheIndexedVersionAndKillsDisappear) {
+  Publish("urn:t:1", "Bridge closed for repairs", "Traffic diverted.");
+  Publish("urn:t:1", "Bridge reopens early", "Traffic flows again.", 0, 2);
+  EXPECT_TRUE(Ids(Query("closed")).empty());
+  EXPECT_EQ(Ids(Query("reopens")), std::vector<std::string>{"urn:t:1"});
+
+  Article kill;
+  kill.set_id("urn:t:1");
+  kill.set_version(3);
+  kill.set_headline("Bridge reopens early");
+  kill.set_pub_status(v1::PUB_STATUS_CANCELED);
+  NormalizeArticle(kill);
+  ASSERT_TRUE(store_->Append(kill, kNow).ok());
+  EXPECT_TRUE(Ids(Query("bridge")).empty());
+  v1::SearchArticlesRequest killed = Query("bridge");
+  killed.add_pub_statuses(v1::PUB_STATUS_CANCELED);
+  EXPECT_EQ(Ids(killed), std::vector<std::string>{"urn:t:1"});
+}
+
+// Pages neither repeat nor skip while new articles arrive between them.
+TEST_F(SearchTest, PagesStayCorrectWhileArticlesArrive) {
+  for (int i = 0; i < 25; ++i) {
+    Publish(absl::StrCat("urn:t:", i), absl::StrCat("Harbour news ", i),
+            i % 5 == 0 ? "harbour harbour" : "harbour");
+  }
+  for (auto order : {v1::SearchArticlesRequest::ORDER_NEWEST,
+                     v1::SearchArticlesRequest::ORDER_RELEVANCE}) {
+    SCOPED_TRACE(order);
+    v1::SearchArticlesRequest r = Query("harbour");
+    r.set_order(order);
+    r.set_page_size(10);
+    std::vector<std::string> seen;
+    int pages = 0;
+    do {
+      auto page = Search(r);
+      for (const auto& hit : page.hits()) seen.push_back(hit.article().id());
+      r.set_page_token(page.next_page_token());
+      // Newcomers between pages must not show up or shift anything.
+      Publish(absl::StrCat("urn:new:", order, ":", pages), "Harbour arrival", "harbour");
+      ++pages;
+    } while (!r.page_token().empty() && pages < 10);
+    EXPECT_EQ(pages, 3);
+    EXPECT_EQ(seen.size(), 25u + (order == v1::SearchArticlesRequest::ORDER_RELEVANCE ? 3 : 0))
+        << "relevance pages include the 3 newcomers of the newest-order pass";
+    EXPECT_EQ(std::set<std::string>(seen.begin(), seen.end()).size(), seen.size())
+        << "no repeats";
+  }
+}
+
+TEST_F(SearchTest, BadInputIsInvalidArgumentNamingIt) {
+  Publish("urn:t:1", "Story", "Text.");
+  auto bad_query = store_->Search(Query(R"("unclosed)"));
+  EXPECT_EQ(bad_query.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_TRUE(absl::StrContains(bad_query.status().message(), "query:"));
+
+  v1::SearchArticlesRequest bad_token = Query("story");
+  bad_token.set_page_token("bm90IGEgdG9rZW4");
+  EXPECT_EQ(store_->Search(bad_token).status().code(), absl::StatusCode::kInvalidArgument);
+
+  // A token continues only the search it came from.
+  v1::SearchArticlesRequest first;
+  first.set_page_size(1);
+  Publish("urn:t:2", "Story two", "Text.");
+  auto page = store_->Search(first);
+  ASSERT_TRUE(page.ok());
+  v1::SearchArticlesRequest other = Query("story");
+  other.set_page_token(page->next_page_token());
+  auto mismatched = store_->Search(other);
+  EXPECT_EQ(mismatched.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_TRUE(absl::StrContains(mismatched.status().message(), "page_token"));
+
+  v1::SearchArticlesRequest relevance_without_query;
+  relevance_without_query.set_order(v1::SearchArticlesRequest::ORDER_RELEVANCE);
+  EXPECT_EQ(store_->Search(relevance_without_query).status().code(),
+            absl::StatusCode::kInvalidArgument);
+
+  v1::SearchArticlesRequest too_many;
+  for (int i = 0; i < 101; ++i) too_many.mutable_filter()->add_places("x");
+  auto refused = store_->Search(too_many);
+  EXPECT_TRUE(absl::StrContains(refused.status().message(), "filter.places")) << refused.status();
+}
+
+TEST_F(SearchTest, MigratingAnArchiveWithoutAnIndexBuildsIt) {
+  Publish("urn:t:1", "Ferry strike ends", "Boats sail again.");
+  Publish("urn:t:1", "Ferry strike ends after talks", "Boats sail again.", 0, 2);
+  store_.reset();
+  {
+    // Take the archive back to schema version 1, as an older build left it.
+    auto db = SqliteConnection::Open(dir_.path() + "/" + kArchiveFileName,
+                                     SQLITE_OPEN_READWRITE);
+    ASSERT_TRUE(db.ok());
+    ASSERT_TRUE((*db)->Execute("DROP TABLE article_text; DROP TABLE article_terms;"
+                               "DROP TABLE current_articles; PRAGMA user_version = 1;")
+                    .ok());
+  }
+  Reopen();
+  EXPECT_EQ(Ids(Query("talks")), std::vector<std::string>{"urn:t:1"});
+  EXPECT_EQ(Search(Query("ferry")).hits(0).article().version(), 2u);
+}
+
+TEST(MemoryStoreSearch, SaysSearchNeedsTheArchive) {
+  MemoryStore store;
+  auto r = store.Search(v1::SearchArticlesRequest());
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_TRUE(absl::StrContains(r.status().message(), "--memory"));
+}
+
+}  // namespace
+}  // namespace newswire

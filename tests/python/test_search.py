@@ -1,0 +1,81 @@
+"""Search from Python and from the CLI, on a server with an archive."""
+
+import datetime as dt
+import json
+
+import pytest
+
+import newswire
+from conftest import DATA, run_cli
+
+UTC = dt.timezone.utc
+
+
+@pytest.fixture
+def archive_client(tmp_path):
+    with newswire.Server(data_dir=tmp_path / "data") as srv, newswire.Client(srv.address) as c:
+        yield c
+
+
+def publish(client, id, headline, body, place="", when=None):
+    client.publish(newswire.Article(
+        id=id, headline=headline, body_text=body, places=[place] if place else [],
+        first_created=when or dt.datetime(2024, 11, 23, tzinfo=UTC)))
+
+
+def test_search_ranks_snippets_and_filters(archive_client):
+    c = archive_client
+    publish(c, "urn:t:1", "Drones hit Kyiv suburbs", "Air defence was active.", "Kyiv")
+    publish(c, "urn:t:2", "Council meets", "Talk turned to drones near Lviv.", "Lviv",
+            dt.datetime(2024, 10, 1, tzinfo=UTC))
+    page = c.search("drones")
+    assert [h.article.id for h in page] == ["urn:t:1", "urn:t:2"]
+    assert page.hits[0].score > page.hits[1].score
+    assert "**Drones**" in page.hits[0].snippet
+    assert [h.article.id for h in c.search("drones", places=["Lviv"])] == ["urn:t:2"]
+    assert [h.article.id for h in c.search(since=dt.datetime(2024, 11, 1, tzinfo=UTC))] == ["urn:t:1"]
+    assert len(c.search("nothing-matches-this")) == 0
+
+
+def test_search_pages_with_tokens(archive_client):
+    for i in range(7):
+        publish(archive_client, f"urn:t:{i}", f"Market report {i}", "Prices steady.")
+    seen, token = [], ""
+    while True:
+        page = archive_client.search("market", limit=3, page_token=token)
+        seen += [h.article.id for h in page]
+        token = page.next_page_token
+        if not token:
+            break
+    assert sorted(seen) == sorted(f"urn:t:{i}" for i in range(7))
+
+
+def test_bad_query_is_value_error(archive_client):
+    with pytest.raises(newswire.InvalidArgumentError) as info:
+        archive_client.search('"unclosed')
+    assert isinstance(info.value, ValueError)
+    assert "never closed" in str(info.value)
+
+
+def test_search_without_archive_says_so():
+    with newswire.Server() as srv, newswire.Client(srv.address) as c:
+        with pytest.raises(newswire.FailedPreconditionError) as info:
+            c.search("anything")
+    assert "--memory" in str(info.value)
+
+
+def test_cli_search(serve_process):
+    address = serve_process.address
+    assert run_cli("publish", "--server", address, str(DATA / "byline.txt")).returncode == 0
+    headline = json.loads(run_cli("parse", "--json", str(DATA / "byline.txt")).stdout)["headline"]
+    found = run_cli("search", "--server", address, headline.split()[0])
+    assert found.returncode == 0, found.stderr
+    assert headline in found.stdout and "[urn:newswire:" in found.stdout
+    since = run_cli("search", "--server", address, "--since", "2000-01-01")
+    assert headline in since.stdout
+    until = run_cli("search", "--server", address, "--until", "2000-01-01")
+    assert until.stdout.strip() == "no matches"
+    none = run_cli("search", "--server", address, "zzzzqqq")
+    assert none.stdout.strip() == "no matches"
+    bad = run_cli("search", "--server", address, '"unclosed')
+    assert bad.returncode == 1 and "INVALID_ARGUMENT" in bad.stderr
