@@ -5,6 +5,16 @@
 #include "absl/strings/str_cat.h"
 
 namespace newswire {
+namespace {
+
+absl::Status CompactedError(uint64_t after, uint64_t oldest) {
+  return absl::OutOfRangeError(absl::StrCat(
+      "events after sequence ", after, " were compacted by retention; the oldest "
+      "available sequence is ", oldest, " (resume from ", oldest - 1,
+      " to accept the gap, or from earliest)"));
+}
+
+}  // namespace
 
 Subscription::Subscription(Hub* hub, SubscriptionOptions options,
                            uint64_t start_after,
@@ -55,9 +65,18 @@ std::vector<SharedFrame> Subscription::TakeQueued(size_t max_bytes) {
 
 absl::StatusOr<std::vector<SharedFrame>> Subscription::CatchUp(
     uint64_t after, size_t max_bytes) {
-  absl::StatusOr<std::vector<FeedEvent>> events =
-      hub_->store_->ReadAfter(after, options_.catch_up_batch);
+  const Store& store = *hub_->store_;
+  absl::StatusOr<std::vector<FeedEvent>> events = store.ReadAfter(after, options_.catch_up_batch);
   if (!events.ok()) return events.status();
+  // Retention may have compacted events this subscriber has not seen yet:
+  // end the stream rather than skip them.
+  if (events->empty() ? store.OldestSequence() > after + 1
+                      : events->front().sequence() != after + 1) {
+    absl::Status gone = CompactedError(after, store.OldestSequence());
+    absl::MutexLock lock(&mu_);
+    status_ = gone;
+    return gone;
+  }
 
   std::vector<SharedFrame> frames;
   frames.reserve(events->size() + 1);
@@ -96,13 +115,16 @@ absl::StatusOr<std::shared_ptr<Subscription>> Hub::Subscribe(
       start_after = head;
       break;
     case v1::SubscribeRequest::START_EARLIEST:
-      start_after = 0;
+      start_after = store_->OldestSequence() - 1;
       break;
     case v1::SubscribeRequest::START_AFTER_SEQUENCE:
       if (options.after_sequence > head) {
         return absl::OutOfRangeError(absl::StrCat(
             "after_sequence ", options.after_sequence,
             " is past the newest event, sequence ", head));
+      }
+      if (options.after_sequence + 1 < store_->OldestSequence()) {
+        return CompactedError(options.after_sequence, store_->OldestSequence());
       }
       start_after = options.after_sequence;
       break;

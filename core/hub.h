@@ -115,8 +115,10 @@ class Hub {
   // at once (after Close). It may run after the caller dropped its
   // reference, so it should hold only weak references to its transport.
   // Returns OUT_OF_RANGE if after_sequence is past the newest event
-  // (naming the head), UNIMPLEMENTED for START_SINCE, UNAVAILABLE once
-  // closed. REQUIRES: every subscription is gone before the hub is.
+  // (naming the head) or older than the oldest event retention kept (naming
+  // that), UNIMPLEMENTED for START_SINCE, UNAVAILABLE once closed. A
+  // subscription that falls behind retention while catching up ends with
+  // that OUT_OF_RANGE too: never a silent gap. REQUIRES: every subscription is gone before the hub is.
   absl::StatusOr<std::shared_ptr<Subscription>> Subscribe(
       const SubscriptionOptions& options, std::function<void()> on_ready);
 

@@ -7,24 +7,21 @@
 
 namespace newswire {
 
-StoredArticle MemoryStore::StoredAt(uint64_t sequence) const {
-  return StoredArticle{.article = events_[sequence - 1].article(),
-                       .sequence = sequence};
-}
-
 absl::StatusOr<AppendResult> MemoryStore::Append(const Article& article,
                                                  absl::Time now) {
   absl::MutexLock lock(&mu_);
   std::optional<StoredArticle> same_version, current;
-  if (auto it = versions_.find(article.id()); it != versions_.end()) {
-    current = StoredAt(it->second.rbegin()->second);
-    if (auto v = it->second.find(article.version()); v != it->second.end()) {
-      same_version = StoredAt(v->second);
+  Versions& versions = versions_[article.id()];
+  if (!versions.empty()) {
+    current = versions.rbegin()->second;
+    if (auto v = versions.find(article.version()); v != versions.end()) {
+      same_version = v->second;
     }
   }
   absl::StatusOr<AppendPlan> plan = PlanAppend(same_version, current, article);
-  if (!plan.ok()) return plan.status();
-  if (plan->duplicate) {
+  if (!plan.ok() || plan->duplicate) {
+    if (versions.empty()) versions_.erase(article.id());
+    if (!plan.ok()) return plan.status();
     AppendResult duplicate;
     duplicate.sequence = plan->duplicate_of;
     duplicate.duplicate = true;
@@ -32,15 +29,17 @@ absl::StatusOr<AppendResult> MemoryStore::Append(const Article& article,
   }
 
   AppendResult result;
-  result.sequence = events_.size() + 1;
+  result.sequence = oldest_ + events_.size();
   FeedEvent& event = result.event;
   event.set_sequence(result.sequence);
   event.set_kind(plan->kind);
   *event.mutable_published_at() = ToProtoTime(now);
-  *event.mutable_article() = article;
-  StampForStorage(*event.mutable_article(), current, now);
-  events_.push_back(event);
-  versions_[article.id()][article.version()] = result.sequence;
+  Article& stored = *event.mutable_article();
+  stored = article;
+  StampForStorage(stored, current, now);
+  StoredArticle& kept = versions[article.version()];
+  kept = StoredArticle{.article = stored, .sequence = result.sequence};
+  events_.push_back(EventRecord{plan->kind, now, &kept.article});
   return result;
 }
 
@@ -48,15 +47,42 @@ absl::StatusOr<std::vector<FeedEvent>> MemoryStore::ReadAfter(
     uint64_t after, size_t max_events) const {
   absl::ReaderMutexLock lock(&mu_);
   std::vector<FeedEvent> out;
-  if (after >= events_.size()) return out;
-  const size_t end = std::min<size_t>(events_.size(), after + max_events);
-  out.assign(events_.begin() + after, events_.begin() + end);
+  const uint64_t first = std::max(after + 1, oldest_);
+  for (uint64_t seq = first; seq < oldest_ + events_.size() && out.size() < max_events;
+       ++seq) {
+    const EventRecord& record = events_[seq - oldest_];
+    FeedEvent& event = out.emplace_back();
+    event.set_sequence(seq);
+    event.set_kind(record.kind);
+    *event.mutable_published_at() = ToProtoTime(record.published_at);
+    *event.mutable_article() = *record.article;
+  }
   return out;
 }
 
 uint64_t MemoryStore::HeadSequence() const {
   absl::ReaderMutexLock lock(&mu_);
-  return events_.size();
+  return oldest_ + events_.size() - 1;
+}
+
+uint64_t MemoryStore::OldestSequence() const {
+  absl::ReaderMutexLock lock(&mu_);
+  return oldest_;
+}
+
+absl::StatusOr<uint64_t> MemoryStore::Compact(const Retention& retention, absl::Time now) {
+  absl::MutexLock lock(&mu_);
+  const uint64_t head = oldest_ + events_.size() - 1;
+  // Events are in publication order, so the young ones are a suffix.
+  auto young = std::find_if(events_.begin(), events_.end(), [&](const EventRecord& e) {
+    return e.published_at >= now - retention.max_age;
+  });
+  const uint64_t cutoff =
+      RetentionCutoff(retention, head, oldest_, oldest_ + (young - events_.begin()));
+  const uint64_t n = cutoff - oldest_;
+  events_.erase(events_.begin(), events_.begin() + n);
+  oldest_ = cutoff;
+  return n;
 }
 
 absl::StatusOr<StoredArticle> MemoryStore::GetArticle(absl::string_view id,
@@ -66,14 +92,14 @@ absl::StatusOr<StoredArticle> MemoryStore::GetArticle(absl::string_view id,
   if (it == versions_.end()) {
     return absl::NotFoundError(absl::StrCat("no article with id ", id));
   }
-  if (version == 0) return StoredAt(it->second.rbegin()->second);
+  if (version == 0) return it->second.rbegin()->second;
   auto v = it->second.find(version);
   if (v == it->second.end()) {
     return absl::NotFoundError(absl::StrCat("article ", id, " has no version ",
                                             version, "; the current version is ",
                                             it->second.rbegin()->first));
   }
-  return StoredAt(v->second);
+  return v->second;
 }
 
 absl::StatusOr<v1::SearchArticlesResponse> MemoryStore::Search(

@@ -4,12 +4,13 @@
 #ifndef NEWSWIRE_CORE_MEMORY_STORE_H_
 #define NEWSWIRE_CORE_MEMORY_STORE_H_
 
+#include <deque>
 #include <map>
 #include <string>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
-#include "absl/container/flat_hash_map.h"
+#include "absl/container/node_hash_map.h"
 #include "absl/synchronization/mutex.h"
 #include "core/store.h"
 
@@ -24,6 +25,8 @@ class MemoryStore final : public Store {
   absl::StatusOr<std::vector<FeedEvent>> ReadAfter(
       uint64_t after, size_t max_events) const override;
   uint64_t HeadSequence() const override;
+  uint64_t OldestSequence() const override;
+  absl::StatusOr<uint64_t> Compact(const Retention& retention, absl::Time now) override;
   absl::StatusOr<StoredArticle> GetArticle(absl::string_view id,
                                            uint32_t version) const override;
   // Always FAILED_PRECONDITION: search needs the archive's index.
@@ -31,15 +34,20 @@ class MemoryStore final : public Store {
       const v1::SearchArticlesRequest& request) const override;
 
  private:
-  // Version → sequence of the event that stored it.
-  using Versions = std::map<uint32_t, uint64_t>;
-
-  StoredArticle StoredAt(uint64_t sequence) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  // An event of the log; its article is in versions_.
+  struct EventRecord {
+    v1::EventKind kind;
+    absl::Time published_at;
+    const Article* article;  // Into versions_: nodes are stable, never erased.
+  };
+  using Versions = std::map<uint32_t, StoredArticle>;
 
   mutable absl::Mutex mu_;
-  // events_[i] has sequence i + 1.
-  std::vector<FeedEvent> events_ ABSL_GUARDED_BY(mu_);
-  absl::flat_hash_map<std::string, Versions> versions_ ABSL_GUARDED_BY(mu_);
+  // events_[i] has sequence oldest_ + i.
+  std::deque<EventRecord> events_ ABSL_GUARDED_BY(mu_);
+  uint64_t oldest_ ABSL_GUARDED_BY(mu_) = 1;
+  // Every version of every article, by id.
+  absl::node_hash_map<std::string, Versions> versions_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace newswire

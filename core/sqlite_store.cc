@@ -173,14 +173,19 @@ absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string
   absl::StatusOr<int64_t> head =
       (*db)->QueryInt("SELECT value FROM meta WHERE name = 'last_sequence'");
   if (!head.ok()) return head.status();
-  return std::unique_ptr<SqliteStore>(new SqliteStore(
-      *std::move(lock), path, *std::move(db), static_cast<uint64_t>(*head)));
+  // NULL (no events stored) reads as 0: then the oldest is past the head.
+  absl::StatusOr<int64_t> oldest = (*db)->QueryInt("SELECT min(sequence) FROM events");
+  if (!oldest.ok()) return oldest.status();
+  return std::unique_ptr<SqliteStore>(
+      new SqliteStore(*std::move(lock), path, *std::move(db), static_cast<uint64_t>(*head),
+                      *oldest == 0 ? *head + 1 : static_cast<uint64_t>(*oldest)));
 }
 
 SqliteStore::SqliteStore(std::unique_ptr<DataDirLock> lock, std::string path,
-                         std::unique_ptr<SqliteConnection> writer, uint64_t head)
+                         std::unique_ptr<SqliteConnection> writer, uint64_t head,
+                         uint64_t oldest)
     : lock_(std::move(lock)), path_(std::move(path)), writer_(std::move(writer)),
-      head_(head) {}
+      head_(head), oldest_(oldest) {}
 
 SqliteStore::~SqliteStore() = default;
 
@@ -356,6 +361,50 @@ absl::StatusOr<std::vector<FeedEvent>> SqliteStore::ReadAfter(uint64_t after,
 }
 
 uint64_t SqliteStore::HeadSequence() const { return head_.load(); }
+
+uint64_t SqliteStore::OldestSequence() const { return oldest_.load(); }
+
+absl::StatusOr<uint64_t> SqliteStore::Compact(const Retention& retention, absl::Time now) {
+  absl::MutexLock lock(&compact_mu_);
+  // Its own connection: the writer belongs to the group-commit leader, and
+  // SQLite serializes the two writers (busy_timeout waits).
+  absl::StatusOr<std::unique_ptr<SqliteConnection>> db =
+      SqliteConnection::Open(path_, SQLITE_OPEN_READWRITE);
+  if (!db.ok()) return db.status();
+  if (absl::Status s = (*db)->Execute("PRAGMA busy_timeout = 10000"); !s.ok()) return s;
+
+  const uint64_t head = head_.load();
+  uint64_t first_young = head + 1;
+  if (retention.max_age > absl::ZeroDuration()) {
+    absl::StatusOr<std::unique_ptr<SqliteStatement>> young = (*db)->PrepareOnce(
+        "SELECT min(sequence) FROM events WHERE published_at_us >= ?1");
+    if (!young.ok()) return young.status();
+    (*young)->Bind(1, ToMicros(now - retention.max_age));
+    if (const int rc = (*young)->Step(); rc != SQLITE_ROW) {
+      return (*db)->Error(rc, "finding events to keep");
+    }
+    if (const int64_t first = (*young)->ColumnInt(0); first > 0) first_young = first;
+  }
+  const uint64_t cutoff = RetentionCutoff(retention, head, oldest_.load(), first_young);
+
+  // Small transactions, so publishers never wait long behind a compaction.
+  absl::StatusOr<std::unique_ptr<SqliteStatement>> del = (*db)->PrepareOnce(
+      "DELETE FROM events WHERE sequence IN "
+      "(SELECT sequence FROM events WHERE sequence < ?1 ORDER BY sequence LIMIT 5000)");
+  if (!del.ok()) return del.status();
+  uint64_t deleted = 0;
+  while (true) {
+    (*del)->Bind(1, static_cast<int64_t>(cutoff));
+    const int rc = (*del)->Step();
+    (*del)->Reset();
+    if (rc != SQLITE_DONE) return (*db)->Error(rc, "compacting events");
+    const int changed = sqlite3_changes((*db)->handle());
+    if (changed == 0) break;
+    deleted += changed;
+  }
+  oldest_.store(std::max(oldest_.load(), cutoff));
+  return deleted;
+}
 
 absl::StatusOr<v1::SearchArticlesResponse> SqliteStore::Search(
     const v1::SearchArticlesRequest& request) const {

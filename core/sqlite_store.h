@@ -53,6 +53,9 @@ class SqliteStore final : public Store {
   absl::StatusOr<std::vector<FeedEvent>> ReadAfter(
       uint64_t after, size_t max_events) const override;
   uint64_t HeadSequence() const override;
+  uint64_t OldestSequence() const override;
+  // Deletes in chunks of its own transactions, beside publishers.
+  absl::StatusOr<uint64_t> Compact(const Retention& retention, absl::Time now) override;
   absl::StatusOr<StoredArticle> GetArticle(absl::string_view id,
                                            uint32_t version) const override;
   // See SearchIndex (sqlite_search.h).
@@ -71,7 +74,7 @@ class SqliteStore final : public Store {
   };
 
   SqliteStore(std::unique_ptr<DataDirLock> lock, std::string path,
-              std::unique_ptr<SqliteConnection> writer, uint64_t head);
+              std::unique_ptr<SqliteConnection> writer, uint64_t head, uint64_t oldest);
 
   // Commits `batch` in one transaction; sets every result.
   // REQUIRES: called by the one leader at a time (see Append).
@@ -90,6 +93,9 @@ class SqliteStore final : public Store {
   // Used only by the current group-commit leader.
   const std::unique_ptr<SqliteConnection> writer_;
   std::atomic<uint64_t> head_;
+  std::atomic<uint64_t> oldest_;
+  // One compaction at a time.
+  absl::Mutex compact_mu_;
 
   absl::Mutex queue_mu_;
   std::deque<PendingAppend*> queue_ ABSL_GUARDED_BY(queue_mu_);

@@ -1,5 +1,7 @@
 #include "core/store.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 
 namespace newswire {
@@ -33,6 +35,16 @@ absl::StatusOr<AppendPlan> PlanAppend(
                                     : v1::EVENT_KIND_PUBLISHED;
   }
   return plan;
+}
+
+uint64_t RetentionCutoff(const Retention& retention, uint64_t head, uint64_t oldest,
+                         uint64_t first_young) {
+  uint64_t cutoff = oldest;
+  if (retention.max_events > 0 && head > retention.max_events) {
+    cutoff = std::max(cutoff, head - retention.max_events + 1);
+  }
+  if (retention.max_age > absl::ZeroDuration()) cutoff = std::max(cutoff, first_young);
+  return cutoff;
 }
 
 void StampForStorage(Article& article,

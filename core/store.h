@@ -32,6 +32,15 @@ struct AppendResult {
   FeedEvent event;
 };
 
+// How long the event log is kept. Articles stay retrievable and searchable
+// when their events are compacted. Zero fields keep everything.
+struct Retention {
+  // Events published longer ago than this are compacted.
+  absl::Duration max_age = absl::ZeroDuration();
+  // Only the newest this many events are kept.
+  uint64_t max_events = 0;
+};
+
 // One stored version of an article and the event that stored it.
 struct StoredArticle {
   Article article;
@@ -62,13 +71,26 @@ class Store {
                                               absl::Time now) = 0;
 
   // Returns up to `max_events` events with sequence > `after`, in sequence
-  // order, each with its article in full. Thread-safe.
+  // order, each with its article in full. Events compacted by retention are
+  // skipped: the first event returned may be past after + 1, and callers
+  // that promise no gaps must check (see OldestSequence). Thread-safe.
   virtual absl::StatusOr<std::vector<FeedEvent>> ReadAfter(
       uint64_t after, size_t max_events) const = 0;
 
   // Returns the sequence of the newest event, 0 when the store is empty.
   // Thread-safe.
   virtual uint64_t HeadSequence() const = 0;
+
+  // Returns the sequence of the oldest event still stored: 1 until
+  // something is compacted, then the first sequence Compact kept (which may
+  // be HeadSequence() + 1 if it kept none). Changes only through Compact.
+  // Thread-safe.
+  virtual uint64_t OldestSequence() const = 0;
+
+  // Deletes the events outside `retention` at time `now` and returns how
+  // many. Sequences are never reused, and the articles stay. Thread-safe,
+  // and safe to run beside Append and readers.
+  virtual absl::StatusOr<uint64_t> Compact(const Retention& retention, absl::Time now) = 0;
 
   // Returns version `version` of article `id`, or its current (highest)
   // version when `version` is 0. NOT_FOUND names what is missing.
@@ -99,6 +121,12 @@ struct AppendPlan {
 absl::StatusOr<AppendPlan> PlanAppend(
     const std::optional<StoredArticle>& same_version,
     const std::optional<StoredArticle>& current, const Article& incoming);
+
+// Returns the first sequence `retention` keeps, given the store's head and
+// the sequence of the first event published at or after now - max_age
+// (head + 1 if none). Never lower than `oldest`.
+uint64_t RetentionCutoff(const Retention& retention, uint64_t head, uint64_t oldest,
+                         uint64_t first_young);
 
 // Fills the unset timestamps of `article` for storage, as Store::Append
 // describes; `current` is the highest stored version of its id, if any.

@@ -28,9 +28,11 @@ constexpr char kUsage[] = R"(usage: newswire COMMAND [OPTIONS]
 
 commands:
   serve   [--listen HOST:PORT] [--data DIR | --memory] [--load PATH]...
+          [--retain-days N] [--retain-events N]
           run a server on the durable archive in DIR (default ./newswire-data),
           or in memory; port 0 picks a free port; --load publishes the articles
-          in PATH (a file or a directory) at start
+          in PATH (a file or a directory) at start; --retain-* compact the
+          event log (articles stay searchable)
   publish [--server HOST:PORT] FILE...
           publish articles; prints id, version, sequence, duplicate for each
   tail    [--server HOST:PORT] [--from latest|earliest|SEQ] [--full] [--json]
@@ -175,6 +177,21 @@ int Serve(const Args& args, std::ostream& out, std::ostream& err) {
     return Usage(err, "serve: --data and --memory exclude each other");
   }
   if (!args.Has("memory")) options.data_dir = args.Value("data").value_or(kDefaultDataDir);
+  if (auto days = args.Value("retain-days")) {
+    double n = 0;
+    if (!absl::SimpleAtod(*days, &n) || n <= 0) {
+      return Usage(err, absl::StrCat("--retain-days must be a positive number, got \"", *days,
+                                     "\""));
+    }
+    options.retention.max_age = absl::Hours(24 * n);
+  }
+  if (auto events = args.Value("retain-events")) {
+    if (!absl::SimpleAtoi(*events, &options.retention.max_events) ||
+        options.retention.max_events == 0) {
+      return Usage(err, absl::StrCat("--retain-events must be a positive number, got \"",
+                                     *events, "\""));
+    }
+  }
   absl::StatusOr<std::unique_ptr<Server>> server = Server::Start(options);
   if (!server.ok()) return Fail(err, server.status());
 
@@ -192,8 +209,9 @@ int Serve(const Args& args, std::ostream& out, std::ostream& err) {
   if (options.data_dir.empty()) {
     out << "store: in memory (nothing survives a restart)\n";
   } else {
-    out << "archive: " << options.data_dir << " (head sequence "
-        << (*server)->store().HeadSequence() << ")\n";
+    out << "archive: " << options.data_dir << " (sequences "
+        << (*server)->store().OldestSequence() << ".." << (*server)->store().HeadSequence()
+        << ")\n";
   }
   out << "listening on " << (*server)->address() << std::endl;
   out << "watch the stream: newswire tail --server " << (*server)->address()
@@ -352,7 +370,8 @@ struct Command {
 
 const std::map<std::string, Command>& Commands() {
   static const auto* commands = new std::map<std::string, Command>{
-      {"serve", {&Serve, {"listen", "data", "load"}, {"memory"}}},
+      {"serve",
+       {&Serve, {"listen", "data", "load", "retain-days", "retain-events"}, {"memory"}}},
       {"publish", {&Publish, {"server"}, {}}},
       {"tail", {&Tail, {"server", "from"}, {"full", "json"}}},
       {"get", {&Get, {"server", "version"}, {"json"}}},

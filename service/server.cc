@@ -12,11 +12,13 @@
 
 namespace newswire {
 
-Server::Server(std::unique_ptr<Store> store)
+Server::Server(std::unique_ptr<Store> store, const ServerOptions& options)
     : store_(std::move(store)),
       hub_(std::make_unique<Hub>(store_.get())),
       wire_(std::make_unique<Wire>(store_.get(), hub_.get())),
-      service_(wire_.get(), hub_.get(), store_.get()) {}
+      service_(wire_.get(), hub_.get(), store_.get()),
+      retention_(options.retention),
+      compact_interval_(options.compact_interval) {}
 
 absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& options) {
   const size_t colon = options.listen.rfind(':');
@@ -36,7 +38,14 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
     if (!archive.ok()) return archive.status();
     store = *std::move(archive);
   }
-  std::unique_ptr<Server> server(new Server(std::move(store)));
+  std::unique_ptr<Server> server(new Server(std::move(store), options));
+  const bool retains = options.retention.max_events > 0 ||
+                       options.retention.max_age > absl::ZeroDuration();
+  if (retains) {
+    if (absl::StatusOr<uint64_t> compacted = server->Compact(); !compacted.ok()) {
+      return compacted.status();
+    }
+  }
   grpc::ServerBuilder builder;
   builder.AddListeningPort(options.listen, grpc::InsecureServerCredentials(),
                            &server->port_);
@@ -49,15 +58,37 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   }
   server->address_ =
       absl::StrCat(options.listen.substr(0, colon), ":", server->port_);
+  if (retains) server->compactor_ = std::thread([s = server.get()] { s->CompactLoop(); });
   return server;
 }
 
 Server::~Server() { Shutdown(); }
 
-void Server::Shutdown(absl::Duration grace) {
+absl::StatusOr<uint64_t> Server::Compact() {
+  return store_->Compact(retention_, absl::Now());
+}
+
+void Server::CompactLoop() {
   absl::MutexLock lock(&shutdown_mu_);
-  if (shut_down_) return;
-  shut_down_ = true;
+  // Wakes at each interval, or at once on shutdown.
+  while (!shutdown_mu_.AwaitWithTimeout(absl::Condition(&shut_down_), compact_interval_)) {
+    shutdown_mu_.Unlock();
+    // A failed compaction (say, a full disk) leaves events in place; the
+    // next round tries again.
+    (void)Compact();
+    shutdown_mu_.Lock();
+  }
+}
+
+void Server::Shutdown(absl::Duration grace) {
+  // Held throughout, so a second caller returns only once the server stopped.
+  absl::MutexLock stopping(&stopping_mu_);
+  {
+    absl::MutexLock lock(&shutdown_mu_);
+    if (shut_down_) return;
+    shut_down_ = true;
+  }
+  if (compactor_.joinable()) compactor_.join();
   hub_->Close();
   if (grpc_server_ == nullptr) return;  // Start failed.
   grpc_server_->Shutdown(std::chrono::system_clock::now() +

@@ -6,6 +6,7 @@
 
 #include <memory>
 #include <string>
+#include <thread>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -23,6 +24,10 @@ struct ServerOptions {
   // Directory of the durable SQLite archive; empty keeps everything in
   // memory (lost when the server stops).
   std::string data_dir;
+  // How long events are kept; compaction runs at start and then every
+  // compact_interval. The default keeps everything.
+  Retention retention;
+  absl::Duration compact_interval = absl::Minutes(1);
 };
 
 class Server {
@@ -47,13 +52,20 @@ class Server {
   // Where events are stored.
   const Store& store() const { return *store_; }
 
+  // Compacts the event log now, as the retention option says; returns how
+  // many events were deleted. The server also does this on its own.
+  absl::StatusOr<uint64_t> Compact();
+
   // Ends every open Subscribe stream with UNAVAILABLE ("the server is
   // shutting down"), lets calls in flight finish for up to `grace`, then
   // stops. Idempotent. Thread-safe.
   void Shutdown(absl::Duration grace = absl::Seconds(5));
 
  private:
-  explicit Server(std::unique_ptr<Store> store);
+  Server(std::unique_ptr<Store> store, const ServerOptions& options);
+
+  // Runs Compact every compact_interval until shutdown.
+  void CompactLoop();
 
   const std::unique_ptr<Store> store_;
   const std::unique_ptr<Hub> hub_;
@@ -61,8 +73,13 @@ class Server {
   FeedService service_;
   int port_ = 0;
   std::string address_;
+  const Retention retention_;
+  const absl::Duration compact_interval_;
+  absl::Mutex stopping_mu_ ABSL_ACQUIRED_BEFORE(shutdown_mu_);
   absl::Mutex shutdown_mu_;
   bool shut_down_ ABSL_GUARDED_BY(shutdown_mu_) = false;
+  // Runs CompactLoop when retention is set; joined at shutdown.
+  std::thread compactor_;
   // Last, so it stops before the parts it serves are destroyed.
   std::unique_ptr<grpc::Server> grpc_server_;
 };

@@ -158,6 +158,36 @@ TEST_F(HubTest, CursorPastHeadIsOutOfRange) {
   EXPECT_NE(sub.status().message().find("sequence 2"), std::string::npos) << sub.status();
 }
 
+TEST_F(HubTest, RetentionBoundsWhereASubscriptionCanStart) {
+  PublishStories(1, 10);
+  ASSERT_TRUE(store_.Compact({.max_events = 4}, absl::Now()).ok());  // Keeps 7..10.
+  auto too_old = hub_.Subscribe({.start = v1::SubscribeRequest::START_AFTER_SEQUENCE,
+                                 .after_sequence = 5},
+                                [] {});
+  EXPECT_EQ(too_old.status().code(), absl::StatusCode::kOutOfRange);
+  EXPECT_NE(too_old.status().message().find("oldest available sequence is 7"),
+            std::string::npos)
+      << too_old.status();
+  Reader at_edge(hub_, {.start = v1::SubscribeRequest::START_AFTER_SEQUENCE,
+                        .after_sequence = 6});
+  EXPECT_EQ(Sequences(at_edge.ReadArticles(4)), Range(7, 10));
+  Reader earliest(hub_, {.start = v1::SubscribeRequest::START_EARLIEST});
+  EXPECT_EQ(Sequences(earliest.ReadArticles(4)), Range(7, 10));
+}
+
+TEST_F(HubTest, CatchUpOvertakenByRetentionEndsWithOutOfRange) {
+  PublishStories(1, 10);
+  Reader reader(hub_, {.start = v1::SubscribeRequest::START_EARLIEST, .catch_up_batch = 3});
+  EXPECT_EQ(Sequences(reader.ReadArticles(3)), Range(1, 3));
+  ASSERT_TRUE(store_.Compact({.max_events = 2}, absl::Now()).ok());  // Keeps 9, 10.
+  auto events = reader.ReadUntil([](const auto&) { return false; }, absl::Seconds(2));
+  EXPECT_EQ(Sequences(events), Range(1, 3)) << "nothing after the gap";
+  EXPECT_EQ(reader.status().code(), absl::StatusCode::kOutOfRange);
+  EXPECT_NE(reader.status().message().find("events after sequence 3 were compacted"),
+            std::string::npos)
+      << reader.status();
+}
+
 TEST_F(HubTest, DuplicatePublishEmitsNothing) {
   Reader reader(hub_, {.start = v1::SubscribeRequest::START_LATEST});
   auto first = wire_.Publish(Story(1));

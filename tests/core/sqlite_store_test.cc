@@ -67,6 +67,21 @@ TEST(SqliteStore, ReopenKeepsEventsArticlesAndTheSequence) {
   EXPECT_EQ(again->sequence, 2u);
 }
 
+TEST(SqliteStore, CompactionSurvivesReopen) {
+  TempDir dir;
+  {
+    auto store = SqliteStore::Open(dir.path());
+    ASSERT_TRUE(store.ok()) << store.status();
+    for (int i = 1; i <= 5; ++i) ASSERT_TRUE((*store)->Append(Story(i), kNow).ok());
+    ASSERT_TRUE((*store)->Compact({.max_events = 5}, kNow).ok());
+    EXPECT_EQ(*(*store)->Compact({.max_events = 2}, kNow), 3u);
+  }
+  auto store = SqliteStore::Open(dir.path());
+  ASSERT_TRUE(store.ok()) << store.status();
+  EXPECT_EQ((*store)->OldestSequence(), 4u);
+  EXPECT_EQ((*store)->HeadSequence(), 5u);
+}
+
 TEST(SqliteStore, OneServerPerDataDir) {
   TempDir dir;
   auto first = SqliteStore::Open(dir.path());

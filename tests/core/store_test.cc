@@ -117,6 +117,51 @@ TEST_P(StoreTest, GetArticleByIdAndVersion) {
   EXPECT_NE(missing.status().message().find("urn:t:404"), std::string::npos);
 }
 
+TEST_P(StoreTest, CompactKeepsTheNewestEventsAndEveryArticle) {
+  for (int i = 1; i <= 10; ++i) {
+    ASSERT_TRUE(store_->Append(Story(absl::StrCat("urn:t:", i), 1, "h"), kNow).ok());
+  }
+  EXPECT_EQ(store_->OldestSequence(), 1u);
+  auto deleted = store_->Compact({.max_events = 4}, kNow);
+  ASSERT_TRUE(deleted.ok()) << deleted.status();
+  EXPECT_EQ(*deleted, 6u);
+  EXPECT_EQ(store_->OldestSequence(), 7u);
+  EXPECT_EQ(store_->HeadSequence(), 10u);
+  auto events = store_->ReadAfter(0, 100);
+  ASSERT_TRUE(events.ok());
+  ASSERT_EQ(events->size(), 4u);
+  EXPECT_EQ(events->front().sequence(), 7u);
+  // Articles of compacted events are still there; duplicates still known.
+  EXPECT_TRUE(store_->GetArticle("urn:t:1", 0).ok());
+  auto again = store_->Append(Story("urn:t:2", 1, "h"), kNow);
+  ASSERT_TRUE(again.ok());
+  EXPECT_TRUE(again->duplicate);
+  EXPECT_EQ(again->sequence, 2u);
+  // Compacting again with the same policy does nothing more.
+  EXPECT_EQ(*store_->Compact({.max_events = 4}, kNow), 0u);
+}
+
+TEST_P(StoreTest, CompactByAgeAndSequencesContinueAfterCompactingEverything) {
+  for (int i = 1; i <= 3; ++i) {
+    ASSERT_TRUE(store_->Append(Story(absl::StrCat("urn:old:", i), 1, "h"), kNow).ok());
+  }
+  ASSERT_TRUE(store_->Append(Story("urn:new:1", 1, "h"), kNow + absl::Hours(48)).ok());
+  auto deleted = store_->Compact({.max_age = absl::Hours(24)}, kNow + absl::Hours(49));
+  ASSERT_TRUE(deleted.ok()) << deleted.status();
+  EXPECT_EQ(*deleted, 3u);
+  EXPECT_EQ(store_->OldestSequence(), 4u);
+
+  EXPECT_EQ(*store_->Compact({.max_age = absl::Hours(1)}, kNow + absl::Hours(72)), 1u);
+  EXPECT_EQ(store_->OldestSequence(), 5u);
+  EXPECT_EQ(store_->HeadSequence(), 4u);
+  EXPECT_TRUE(store_->ReadAfter(0, 10)->empty());
+  auto next = store_->Append(Story("urn:new:2", 1, "h"), kNow + absl::Hours(72));
+  ASSERT_TRUE(next.ok());
+  EXPECT_EQ(next->sequence, 5u);
+  EXPECT_EQ(store_->OldestSequence(), 5u);
+  EXPECT_EQ(store_->ReadAfter(4, 10)->size(), 1u);
+}
+
 TEST_P(StoreTest, ConcurrentAppendsGetContiguousSequences) {
   constexpr int kThreads = 16;
   constexpr int kPerThread = 50;

@@ -5,6 +5,7 @@
 #include "absl/strings/match.h"
 #include "gtest/gtest.h"
 #include "service/server.h"
+#include "tests/service/loopback.h"
 
 namespace newswire {
 namespace {
@@ -68,7 +69,7 @@ TEST(Cli, ParseErrorsNameTheFile) {
 }
 
 TEST(Cli, PublishAndGetAgainstAServer) {
-  auto server = Server::Start({.listen = "127.0.0.1:0", .data_dir = ""});
+  auto server = Server::Start(LoopbackOptions());
   ASSERT_TRUE(server.ok()) << server.status();
   const std::string address = (*server)->address();
 

@@ -6,6 +6,7 @@
 #include "gtest/gtest.h"
 #include "service/client.h"
 #include "service/server.h"
+#include "tests/service/loopback.h"
 #include "tests/core/temp_dir.h"
 
 namespace newswire {
@@ -56,8 +57,7 @@ void AwaitCaughtUp(EventStream& stream) {
 class FeedServiceTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    auto server = Server::Start(
-        {.listen = "127.0.0.1:0", .data_dir = GetParam() == "sqlite" ? dir_.path() : ""});
+    auto server = Server::Start(LoopbackOptions(GetParam() == "sqlite" ? dir_.path() : ""));
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = *std::move(server);
     client_ = std::make_unique<Client>(server_->address());
@@ -226,13 +226,13 @@ TEST(FeedServiceRestart, SequencesAndArticlesSurviveARestart) {
   TempDir dir;
   std::string id;
   {
-    auto server = Server::Start({.listen = "127.0.0.1:0", .data_dir = dir.path()});
+    auto server = Server::Start(LoopbackOptions(dir.path()));
     ASSERT_TRUE(server.ok()) << server.status();
     Client client((*server)->address());
     for (int i = 1; i <= 3; ++i) ASSERT_TRUE(client.Publish(Story(i)).ok());
     id = client.Publish(Story(4))->id;
   }
-  auto server = Server::Start({.listen = "127.0.0.1:0", .data_dir = dir.path()});
+  auto server = Server::Start(LoopbackOptions(dir.path()));
   ASSERT_TRUE(server.ok()) << server.status();
   Client client((*server)->address());
   EXPECT_EQ(client.Get(id)->article().headline(), "Harbour report 4");
@@ -246,11 +246,41 @@ TEST(FeedServiceRestart, SequencesAndArticlesSurviveARestart) {
   EXPECT_EQ(events[2].sequence(), 5u);
 }
 
+TEST(FeedServiceRetention, CompactedCursorGetsOutOfRangeNamingTheOldest) {
+  TempDir dir;
+  ServerOptions options = LoopbackOptions(dir.path());
+  options.retention.max_events = 3;
+  options.compact_interval = absl::Milliseconds(20);
+  auto server = Server::Start(options);
+  ASSERT_TRUE(server.ok()) << server.status();
+  Client client((*server)->address());
+  for (int i = 1; i <= 10; ++i) ASSERT_TRUE(client.Publish(Story(i)).ok());
+  // The server compacts on its own.
+  const absl::Time deadline = absl::Now() + absl::Seconds(20);
+  while ((*server)->store().OldestSequence() < 8 && absl::Now() < deadline) {
+    absl::SleepFor(absl::Milliseconds(20));
+  }
+  ASSERT_EQ((*server)->store().OldestSequence(), 8u);
+
+  auto stale = client.Subscribe(From(v1::SubscribeRequest::START_AFTER_SEQUENCE, 2));
+  auto event = stale->Next(absl::Seconds(10));
+  EXPECT_EQ(event.status().code(), absl::StatusCode::kOutOfRange);
+  EXPECT_NE(event.status().message().find("oldest available sequence is 8"),
+            std::string::npos)
+      << event.status();
+  auto fresh = client.Subscribe(From(v1::SubscribeRequest::START_EARLIEST));
+  auto events = ReadArticles(*fresh, 3);
+  ASSERT_EQ(events.size(), 3u);
+  EXPECT_EQ(events[0].sequence(), 8u);
+  // Articles outlive their events.
+  EXPECT_TRUE(client.Get(client.Publish(Story(1))->id).ok());
+}
+
 TEST(FeedServiceRestart, ALockedDataDirIsRefusedAtStart) {
   TempDir dir;
-  auto first = Server::Start({.listen = "127.0.0.1:0", .data_dir = dir.path()});
+  auto first = Server::Start(LoopbackOptions(dir.path()));
   ASSERT_TRUE(first.ok());
-  auto second = Server::Start({.listen = "127.0.0.1:0", .data_dir = dir.path()});
+  auto second = Server::Start(LoopbackOptions(dir.path()));
   EXPECT_EQ(second.status().code(), absl::StatusCode::kFailedPrecondition);
 }
 
