@@ -99,6 +99,18 @@ absl::Status Migrate(SqliteConnection& db) {
 
 int64_t ToMicros(absl::Time t) { return absl::ToUnixMicros(t); }
 
+// What every writing connection needs: a wait instead of SQLITE_BUSY when
+// the other writer (group commit or compaction) holds the lock, and the
+// archive's size limit (max_page_count is per connection).
+absl::Status ConfigureWriter(SqliteConnection& db, const SqliteStoreOptions& options) {
+  if (absl::Status s = db.Execute("PRAGMA busy_timeout = 10000"); !s.ok()) return s;
+  if (options.max_archive_bytes == 0) return absl::OkStatus();
+  absl::StatusOr<int64_t> page_size = db.QueryInt("PRAGMA page_size");
+  if (!page_size.ok()) return page_size.status();
+  return db.Execute(absl::StrCat("PRAGMA max_page_count = ",
+                                 std::max<uint64_t>(1, options.max_archive_bytes / *page_size)));
+}
+
 // Reads the (sequence, article) row a lookup statement returned.
 absl::StatusOr<std::optional<StoredArticle>> ReadStored(SqliteConnection& db,
                                                         SqliteConnection::Scoped& stmt) {
@@ -154,7 +166,8 @@ class SqliteStore::Reader {
   std::unique_ptr<SqliteConnection> db_;
 };
 
-absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& data_dir) {
+absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(
+    const std::string& data_dir, const SqliteStoreOptions& options) {
   absl::StatusOr<std::unique_ptr<DataDirLock>> lock = DataDirLock::Acquire(data_dir);
   if (!lock.ok()) return lock.status();
   const std::string path = absl::StrCat(data_dir, "/", kArchiveFileName);
@@ -164,11 +177,11 @@ absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string
   if (!db.ok()) return db.status();
   if (absl::Status s = CheckArchive(**db); !s.ok()) return s;
   if (absl::Status s = (*db)->Execute("PRAGMA journal_mode = WAL;"
-                                      "PRAGMA synchronous = FULL;"
-                                      "PRAGMA busy_timeout = 10000;");
+                                      "PRAGMA synchronous = FULL;");
       !s.ok()) {
     return s;
   }
+  if (absl::Status s = ConfigureWriter(**db, options); !s.ok()) return s;
   if (absl::Status s = Migrate(**db); !s.ok()) return s;
   absl::StatusOr<int64_t> head =
       (*db)->QueryInt("SELECT value FROM meta WHERE name = 'last_sequence'");
@@ -178,14 +191,14 @@ absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string
   if (!oldest.ok()) return oldest.status();
   return std::unique_ptr<SqliteStore>(
       new SqliteStore(*std::move(lock), path, *std::move(db), static_cast<uint64_t>(*head),
-                      *oldest == 0 ? *head + 1 : static_cast<uint64_t>(*oldest)));
+                      *oldest == 0 ? *head + 1 : static_cast<uint64_t>(*oldest), options));
 }
 
 SqliteStore::SqliteStore(std::unique_ptr<DataDirLock> lock, std::string path,
                          std::unique_ptr<SqliteConnection> writer, uint64_t head,
-                         uint64_t oldest)
+                         uint64_t oldest, const SqliteStoreOptions& options)
     : lock_(std::move(lock)), path_(std::move(path)), writer_(std::move(writer)),
-      head_(head), oldest_(oldest) {}
+      head_(head), oldest_(oldest), options_(options) {}
 
 SqliteStore::~SqliteStore() = default;
 
@@ -371,7 +384,7 @@ absl::StatusOr<uint64_t> SqliteStore::Compact(const Retention& retention, absl::
   absl::StatusOr<std::unique_ptr<SqliteConnection>> db =
       SqliteConnection::Open(path_, SQLITE_OPEN_READWRITE);
   if (!db.ok()) return db.status();
-  if (absl::Status s = (*db)->Execute("PRAGMA busy_timeout = 10000"); !s.ok()) return s;
+  if (absl::Status s = ConfigureWriter(**db, options_); !s.ok()) return s;
 
   const uint64_t head = head_.load();
   uint64_t first_young = head + 1;

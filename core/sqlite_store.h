@@ -37,6 +37,12 @@ inline constexpr int32_t kArchiveApplicationId = 0x4E575352;
 // The schema version this build writes; older archives are migrated.
 inline constexpr int kArchiveSchemaVersion = 2;
 
+struct SqliteStoreOptions {
+  // Largest the archive file may grow, in bytes; 0 for no limit but the
+  // disk's. Past it, appends fail as on a full disk.
+  uint64_t max_archive_bytes = 0;
+};
+
 class SqliteStore final : public Store {
  public:
   // Opens the archive in `data_dir`, creating both if missing, and locks the
@@ -44,7 +50,12 @@ class SqliteStore final : public Store {
   // dir locked by another server (FAILED_PRECONDITION with its pid), a file
   // that is not a newswire archive or from a newer newswire
   // (FAILED_PRECONDITION), and an unwritable dir (PERMISSION_DENIED).
-  static absl::StatusOr<std::unique_ptr<SqliteStore>> Open(const std::string& data_dir);
+  //
+  // When the disk (or max_archive_bytes) is full, Append fails with
+  // RESOURCE_EXHAUSTED and stores nothing of that commit; everything
+  // acknowledged before stays, and reads go on working.
+  static absl::StatusOr<std::unique_ptr<SqliteStore>> Open(
+      const std::string& data_dir, const SqliteStoreOptions& options = {});
 
   ~SqliteStore() override;
 
@@ -74,7 +85,8 @@ class SqliteStore final : public Store {
   };
 
   SqliteStore(std::unique_ptr<DataDirLock> lock, std::string path,
-              std::unique_ptr<SqliteConnection> writer, uint64_t head, uint64_t oldest);
+              std::unique_ptr<SqliteConnection> writer, uint64_t head, uint64_t oldest,
+              const SqliteStoreOptions& options);
 
   // Commits `batch` in one transaction; sets every result.
   // REQUIRES: called by the one leader at a time (see Append).
@@ -94,6 +106,7 @@ class SqliteStore final : public Store {
   const std::unique_ptr<SqliteConnection> writer_;
   std::atomic<uint64_t> head_;
   std::atomic<uint64_t> oldest_;
+  const SqliteStoreOptions options_;
   // One compaction at a time.
   absl::Mutex compact_mu_;
 

@@ -28,11 +28,12 @@ constexpr char kUsage[] = R"(usage: newswire COMMAND [OPTIONS]
 
 commands:
   serve   [--listen HOST:PORT] [--data DIR | --memory] [--load PATH]...
-          [--retain-days N] [--retain-events N]
+          [--retain-days N] [--retain-events N] [--max-archive-mb N]
           run a server on the durable archive in DIR (default ./newswire-data),
           or in memory; port 0 picks a free port; --load publishes the articles
           in PATH (a file or a directory) at start; --retain-* compact the
-          event log (articles stay searchable)
+          event log (articles stay searchable); --max-archive-mb caps the
+          archive file (publishes past it fail as on a full disk)
   publish [--server HOST:PORT] FILE...
           publish articles; prints id, version, sequence, duplicate for each
   tail    [--server HOST:PORT] [--from latest|earliest|SEQ] [--full] [--json]
@@ -184,6 +185,14 @@ int Serve(const Args& args, std::ostream& out, std::ostream& err) {
                                      "\""));
     }
     options.retention.max_age = absl::Hours(24 * n);
+  }
+  if (auto mb = args.Value("max-archive-mb")) {
+    uint64_t n = 0;
+    if (!absl::SimpleAtoi(*mb, &n) || n == 0) {
+      return Usage(err, absl::StrCat("--max-archive-mb must be a positive number, got \"",
+                                     *mb, "\""));
+    }
+    options.archive.max_archive_bytes = n << 20;
   }
   if (auto events = args.Value("retain-events")) {
     if (!absl::SimpleAtoi(*events, &options.retention.max_events) ||
@@ -371,7 +380,9 @@ struct Command {
 const std::map<std::string, Command>& Commands() {
   static const auto* commands = new std::map<std::string, Command>{
       {"serve",
-       {&Serve, {"listen", "data", "load", "retain-days", "retain-events"}, {"memory"}}},
+       {&Serve,
+        {"listen", "data", "load", "retain-days", "retain-events", "max-archive-mb"},
+        {"memory"}}},
       {"publish", {&Publish, {"server"}, {}}},
       {"tail", {&Tail, {"server", "from"}, {"full", "json"}}},
       {"get", {&Get, {"server", "version"}, {"json"}}},

@@ -34,7 +34,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
     store = std::make_unique<MemoryStore>();
   } else {
     absl::StatusOr<std::unique_ptr<SqliteStore>> archive =
-        SqliteStore::Open(options.data_dir);
+        SqliteStore::Open(options.data_dir, options.archive);
     if (!archive.ok()) return archive.status();
     store = *std::move(archive);
   }

@@ -11,6 +11,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "core/hub.h"
+#include "core/sqlite_store.h"
 #include "core/store.h"
 #include "core/wire.h"
 #include "grpcpp/server.h"
@@ -24,6 +25,8 @@ struct ServerOptions {
   // Directory of the durable SQLite archive; empty keeps everything in
   // memory (lost when the server stops).
   std::string data_dir;
+  // Options of the archive (e.g. a size limit).
+  SqliteStoreOptions archive;
   // How long events are kept; compaction runs at start and then every
   // compact_interval. The default keeps everything.
   Retention retention;

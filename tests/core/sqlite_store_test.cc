@@ -82,6 +82,51 @@ TEST(SqliteStore, CompactionSurvivesReopen) {
   EXPECT_EQ((*store)->HeadSequence(), 5u);
 }
 
+// A full disk, simulated by a size limit on the archive: the publish that
+// does not fit fails, nothing acknowledged is lost, reads go on.
+TEST(SqliteStore, FullDiskFailsThePublishAndKeepsEverythingAcknowledged) {
+  TempDir dir;
+  auto store = SqliteStore::Open(dir.path(), {.max_archive_bytes = 256 << 10});
+  ASSERT_TRUE(store.ok()) << store.status();
+  const std::string body(4000, 'w');
+  std::vector<uint64_t> acked;
+  absl::Status failure;
+  for (int i = 1; i <= 1000 && failure.ok(); ++i) {
+    Article a = Story(i);
+    a.set_body_text(absl::StrCat(body, " ", i));
+    NormalizeArticle(a);
+    auto r = (*store)->Append(a, kNow);
+    if (r.ok()) {
+      acked.push_back(r->sequence);
+    } else {
+      failure = r.status();
+    }
+  }
+  ASSERT_FALSE(failure.ok()) << "the limit was never reached";
+  EXPECT_EQ(failure.code(), absl::StatusCode::kResourceExhausted) << failure;
+  EXPECT_NE(failure.message().find("disk full"), std::string::npos) << failure;
+  ASSERT_FALSE(acked.empty());
+  EXPECT_EQ((*store)->HeadSequence(), acked.back());
+
+  // Everything acknowledged is readable; a duplicate is still recognised.
+  auto events = (*store)->ReadAfter(0, acked.size() + 10);
+  ASSERT_TRUE(events.ok()) << events.status();
+  EXPECT_EQ(events->size(), acked.size());
+  EXPECT_TRUE((*store)->GetArticle("urn:test:1", 1).ok());
+  Article again = Story(1);
+  again.set_body_text(absl::StrCat(body, " 1"));
+  NormalizeArticle(again);
+  auto duplicate = (*store)->Append(again, kNow);
+  ASSERT_TRUE(duplicate.ok()) << duplicate.status();
+  EXPECT_TRUE(duplicate->duplicate);
+
+  // After a reopen, nothing acknowledged is missing and nothing else is there.
+  store->reset();
+  auto reopened = SqliteStore::Open(dir.path());
+  ASSERT_TRUE(reopened.ok()) << reopened.status();
+  EXPECT_EQ((*reopened)->HeadSequence(), acked.back());
+}
+
 TEST(SqliteStore, OneServerPerDataDir) {
   TempDir dir;
   auto first = SqliteStore::Open(dir.path());

@@ -276,6 +276,36 @@ TEST(FeedServiceRetention, CompactedCursorGetsOutOfRangeNamingTheOldest) {
   EXPECT_TRUE(client.Get(client.Publish(Story(1))->id).ok());
 }
 
+TEST(FeedServiceFullDisk, PublishFailsReadsGoOnNothingAcknowledgedIsLost) {
+  TempDir dir;
+  ServerOptions options = LoopbackOptions(dir.path());
+  options.archive.max_archive_bytes = 256 << 10;
+  auto server = Server::Start(options);
+  ASSERT_TRUE(server.ok()) << server.status();
+  Client client((*server)->address());
+  auto live = client.Subscribe(From(v1::SubscribeRequest::START_LATEST));
+  AwaitCaughtUp(*live);
+  std::vector<std::string> acked;
+  absl::Status failure;
+  for (int i = 1; i <= 1000 && failure.ok(); ++i) {
+    Article a = Story(i);
+    a.set_body_text(std::string(4000, 'w') + absl::StrCat(" ", i));
+    auto r = client.Publish(a);
+    if (r.ok()) {
+      acked.push_back(r->id);
+    } else {
+      failure = r.status();
+    }
+  }
+  EXPECT_EQ(failure.code(), absl::StatusCode::kResourceExhausted) << failure;
+  ASSERT_FALSE(acked.empty());
+  // Reads go on: every acknowledged article, and the live stream saw each.
+  for (const std::string& id : acked) EXPECT_TRUE(client.Get(id).ok()) << id;
+  EXPECT_EQ(ReadArticles(*live, acked.size()).size(), acked.size());
+  auto replay = client.Subscribe(From(v1::SubscribeRequest::START_EARLIEST));
+  EXPECT_EQ(ReadArticles(*replay, acked.size()).size(), acked.size());
+}
+
 TEST(FeedServiceRestart, ALockedDataDirIsRefusedAtStart) {
   TempDir dir;
   auto first = Server::Start(LoopbackOptions(dir.path()));
