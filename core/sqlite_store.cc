@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "core/sqlite_archive.h"
 #include "core/sqlite_search.h"
 
 namespace newswire {
@@ -49,34 +50,6 @@ const Migration kMigrations[] = {
 };
 static_assert(std::size(kMigrations) == kArchiveSchemaVersion);
 
-// Checks that the file at `db` is empty or a newswire archive this build
-// can read. Reads only: nothing is written before this passes.
-absl::Status CheckArchive(SqliteConnection& db) {
-  absl::StatusOr<int64_t> app_id = db.QueryInt("PRAGMA application_id");
-  if (!app_id.ok()) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        db.path(), " is not a newswire archive (", app_id.status().message(),
-        "); refusing to use it"));
-  }
-  absl::StatusOr<int64_t> version = db.QueryInt("PRAGMA user_version");
-  if (!version.ok()) return version.status();
-  if (*app_id != kArchiveApplicationId) {
-    absl::StatusOr<int64_t> tables = db.QueryInt("SELECT count(*) FROM sqlite_schema");
-    if (!tables.ok()) return tables.status();
-    if (*app_id == 0 && *version == 0 && *tables == 0) return absl::OkStatus();  // New.
-    return absl::FailedPreconditionError(absl::StrCat(
-        db.path(), " is a SQLite database but not a newswire archive (application_id ",
-        *app_id, "); refusing to use it"));
-  }
-  if (*version > kArchiveSchemaVersion) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        db.path(), " has archive schema version ", *version,
-        ", newer than this newswire supports (", kArchiveSchemaVersion,
-        "): upgrade newswire"));
-  }
-  return absl::OkStatus();
-}
-
 absl::Status Migrate(SqliteConnection& db) {
   absl::StatusOr<int64_t> version = db.QueryInt("PRAGMA user_version");
   if (!version.ok()) return version.status();
@@ -109,41 +82,6 @@ absl::Status ConfigureWriter(SqliteConnection& db, const SqliteStoreOptions& opt
   if (!page_size.ok()) return page_size.status();
   return db.Execute(absl::StrCat("PRAGMA max_page_count = ",
                                  std::max<uint64_t>(1, options.max_archive_bytes / *page_size)));
-}
-
-// Reads the (sequence, article) row a lookup statement returned.
-absl::StatusOr<std::optional<StoredArticle>> ReadStored(SqliteConnection& db,
-                                                        SqliteConnection::Scoped& stmt) {
-  const int rc = stmt->Step();
-  if (rc == SQLITE_DONE) return std::optional<StoredArticle>();
-  if (rc != SQLITE_ROW) return db.Error(rc, "reading an article");
-  StoredArticle stored;
-  stored.sequence = static_cast<uint64_t>(stmt->ColumnInt(0));
-  const absl::string_view bytes = stmt->ColumnBytes(1);
-  if (!stored.article.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
-    return absl::DataLossError(absl::StrCat(db.path(), ": article at sequence ",
-                                            stored.sequence, " is unreadable"));
-  }
-  return stored;
-}
-
-absl::StatusOr<std::optional<StoredArticle>> LookUp(SqliteConnection& db,
-                                                    absl::string_view id,
-                                                    uint32_t version) {
-  if (version == 0) {
-    absl::StatusOr<SqliteConnection::Scoped> stmt = db.Prepare(
-        "SELECT sequence, article FROM articles WHERE id = ?1 "
-        "ORDER BY version DESC LIMIT 1");
-    if (!stmt.ok()) return stmt.status();
-    (*stmt)->BindText(1, id);
-    return ReadStored(db, *stmt);
-  }
-  absl::StatusOr<SqliteConnection::Scoped> stmt =
-      db.Prepare("SELECT sequence, article FROM articles WHERE id = ?1 AND version = ?2");
-  if (!stmt.ok()) return stmt.status();
-  (*stmt)->BindText(1, id);
-  (*stmt)->Bind(2, version);
-  return ReadStored(db, *stmt);
 }
 
 }  // namespace
@@ -183,15 +121,12 @@ absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(
   }
   if (absl::Status s = ConfigureWriter(**db, options); !s.ok()) return s;
   if (absl::Status s = Migrate(**db); !s.ok()) return s;
-  absl::StatusOr<int64_t> head =
-      (*db)->QueryInt("SELECT value FROM meta WHERE name = 'last_sequence'");
+  absl::StatusOr<uint64_t> head = ReadHeadSequence(**db);
   if (!head.ok()) return head.status();
-  // NULL (no events stored) reads as 0: then the oldest is past the head.
-  absl::StatusOr<int64_t> oldest = (*db)->QueryInt("SELECT min(sequence) FROM events");
+  absl::StatusOr<uint64_t> oldest = ReadOldestSequence(**db, *head);
   if (!oldest.ok()) return oldest.status();
-  return std::unique_ptr<SqliteStore>(
-      new SqliteStore(*std::move(lock), path, *std::move(db), static_cast<uint64_t>(*head),
-                      *oldest == 0 ? *head + 1 : static_cast<uint64_t>(*oldest), options));
+  return std::unique_ptr<SqliteStore>(new SqliteStore(*std::move(lock), path, *std::move(db),
+                                                      *head, *oldest, options));
 }
 
 SqliteStore::SqliteStore(std::unique_ptr<DataDirLock> lock, std::string path,
@@ -344,33 +279,9 @@ absl::StatusOr<std::vector<FeedEvent>> SqliteStore::ReadAfter(uint64_t after,
                                                               size_t max_events) const {
   absl::StatusOr<Reader> reader = AcquireReader();
   if (!reader.ok()) return reader.status();
-  SqliteConnection& db = **reader;
-  absl::StatusOr<SqliteConnection::Scoped> stmt = db.Prepare(
-      "SELECT e.sequence, e.kind, e.published_at_us, a.article FROM events e "
-      "JOIN articles a ON a.id = e.article_id AND a.version = e.version "
-      "WHERE e.sequence > ?1 AND e.sequence <= ?2 ORDER BY e.sequence LIMIT ?3");
-  if (!stmt.ok()) return stmt.status();
   // Only what is committed and counted in head_: a reader never runs ahead
   // of HeadSequence().
-  (*stmt)->Bind(1, static_cast<int64_t>(after));
-  (*stmt)->Bind(2, static_cast<int64_t>(head_.load()));
-  (*stmt)->Bind(3, static_cast<int64_t>(max_events));
-  std::vector<FeedEvent> events;
-  int rc;
-  while ((rc = (*stmt)->Step()) == SQLITE_ROW) {
-    FeedEvent& event = events.emplace_back();
-    event.set_sequence(static_cast<uint64_t>((*stmt)->ColumnInt(0)));
-    event.set_kind(static_cast<v1::EventKind>((*stmt)->ColumnInt(1)));
-    *event.mutable_published_at() = ToProtoTime(absl::FromUnixMicros((*stmt)->ColumnInt(2)));
-    const absl::string_view bytes = (*stmt)->ColumnBytes(3);
-    if (!event.mutable_article()->ParseFromArray(bytes.data(),
-                                                 static_cast<int>(bytes.size()))) {
-      return absl::DataLossError(absl::StrCat(path_, ": event ", event.sequence(),
-                                              " is unreadable"));
-    }
-  }
-  if (rc != SQLITE_DONE) return db.Error(rc, "reading events");
-  return events;
+  return ReadEvents(**reader, after, head_.load(), max_events);
 }
 
 uint64_t SqliteStore::HeadSequence() const { return head_.load(); }
@@ -430,16 +341,7 @@ absl::StatusOr<StoredArticle> SqliteStore::GetArticle(absl::string_view id,
                                                       uint32_t version) const {
   absl::StatusOr<Reader> reader = AcquireReader();
   if (!reader.ok()) return reader.status();
-  absl::StatusOr<std::optional<StoredArticle>> stored = LookUp(**reader, id, version);
-  if (!stored.ok()) return stored.status();
-  if (stored->has_value()) return **std::move(stored);
-  if (version == 0) return absl::NotFoundError(absl::StrCat("no article with id ", id));
-  absl::StatusOr<std::optional<StoredArticle>> current = LookUp(**reader, id, 0);
-  if (!current.ok()) return current.status();
-  if (!current->has_value()) return absl::NotFoundError(absl::StrCat("no article with id ", id));
-  return absl::NotFoundError(absl::StrCat("article ", id, " has no version ", version,
-                                          "; the current version is ",
-                                          (*current)->article.version()));
+  return ReadArticle(**reader, id, version);
 }
 
 }  // namespace newswire

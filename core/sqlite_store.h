@@ -26,16 +26,13 @@
 #include "absl/synchronization/mutex.h"
 #include "core/data_dir.h"
 #include "core/sqlite.h"
+#include "core/sqlite_archive.h"
 #include "core/store.h"
 
 namespace newswire {
 
 // The archive's file name inside the data directory.
 inline constexpr char kArchiveFileName[] = "newswire.db";
-// "NWSR": PRAGMA application_id of a newswire archive.
-inline constexpr int32_t kArchiveApplicationId = 0x4E575352;
-// The schema version this build writes; older archives are migrated.
-inline constexpr int kArchiveSchemaVersion = 2;
 
 struct SqliteStoreOptions {
   // Largest the archive file may grow, in bytes; 0 for no limit but the

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "core/archive_reader.h"
 #include "core/ingest/text.h"
 #include "pybind11/pybind11.h"
 #include "pybind11/stl.h"
@@ -108,6 +109,63 @@ PYBIND11_MODULE(_core, m) {
           },
           py::arg("grace_seconds") = 5.0, py::call_guard<py::gil_scoped_release>(),
           "Ends open streams with UNAVAILABLE and stops serving. Idempotent.");
+
+  py::class_<nw::ArchiveReader>(m, "Archive", "Read-only access to an archive.")
+      .def(py::init([](const std::string& data_dir) {
+             py::gil_scoped_release release;
+             return nw::ValueOrThrow(nw::ArchiveReader::Open(data_dir));
+           }),
+           py::arg("data_dir"), "Opens the archive in a server's data directory.")
+      .def(
+          "get",
+          [](nw::ArchiveReader& archive, const std::string& id, uint32_t version) {
+            absl::StatusOr<nw::StoredArticle> stored;
+            {
+              py::gil_scoped_release release;
+              stored = archive.GetArticle(id, version);
+            }
+            nw::StoredArticle found = nw::ValueOrThrow(std::move(stored));
+            nw::v1::GetArticleResponse response;
+            *response.mutable_article() = std::move(found.article);
+            response.set_sequence(found.sequence);
+            return py::bytes(response.SerializeAsString());
+          },
+          py::arg("id"), py::arg("version") = 0, "Returns a serialized GetArticleResponse.")
+      .def(
+          "read_after",
+          [](nw::ArchiveReader& archive, uint64_t after, size_t max_events) {
+            absl::StatusOr<std::vector<nw::v1::FeedEvent>> events;
+            {
+              py::gil_scoped_release release;
+              events = archive.ReadAfter(after, max_events);
+            }
+            py::list out;
+            for (const auto& event : nw::ValueOrThrow(std::move(events))) {
+              out.append(py::bytes(event.SerializeAsString()));
+            }
+            return out;
+          },
+          py::arg("after"), py::arg("max_events"),
+          "Returns serialized FeedEvents with sequence > after.")
+      .def(
+          "search",
+          [](nw::ArchiveReader& archive, const std::string& request_bytes) {
+            const auto request = nw::ParseOrThrow<nw::v1::SearchArticlesRequest>(
+                request_bytes, "newswire.v1.SearchArticlesRequest");
+            absl::StatusOr<nw::v1::SearchArticlesResponse> found;
+            {
+              py::gil_scoped_release release;
+              found = archive.Search(request);
+            }
+            return py::bytes(nw::ValueOrThrow(std::move(found)).SerializeAsString());
+          },
+          py::arg("request"), "Returns a serialized SearchArticlesResponse.")
+      .def(
+          "head_sequence",
+          [](nw::ArchiveReader& archive) {
+            return nw::ValueOrThrow(archive.HeadSequence());
+          },
+          py::call_guard<py::gil_scoped_release>(), "The newest event's sequence.");
 
   py::class_<nw::EventStream>(m, "EventStream", "A live Subscribe stream.")
       .def(

@@ -15,21 +15,15 @@
 from newswire.v1 import article_pb2 as _article_pb2, feed_pb2 as _feed_pb2  # noqa: F401  # isort: skip
 from newswire._errors import *  # noqa: F401,F403
 from newswire._errors import __all__ as _error_names
+from newswire.archive import Archive
 from newswire.article import Article, Entity, Link, Source
-from newswire.client import (
-    Client,
-    Event,
-    PublishResult,
-    SearchHit,
-    SearchPage,
-    Server,
-    Subscription,
-    parse_text,
-)
+from newswire.client import Client, Event, PublishResult, Server, Subscription, parse_text
+from newswire.search import SearchHit, SearchPage
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "Archive",
     "Article",
     "Client",
     "Entity",

@@ -6,14 +6,14 @@ import datetime as _dt
 import os
 import time
 from dataclasses import dataclass
-from typing import Iterator, NamedTuple, Sequence
+from typing import NamedTuple
 
 from newswire import _core
-from newswire.article import Article, proto_timestamp
-from newswire.v1 import article_pb2, feed_pb2
+from newswire.article import Article
+from newswire.search import Searchable, view_value
+from newswire.v1 import feed_pb2
 
-__all__ = ["Client", "Event", "PublishResult", "SearchHit", "SearchPage", "Server",
-           "Subscription", "parse_text"]
+__all__ = ["Client", "Event", "PublishResult", "Server", "Subscription", "parse_text"]
 
 DEFAULT_SERVER = "127.0.0.1:50051"
 
@@ -25,16 +25,6 @@ _STARTS = {
     "latest": feed_pb2.SubscribeRequest.START_LATEST,
     "earliest": feed_pb2.SubscribeRequest.START_EARLIEST,
 }
-_VIEWS = {
-    "headline": feed_pb2.ARTICLE_VIEW_HEADLINE,
-    "full": feed_pb2.ARTICLE_VIEW_FULL,
-}
-
-
-def _view(view: str) -> int:
-    if view not in _VIEWS:
-        raise ValueError(f"view must be 'headline' or 'full', got {view!r}")
-    return _VIEWS[view]
 
 
 def parse_text(text: str | bytes) -> Article:
@@ -83,32 +73,6 @@ class Event:
             article=Article.from_pb(event.article) if event.HasField("article") else None,
             head_sequence=event.head_sequence,
         )
-
-
-class SearchHit(NamedTuple):
-    """One search result: relevance ``score`` (higher is better; 0 without a
-    query), a ``snippet`` with matched terms marked **like this**, and the
-    article (headline view unless ``view="full"``)."""
-
-    score: float
-    snippet: str
-    article: Article
-
-
-@dataclass(frozen=True)
-class SearchPage:
-    """A page of search results; iterate it for the hits. Pass
-    ``next_page_token`` back as ``page_token`` for the next page ("" when
-    there is none)."""
-
-    hits: list[SearchHit]
-    next_page_token: str
-
-    def __iter__(self) -> Iterator[SearchHit]:
-        return iter(self.hits)
-
-    def __len__(self) -> int:
-        return len(self.hits)
 
 
 class Subscription:
@@ -162,7 +126,7 @@ class Subscription:
         self.close()
 
 
-class Client:
+class Client(Searchable):
     """A client of a newswire server at ``target`` ("HOST:PORT")."""
 
     def __init__(self, target: str = DEFAULT_SERVER) -> None:
@@ -183,53 +147,8 @@ class Client:
         data = self._core.get(id, version or 0, feed_pb2.ARTICLE_VIEW_FULL, timeout)
         return Article.from_pb(feed_pb2.GetArticleResponse.FromString(data).article)
 
-    def search(
-        self,
-        query: str = "",
-        *,
-        places: Sequence[str] = (),
-        subjects: Sequence[str] = (),
-        sources: Sequence[str] = (),
-        languages: Sequence[str] = (),
-        since: _dt.datetime | None = None,
-        until: _dt.datetime | None = None,
-        order: str | None = None,
-        killed: bool = False,
-        limit: int = 20,
-        page_token: str = "",
-        view: str = "headline",
-        timeout: float = 30.0,
-    ) -> SearchPage:
-        """Searches the archive. ``query``: words, "phrases", OR, prefix*.
-        Filters match any of their values and all filters must match;
-        ``since``/``until`` bound first_created. ``order`` is "relevance"
-        (default with a query) or "newest". ``killed=True`` searches killed
-        articles instead of usable ones. Raises InvalidArgumentError for a
-        bad query, FailedPreconditionError on a server without an archive."""
-        request = feed_pb2.SearchArticlesRequest(query=query, page_size=limit,
-                                                 page_token=page_token)
-        f = request.filter
-        f.places.extend(places)
-        f.subjects.extend(subjects)
-        f.sources.extend(sources)
-        f.languages.extend(languages)
-        if since is not None:
-            request.since.CopyFrom(proto_timestamp(since, "since"))
-        if until is not None:
-            request.until.CopyFrom(proto_timestamp(until, "until"))
-        if order is not None:
-            orders = {"relevance": feed_pb2.SearchArticlesRequest.ORDER_RELEVANCE,
-                      "newest": feed_pb2.SearchArticlesRequest.ORDER_NEWEST}
-            if order not in orders:
-                raise ValueError(f"order must be 'relevance' or 'newest', got {order!r}")
-            request.order = orders[order]
-        if killed:
-            request.pub_statuses.append(article_pb2.PUB_STATUS_CANCELED)
-        request.view = _view(view)
-        response = feed_pb2.SearchArticlesResponse.FromString(
-            self._core.search(request.SerializeToString(), timeout))
-        hits = [SearchHit(h.score, h.snippet, Article.from_pb(h.article)) for h in response.hits]
-        return SearchPage(hits, response.next_page_token)
+    def _search(self, request: bytes, timeout: float) -> bytes:
+        return self._core.search(request, timeout)
 
     def subscribe(self, start: str | int = "latest", view: str = "headline") -> Subscription:
         """Follows the feed. ``start`` is "latest" (only new events),
@@ -244,7 +163,7 @@ class Client:
             request.start = _STARTS[start]
         else:
             raise ValueError(f"start must be 'latest', 'earliest' or a sequence number, got {start!r}")
-        request.view = _view(view)
+        request.view = view_value(view)
         return Subscription(self._core.subscribe(request.SerializeToString()))
 
     def close(self) -> None:

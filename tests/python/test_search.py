@@ -79,3 +79,29 @@ def test_cli_search(serve_process):
     assert none.stdout.strip() == "no matches"
     bad = run_cli("search", "--server", address, '"unclosed')
     assert bad.returncode == 1 and "INVALID_ARGUMENT" in bad.stderr
+
+
+def test_archive_reads_offline_beside_a_running_server(tmp_path):
+    data = tmp_path / "data"
+    with newswire.Server(data_dir=data) as srv, newswire.Client(srv.address) as c:
+        publish(c, "urn:t:1", "Drones over Kursk", "Reports at dawn.")
+        publish(c, "urn:t:2", "Grain ships leave Odesa", "Three vessels.")
+        with newswire.Archive(data) as archive:  # While the server runs.
+            assert archive.head_sequence == 2
+            assert archive.get("urn:t:1").headline == "Drones over Kursk"
+            hits = archive.search("drones Kursk")
+            assert [h.article.id for h in hits] == ["urn:t:1"]
+            publish(c, "urn:t:3", "Drones again", "Later.")
+            events = list(archive.events(after=1))
+            assert [e.sequence for e in events] == [2, 3]
+            assert events[0].article.body_text == "Three vessels."  # Full articles.
+            with pytest.raises(newswire.NotFoundError):
+                archive.get("urn:t:404")
+    # And with no server at all.
+    with newswire.Archive(data) as archive:
+        assert [e.sequence for e in archive.events()] == [1, 2, 3]
+
+
+def test_archive_refuses_a_directory_without_one(tmp_path):
+    with pytest.raises(newswire.NotFoundError):
+        newswire.Archive(tmp_path)

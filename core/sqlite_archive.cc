@@ -1,0 +1,129 @@
+#include "core/sqlite_archive.h"
+
+#include "absl/strings/str_cat.h"
+
+namespace newswire {
+
+absl::Status CheckArchive(SqliteConnection& db) {
+  absl::StatusOr<int64_t> app_id = db.QueryInt("PRAGMA application_id");
+  if (!app_id.ok()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        db.path(), " is not a newswire archive (", app_id.status().message(),
+        "); refusing to use it"));
+  }
+  absl::StatusOr<int64_t> version = db.QueryInt("PRAGMA user_version");
+  if (!version.ok()) return version.status();
+  if (*app_id != kArchiveApplicationId) {
+    absl::StatusOr<int64_t> tables = db.QueryInt("SELECT count(*) FROM sqlite_schema");
+    if (!tables.ok()) return tables.status();
+    if (*app_id == 0 && *version == 0 && *tables == 0) return absl::OkStatus();  // New.
+    return absl::FailedPreconditionError(absl::StrCat(
+        db.path(), " is a SQLite database but not a newswire archive (application_id ",
+        *app_id, "); refusing to use it"));
+  }
+  if (*version > kArchiveSchemaVersion) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        db.path(), " has archive schema version ", *version,
+        ", newer than this newswire supports (", kArchiveSchemaVersion,
+        "): upgrade newswire"));
+  }
+  return absl::OkStatus();
+}
+
+namespace {
+
+// Reads the (sequence, article) row a lookup statement returned.
+absl::StatusOr<std::optional<StoredArticle>> ReadStored(SqliteConnection& db,
+                                                        SqliteConnection::Scoped& stmt) {
+  const int rc = stmt->Step();
+  if (rc == SQLITE_DONE) return std::optional<StoredArticle>();
+  if (rc != SQLITE_ROW) return db.Error(rc, "reading an article");
+  StoredArticle stored;
+  stored.sequence = static_cast<uint64_t>(stmt->ColumnInt(0));
+  const absl::string_view bytes = stmt->ColumnBytes(1);
+  if (!stored.article.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+    return absl::DataLossError(absl::StrCat(db.path(), ": article at sequence ",
+                                            stored.sequence, " is unreadable"));
+  }
+  return stored;
+}
+
+}  // namespace
+
+absl::StatusOr<std::optional<StoredArticle>> LookUp(SqliteConnection& db,
+                                                    absl::string_view id,
+                                                    uint32_t version) {
+  if (version == 0) {
+    absl::StatusOr<SqliteConnection::Scoped> stmt = db.Prepare(
+        "SELECT sequence, article FROM articles WHERE id = ?1 "
+        "ORDER BY version DESC LIMIT 1");
+    if (!stmt.ok()) return stmt.status();
+    (*stmt)->BindText(1, id);
+    return ReadStored(db, *stmt);
+  }
+  absl::StatusOr<SqliteConnection::Scoped> stmt =
+      db.Prepare("SELECT sequence, article FROM articles WHERE id = ?1 AND version = ?2");
+  if (!stmt.ok()) return stmt.status();
+  (*stmt)->BindText(1, id);
+  (*stmt)->Bind(2, version);
+  return ReadStored(db, *stmt);
+}
+
+
+absl::StatusOr<StoredArticle> ReadArticle(SqliteConnection& db, absl::string_view id,
+                                          uint32_t version) {
+  absl::StatusOr<std::optional<StoredArticle>> stored = LookUp(db, id, version);
+  if (!stored.ok()) return stored.status();
+  if (stored->has_value()) return **std::move(stored);
+  if (version == 0) return absl::NotFoundError(absl::StrCat("no article with id ", id));
+  absl::StatusOr<std::optional<StoredArticle>> current = LookUp(db, id, 0);
+  if (!current.ok()) return current.status();
+  if (!current->has_value()) return absl::NotFoundError(absl::StrCat("no article with id ", id));
+  return absl::NotFoundError(absl::StrCat("article ", id, " has no version ", version,
+                                          "; the current version is ",
+                                          (*current)->article.version()));
+}
+
+absl::StatusOr<std::vector<FeedEvent>> ReadEvents(SqliteConnection& db, uint64_t after,
+                                                  uint64_t up_to, size_t max_events) {
+  absl::StatusOr<SqliteConnection::Scoped> stmt = db.Prepare(
+      "SELECT e.sequence, e.kind, e.published_at_us, a.article FROM events e "
+      "JOIN articles a ON a.id = e.article_id AND a.version = e.version "
+      "WHERE e.sequence > ?1 AND e.sequence <= ?2 ORDER BY e.sequence LIMIT ?3");
+  if (!stmt.ok()) return stmt.status();
+  (*stmt)->Bind(1, static_cast<int64_t>(after));
+  (*stmt)->Bind(2, static_cast<int64_t>(up_to));
+  (*stmt)->Bind(3, static_cast<int64_t>(max_events));
+  std::vector<FeedEvent> events;
+  int rc;
+  while ((rc = (*stmt)->Step()) == SQLITE_ROW) {
+    FeedEvent& event = events.emplace_back();
+    event.set_sequence(static_cast<uint64_t>((*stmt)->ColumnInt(0)));
+    event.set_kind(static_cast<v1::EventKind>((*stmt)->ColumnInt(1)));
+    *event.mutable_published_at() = ToProtoTime(absl::FromUnixMicros((*stmt)->ColumnInt(2)));
+    const absl::string_view bytes = (*stmt)->ColumnBytes(3);
+    if (!event.mutable_article()->ParseFromArray(bytes.data(),
+                                                 static_cast<int>(bytes.size()))) {
+      return absl::DataLossError(absl::StrCat(db.path(), ": event ", event.sequence(),
+                                              " is unreadable"));
+    }
+  }
+  if (rc != SQLITE_DONE) return db.Error(rc, "reading events");
+  return events;
+}
+
+absl::StatusOr<uint64_t> ReadHeadSequence(SqliteConnection& db) {
+  absl::StatusOr<int64_t> head =
+      db.QueryInt("SELECT value FROM meta WHERE name = 'last_sequence'");
+  if (!head.ok()) return head.status();
+  return static_cast<uint64_t>(*head);
+}
+
+absl::StatusOr<uint64_t> ReadOldestSequence(SqliteConnection& db, uint64_t head) {
+  // NULL (no events stored) reads as 0: then the oldest is past the head.
+  absl::StatusOr<int64_t> oldest = db.QueryInt("SELECT min(sequence) FROM events");
+  if (!oldest.ok()) return oldest.status();
+  return *oldest == 0 ? head + 1 : static_cast<uint64_t>(*oldest);
+}
+
+}  // namespace newswire

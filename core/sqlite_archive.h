@@ -1,0 +1,47 @@
+// Reading an archive file: the checks and queries shared by SqliteStore
+// (which also writes) and ArchiveReader (which only reads, beside a running
+// server). Each function runs on the connection it is given.
+#ifndef NEWSWIRE_CORE_SQLITE_ARCHIVE_H_
+#define NEWSWIRE_CORE_SQLITE_ARCHIVE_H_
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "core/sqlite.h"
+#include "core/store.h"
+
+namespace newswire {
+
+// "NWSR": PRAGMA application_id of a newswire archive.
+inline constexpr int32_t kArchiveApplicationId = 0x4E575352;
+// The schema version this build writes; older archives are migrated.
+inline constexpr int kArchiveSchemaVersion = 2;
+
+// Checks that the file behind `db` is empty or a newswire archive of a
+// schema this build can read; FAILED_PRECONDITION naming the file if not.
+// Reads only.
+absl::Status CheckArchive(SqliteConnection& db);
+
+// Version `version` of article `id` (0: the highest), or nullopt.
+absl::StatusOr<std::optional<StoredArticle>> LookUp(SqliteConnection& db,
+                                                    absl::string_view id,
+                                                    uint32_t version);
+
+// As Store::GetArticle: NOT_FOUND names what is missing.
+absl::StatusOr<StoredArticle> ReadArticle(SqliteConnection& db, absl::string_view id,
+                                          uint32_t version);
+
+// As Store::ReadAfter, reading no event past `up_to`.
+absl::StatusOr<std::vector<FeedEvent>> ReadEvents(SqliteConnection& db, uint64_t after,
+                                                  uint64_t up_to, size_t max_events);
+
+// The last sequence assigned, and the oldest event kept (up_to + 1 when no
+// event is stored), as recorded in the file.
+absl::StatusOr<uint64_t> ReadHeadSequence(SqliteConnection& db);
+absl::StatusOr<uint64_t> ReadOldestSequence(SqliteConnection& db, uint64_t head);
+
+}  // namespace newswire
+
+#endif  // NEWSWIRE_CORE_SQLITE_ARCHIVE_H_
