@@ -7,20 +7,42 @@
 
 #include <cstdint>
 #include <random>
+#include <string>
 
 #include "core/article.h"
 
 namespace newswire::bench {
 
+// What an article holds beyond the templates.
+struct SyntheticOptions {
+  // Adds a paragraph quoting a named person, also listed in people. The
+  // templates alone put every word in thousands of articles; real news has
+  // rare words too (people, small places), so surnames are made up from
+  // syllables and drawn Zipf-like from a population of kSyntheticPeople:
+  // rank r appears in about 1 / ((r + 1) * ln(kSyntheticPeople)) of articles.
+  bool quoted_people = false;
+};
+
+inline constexpr int kSyntheticPeople = 100000;
+
+// The surname of rank `rank` (0 is the most common) in the quoted-people
+// population, for queries that hit a known share of articles.
+// REQUIRES: 0 <= rank < kSyntheticPeople.
+std::string SyntheticSurname(int rank);
+
 class SyntheticArticles {
  public:
-  explicit SyntheticArticles(uint64_t seed) : rng_(seed) {}
+  explicit SyntheticArticles(uint64_t seed, SyntheticOptions options = {})
+      : seed_(seed), options_(options), rng_(seed) {}
 
   // The next article: headline, dateline, 3-8 paragraphs, subjects and
-  // places, a unique id ("urn:bench:<seed>:<n>").
+  // places, a unique id ("urn:bench:<seed>:<n>"), so generators with
+  // different seeds never collide.
   Article Next();
 
  private:
+  const uint64_t seed_;
+  const SyntheticOptions options_;
   std::mt19937_64 rng_;
   uint64_t count_ = 0;
 };
