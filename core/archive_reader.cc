@@ -49,9 +49,7 @@ absl::StatusOr<std::vector<FeedEvent>> ArchiveReader::ReadAfter(uint64_t after,
 absl::StatusOr<v1::SearchArticlesResponse> ArchiveReader::Search(
     const v1::SearchArticlesRequest& request) {
   absl::MutexLock lock(&mu_);
-  absl::StatusOr<uint64_t> head = ReadHeadSequence(*db_);
-  if (!head.ok()) return head.status();
-  return SearchIndex(*db_, request, *head);
+  return SearchIndex(*db_, request);
 }
 
 absl::StatusOr<uint64_t> ArchiveReader::HeadSequence() {

@@ -1,9 +1,11 @@
 #include "core/sqlite_search.h"
 
 #include <string>
+#include <algorithm>
 #include <optional>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -16,7 +18,7 @@ namespace newswire {
 
 const char kSearchIndexSchema[] = R"sql(
   CREATE TABLE current_articles (
-    rowid INTEGER PRIMARY KEY,
+    rowid INTEGER PRIMARY KEY AUTOINCREMENT,
     id TEXT NOT NULL UNIQUE,
     version INTEGER NOT NULL,
     sequence INTEGER NOT NULL,
@@ -25,7 +27,6 @@ const char kSearchIndexSchema[] = R"sql(
     language TEXT NOT NULL,
     urgency INTEGER NOT NULL
   );
-  CREATE INDEX current_by_sequence ON current_articles (sequence);
   CREATE TABLE article_terms (
     article_rowid INTEGER NOT NULL,
     field INTEGER NOT NULL,
@@ -101,9 +102,9 @@ std::string InList(size_t n) {
 // The page token: which request it continues and where.
 struct PageToken {
   std::string request_hash;
-  uint64_t snapshot = 0;      // Relevance order: the head at the first page.
+  uint64_t snapshot = 0;      // Relevance order: the newest row at the first page.
   uint64_t offset = 0;        // Relevance order: hits already shown.
-  uint64_t before = 0;        // Newest order: the last sequence shown.
+  uint64_t before = 0;        // Newest order: the last row shown.
 };
 
 // Identifies a request apart from its paging, so a token is used only to
@@ -165,6 +166,29 @@ absl::Status AddTermFilter(const google::protobuf::RepeatedPtrField<std::string>
   return absl::OkStatus();
 }
 
+// The snippets of `rows` for FTS5 query `fts`, in one pass over the range
+// they span ("+rowid" keeps SQLite from turning the list into one FTS
+// lookup per row, each of which would re-read the query's doclists).
+absl::StatusOr<absl::flat_hash_map<uint64_t, std::string>> Snippets(
+    SqliteConnection& db, const std::string& fts, const std::vector<uint64_t>& rows) {
+  absl::flat_hash_map<uint64_t, std::string> snippets;
+  if (rows.empty()) return snippets;
+  const auto [lo, hi] = std::minmax_element(rows.begin(), rows.end());
+  absl::StatusOr<std::unique_ptr<SqliteStatement>> stmt = db.PrepareOnce(absl::StrCat(
+      "SELECT rowid, snippet(article_text, -1, '**', '**', '…', 24) FROM article_text "
+      "WHERE article_text MATCH ?1 AND rowid BETWEEN ", *lo, " AND ", *hi,
+      " AND +rowid IN (", absl::StrJoin(rows, ", "), ")"));
+  if (!stmt.ok()) return stmt.status();
+  (*stmt)->BindText(1, fts);
+  int rc;
+  while ((rc = (*stmt)->Step()) == SQLITE_ROW) {
+    snippets[static_cast<uint64_t>((*stmt)->ColumnInt(0))] =
+        std::string((*stmt)->ColumnBytes(1));
+  }
+  if (rc != SQLITE_DONE) return db.Error(rc, "making snippets");
+  return snippets;
+}
+
 }  // namespace
 
 absl::Status IndexCurrentVersion(SqliteConnection& db, const Article& article,
@@ -185,31 +209,30 @@ absl::Status IndexCurrentVersion(SqliteConnection& db, const Article& article,
   const int64_t first_created = absl::ToUnixMicros(FromProtoTime(article.first_created()));
   if (rowid != 0) {
     for (const char* sql : {"DELETE FROM article_text WHERE rowid = ?1",
-                            "DELETE FROM article_terms WHERE article_rowid = ?1"}) {
+                            "DELETE FROM article_terms WHERE article_rowid = ?1",
+                            "DELETE FROM current_articles WHERE rowid = ?1"}) {
       absl::StatusOr<SqliteConnection::Scoped> del = db.Prepare(sql);
       if (!del.ok()) return del.status();
       (*del)->Bind(1, rowid);
       if (absl::Status s = Step(db, **del, "replacing the indexed version"); !s.ok()) return s;
     }
   }
-  absl::StatusOr<SqliteConnection::Scoped> upsert = db.Prepare(
+  // A new row every time: rows are numbered in the order their current
+  // versions were published, which is what newest-first search walks.
+  absl::StatusOr<SqliteConnection::Scoped> insert = db.Prepare(
       "INSERT INTO current_articles "
       "(id, version, sequence, pub_status, first_created_us, language, urgency) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) "
-      "ON CONFLICT (id) DO UPDATE SET version = excluded.version, "
-      "sequence = excluded.sequence, pub_status = excluded.pub_status, "
-      "first_created_us = excluded.first_created_us, language = excluded.language, "
-      "urgency = excluded.urgency");
-  if (!upsert.ok()) return upsert.status();
-  (*upsert)->BindText(1, article.id());
-  (*upsert)->Bind(2, article.version());
-  (*upsert)->Bind(3, static_cast<int64_t>(sequence));
-  (*upsert)->Bind(4, article.pub_status());
-  (*upsert)->Bind(5, first_created);
-  (*upsert)->BindText(6, article.language());
-  (*upsert)->Bind(7, article.urgency());
-  if (absl::Status s = Step(db, **upsert, "indexing an article"); !s.ok()) return s;
-  if (rowid == 0) rowid = sqlite3_last_insert_rowid(db.handle());
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+  if (!insert.ok()) return insert.status();
+  (*insert)->BindText(1, article.id());
+  (*insert)->Bind(2, article.version());
+  (*insert)->Bind(3, static_cast<int64_t>(sequence));
+  (*insert)->Bind(4, article.pub_status());
+  (*insert)->Bind(5, first_created);
+  (*insert)->BindText(6, article.language());
+  (*insert)->Bind(7, article.urgency());
+  if (absl::Status s = Step(db, **insert, "indexing an article"); !s.ok()) return s;
+  rowid = sqlite3_last_insert_rowid(db.handle());
 
   absl::StatusOr<SqliteConnection::Scoped> text = db.Prepare(
       "INSERT INTO article_text (rowid, headline, dateline, summary, body) "
@@ -259,7 +282,7 @@ absl::Status BackfillSearchIndex(SqliteConnection& db) {
 }
 
 absl::StatusOr<v1::SearchArticlesResponse> SearchIndex(
-    SqliteConnection& db, const v1::SearchArticlesRequest& request, uint64_t head) {
+    SqliteConnection& db, const v1::SearchArticlesRequest& request) {
   const v1::Filter& filter = request.filter();
   if (!filter.query().empty()) {
     return absl::InvalidArgumentError(
@@ -282,8 +305,12 @@ absl::StatusOr<v1::SearchArticlesResponse> SearchIndex(
                                : std::min(request.page_size(), kMaxSearchPageSize);
   const bool relevance = order == v1::SearchArticlesRequest::ORDER_RELEVANCE;
 
-  PageToken token{.request_hash = RequestHash(request), .snapshot = head};
-  if (!request.page_token().empty()) {
+  PageToken token{.request_hash = RequestHash(request)};
+  if (request.page_token().empty()) {
+    absl::StatusOr<int64_t> newest = db.QueryInt("SELECT max(rowid) FROM current_articles");
+    if (!newest.ok()) return newest.status();
+    token.snapshot = static_cast<uint64_t>(*newest);
+  } else {
     absl::StatusOr<PageToken> decoded = DecodeToken(request.page_token(), token.request_hash);
     if (!decoded.ok()) return decoded.status();
     token = *decoded;
@@ -291,21 +318,23 @@ absl::StatusOr<v1::SearchArticlesResponse> SearchIndex(
 
   std::vector<std::string> where;
   std::vector<Param> params;
+  std::string fts;
   if (has_query) {
-    absl::StatusOr<std::string> fts = ToFts5Query(request.query());
-    if (!fts.ok()) return fts.status();
+    absl::StatusOr<std::string> translated = ToFts5Query(request.query());
+    if (!translated.ok()) return translated.status();
+    fts = *std::move(translated);
     where.push_back("article_text MATCH ?");
-    params.push_back(*fts);
+    params.push_back(fts);
   }
   std::vector<int64_t> statuses(request.pub_statuses().begin(), request.pub_statuses().end());
   if (statuses.empty()) statuses.push_back(v1::PUB_STATUS_USABLE);
   where.push_back(absl::StrCat("c.pub_status ", InList(statuses.size())));
   for (int64_t s : statuses) params.push_back(s);
   if (relevance) {
-    where.push_back("c.sequence <= ?");
+    where.push_back("c.rowid <= ?");
     params.push_back(static_cast<int64_t>(token.snapshot));
   } else if (token.before != 0) {
-    where.push_back("c.sequence < ?");
+    where.push_back("c.rowid < ?");
     params.push_back(static_cast<int64_t>(token.before));
   }
   if (request.has_since()) {
@@ -342,19 +371,35 @@ absl::StatusOr<v1::SearchArticlesResponse> SearchIndex(
     }
   }
 
-  std::string sql = absl::StrCat(
-      "SELECT c.sequence, a.article, ",
-      has_query ? "-bm25(article_text, 10.0, 3.0, 2.0, 1.0), "
-                  "snippet(article_text, -1, '**', '**', '…', 24) "
-                : "0.0, '' ",
-      "FROM ",
-      has_query ? "article_text JOIN current_articles c ON c.rowid = article_text.rowid "
-                : "current_articles c ",
-      "JOIN articles a ON a.id = c.id AND a.version = c.version WHERE ",
-      absl::StrJoin(where, " AND "),
-      relevance ? " ORDER BY bm25(article_text, 10.0, 3.0, 2.0, 1.0), c.sequence DESC"
-                : " ORDER BY c.sequence DESC",
-      " LIMIT ", page_size + 1, relevance ? absl::StrCat(" OFFSET ", token.offset) : "");
+  const std::string conditions = absl::StrJoin(where, " AND ");
+  std::string sql;
+  if (relevance) {
+    // bm25 has to score every match before it can rank them, which for a
+    // common word means most of the archive. It ranks the newest
+    // kRelevanceWindow matches instead (read in the FTS table's own rowid
+    // order), so a search costs the same however large the archive grows;
+    // only the page's rows are then read in full.
+    sql = absl::StrCat(
+        "SELECT w.rowid, a.article, -w.score, '' FROM (SELECT rowid, score FROM ("
+        "SELECT article_text.rowid AS rowid, bm25(article_text, 10.0, 3.0, 2.0, 1.0) AS score "
+        "FROM article_text JOIN current_articles c ON c.rowid = article_text.rowid WHERE ",
+        conditions, " ORDER BY article_text.rowid DESC LIMIT ", kRelevanceWindow,
+        ") ORDER BY score, rowid DESC LIMIT ", page_size + 1, " OFFSET ", token.offset,
+        ") w JOIN current_articles c ON c.rowid = w.rowid "
+        "JOIN articles a ON a.id = c.id AND a.version = c.version "
+        "ORDER BY w.score, w.rowid DESC");
+  } else {
+    // Newest first walks rows backwards; with a query, the FTS table's own
+    // rowid order does, so only one page of matches is read.
+    sql = absl::StrCat(
+        "SELECT c.rowid, a.article, 0.0, ",
+        has_query ? "snippet(article_text, -1, '**', '**', '…', 24) FROM article_text "
+                    "JOIN current_articles c ON c.rowid = article_text.rowid "
+                  : "'' FROM current_articles c ",
+        "JOIN articles a ON a.id = c.id AND a.version = c.version WHERE ", conditions,
+        has_query ? " ORDER BY article_text.rowid DESC" : " ORDER BY c.rowid DESC",
+        " LIMIT ", page_size + 1);
+  }
   absl::StatusOr<std::unique_ptr<SqliteStatement>> stmt = db.PrepareOnce(sql);
   if (!stmt.ok()) return stmt.status();
   // Parameters outlive the statement's steps (bound without copying).
@@ -372,7 +417,8 @@ absl::StatusOr<v1::SearchArticlesResponse> SearchIndex(
                                    : request.view();
   v1::SearchArticlesResponse response;
   int rc;
-  uint64_t last_sequence = 0;
+  uint64_t last_row = 0;
+  std::vector<uint64_t> rows;  // Of the hits, in order.
   while ((rc = (*stmt)->Step()) == SQLITE_ROW) {
     if (response.hits_size() == static_cast<int>(page_size)) {
       // One more hit than the page: there is a next page.
@@ -380,7 +426,7 @@ absl::StatusOr<v1::SearchArticlesResponse> SearchIndex(
       if (relevance) {
         next.offset += page_size;
       } else {
-        next.before = last_sequence;
+        next.before = last_row;
       }
       response.set_next_page_token(EncodeToken(next));
       break;
@@ -390,13 +436,22 @@ absl::StatusOr<v1::SearchArticlesResponse> SearchIndex(
     if (!article.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
       return absl::DataLossError(absl::StrCat(db.path(), ": an indexed article is unreadable"));
     }
-    last_sequence = static_cast<uint64_t>((*stmt)->ColumnInt(0));
+    last_row = static_cast<uint64_t>((*stmt)->ColumnInt(0));
     v1::SearchHit* hit = response.add_hits();
     *hit->mutable_article() = ArticleInView(article, view);
     hit->set_score((*stmt)->ColumnDouble(2));
     hit->set_snippet(std::string((*stmt)->ColumnBytes(3)));
+    rows.push_back(last_row);
   }
   if (rc != SQLITE_ROW && rc != SQLITE_DONE) return db.Error(rc, "searching");
+  if (relevance) {
+    absl::StatusOr<absl::flat_hash_map<uint64_t, std::string>> snippets =
+        Snippets(db, fts, rows);
+    if (!snippets.ok()) return snippets.status();
+    for (int i = 0; i < response.hits_size(); ++i) {
+      response.mutable_hits(i)->set_snippet((*snippets)[rows[i]]);
+    }
+  }
   return response;
 }
 

@@ -20,6 +20,8 @@ extern const char kSearchIndexSchema[];
 // Page size when a request asks for none, and the most one page holds.
 inline constexpr uint32_t kDefaultSearchPageSize = 20;
 inline constexpr uint32_t kMaxSearchPageSize = 100;
+// Relevance order ranks this many of the newest matches.
+inline constexpr int kRelevanceWindow = 1000;
 
 // Makes `article`, stored at `sequence`, the current version of its id in
 // the index, replacing any earlier version.
@@ -32,14 +34,15 @@ absl::Status BackfillSearchIndex(SqliteConnection& db);
 
 // Runs `request` against the index. Only USABLE articles match unless
 // request.pub_statuses says otherwise. Relevance order is bm25 with the
-// headline weighted above the dateline, summary and body; newest order is by
-// the sequence of the current version. Page tokens are opaque and tied to
-// the request: newest-order pages continue below the last sequence shown,
-// relevance pages are computed over the archive as of the first page, so
-// articles arriving meanwhile neither repeat nor shift results.
+// headline weighted above the dateline, summary and body, over the newest
+// kRelevanceWindow matches (news: what is recent and relevant); newest order is
+// the order in which the current versions were published. Page tokens are
+// opaque and tied to the request: newest-order pages continue below the last
+// hit shown, relevance pages are computed over the archive as of the first
+// page, so articles arriving meanwhile neither repeat nor shift results.
 // INVALID_ARGUMENT names a bad query, filter or page token.
 absl::StatusOr<v1::SearchArticlesResponse> SearchIndex(
-    SqliteConnection& db, const v1::SearchArticlesRequest& request, uint64_t head);
+    SqliteConnection& db, const v1::SearchArticlesRequest& request);
 
 }  // namespace newswire
 

@@ -334,7 +334,7 @@ absl::StatusOr<v1::SearchArticlesResponse> SqliteStore::Search(
     const v1::SearchArticlesRequest& request) const {
   absl::StatusOr<Reader> reader = AcquireReader();
   if (!reader.ok()) return reader.status();
-  return SearchIndex(**reader, request, head_.load());
+  return SearchIndex(**reader, request);
 }
 
 absl::StatusOr<StoredArticle> SqliteStore::GetArticle(absl::string_view id,

@@ -2,6 +2,7 @@
 #include "core/sqlite_search.h"
 
 #include <set>
+#include <thread>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -116,10 +117,17 @@ TEST_F(SearchTest, FiltersCombineAnyOfWithinAndAllOfAcross) {
   EXPECT_EQ(Ids(by_time), std::vector<std::string>{"urn:t:lviv"});
 }
 
-TEST_F(SearchTest, NoQueryListsNewestFirst) {
+TEST_F(SearchTest, NewestFirstFollowsTheLatestVersions) {
   for (int i = 1; i <= 3; ++i) Publish(absl::StrCat("urn:t:", i), "Story", "Text.");
   EXPECT_EQ(Ids(v1::SearchArticlesRequest()),
             (std::vector<std::string>{"urn:t:3", "urn:t:2", "urn:t:1"}));
+  // An update is news again: it moves to the top, with a query or without.
+  Publish("urn:t:1", "Story updated", "Text.", 0, 2);
+  EXPECT_EQ(Ids(v1::SearchArticlesRequest()),
+            (std::vector<std::string>{"urn:t:1", "urn:t:3", "urn:t:2"}));
+  v1::SearchArticlesRequest newest = Query("story");
+  newest.set_order(v1::SearchArticlesRequest::ORDER_NEWEST);
+  EXPECT_EQ(Ids(newest), (std::vector<std::string>{"urn:t:1", "urn:t:3", "urn:t:2"}));
 }
 
 TEST_F(SearchTest, UpdatesReplaceTheIndexedVersionAndKillsDisappear) {
@@ -169,6 +177,42 @@ TEST_F(SearchTest, PagesStayCorrectWhileArticlesArrive) {
     EXPECT_EQ(std::set<std::string>(seen.begin(), seen.end()).size(), seen.size())
         << "no repeats";
   }
+}
+
+// Relevance ranks the newest kRelevanceWindow matches, so its cost does not
+// grow with the archive: an older match, however strong, is found by
+// newest order (or a narrower query) instead.
+TEST_F(SearchTest, RelevanceRanksTheNewestMatches) {
+  Publish("urn:t:old", "Lighthouse lighthouse lighthouse", "lighthouse lighthouse");
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([this, t] {
+      for (int i = t; i < kRelevanceWindow; i += 8) {
+        Publish(absl::StrCat("urn:t:", i), "Coast report", "A lighthouse was seen.");
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  auto page = Search(Query("lighthouse"));
+  ASSERT_EQ(page.hits_size(), 20);
+  for (const auto& hit : page.hits()) EXPECT_NE(hit.article().id(), "urn:t:old");
+  EXPECT_EQ(Ids(Query("lighthouse lighthouse coast")).size(), 20u);
+  v1::SearchArticlesRequest oldest_last = Query("lighthouse");
+  oldest_last.set_order(v1::SearchArticlesRequest::ORDER_NEWEST);
+  oldest_last.set_page_size(100);
+  size_t found = 0;
+  do {
+    auto response = Search(oldest_last);
+    for (const auto& hit : response.hits()) found += hit.article().id() == "urn:t:old";
+    oldest_last.set_page_token(response.next_page_token());
+  } while (!oldest_last.page_token().empty());
+  EXPECT_EQ(found, 1u);
+  // A strong match among the newest ranks first, with its snippet.
+  Publish("urn:t:new", "Lighthouse lighthouse keeper", "lighthouse lighthouse");
+  auto ranked = Search(Query("lighthouse"));
+  EXPECT_EQ(ranked.hits(0).article().id(), "urn:t:new");
+  EXPECT_NE(ranked.hits(0).snippet().find("**Lighthouse**"), std::string::npos)
+      << ranked.hits(0).snippet();
 }
 
 TEST_F(SearchTest, BadInputIsInvalidArgumentNamingIt) {
