@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -346,8 +347,24 @@ absl::StatusOr<v1::SearchArticlesResponse> SearchIndex(
     params.push_back(absl::ToUnixMicros(FromProtoTime(request.until())));
   }
   if (!filter.languages().empty()) {
+    if (filter.languages_size() > kMaxFilterValues) {
+      return absl::InvalidArgumentError(absl::StrCat("filter.languages: ",
+                                                     filter.languages_size(),
+                                                     " values is over the limit of ",
+                                                     kMaxFilterValues));
+    }
     std::vector<std::string> any;
     for (const std::string& language : filter.languages()) {
+      // Letters, digits and hyphens only: nothing LIKE would read as a pattern.
+      const bool tag_shaped =
+          !language.empty() && language.size() <= 35 &&
+          std::all_of(language.begin(), language.end(),
+                      [](char c) { return absl::ascii_isalnum(c) || c == '-'; });
+      if (!tag_shaped) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "filter.languages: \"", absl::CEscape(language),
+            "\" is not a language tag such as \"en\" or \"pt-BR\""));
+      }
       // "en" matches "en" and "en-GB"; LIKE is case-insensitive, as tags are.
       any.push_back("c.language LIKE ? OR c.language LIKE ?");
       params.push_back(language);

@@ -242,6 +242,12 @@ TEST_F(SearchTest, BadInputIsInvalidArgumentNamingIt) {
   EXPECT_EQ(store_->Search(relevance_without_query).status().code(),
             absl::StatusCode::kInvalidArgument);
 
+  v1::SearchArticlesRequest wildcard;
+  wildcard.mutable_filter()->add_languages("%");
+  auto not_a_tag = store_->Search(wildcard);
+  EXPECT_EQ(not_a_tag.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_TRUE(absl::StrContains(not_a_tag.status().message(), "filter.languages"));
+
   v1::SearchArticlesRequest too_many;
   for (int i = 0; i < 101; ++i) too_many.mutable_filter()->add_places("x");
   auto refused = store_->Search(too_many);
