@@ -28,29 +28,32 @@ const char kSearchIndexSchema[] = R"sql(
     language TEXT NOT NULL,
     urgency INTEGER NOT NULL
   );
-  CREATE TABLE article_terms (
-    article_rowid INTEGER NOT NULL,
-    field INTEGER NOT NULL,
-    value TEXT NOT NULL COLLATE NOCASE
-  );
-  CREATE INDEX terms_by_value ON article_terms (field, value, article_rowid);
-  CREATE INDEX terms_by_article ON article_terms (article_rowid);
   CREATE VIRTUAL TABLE article_text USING fts5 (
-    headline, dateline, summary, body, tokenize = 'unicode61 remove_diacritics 2'
+    headline, dateline, summary, body, terms,
+    tokenize = 'unicode61 remove_diacritics 2'
   );
 )sql";
 
 namespace {
 
-// article_terms.field: what kind of term a row holds.
-enum TermField : int64_t {
-  kSubject = 1,
-  kPlace = 2,
-  kPerson = 3,
-  kOrganisation = 4,
-  kSource = 5,
-  kKeyword = 6,
+// The kinds of filterable term, each indexed as one token of the FTS
+// table's `terms` column: its letter, then a hash of the lower-cased value
+// (see TermToken), so that a filter is one more term of the MATCH.
+enum TermField : char {
+  kSubject = 's',
+  kPlace = 'p',
+  kPerson = 'e',
+  kOrganisation = 'o',
+  kSource = 'r',
+  kKeyword = 'k',
 };
+
+// The columns a query's words are looked for in: all but `terms`.
+constexpr char kTextColumns[] = "{headline dateline summary body}";
+
+// bm25 weights of headline, dateline, summary, body and terms (which only
+// filters match, and which must not move a score).
+constexpr char kColumnWeights[] = "10.0, 3.0, 2.0, 1.0, 0.0";
 
 // Bounds on filters, so one request cannot build an enormous statement.
 constexpr int kMaxFilterValues = 100;
@@ -62,27 +65,46 @@ absl::Status Step(SqliteConnection& db, SqliteStatement& stmt, absl::string_view
   return db.Error(rc, doing);
 }
 
-absl::Status AddTerm(SqliteConnection& db, int64_t rowid, TermField field,
-                     absl::string_view value) {
-  if (value.empty()) return absl::OkStatus();
-  absl::StatusOr<SqliteConnection::Scoped> insert = db.Prepare(
-      "INSERT INTO article_terms (article_rowid, field, value) VALUES (?1, ?2, ?3)");
-  if (!insert.ok()) return insert.status();
-  (*insert)->Bind(1, rowid);
-  (*insert)->Bind(2, field);
-  (*insert)->BindText(3, value);
-  return Step(db, **insert, "indexing a term");
+// The first `bytes` bytes of the SHA-256 of `data`, in hex.
+std::string HashPrefix(absl::string_view data, size_t bytes) {
+  Sha256 sha;
+  sha.Update(data);
+  const Sha256::Digest d = sha.Finish();
+  return absl::BytesToHexString(
+      absl::string_view(reinterpret_cast<const char*>(d.data()), bytes));
 }
 
-absl::Status AddEntities(SqliteConnection& db, int64_t rowid, TermField field,
-                         const google::protobuf::RepeatedPtrField<v1::Entity>& entities) {
+// The token standing for `value` of kind `field`: matches as case-blind
+// (ASCII) as the values are compared, and one token whatever the value
+// holds (spaces, punctuation), so "New York" never matches "York".
+std::string TermToken(TermField field, absl::string_view value) {
+  return absl::StrCat(std::string(1, field), HashPrefix(absl::AsciiStrToLower(value), 10));
+}
+
+// Adds the tokens of `entities` (name, and code where it differs) to `terms`.
+void AddEntityTokens(TermField field,
+                     const google::protobuf::RepeatedPtrField<v1::Entity>& entities,
+                     std::vector<std::string>& terms) {
   for (const v1::Entity& e : entities) {
-    if (absl::Status s = AddTerm(db, rowid, field, e.name()); !s.ok()) return s;
-    if (e.code() != e.name()) {
-      if (absl::Status s = AddTerm(db, rowid, field, e.code()); !s.ok()) return s;
-    }
+    if (!e.name().empty()) terms.push_back(TermToken(field, e.name()));
+    if (!e.code().empty() && e.code() != e.name()) terms.push_back(TermToken(field, e.code()));
   }
-  return absl::OkStatus();
+}
+
+// The `terms` column of `article`: a token per filterable value.
+std::string TermsColumn(const Article& article) {
+  std::vector<std::string> terms;
+  AddEntityTokens(kSubject, article.subjects(), terms);
+  AddEntityTokens(kPlace, article.places(), terms);
+  AddEntityTokens(kPerson, article.people(), terms);
+  AddEntityTokens(kOrganisation, article.organisations(), terms);
+  if (!article.source().name().empty()) {
+    terms.push_back(TermToken(kSource, article.source().name()));
+  }
+  for (const std::string& keyword : article.keywords()) {
+    if (!keyword.empty()) terms.push_back(TermToken(kKeyword, keyword));
+  }
+  return absl::StrJoin(terms, " ");
 }
 
 // A value bound to the next "?" of a statement being built: a number, or
@@ -115,10 +137,7 @@ std::string RequestHash(v1::SearchArticlesRequest request) {
   request.clear_page_size();
   std::string bytes;
   request.SerializeToString(&bytes);  // Deterministic enough: no maps.
-  Sha256 sha;
-  sha.Update(bytes);
-  const Sha256::Digest d = sha.Finish();
-  return absl::BytesToHexString(absl::string_view(reinterpret_cast<const char*>(d.data()), 8));
+  return HashPrefix(bytes, 8);
 }
 
 std::string EncodeToken(const PageToken& t) {
@@ -142,28 +161,27 @@ absl::StatusOr<PageToken> DecodeToken(absl::string_view token, absl::string_view
   return t;
 }
 
-// Appends "c.rowid IN (terms of `field` among `values`)" when values are given.
+// Appends to `match` the FTS5 condition "any of `values` of kind `field`"
+// when values are given.
 absl::Status AddTermFilter(const google::protobuf::RepeatedPtrField<std::string>& values,
                            TermField field, absl::string_view name,
-                           std::vector<std::string>& where, std::vector<Param>& params) {
+                           std::vector<std::string>& match) {
   if (values.empty()) return absl::OkStatus();
   if (values.size() > kMaxFilterValues) {
     return absl::InvalidArgumentError(absl::StrCat("filter.", name, ": ", values.size(),
                                                    " values is over the limit of ",
                                                    kMaxFilterValues));
   }
-  params.push_back(int64_t{field});
+  std::vector<std::string> tokens;
   for (const std::string& v : values) {
     if (v.size() > kMaxFilterValueBytes) {
       return absl::InvalidArgumentError(absl::StrCat(
           "filter.", name, ": a value of ", v.size(), " bytes is over the limit of ",
           kMaxFilterValueBytes));
     }
-    params.push_back(v);
+    tokens.push_back(TermToken(field, v));
   }
-  where.push_back(absl::StrCat(
-      "c.rowid IN (SELECT article_rowid FROM article_terms WHERE field = ? AND value ",
-      InList(values.size()), ")"));
+  match.push_back(absl::StrCat("terms : (", absl::StrJoin(tokens, " OR "), ")"));
   return absl::OkStatus();
 }
 
@@ -210,7 +228,6 @@ absl::Status IndexCurrentVersion(SqliteConnection& db, const Article& article,
   const int64_t first_created = absl::ToUnixMicros(FromProtoTime(article.first_created()));
   if (rowid != 0) {
     for (const char* sql : {"DELETE FROM article_text WHERE rowid = ?1",
-                            "DELETE FROM article_terms WHERE article_rowid = ?1",
                             "DELETE FROM current_articles WHERE rowid = ?1"}) {
       absl::StatusOr<SqliteConnection::Scoped> del = db.Prepare(sql);
       if (!del.ok()) return del.status();
@@ -236,29 +253,17 @@ absl::Status IndexCurrentVersion(SqliteConnection& db, const Article& article,
   rowid = sqlite3_last_insert_rowid(db.handle());
 
   absl::StatusOr<SqliteConnection::Scoped> text = db.Prepare(
-      "INSERT INTO article_text (rowid, headline, dateline, summary, body) "
-      "VALUES (?1, ?2, ?3, ?4, ?5)");
+      "INSERT INTO article_text (rowid, headline, dateline, summary, body, terms) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
   if (!text.ok()) return text.status();
   (*text)->Bind(1, rowid);
   (*text)->BindText(2, article.headline());
   (*text)->BindText(3, article.dateline());
   (*text)->BindText(4, article.summary());
   (*text)->BindText(5, article.body_text());
-  if (absl::Status s = Step(db, **text, "indexing article text"); !s.ok()) return s;
-
-  for (const auto& [field, entities] :
-       {std::pair{kSubject, &article.subjects()}, std::pair{kPlace, &article.places()},
-        std::pair{kPerson, &article.people()},
-        std::pair{kOrganisation, &article.organisations()}}) {
-    if (absl::Status s = AddEntities(db, rowid, field, *entities); !s.ok()) return s;
-  }
-  if (absl::Status s = AddTerm(db, rowid, kSource, article.source().name()); !s.ok()) {
-    return s;
-  }
-  for (const std::string& keyword : article.keywords()) {
-    if (absl::Status s = AddTerm(db, rowid, kKeyword, keyword); !s.ok()) return s;
-  }
-  return absl::OkStatus();
+  const std::string terms = TermsColumn(article);
+  (*text)->BindText(6, terms);
+  return Step(db, **text, "indexing article text");
 }
 
 absl::Status BackfillSearchIndex(SqliteConnection& db) {
@@ -317,15 +322,32 @@ absl::StatusOr<v1::SearchArticlesResponse> SearchIndex(
     token = *decoded;
   }
 
-  std::vector<std::string> where;
-  std::vector<Param> params;
-  std::string fts;
+  // What the FTS table matches: the query's words in the text columns, and
+  // each term filter in the terms column.
+  std::vector<std::string> match;
+  std::string text_match;  // The query alone, for snippets.
   if (has_query) {
     absl::StatusOr<std::string> translated = ToFts5Query(request.query());
     if (!translated.ok()) return translated.status();
-    fts = *std::move(translated);
+    text_match = absl::StrCat(kTextColumns, " : (", *translated, ")");
+    match.push_back(text_match);
+  }
+  for (const auto& [values, field, name] :
+       {std::tuple{&filter.subjects(), kSubject, "subjects"},
+        std::tuple{&filter.places(), kPlace, "places"},
+        std::tuple{&filter.people(), kPerson, "people"},
+        std::tuple{&filter.organisations(), kOrganisation, "organisations"},
+        std::tuple{&filter.sources(), kSource, "sources"},
+        std::tuple{&filter.keywords(), kKeyword, "keywords"}}) {
+    if (absl::Status s = AddTermFilter(*values, field, name, match); !s.ok()) return s;
+  }
+  const bool uses_fts = !match.empty();
+
+  std::vector<std::string> where;
+  std::vector<Param> params;
+  if (uses_fts) {
     where.push_back("article_text MATCH ?");
-    params.push_back(fts);
+    params.push_back(absl::StrCat("(", absl::StrJoin(match, ") AND ("), ")"));
   }
   std::vector<int64_t> statuses(request.pub_statuses().begin(), request.pub_statuses().end());
   if (statuses.empty()) statuses.push_back(v1::PUB_STATUS_USABLE);
@@ -376,18 +398,6 @@ absl::StatusOr<v1::SearchArticlesResponse> SearchIndex(
     where.push_back("c.urgency BETWEEN 1 AND ?");
     params.push_back(int64_t{filter.min_urgency()});
   }
-  for (const auto& [values, field, name] :
-       {std::tuple{&filter.subjects(), kSubject, "subjects"},
-        std::tuple{&filter.places(), kPlace, "places"},
-        std::tuple{&filter.people(), kPerson, "people"},
-        std::tuple{&filter.organisations(), kOrganisation, "organisations"},
-        std::tuple{&filter.sources(), kSource, "sources"},
-        std::tuple{&filter.keywords(), kKeyword, "keywords"}}) {
-    if (absl::Status s = AddTermFilter(*values, field, name, where, params); !s.ok()) {
-      return s;
-    }
-  }
-
   const std::string conditions = absl::StrJoin(where, " AND ");
   std::string sql;
   if (relevance) {
@@ -397,8 +407,8 @@ absl::StatusOr<v1::SearchArticlesResponse> SearchIndex(
     // order), so a search costs the same however large the archive grows;
     // only the page's rows are then read in full.
     sql = absl::StrCat(
-        "SELECT w.rowid, a.article, -w.score, '' FROM (SELECT rowid, score FROM ("
-        "SELECT article_text.rowid AS rowid, bm25(article_text, 10.0, 3.0, 2.0, 1.0) AS score "
+        "SELECT w.rowid, a.article, -w.score FROM (SELECT rowid, score FROM ("
+        "SELECT article_text.rowid AS rowid, bm25(article_text, ", kColumnWeights, ") AS score "
         "FROM article_text JOIN current_articles c ON c.rowid = article_text.rowid WHERE ",
         conditions, " ORDER BY article_text.rowid DESC LIMIT ", kRelevanceWindow,
         ") ORDER BY score, rowid DESC LIMIT ", page_size + 1, " OFFSET ", token.offset,
@@ -406,15 +416,14 @@ absl::StatusOr<v1::SearchArticlesResponse> SearchIndex(
         "JOIN articles a ON a.id = c.id AND a.version = c.version "
         "ORDER BY w.score, w.rowid DESC");
   } else {
-    // Newest first walks rows backwards; with a query, the FTS table's own
-    // rowid order does, so only one page of matches is read.
+    // Newest first walks rows backwards; when the FTS table matches, in its
+    // own rowid order, so only one page of matches is read.
     sql = absl::StrCat(
-        "SELECT c.rowid, a.article, 0.0, ",
-        has_query ? "snippet(article_text, -1, '**', '**', '…', 24) FROM article_text "
-                    "JOIN current_articles c ON c.rowid = article_text.rowid "
-                  : "'' FROM current_articles c ",
+        "SELECT c.rowid, a.article, 0.0 FROM ",
+        uses_fts ? "article_text JOIN current_articles c ON c.rowid = article_text.rowid "
+                 : "current_articles c ",
         "JOIN articles a ON a.id = c.id AND a.version = c.version WHERE ", conditions,
-        has_query ? " ORDER BY article_text.rowid DESC" : " ORDER BY c.rowid DESC",
+        uses_fts ? " ORDER BY article_text.rowid DESC" : " ORDER BY c.rowid DESC",
         " LIMIT ", page_size + 1);
   }
   absl::StatusOr<std::unique_ptr<SqliteStatement>> stmt = db.PrepareOnce(sql);
@@ -457,13 +466,12 @@ absl::StatusOr<v1::SearchArticlesResponse> SearchIndex(
     v1::SearchHit* hit = response.add_hits();
     *hit->mutable_article() = ArticleInView(article, view);
     hit->set_score((*stmt)->ColumnDouble(2));
-    hit->set_snippet(std::string((*stmt)->ColumnBytes(3)));
     rows.push_back(last_row);
   }
   if (rc != SQLITE_ROW && rc != SQLITE_DONE) return db.Error(rc, "searching");
-  if (relevance) {
+  if (has_query) {
     absl::StatusOr<absl::flat_hash_map<uint64_t, std::string>> snippets =
-        Snippets(db, fts, rows);
+        Snippets(db, text_match, rows);
     if (!snippets.ok()) return snippets.status();
     for (int i = 0; i < response.hits_size(); ++i) {
       response.mutable_hits(i)->set_snippet((*snippets)[rows[i]]);

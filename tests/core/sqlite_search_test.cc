@@ -111,6 +111,17 @@ TEST_F(SearchTest, FiltersCombineAnyOfWithinAndAllOfAcross) {
   by_language.mutable_filter()->add_languages("uk");
   EXPECT_EQ(Ids(by_language), std::vector<std::string>{"urn:t:odesa"});
 
+  // A filter alone lists the newest matches; a value matches whole, never
+  // a word of it, and never the article's text.
+  Publish("urn:t:ny", "Kyiv talks in New York", "Text.", 3, 1, "New York");
+  v1::SearchArticlesRequest by_place;
+  by_place.mutable_filter()->add_places("new york");
+  EXPECT_EQ(Ids(by_place), std::vector<std::string>{"urn:t:ny"});
+  by_place.mutable_filter()->set_places(0, "York");
+  EXPECT_TRUE(Ids(by_place).empty());
+  by_place.mutable_filter()->set_places(0, "Kyiv");
+  EXPECT_EQ(Ids(by_place), std::vector<std::string>{"urn:t:kyiv"});
+
   v1::SearchArticlesRequest by_time;
   *by_time.mutable_since() = ToProtoTime(kNow + absl::Hours(24));
   *by_time.mutable_until() = ToProtoTime(kNow + absl::Hours(48));
@@ -128,6 +139,7 @@ TEST_F(SearchTest, NewestFirstFollowsTheLatestVersions) {
   v1::SearchArticlesRequest newest = Query("story");
   newest.set_order(v1::SearchArticlesRequest::ORDER_NEWEST);
   EXPECT_EQ(Ids(newest), (std::vector<std::string>{"urn:t:1", "urn:t:3", "urn:t:2"}));
+  EXPECT_EQ(Search(newest).hits(0).snippet(), "**Story** updated");
 }
 
 TEST_F(SearchTest, UpdatesReplaceTheIndexedVersionAndKillsDisappear) {
@@ -263,7 +275,7 @@ TEST_F(SearchTest, MigratingAnArchiveWithoutAnIndexBuildsIt) {
     auto db = SqliteConnection::Open(dir_.path() + "/" + kArchiveFileName,
                                      SQLITE_OPEN_READWRITE);
     ASSERT_TRUE(db.ok());
-    ASSERT_TRUE((*db)->Execute("DROP TABLE article_text; DROP TABLE article_terms;"
+    ASSERT_TRUE((*db)->Execute("DROP TABLE article_text;"
                                "DROP TABLE current_articles; PRAGMA user_version = 1;")
                     .ok());
   }
