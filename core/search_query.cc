@@ -18,12 +18,13 @@ std::string Quoted(absl::string_view text) {
 
 }  // namespace
 
-absl::StatusOr<std::string> ToFts5Query(absl::string_view query) {
+absl::StatusOr<Fts5Query> ToFts5Query(absl::string_view query) {
   if (query.size() > kMaxQueryBytes) {
     return absl::InvalidArgumentError(absl::StrCat(
         "query: ", query.size(), " bytes is over the limit of ", kMaxQueryBytes));
   }
   // Terms and ORs, in order; an OR must stand between two terms.
+  Fts5Query fts;
   std::vector<std::string> parts;
   bool last_was_term = false;
   size_t i = 0;
@@ -64,7 +65,8 @@ absl::StatusOr<std::string> ToFts5Query(absl::string_view query) {
       term = Quoted(word);
       if (prefix) term += "*";
     }
-    parts.push_back(std::move(term));
+    parts.push_back(term);
+    fts.phrases.push_back(std::move(term));
     last_was_term = true;
   }
   if (!parts.empty() && !last_was_term) {
@@ -74,7 +76,8 @@ absl::StatusOr<std::string> ToFts5Query(absl::string_view query) {
     return absl::InvalidArgumentError(absl::StrCat(
         "query: \"", query, "\" has no word to search for"));
   }
-  return absl::StrJoin(parts, " ");
+  fts.expression = absl::StrJoin(parts, " ");
+  return fts;
 }
 
 }  // namespace newswire

@@ -12,6 +12,7 @@
 #define NEWSWIRE_CORE_SEARCH_QUERY_H_
 
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -21,10 +22,19 @@ namespace newswire {
 // Longest query accepted, in bytes.
 inline constexpr size_t kMaxQueryBytes = 1024;
 
-// Returns the FTS5 MATCH expression for `query`, or INVALID_ARGUMENT naming
-// the problem: an unclosed quote, OR without a term on each side, a query
-// with no searchable word, or one over kMaxQueryBytes.
-absl::StatusOr<std::string> ToFts5Query(absl::string_view query);
+// A query translated to FTS5.
+struct Fts5Query {
+  // The MATCH expression.
+  std::string expression;
+  // Its phrases (words, quoted phrases, prefixes), each a MATCH expression
+  // of its own, in the order FTS5 numbers them.
+  std::vector<std::string> phrases;
+};
+
+// Returns the FTS5 form of `query`, or INVALID_ARGUMENT naming the problem:
+// an unclosed quote, OR without a term on each side, a query with no
+// searchable word, or one over kMaxQueryBytes.
+absl::StatusOr<Fts5Query> ToFts5Query(absl::string_view query);
 
 }  // namespace newswire
 

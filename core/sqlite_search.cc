@@ -13,6 +13,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "core/search_query.h"
+#include "core/search_rank.h"
 #include "core/sha256.h"
 
 namespace newswire {
@@ -50,10 +51,6 @@ enum TermField : char {
 
 // The columns a query's words are looked for in: all but `terms`.
 constexpr char kTextColumns[] = "{headline dateline summary body}";
-
-// bm25 weights of headline, dateline, summary, body and terms (which only
-// filters match, and which must not move a score).
-constexpr char kColumnWeights[] = "10.0, 3.0, 2.0, 1.0, 0.0";
 
 // Bounds on filters, so one request cannot build an enormous statement.
 constexpr int kMaxFilterValues = 100;
@@ -128,6 +125,9 @@ struct PageToken {
   uint64_t snapshot = 0;      // Relevance order: the newest row at the first page.
   uint64_t offset = 0;        // Relevance order: hits already shown.
   uint64_t before = 0;        // Newest order: the last row shown.
+  // Relevance order: the document frequency of each phrase of the query, as
+  // estimated at the first page, so every page ranks alike.
+  std::vector<double> frequencies = {};
 };
 
 // Identifies a request apart from its paging, so a token is used only to
@@ -141,8 +141,9 @@ std::string RequestHash(v1::SearchArticlesRequest request) {
 }
 
 std::string EncodeToken(const PageToken& t) {
-  return absl::WebSafeBase64Escape(
-      absl::StrCat("1|", t.request_hash, "|", t.snapshot, "|", t.offset, "|", t.before));
+  return absl::WebSafeBase64Escape(absl::StrCat("1|", t.request_hash, "|", t.snapshot, "|",
+                                                t.offset, "|", t.before, "|",
+                                                absl::StrJoin(t.frequencies, ",")));
 }
 
 absl::StatusOr<PageToken> DecodeToken(absl::string_view token, absl::string_view hash) {
@@ -152,10 +153,15 @@ absl::StatusOr<PageToken> DecodeToken(absl::string_view token, absl::string_view
   if (!absl::WebSafeBase64Unescape(token, &raw)) return bad;
   const std::vector<absl::string_view> parts = absl::StrSplit(raw, '|');
   PageToken t;
-  if (parts.size() != 5 || parts[0] != "1" || parts[1] != hash ||
+  if (parts.size() != 6 || parts[0] != "1" || parts[1] != hash ||
       !absl::SimpleAtoi(parts[2], &t.snapshot) || !absl::SimpleAtoi(parts[3], &t.offset) ||
       !absl::SimpleAtoi(parts[4], &t.before)) {
     return bad;
+  }
+  for (absl::string_view f : absl::StrSplit(parts[5], ',', absl::SkipEmpty())) {
+    double df = 0;
+    if (!absl::SimpleAtod(f, &df) || !(df >= 0)) return bad;
+    t.frequencies.push_back(df);
   }
   t.request_hash = std::string(parts[1]);
   return t;
@@ -206,6 +212,38 @@ absl::StatusOr<absl::flat_hash_map<uint64_t, std::string>> Snippets(
   }
   if (rc != SQLITE_DONE) return db.Error(rc, "making snippets");
   return snippets;
+}
+
+// How many articles (as of row `newest`) hold each phrase, for ranking: the
+// newest kFrequencySample rows holding it, scaled by the share of rows they
+// span, or the exact count when there are fewer. Reads at most that many
+// entries per phrase, where counting them all would read every one.
+absl::StatusOr<std::vector<double>> EstimateFrequencies(SqliteConnection& db,
+                                                        const std::vector<std::string>& phrases,
+                                                        uint64_t newest) {
+  constexpr int kFrequencySample = 1000;
+  absl::StatusOr<std::unique_ptr<SqliteStatement>> stmt = db.PrepareOnce(absl::StrCat(
+      "SELECT count(*), min(rowid) FROM (SELECT rowid FROM article_text "
+      "WHERE article_text MATCH ?1 AND rowid <= ?2 ORDER BY rowid DESC LIMIT ",
+      kFrequencySample, ")"));
+  if (!stmt.ok()) return stmt.status();
+  std::vector<double> frequencies;
+  for (const std::string& phrase : phrases) {
+    const std::string match = absl::StrCat(kTextColumns, " : ", phrase);
+    (*stmt)->BindText(1, match);
+    (*stmt)->Bind(2, static_cast<int64_t>(newest));
+    if (const int rc = (*stmt)->Step(); rc != SQLITE_ROW) {
+      return db.Error(rc, "estimating how common a search term is");
+    }
+    const double sampled = static_cast<double>((*stmt)->ColumnInt(0));
+    const int64_t oldest_sampled = (*stmt)->ColumnInt(1);
+    (*stmt)->Reset();
+    frequencies.push_back(sampled < kFrequencySample
+                              ? sampled
+                              : sampled * static_cast<double>(newest) /
+                                    static_cast<double>(newest - oldest_sampled + 1));
+  }
+  return frequencies;
 }
 
 }  // namespace
@@ -326,11 +364,13 @@ absl::StatusOr<v1::SearchArticlesResponse> SearchIndex(
   // each term filter in the terms column.
   std::vector<std::string> match;
   std::string text_match;  // The query alone, for snippets.
+  std::vector<std::string> phrases;
   if (has_query) {
-    absl::StatusOr<std::string> translated = ToFts5Query(request.query());
+    absl::StatusOr<Fts5Query> translated = ToFts5Query(request.query());
     if (!translated.ok()) return translated.status();
-    text_match = absl::StrCat(kTextColumns, " : (", *translated, ")");
+    text_match = absl::StrCat(kTextColumns, " : (", translated->expression, ")");
     match.push_back(text_match);
+    phrases = std::move(translated->phrases);
   }
   for (const auto& [values, field, name] :
        {std::tuple{&filter.subjects(), kSubject, "subjects"},
@@ -401,20 +441,30 @@ absl::StatusOr<v1::SearchArticlesResponse> SearchIndex(
   const std::string conditions = absl::StrJoin(where, " AND ");
   std::string sql;
   if (relevance) {
-    // bm25 has to score every match before it can rank them, which for a
-    // common word means most of the archive. It ranks the newest
-    // kRelevanceWindow matches instead (read in the FTS table's own rowid
-    // order), so a search costs the same however large the archive grows;
-    // only the page's rows are then read in full.
+    // A score needs how many articles hold each phrase. Counting them costs
+    // as much as the matches, so they are estimated from a sample, at the
+    // first page (later pages reuse them). One phrase needs none: its
+    // weight scales every score alike.
+    if (request.page_token().empty() && phrases.size() > 1) {
+      absl::StatusOr<std::vector<double>> estimated =
+          EstimateFrequencies(db, phrases, token.snapshot);
+      if (!estimated.ok()) return estimated.status();
+      token.frequencies = *std::move(estimated);
+    }
+    if (token.frequencies.empty()) token.frequencies.assign(phrases.size(), 0.0);
+    // It ranks the newest kRelevanceWindow matches (read in the FTS table's
+    // own rowid order), so a search costs the same however large the
+    // archive grows; only the page's rows are then read in full.
     sql = absl::StrCat(
-        "SELECT w.rowid, a.article, -w.score FROM (SELECT rowid, score FROM ("
-        "SELECT article_text.rowid AS rowid, bm25(article_text, ", kColumnWeights, ") AS score "
+        "SELECT w.rowid, a.article, w.score FROM (SELECT rowid, score FROM ("
+        "SELECT article_text.rowid AS rowid, ", kRankFunction, "(article_text, ",
+        absl::StrJoin(token.frequencies, ", "), ") AS score "
         "FROM article_text JOIN current_articles c ON c.rowid = article_text.rowid WHERE ",
         conditions, " ORDER BY article_text.rowid DESC LIMIT ", kRelevanceWindow,
-        ") ORDER BY score, rowid DESC LIMIT ", page_size + 1, " OFFSET ", token.offset,
+        ") ORDER BY score DESC, rowid DESC LIMIT ", page_size + 1, " OFFSET ", token.offset,
         ") w JOIN current_articles c ON c.rowid = w.rowid "
         "JOIN articles a ON a.id = c.id AND a.version = c.version "
-        "ORDER BY w.score, w.rowid DESC");
+        "ORDER BY w.score DESC, w.rowid DESC");
   } else {
     // Newest first walks rows backwards; when the FTS table matches, in its
     // own rowid order, so only one page of matches is read.

@@ -33,14 +33,16 @@ absl::Status IndexCurrentVersion(SqliteConnection& db, const Article& article,
 absl::Status BackfillSearchIndex(SqliteConnection& db);
 
 // Runs `request` against the index. Only USABLE articles match unless
-// request.pub_statuses says otherwise. Relevance order is bm25 with the
-// headline weighted above the dateline, summary and body, over the newest
-// kRelevanceWindow matches (news: what is recent and relevant); newest order is
+// request.pub_statuses says otherwise. Relevance order is BM25 with the
+// headline weighted above the dateline, summary and body (search_rank.h),
+// over the newest kRelevanceWindow matches (news: what is recent and
+// relevant); scores compare hits of one search only. Newest order is
 // the order in which the current versions were published. Page tokens are
 // opaque and tied to the request: newest-order pages continue below the last
 // hit shown, relevance pages are computed over the archive as of the first
 // page, so articles arriving meanwhile neither repeat nor shift results.
 // INVALID_ARGUMENT names a bad query, filter or page token.
+// REQUIRES: RegisterRankFunction(db) was called.
 absl::StatusOr<v1::SearchArticlesResponse> SearchIndex(
     SqliteConnection& db, const v1::SearchArticlesRequest& request);
 

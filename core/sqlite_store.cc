@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "core/sqlite_archive.h"
+#include "core/search_rank.h"
 #include "core/sqlite_search.h"
 
 namespace newswire {
@@ -272,6 +273,7 @@ absl::StatusOr<SqliteStore::Reader> SqliteStore::AcquireReader() const {
       !s.ok()) {
     return s;
   }
+  if (absl::Status s = RegisterRankFunction(**db); !s.ok()) return s;
   return Reader(this, *std::move(db));
 }
 

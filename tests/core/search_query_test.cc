@@ -8,7 +8,7 @@ namespace {
 std::string Fts(absl::string_view query) {
   auto fts = ToFts5Query(query);
   EXPECT_TRUE(fts.ok()) << query << ": " << fts.status();
-  return fts.value_or("");
+  return fts.ok() ? fts->expression : "";
 }
 
 void ExpectRejected(absl::string_view query, absl::string_view message) {
@@ -25,6 +25,13 @@ TEST(SearchQuery, WordsPhrasesOrAndPrefixes) {
   EXPECT_EQ(Fts("sanction*"), R"("sanction"*)");
   EXPECT_EQ(Fts(R"(  Kyiv   "air defense"  OR  drone*  )"),
             R"("Kyiv" "air defense" OR "drone"*)");
+}
+
+TEST(SearchQuery, ListsThePhrasesInOrder) {
+  auto fts = ToFts5Query(R"(Kyiv OR "air defense" drone*)");
+  ASSERT_TRUE(fts.ok());
+  EXPECT_EQ(fts->phrases,
+            (std::vector<std::string>{R"("Kyiv")", R"("air defense")", R"("drone"*)"}));
 }
 
 TEST(SearchQuery, PunctuationIsNeverASyntaxError) {

@@ -83,6 +83,27 @@ TEST_F(SearchTest, HeadlineMatchesRankAboveBodyMatches) {
   EXPECT_TRUE(response.hits(0).article().body_text().empty()) << "headline view";
 }
 
+TEST_F(SearchTest, RareWordsWeighMoreThanCommonOnes) {
+  for (int i = 0; i < 30; ++i) {
+    Publish(absl::StrCat("urn:t:", i), "Weekly report", "The report was filed on time.");
+  }
+  Publish("urn:t:zebra", "Zoo news", "A zebra was born overnight at the city zoo.");
+  Publish("urn:t:report", "Zoo news", "A report was filed overnight by the city zoo.");
+  v1::SearchArticlesRequest request = Query("zebra OR report");
+  request.set_page_size(100);
+  auto response = Search(request);
+  ASSERT_GE(response.hits_size(), 2);
+  // Equal length and weight: only how rare the matched word is tells them apart.
+  std::vector<std::string> order;
+  for (const auto& hit : response.hits()) order.push_back(hit.article().id());
+  const auto zebra = std::find(order.begin(), order.end(), "urn:t:zebra");
+  const auto report = std::find(order.begin(), order.end(), "urn:t:report");
+  ASSERT_NE(zebra, order.end());
+  ASSERT_NE(report, order.end());
+  EXPECT_LT(zebra, report);
+  EXPECT_GT(response.hits(0).score(), 0);
+}
+
 TEST_F(SearchTest, WordsPhrasesOrPrefixAndAccents) {
   Publish("urn:t:1", "North Korean forces seen near Kursk", "Officials said so.");
   Publish("urn:t:2", "Korean film wins in the north", "A prize in São Paulo.");
