@@ -1,5 +1,6 @@
 #include "core/search_query.h"
 
+#include <algorithm>
 #include <vector>
 
 #include "absl/strings/ascii.h"
@@ -16,7 +17,26 @@ std::string Quoted(absl::string_view text) {
   return absl::StrCat("\"", absl::StrReplaceAll(text, {{"\"", "\"\""}}), "\"");
 }
 
+// Whether `word` holds only ASCII letters and digits.
+bool IsPlain(absl::string_view word) {
+  return std::all_of(word.begin(), word.end(),
+                     [](char c) { return absl::ascii_isalnum(static_cast<unsigned char>(c)); });
+}
+
 }  // namespace
+
+std::string Fts5Query::Expression(absl::FunctionRef<std::string(size_t)> render) const {
+  std::string expression;
+  for (size_t i = 0; i < phrases.size(); ++i) {
+    if (i > 0) absl::StrAppend(&expression, or_before[i] ? " OR " : " ");
+    absl::StrAppend(&expression, render(i));
+  }
+  return expression;
+}
+
+std::string Fts5Query::Expression() const {
+  return Expression([this](size_t i) { return phrases[i].match; });
+}
 
 absl::StatusOr<Fts5Query> ToFts5Query(absl::string_view query) {
   if (query.size() > kMaxQueryBytes) {
@@ -25,15 +45,15 @@ absl::StatusOr<Fts5Query> ToFts5Query(absl::string_view query) {
   }
   // Terms and ORs, in order; an OR must stand between two terms.
   Fts5Query fts;
-  std::vector<std::string> parts;
   bool last_was_term = false;
+  bool or_pending = false;
   size_t i = 0;
   while (i < query.size()) {
     if (absl::ascii_isspace(query[i])) {
       ++i;
       continue;
     }
-    std::string term;
+    Fts5Query::Phrase term;
     if (query[i] == '"') {
       const size_t end = query.find('"', i + 1);
       if (end == absl::string_view::npos) {
@@ -43,7 +63,7 @@ absl::StatusOr<Fts5Query> ToFts5Query(absl::string_view query) {
       const absl::string_view phrase = query.substr(i + 1, end - i - 1);
       i = end + 1;
       if (!HasWordCharacter(phrase)) continue;
-      term = Quoted(phrase);
+      term.match = Quoted(phrase);
     } else {
       size_t end = i;
       while (end < query.size() && !absl::ascii_isspace(query[end]) && query[end] != '"') {
@@ -55,28 +75,31 @@ absl::StatusOr<Fts5Query> ToFts5Query(absl::string_view query) {
         if (!last_was_term) {
           return absl::InvalidArgumentError("query: OR needs a term on each side");
         }
-        parts.push_back("OR");
+        or_pending = true;
         last_was_term = false;
         continue;
       }
       const bool prefix = word.size() > 1 && word.back() == '*';
       if (prefix) word.remove_suffix(1);
       if (!HasWordCharacter(word)) continue;
-      term = Quoted(word);
-      if (prefix) term += "*";
+      term.match = Quoted(word);
+      if (prefix) {
+        term.match += "*";
+        if (IsPlain(word)) term.plain_prefix = absl::AsciiStrToLower(word);
+      }
     }
-    parts.push_back(term);
     fts.phrases.push_back(std::move(term));
+    fts.or_before.push_back(or_pending);
+    or_pending = false;
     last_was_term = true;
   }
-  if (!parts.empty() && !last_was_term) {
+  if (or_pending) {
     return absl::InvalidArgumentError("query: OR needs a term on each side");
   }
-  if (parts.empty()) {
+  if (fts.phrases.empty()) {
     return absl::InvalidArgumentError(absl::StrCat(
         "query: \"", query, "\" has no word to search for"));
   }
-  fts.expression = absl::StrJoin(parts, " ");
   return fts;
 }
 

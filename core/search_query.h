@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 
@@ -24,11 +25,24 @@ inline constexpr size_t kMaxQueryBytes = 1024;
 
 // A query translated to FTS5.
 struct Fts5Query {
-  // The MATCH expression.
-  std::string expression;
-  // Its phrases (words, quoted phrases, prefixes), each a MATCH expression
-  // of its own, in the order FTS5 numbers them.
-  std::vector<std::string> phrases;
+  struct Phrase {
+    // As FTS5 reads it: "word", "a phrase" or "prefix"*.
+    std::string match;
+    // For a prefix of ASCII letters and digits only, the prefix lower-cased:
+    // the index's words that it begins start with exactly this. Empty
+    // otherwise (the tokenizer may fold accents or split punctuation).
+    std::string plain_prefix;
+  };
+  // The phrases (words, quoted phrases, prefixes), in the order FTS5
+  // numbers them.
+  std::vector<Phrase> phrases;
+  // or_before[i]: OR joins phrase i to the one before it (else AND does).
+  std::vector<bool> or_before;
+
+  // The MATCH expression, phrase i written as render(i).
+  std::string Expression(absl::FunctionRef<std::string(size_t)> render) const;
+  // The MATCH expression, each phrase as its `match`.
+  std::string Expression() const;
 };
 
 // Returns the FTS5 form of `query`, or INVALID_ARGUMENT naming the problem:

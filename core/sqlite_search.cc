@@ -33,13 +33,15 @@ const char kSearchIndexSchema[] = R"sql(
     headline, dateline, summary, body, terms,
     tokenize = 'unicode61 remove_diacritics 2'
   );
+  CREATE VIRTUAL TABLE article_vocab USING fts5vocab (article_text, row);
 )sql";
 
 namespace {
 
 // The kinds of filterable term, each indexed as one token of the FTS
-// table's `terms` column: its letter, then a hash of the lower-cased value
-// (see TermToken), so that a filter is one more term of the MATCH.
+// table's `terms` column: a private-use character (so no word of text
+// begins like one), its letter, then a hash of the lower-cased value (see
+// TermToken), so that a filter is one more term of the MATCH.
 enum TermField : char {
   kSubject = 's',
   kPlace = 'p',
@@ -75,7 +77,8 @@ std::string HashPrefix(absl::string_view data, size_t bytes) {
 // (ASCII) as the values are compared, and one token whatever the value
 // holds (spaces, punctuation), so "New York" never matches "York".
 std::string TermToken(TermField field, absl::string_view value) {
-  return absl::StrCat(std::string(1, field), HashPrefix(absl::AsciiStrToLower(value), 10));
+  return absl::StrCat("\xEE\x80\x80", std::string(1, field),  // U+E000
+                      HashPrefix(absl::AsciiStrToLower(value), 10));
 }
 
 // Adds the tokens of `entities` (name, and code where it differs) to `terms`.
@@ -214,22 +217,89 @@ absl::StatusOr<absl::flat_hash_map<uint64_t, std::string>> Snippets(
   return snippets;
 }
 
-// How many articles (as of row `newest`) hold each phrase, for ranking: the
-// newest kFrequencySample rows holding it, scaled by the share of rows they
-// span, or the exact count when there are fewer. Reads at most that many
-// entries per phrase, where counting them all would read every one.
-absl::StatusOr<std::vector<double>> EstimateFrequencies(SqliteConnection& db,
-                                                        const std::vector<std::string>& phrases,
-                                                        uint64_t newest) {
-  constexpr int kFrequencySample = 1000;
-  absl::StatusOr<std::unique_ptr<SqliteStatement>> stmt = db.PrepareOnce(absl::StrCat(
-      "SELECT count(*), min(rowid) FROM (SELECT rowid FROM article_text "
-      "WHERE article_text MATCH ?1 AND rowid <= ?2 ORDER BY rowid DESC LIMIT ",
-      kFrequencySample, ")"));
+// A phrase of the MATCH expression and how many articles hold it, where known.
+struct RankedPhrase {
+  std::string match;
+  std::optional<double> frequency;
+};
+
+// The words of the index that `prefix` (plain, lower-case) begins, as
+// phrases with their exact frequencies: at most kMaxPrefixWords, else
+// INVALID_ARGUMENT. FTS5 would merge every such word's list of articles
+// for each use of the prefix (twice per search, with the snippets); as an
+// OR of the words, only the newest part of each list is read.
+absl::StatusOr<std::vector<RankedPhrase>> PrefixWords(SqliteConnection& db,
+                                                      absl::string_view prefix) {
+  absl::StatusOr<SqliteConnection::Scoped> stmt = db.Prepare(
+      "SELECT term, doc FROM article_vocab WHERE term >= ?1 AND term < ?2 LIMIT ?3");
   if (!stmt.ok()) return stmt.status();
-  std::vector<double> frequencies;
-  for (const std::string& phrase : phrases) {
-    const std::string match = absl::StrCat(kTextColumns, " : ", phrase);
+  std::string after = std::string(prefix);
+  ++after.back();  // ASCII letters and digits: never overflows.
+  (*stmt)->BindText(1, prefix);
+  (*stmt)->BindText(2, after);
+  (*stmt)->Bind(3, kMaxPrefixWords + 1);
+  std::vector<RankedPhrase> words;
+  int rc;
+  while ((rc = (*stmt)->Step()) == SQLITE_ROW) {
+    const int64_t articles = (*stmt)->ColumnInt(1);
+    if (articles == 0) continue;
+    // Words never hold a double quote (the tokenizer splits on it).
+    words.push_back({.match = absl::StrCat("\"", (*stmt)->ColumnBytes(0), "\""),
+                     .frequency = static_cast<double>(articles)});
+  }
+  if (rc != SQLITE_DONE) return db.Error(rc, "expanding a prefix");
+  if (words.size() > kMaxPrefixWords) {
+    return absl::InvalidArgumentError(absl::StrCat("query: \"", prefix, "*\" begins more than ",
+                                                   kMaxPrefixWords,
+                                                   " words; give more letters"));
+  }
+  return words;
+}
+
+// The text part of the MATCH expression for `query`, with each plain prefix
+// written as the words it begins; adds its phrases to `phrases`, in order.
+absl::StatusOr<std::string> TextMatch(SqliteConnection& db, const Fts5Query& query,
+                                      std::vector<RankedPhrase>& phrases) {
+  std::vector<std::string> rendered;
+  for (const Fts5Query::Phrase& phrase : query.phrases) {
+    if (phrase.plain_prefix.empty()) {
+      rendered.push_back(phrase.match);
+      phrases.push_back({.match = phrase.match, .frequency = std::nullopt});
+      continue;
+    }
+    absl::StatusOr<std::vector<RankedPhrase>> words = PrefixWords(db, phrase.plain_prefix);
+    if (!words.ok()) return words.status();
+    if (words->empty()) {  // Matches nothing, and costs nothing to ask.
+      rendered.push_back(phrase.match);
+      phrases.push_back({.match = phrase.match, .frequency = 0});
+      continue;
+    }
+    std::vector<std::string> matches;
+    for (RankedPhrase& word : *words) {
+      matches.push_back(word.match);
+      phrases.push_back(std::move(word));
+    }
+    rendered.push_back(absl::StrCat("(", absl::StrJoin(matches, " OR "), ")"));
+  }
+  return absl::StrCat(kTextColumns, " : (",
+                      query.Expression([&rendered](size_t i) { return rendered[i]; }), ")");
+}
+
+// Fills in how many articles (as of row `newest`) hold each phrase whose
+// frequency is unknown: the newest kFrequencySample rows holding it, scaled
+// by the share of rows they span, or the exact count when there are fewer.
+// Reads at most that many entries per phrase, where counting them all would
+// read every one.
+absl::Status EstimateFrequencies(SqliteConnection& db, std::vector<RankedPhrase>& phrases,
+                                 uint64_t newest) {
+  constexpr int kFrequencySample = 1000;
+  absl::StatusOr<SqliteConnection::Scoped> stmt = db.Prepare(
+      "SELECT count(*), min(rowid) FROM (SELECT rowid FROM article_text "
+      "WHERE article_text MATCH ?1 AND rowid <= ?2 ORDER BY rowid DESC LIMIT 1000)");
+  if (!stmt.ok()) return stmt.status();
+  for (RankedPhrase& phrase : phrases) {
+    if (phrase.frequency.has_value()) continue;
+    const std::string match = absl::StrCat(kTextColumns, " : ", phrase.match);
     (*stmt)->BindText(1, match);
     (*stmt)->Bind(2, static_cast<int64_t>(newest));
     if (const int rc = (*stmt)->Step(); rc != SQLITE_ROW) {
@@ -238,12 +308,12 @@ absl::StatusOr<std::vector<double>> EstimateFrequencies(SqliteConnection& db,
     const double sampled = static_cast<double>((*stmt)->ColumnInt(0));
     const int64_t oldest_sampled = (*stmt)->ColumnInt(1);
     (*stmt)->Reset();
-    frequencies.push_back(sampled < kFrequencySample
-                              ? sampled
-                              : sampled * static_cast<double>(newest) /
-                                    static_cast<double>(newest - oldest_sampled + 1));
+    phrase.frequency = sampled < kFrequencySample
+                           ? sampled
+                           : sampled * static_cast<double>(newest) /
+                                 static_cast<double>(newest - oldest_sampled + 1);
   }
-  return frequencies;
+  return absl::OkStatus();
 }
 
 }  // namespace
@@ -364,13 +434,14 @@ absl::StatusOr<v1::SearchArticlesResponse> SearchIndex(
   // each term filter in the terms column.
   std::vector<std::string> match;
   std::string text_match;  // The query alone, for snippets.
-  std::vector<std::string> phrases;
+  std::vector<RankedPhrase> phrases;
   if (has_query) {
     absl::StatusOr<Fts5Query> translated = ToFts5Query(request.query());
     if (!translated.ok()) return translated.status();
-    text_match = absl::StrCat(kTextColumns, " : (", translated->expression, ")");
+    absl::StatusOr<std::string> text = TextMatch(db, *translated, phrases);
+    if (!text.ok()) return text.status();
+    text_match = *std::move(text);
     match.push_back(text_match);
-    phrases = std::move(translated->phrases);
   }
   for (const auto& [values, field, name] :
        {std::tuple{&filter.subjects(), kSubject, "subjects"},
@@ -445,13 +516,16 @@ absl::StatusOr<v1::SearchArticlesResponse> SearchIndex(
     // as much as the matches, so they are estimated from a sample, at the
     // first page (later pages reuse them). One phrase needs none: its
     // weight scales every score alike.
-    if (request.page_token().empty() && phrases.size() > 1) {
-      absl::StatusOr<std::vector<double>> estimated =
-          EstimateFrequencies(db, phrases, token.snapshot);
-      if (!estimated.ok()) return estimated.status();
-      token.frequencies = *std::move(estimated);
+    if (request.page_token().empty()) {
+      if (phrases.size() > 1) {
+        if (absl::Status s = EstimateFrequencies(db, phrases, token.snapshot); !s.ok()) {
+          return s;
+        }
+      }
+      for (const RankedPhrase& phrase : phrases) {
+        token.frequencies.push_back(phrase.frequency.value_or(0));
+      }
     }
-    if (token.frequencies.empty()) token.frequencies.assign(phrases.size(), 0.0);
     // It ranks the newest kRelevanceWindow matches (read in the FTS table's
     // own rowid order), so a search costs the same however large the
     // archive grows; only the page's rows are then read in full.

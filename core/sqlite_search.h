@@ -22,6 +22,8 @@ inline constexpr uint32_t kDefaultSearchPageSize = 20;
 inline constexpr uint32_t kMaxSearchPageSize = 100;
 // Relevance order ranks this many of the newest matches.
 inline constexpr int kRelevanceWindow = 1000;
+// Most words a prefix* may stand for in one query.
+inline constexpr size_t kMaxPrefixWords = 100;
 
 // Makes `article`, stored at `sequence`, the current version of its id in
 // the index, replacing any earlier version.

@@ -8,7 +8,7 @@ namespace {
 std::string Fts(absl::string_view query) {
   auto fts = ToFts5Query(query);
   EXPECT_TRUE(fts.ok()) << query << ": " << fts.status();
-  return fts.ok() ? fts->expression : "";
+  return fts.ok() ? fts->Expression() : "";
 }
 
 void ExpectRejected(absl::string_view query, absl::string_view message) {
@@ -28,10 +28,19 @@ TEST(SearchQuery, WordsPhrasesOrAndPrefixes) {
 }
 
 TEST(SearchQuery, ListsThePhrasesInOrder) {
-  auto fts = ToFts5Query(R"(Kyiv OR "air defense" drone*)");
+  auto fts = ToFts5Query(R"(Kyiv OR "air defense" Drone* São* U.S*)");
   ASSERT_TRUE(fts.ok());
-  EXPECT_EQ(fts->phrases,
-            (std::vector<std::string>{R"("Kyiv")", R"("air defense")", R"("drone"*)"}));
+  std::vector<std::string> matches, prefixes;
+  for (const auto& phrase : fts->phrases) {
+    matches.push_back(phrase.match);
+    prefixes.push_back(phrase.plain_prefix);
+  }
+  EXPECT_EQ(matches, (std::vector<std::string>{R"("Kyiv")", R"("air defense")", R"("Drone"*)",
+                                                R"("São"*)", R"("U.S"*)"}));
+  // Only a prefix of plain letters and digits reads the same in the index.
+  EXPECT_EQ(prefixes, (std::vector<std::string>{"", "", "drone", "", ""}));
+  EXPECT_EQ(fts->or_before, (std::vector<bool>{false, true, false, false, false}));
+  EXPECT_EQ(fts->Expression([](size_t i) { return std::to_string(i); }), "0 OR 1 2 3 4");
 }
 
 TEST(SearchQuery, PunctuationIsNeverASyntaxError) {

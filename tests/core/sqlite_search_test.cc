@@ -113,6 +113,31 @@ TEST_F(SearchTest, WordsPhrasesOrPrefixAndAccents) {
   EXPECT_EQ(Ids(Query("Kursk OR missile")).size(), 2u);
   EXPECT_EQ(Ids(Query("sanction*")), std::vector<std::string>{"urn:t:3"});
   EXPECT_EQ(Ids(Query("sao paulo")), std::vector<std::string>{"urn:t:2"});
+  EXPECT_EQ(Ids(Query("São*")), std::vector<std::string>{"urn:t:2"});  // FTS5's own prefix.
+  EXPECT_EQ(Ids(Query("kurs* OR Sanct*")).size(), 2u);
+  EXPECT_TRUE(Ids(Query("zzyzx*")).empty());
+}
+
+TEST_F(SearchTest, PrefixesStandForTheWordsTheyBegin) {
+  Publish("urn:t:1", "Port expansion approved", "The harbour will expand.");
+  Publish("urn:t:2", "Expanse of ice", "Expanded coverage.");
+  Publish("urn:t:3", "Export figures", "Nothing else.");
+  const std::vector<std::string> found = Ids(Query("expan*"));
+  EXPECT_EQ(std::set<std::string>(found.begin(), found.end()),
+            (std::set<std::string>{"urn:t:1", "urn:t:2"}));
+  auto response = Search(Query("expan*"));
+  EXPECT_TRUE(absl::StrContains(response.hits(0).snippet(), "**"))
+      << response.hits(0).snippet();
+
+  std::string many;
+  for (size_t i = 0; i <= kMaxPrefixWords; ++i) absl::StrAppend(&many, " qx", i);
+  Publish("urn:t:4", "Codes", many);
+  v1::SearchArticlesRequest broad = Query("qx*");
+  auto refused = store_->Search(broad);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_TRUE(absl::StrContains(refused.status().message(), "give more letters"))
+      << refused.status();
+  EXPECT_EQ(Ids(Query("qx10*")).size(), 1u);  // qx10 and qx100: fine.
 }
 
 TEST_F(SearchTest, FiltersCombineAnyOfWithinAndAllOfAcross) {
@@ -296,7 +321,7 @@ TEST_F(SearchTest, MigratingAnArchiveWithoutAnIndexBuildsIt) {
     auto db = SqliteConnection::Open(dir_.path() + "/" + kArchiveFileName,
                                      SQLITE_OPEN_READWRITE);
     ASSERT_TRUE(db.ok());
-    ASSERT_TRUE((*db)->Execute("DROP TABLE article_text;"
+    ASSERT_TRUE((*db)->Execute("DROP TABLE article_text; DROP TABLE article_vocab;"
                                "DROP TABLE current_articles; PRAGMA user_version = 1;")
                     .ok());
   }
