@@ -4,7 +4,11 @@
 // the report gives min / median / max per contender and the median ratio,
 // because this machine's speed drifts under sustained load.
 //
-//   build/bench/durable_publish [--articles N] [--rounds R] [--dir PATH]
+//   build/bench/durable_publish [--articles N] [--rounds R] [--dir PATH] [--existing]
+//
+// --existing publishes onto the archive already in --dir (say, the
+// 1,000,000-article one of search_latency) instead of a fresh one per run,
+// to show throughput as an archive grows; every run publishes new ids.
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -24,10 +28,10 @@
 namespace newswire::bench {
 namespace {
 
-// Publishes `total` articles from `publishers` threads on a fresh archive;
-// returns articles per second.
-double Run(const std::string& dir, int publishers, int total) {
-  std::filesystem::remove_all(dir);
+// Publishes `total` articles (from generator `seed`) from `publishers`
+// threads, on a fresh archive unless `existing`; returns articles per second.
+double Run(const std::string& dir, bool existing, int publishers, int total, uint64_t seed) {
+  if (!existing) std::filesystem::remove_all(dir);
   auto store = SqliteStore::Open(dir);
   if (!store.ok()) {
     std::fprintf(stderr, "%s\n", std::string(store.status().message()).c_str());
@@ -37,7 +41,8 @@ double Run(const std::string& dir, int publishers, int total) {
   Wire wire(store->get(), &hub);
   // Articles are made before the clock starts.
   std::vector<std::vector<Article>> work(publishers);
-  SyntheticArticles synthetic(42);
+  SyntheticArticles synthetic(seed);
+  const uint64_t head_before = (*store)->HeadSequence();
   for (int i = 0; i < total; ++i) work[i % publishers].push_back(synthetic.Next());
 
   const absl::Time start = absl::Now();
@@ -56,7 +61,11 @@ double Run(const std::string& dir, int publishers, int total) {
   }
   for (auto& t : threads) t.join();
   const double seconds = absl::ToDoubleSeconds(absl::Now() - start);
-  if ((*store)->HeadSequence() != static_cast<uint64_t>(total)) std::exit(2);
+  if ((*store)->HeadSequence() != head_before + total) {
+    std::fprintf(stderr, "expected %d new events, got %llu\n", total,
+                 static_cast<unsigned long long>((*store)->HeadSequence() - head_before));
+    std::exit(2);
+  }
   return total / seconds;
 }
 
@@ -68,22 +77,30 @@ double Median(std::vector<double> v) {
 int Main(int argc, char** argv) {
   int articles = 3000, rounds = 5;
   std::string dir = "/tmp/newswire-bench-publish";
-  for (int i = 1; i + 1 < argc; i += 2) {
+  bool existing = false;
+  for (int i = 1; i < argc; ++i) {
     const std::string flag = argv[i];
-    if (flag == "--articles") (void)absl::SimpleAtoi(argv[i + 1], &articles);
-    if (flag == "--rounds") (void)absl::SimpleAtoi(argv[i + 1], &rounds);
-    if (flag == "--dir") dir = argv[i + 1];
+    if (flag == "--existing") {
+      existing = true;
+    } else if (i + 1 < argc) {
+      const char* value = argv[++i];
+      if (flag == "--articles") (void)absl::SimpleAtoi(value, &articles);
+      if (flag == "--rounds") (void)absl::SimpleAtoi(value, &rounds);
+      if (flag == "--dir") dir = value;
+    }
   }
   const std::vector<int> contenders = {1, 16};
   std::vector<std::vector<double>> rates(contenders.size());
   for (int r = 0; r < rounds; ++r) {
     for (size_t c = 0; c < contenders.size(); ++c) {
-      rates[c].push_back(Run(dir, contenders[c], articles));
+      // Fresh archives may repeat a seed; onto an existing one, ids must be new.
+      const uint64_t seed = existing ? absl::ToUnixMicros(absl::Now()) : 42;
+      rates[c].push_back(Run(dir, existing, contenders[c], articles, seed));
       std::printf("round %d  %2d publishers  %8.0f articles/s\n", r + 1, contenders[c],
                   rates[c].back());
     }
   }
-  std::filesystem::remove_all(dir);
+  if (!existing) std::filesystem::remove_all(dir);
   std::printf("\n%-12s %10s %10s %10s   (articles/s, %d articles, %d rounds)\n",
               "publishers", "min", "median", "max", articles, rounds);
   for (size_t c = 0; c < contenders.size(); ++c) {

@@ -1,5 +1,6 @@
 // The archive's full-text search index: the current version of every
-// article, its text in an FTS5 table and its filterable terms beside it.
+// article, its text and its filterable terms (places, subjects, …, each one
+// token) in an FTS5 table, so a query and its filters are one MATCH.
 // Used by SqliteStore; the functions run on the connection they are given,
 // inside the caller's transaction where they write.
 #ifndef NEWSWIRE_CORE_SQLITE_SEARCH_H_
