@@ -4,7 +4,9 @@
 // Builds an archive of N synthetic articles (with quoted people, so rare
 // words exist) through Wire from 16 publishers, or reuses one already in
 // --dir; then runs a mix of query kinds (common and rare words, AND, phrase,
-// OR, prefix, place and subject filters, newest-first listing, page 2 by
+// OR, prefix, place and subject filters, a place alone, killed articles
+// only (there are none: every match is read and refused), newest-first
+// listing, page 2 by
 // token in both orders), page_size 20, interleaved round-robin after one
 // untimed warm-up round. A kind stops after R runs or once its runs add up
 // to the budget, so a slow kind cannot hold the benchmark for hours (its
@@ -122,6 +124,12 @@ std::vector<QueryKind> Kinds(const SqliteStore& store) {
   subject.mutable_filter()->add_subjects("transport");    // ~1/15 x 1/8
   add("word + subject filter", subject);
   add("newest listing, no query", Request(""));
+  v1::SearchArticlesRequest place_only = Request("");
+  place_only.mutable_filter()->add_places("Lima");
+  add("place filter, no query", place_only);
+  v1::SearchArticlesRequest killed = Request("council");
+  killed.add_pub_statuses(v1::PUB_STATUS_CANCELED);       // none are: the worst case
+  add("killed only (word)", killed);
   add("relevance page 2", SecondPage(store, Request("council")));
   add("newest page 2 (word)",
       SecondPage(store, Request("council", v1::SearchArticlesRequest::ORDER_NEWEST)));

@@ -49,6 +49,7 @@ enum TermField : char {
   kOrganisation = 'o',
   kSource = 'r',
   kKeyword = 'k',
+  kStatus = 'u',
 };
 
 // The columns a query's words are looked for in: all but `terms`.
@@ -104,6 +105,7 @@ std::string TermsColumn(const Article& article) {
   for (const std::string& keyword : article.keywords()) {
     if (!keyword.empty()) terms.push_back(TermToken(kKeyword, keyword));
   }
+  terms.push_back(TermToken(kStatus, absl::StrCat(article.pub_status())));
   return absl::StrJoin(terms, " ");
 }
 
@@ -170,6 +172,11 @@ absl::StatusOr<PageToken> DecodeToken(absl::string_view token, absl::string_view
   return t;
 }
 
+// The FTS5 condition "the terms column holds any of `tokens`".
+std::string AnyTerm(const std::vector<std::string>& tokens) {
+  return absl::StrCat("terms : (", absl::StrJoin(tokens, " OR "), ")");
+}
+
 // Appends to `match` the FTS5 condition "any of `values` of kind `field`"
 // when values are given.
 absl::Status AddTermFilter(const google::protobuf::RepeatedPtrField<std::string>& values,
@@ -190,7 +197,7 @@ absl::Status AddTermFilter(const google::protobuf::RepeatedPtrField<std::string>
     }
     tokens.push_back(TermToken(field, v));
   }
-  match.push_back(absl::StrCat("terms : (", absl::StrJoin(tokens, " OR "), ")"));
+  match.push_back(AnyTerm(tokens));
   return absl::OkStatus();
 }
 
@@ -452,6 +459,20 @@ absl::StatusOr<v1::SearchArticlesResponse> SearchIndex(
         std::tuple{&filter.keywords(), kKeyword, "keywords"}}) {
     if (absl::Status s = AddTermFilter(*values, field, name, match); !s.ok()) return s;
   }
+  if (request.pub_statuses_size() > kMaxFilterValues) {
+    return absl::InvalidArgumentError(absl::StrCat("pub_statuses: ", request.pub_statuses_size(),
+                                                   " values is over the limit of ",
+                                                   kMaxFilterValues));
+  }
+  std::vector<int64_t> statuses(request.pub_statuses().begin(), request.pub_statuses().end());
+  if (statuses.empty()) statuses.push_back(v1::PUB_STATUS_USABLE);
+  if (std::find(statuses.begin(), statuses.end(), v1::PUB_STATUS_USABLE) == statuses.end()) {
+    // Only rarer statuses (killed, withdrawn): matched as terms too, so the
+    // search reads those articles alone, not every match to skip the usable.
+    std::vector<std::string> tokens;
+    for (int64_t status : statuses) tokens.push_back(TermToken(kStatus, absl::StrCat(status)));
+    match.push_back(AnyTerm(tokens));
+  }
   const bool uses_fts = !match.empty();
 
   std::vector<std::string> where;
@@ -460,8 +481,6 @@ absl::StatusOr<v1::SearchArticlesResponse> SearchIndex(
     where.push_back("article_text MATCH ?");
     params.push_back(absl::StrCat("(", absl::StrJoin(match, ") AND ("), ")"));
   }
-  std::vector<int64_t> statuses(request.pub_statuses().begin(), request.pub_statuses().end());
-  if (statuses.empty()) statuses.push_back(v1::PUB_STATUS_USABLE);
   where.push_back(absl::StrCat("c.pub_status ", InList(statuses.size())));
   for (int64_t s : statuses) params.push_back(s);
   if (relevance) {

@@ -205,6 +205,11 @@ TEST_F(SearchTest, UpdatesReplaceTheIndexedVersionAndKillsDisappear) {
   v1::SearchArticlesRequest killed = Query("bridge");
   killed.add_pub_statuses(v1::PUB_STATUS_CANCELED);
   EXPECT_EQ(Ids(killed), std::vector<std::string>{"urn:t:1"});
+  killed.clear_query();  // Every killed article, newest first.
+  EXPECT_EQ(Ids(killed), std::vector<std::string>{"urn:t:1"});
+  Publish("urn:t:2", "Bridge opens", "Text.");
+  killed.add_pub_statuses(v1::PUB_STATUS_USABLE);  // Either.
+  EXPECT_EQ(Ids(killed), (std::vector<std::string>{"urn:t:2", "urn:t:1"}));
 }
 
 // Pages neither repeat nor skip while new articles arrive between them.
