@@ -5,9 +5,9 @@
 // words exist) through Wire from 16 publishers, or reuses one already in
 // --dir; then runs a mix of query kinds (common and rare words, AND, phrase,
 // OR, prefix, place and subject filters, a place alone, killed articles
-// only (there are none: every match is read and refused), newest-first
-// listing, page 2 by
-// token in both orders), page_size 20, interleaved round-robin after one
+// only (the archive has none, so walking the matches would read them all),
+// newest-first listing, page 2 by token in both orders), page_size 20,
+// interleaved round-robin after one
 // untimed warm-up round. A kind stops after R runs or once its runs add up
 // to the budget, so a slow kind cannot hold the benchmark for hours (its
 // p99 then rests on fewer runs: the count is shown). Reports p50 / p99 / max
@@ -128,7 +128,7 @@ std::vector<QueryKind> Kinds(const SqliteStore& store) {
   place_only.mutable_filter()->add_places("Lima");
   add("place filter, no query", place_only);
   v1::SearchArticlesRequest killed = Request("council");
-  killed.add_pub_statuses(v1::PUB_STATUS_CANCELED);       // none are: the worst case
+  killed.add_pub_statuses(v1::PUB_STATUS_CANCELED);       // none: the worst case
   add("killed only (word)", killed);
   add("relevance page 2", SecondPage(store, Request("council")));
   add("newest page 2 (word)",
