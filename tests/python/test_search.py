@@ -57,6 +57,15 @@ def test_bad_query_is_value_error(archive_client):
     assert "never closed" in str(info.value)
 
 
+def test_prefix_stands_for_its_words_up_to_a_limit(archive_client):
+    publish(archive_client, "urn:t:1", "Port expansion approved", "The harbour will expand.")
+    publish(archive_client, "urn:t:2", "Codes", " ".join(f"qx{i}" for i in range(101)))
+    assert [h.article.id for h in archive_client.search("expan*")] == ["urn:t:1"]
+    with pytest.raises(newswire.InvalidArgumentError) as info:
+        archive_client.search("qx*")
+    assert "more than 100 words" in str(info.value)
+
+
 def test_search_without_archive_says_so():
     with newswire.Server() as srv, newswire.Client(srv.address) as c:
         with pytest.raises(newswire.FailedPreconditionError) as info:
