@@ -114,6 +114,8 @@ Article SyntheticArticles::Next() {
   a.set_body_text(absl::StrJoin(paragraphs, "\n\n"));
   a.set_language("en");
   a.set_urgency(std::uniform_int_distribution<uint32_t>(1, 9)(rng_));
+  // One a minute from 2024-01-01 per generator, so time ranges select.
+  *a.mutable_first_created() = ToProtoTime(kSyntheticEpoch + absl::Minutes(n));
   a.add_subjects()->set_name(Pick(rng_, kSubjects));
   a.add_places()->set_name(place.substr(0, place.find(',')));
   return a;

@@ -9,6 +9,7 @@
 #include <random>
 #include <string>
 
+#include "absl/time/time.h"
 #include "core/article.h"
 
 namespace newswire::bench {
@@ -24,6 +25,9 @@ struct SyntheticOptions {
 };
 
 inline constexpr int kSyntheticPeople = 100000;
+
+// Article n of a generator was first created n minutes after this time.
+inline constexpr absl::Time kSyntheticEpoch = absl::FromUnixSeconds(1704067200);  // 2024-01-01Z
 
 // The surname of rank `rank` (0 is the most common) in the quoted-people
 // population, for queries that hit a known share of articles.

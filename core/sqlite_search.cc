@@ -1,8 +1,10 @@
 #include "core/sqlite_search.h"
 
-#include <string>
 #include <algorithm>
+#include <limits>
 #include <optional>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
@@ -29,6 +31,7 @@ const char kSearchIndexSchema[] = R"sql(
     language TEXT NOT NULL,
     urgency INTEGER NOT NULL
   );
+  CREATE INDEX current_by_created ON current_articles (first_created_us);
   CREATE VIRTUAL TABLE article_text USING fts5 (
     headline, dateline, summary, body, terms,
     tokenize = 'unicode61 remove_diacritics 2'
@@ -323,6 +326,30 @@ absl::Status EstimateFrequencies(SqliteConnection& db, std::vector<RankedPhrase>
   return absl::OkStatus();
 }
 
+// The rows (lowest, highest) between which every article first created in
+// [since, until) lies, when there are at most kFewArticles of them (counting
+// more would cost more than it saves); none otherwise. Searches walk rows
+// newest first and check the time of each, so a short range long ago would
+// otherwise read every newer row; rows follow publication order, which
+// follows creation, so the span is narrow.
+absl::StatusOr<std::optional<std::pair<int64_t, int64_t>>> RowsCreatedBetween(
+    SqliteConnection& db, int64_t since_us, int64_t until_us) {
+  constexpr int kFewArticles = 50000;
+  absl::StatusOr<SqliteConnection::Scoped> stmt = db.Prepare(
+      "SELECT count(*), min(rowid), max(rowid) FROM (SELECT rowid FROM current_articles "
+      "WHERE first_created_us >= ?1 AND first_created_us < ?2 LIMIT 50001)");
+  if (!stmt.ok()) return stmt.status();
+  (*stmt)->Bind(1, since_us);
+  (*stmt)->Bind(2, until_us);
+  if (const int rc = (*stmt)->Step(); rc != SQLITE_ROW) {
+    return db.Error(rc, "finding articles by creation time");
+  }
+  const int64_t count = (*stmt)->ColumnInt(0);
+  if (count > kFewArticles) return std::nullopt;
+  if (count == 0) return std::pair<int64_t, int64_t>(1, 0);  // Matches no row.
+  return std::pair<int64_t, int64_t>((*stmt)->ColumnInt(1), (*stmt)->ColumnInt(2));
+}
+
 }  // namespace
 
 absl::Status IndexCurrentVersion(SqliteConnection& db, const Article& article,
@@ -490,13 +517,25 @@ absl::StatusOr<v1::SearchArticlesResponse> SearchIndex(
     where.push_back("c.rowid < ?");
     params.push_back(static_cast<int64_t>(token.before));
   }
-  if (request.has_since()) {
-    where.push_back("c.first_created_us >= ?");
-    params.push_back(absl::ToUnixMicros(FromProtoTime(request.since())));
-  }
-  if (request.has_until()) {
-    where.push_back("c.first_created_us < ?");
-    params.push_back(absl::ToUnixMicros(FromProtoTime(request.until())));
+  if (request.has_since() || request.has_until()) {
+    const int64_t since_us = request.has_since()
+                                 ? absl::ToUnixMicros(FromProtoTime(request.since()))
+                                 : std::numeric_limits<int64_t>::min();
+    const int64_t until_us = request.has_until()
+                                 ? absl::ToUnixMicros(FromProtoTime(request.until()))
+                                 : std::numeric_limits<int64_t>::max();
+    where.push_back("c.first_created_us >= ? AND c.first_created_us < ?");
+    params.push_back(since_us);
+    params.push_back(until_us);
+    absl::StatusOr<std::optional<std::pair<int64_t, int64_t>>> rows =
+        RowsCreatedBetween(db, since_us, until_us);
+    if (!rows.ok()) return rows.status();
+    if (rows->has_value()) {
+      // On the table that is walked, so the walk starts and ends there.
+      where.push_back(uses_fts ? "article_text.rowid BETWEEN ? AND ?" : "c.rowid BETWEEN ? AND ?");
+      params.push_back((*rows)->first);
+      params.push_back((*rows)->second);
+    }
   }
   if (!filter.languages().empty()) {
     if (filter.languages_size() > kMaxFilterValues) {

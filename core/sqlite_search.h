@@ -43,7 +43,9 @@ absl::Status BackfillSearchIndex(SqliteConnection& db);
 // the order in which the current versions were published. Page tokens are
 // opaque and tied to the request: newest-order pages continue below the last
 // hit shown, relevance pages are computed over the archive as of the first
-// page, so articles arriving meanwhile neither repeat nor shift results.
+// page, so articles arriving meanwhile neither repeat nor shift results (an
+// article updated meanwhile leaves the later pages: its current version is
+// newer than the search).
 // INVALID_ARGUMENT names a bad query, filter or page token.
 // REQUIRES: RegisterRankFunction(db) was called.
 absl::StatusOr<v1::SearchArticlesResponse> SearchIndex(

@@ -174,6 +174,28 @@ TEST_F(SearchTest, FiltersCombineAnyOfWithinAndAllOfAcross) {
   EXPECT_EQ(Ids(by_time), std::vector<std::string>{"urn:t:lviv"});
 }
 
+TEST_F(SearchTest, TimeRangesFindArticlesPublishedInAnyOrder) {
+  for (int day = 0; day < 30; ++day) {
+    Publish(absl::StrCat("urn:t:", day), "Daily weather", "Rain.", day);
+  }
+  // Created on day 2, published after all the others (say, backfilled).
+  Publish("urn:t:late", "Weather archive", "Rain.", 2);
+  auto day_two = [](v1::SearchArticlesRequest r) {
+    *r.mutable_since() = ToProtoTime(kNow + absl::Hours(48));
+    *r.mutable_until() = ToProtoTime(kNow + absl::Hours(72));
+    return r;
+  };
+  EXPECT_EQ(Ids(day_two(v1::SearchArticlesRequest())),
+            (std::vector<std::string>{"urn:t:late", "urn:t:2"}));
+  EXPECT_EQ(Ids(day_two(Query("rain"))).size(), 2u);
+  v1::SearchArticlesRequest before = Query("rain");
+  *before.mutable_until() = ToProtoTime(kNow);
+  EXPECT_TRUE(Ids(before).empty());
+  v1::SearchArticlesRequest since = v1::SearchArticlesRequest();
+  *since.mutable_since() = ToProtoTime(kNow + absl::Hours(24 * 28));
+  EXPECT_EQ(Ids(since), (std::vector<std::string>{"urn:t:29", "urn:t:28"}));
+}
+
 TEST_F(SearchTest, NewestFirstFollowsTheLatestVersions) {
   for (int i = 1; i <= 3; ++i) Publish(absl::StrCat("urn:t:", i), "Story", "Text.");
   EXPECT_EQ(Ids(v1::SearchArticlesRequest()),
