@@ -15,7 +15,7 @@
 // per kind and overall, and the hits on the page ("+": there is a page 2).
 //
 //   build-bench/bench/search_latency [--articles N] [--runs R] [--budget-s S]
-//                                    [--dir PATH] [--reuse]
+//                                    [--dir PATH] [--reuse] [--only NAME-PART]
 #include <algorithm>
 #include <atomic>
 #include <cmath>
@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "absl/strings/numbers.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "bench/synthetic.h"
@@ -162,6 +163,7 @@ int Main(int argc, char** argv) {
   int articles = 1000000, runs = 300, budget_s = 60;
   std::string dir = "/tmp/newswire-bench-search";
   bool reuse = false;
+  std::string only;  // Runs only the kinds whose names contain this (profiling).
   for (int i = 1; i < argc; ++i) {
     const std::string flag = argv[i];
     const char* value = i + 1 < argc ? argv[i + 1] : "";
@@ -170,6 +172,7 @@ int Main(int argc, char** argv) {
     if (flag == "--runs") (void)absl::SimpleAtoi(value, &runs);
     if (flag == "--budget-s") (void)absl::SimpleAtoi(value, &budget_s);
     if (flag == "--dir") dir = value;
+    if (flag == "--only") only = value;
   }
   const bool exists = std::filesystem::exists(std::filesystem::path(dir) / kArchiveFileName);
   if (!reuse || !exists) std::filesystem::remove_all(dir);
@@ -183,6 +186,7 @@ int Main(int argc, char** argv) {
   }
 
   std::vector<QueryKind> kinds = Kinds(**store);
+  std::erase_if(kinds, [&only](const QueryKind& k) { return !absl::StrContains(k.name, only); });
   for (int run = -1; run < runs; ++run) {  // Run -1 warms up, untimed.
     for (QueryKind& kind : kinds) {
       if (kind.total_ms > budget_s * 1000.0) continue;

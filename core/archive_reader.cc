@@ -3,7 +3,6 @@
 #include <filesystem>
 
 #include "absl/strings/str_cat.h"
-#include "core/search_rank.h"
 #include "core/sqlite_archive.h"
 #include "core/sqlite_search.h"
 #include "core/sqlite_store.h"
@@ -21,8 +20,7 @@ absl::StatusOr<std::unique_ptr<ArchiveReader>> ArchiveReader::Open(
       SqliteConnection::Open(path, SQLITE_OPEN_READONLY);
   if (!db.ok()) return db.status();
   if (absl::Status s = CheckArchive(**db); !s.ok()) return s;
-  if (absl::Status s = (*db)->Execute("PRAGMA busy_timeout = 10000"); !s.ok()) return s;
-  if (absl::Status s = RegisterRankFunction(**db); !s.ok()) return s;
+  if (absl::Status s = ConfigureReader(**db); !s.ok()) return s;
   absl::StatusOr<int64_t> version = (*db)->QueryInt("PRAGMA user_version");
   if (!version.ok()) return version.status();
   if (*version != kArchiveSchemaVersion) {

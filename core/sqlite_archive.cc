@@ -1,8 +1,18 @@
 #include "core/sqlite_archive.h"
 
 #include "absl/strings/str_cat.h"
+#include "core/search_rank.h"
 
 namespace newswire {
+
+absl::Status ConfigureReader(SqliteConnection& db) {
+  if (absl::Status s = db.Execute(absl::StrCat("PRAGMA busy_timeout = 10000; PRAGMA cache_size = -",
+                                               kReaderCacheKiB));
+      !s.ok()) {
+    return s;
+  }
+  return RegisterRankFunction(db);
+}
 
 absl::Status CheckArchive(SqliteConnection& db) {
   absl::StatusOr<int64_t> app_id = db.QueryInt("PRAGMA application_id");

@@ -19,6 +19,16 @@ inline constexpr int32_t kArchiveApplicationId = 0x4E575352;
 // The schema version this build writes; older archives are migrated.
 inline constexpr int kArchiveSchemaVersion = 2;
 
+// Page cache of each reading connection, in KiB: big enough to keep the
+// search index's hot pages (segment roots, B-tree interior pages) between
+// queries instead of re-reading them from the OS (SQLite's default: 2 MB).
+inline constexpr int kReaderCacheKiB = 32 * 1024;
+
+// Readies a connection for reading and searching: waits for writers instead
+// of failing busy, the reader page cache, the search rank function.
+// REQUIRES: called once per connection.
+absl::Status ConfigureReader(SqliteConnection& db);
+
 // Checks that the file behind `db` is empty or a newswire archive of a
 // schema this build can read; FAILED_PRECONDITION naming the file if not.
 // Reads only.

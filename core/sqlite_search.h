@@ -47,7 +47,7 @@ absl::Status BackfillSearchIndex(SqliteConnection& db);
 // article updated meanwhile leaves the later pages: its current version is
 // newer than the search).
 // INVALID_ARGUMENT names a bad query, filter or page token.
-// REQUIRES: RegisterRankFunction(db) was called.
+// REQUIRES: ConfigureReader(db) (sqlite_archive.h) was called.
 absl::StatusOr<v1::SearchArticlesResponse> SearchIndex(
     SqliteConnection& db, const v1::SearchArticlesRequest& request);
 

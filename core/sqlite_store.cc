@@ -6,7 +6,6 @@
 
 #include "absl/strings/str_cat.h"
 #include "core/sqlite_archive.h"
-#include "core/search_rank.h"
 #include "core/sqlite_search.h"
 
 namespace newswire {
@@ -268,12 +267,8 @@ absl::StatusOr<SqliteStore::Reader> SqliteStore::AcquireReader() const {
   absl::StatusOr<std::unique_ptr<SqliteConnection>> db =
       SqliteConnection::Open(path_, SQLITE_OPEN_READWRITE);
   if (!db.ok()) return db.status();
-  if (absl::Status s = (*db)->Execute("PRAGMA query_only = 1;"
-                                      "PRAGMA busy_timeout = 10000;");
-      !s.ok()) {
-    return s;
-  }
-  if (absl::Status s = RegisterRankFunction(**db); !s.ok()) return s;
+  if (absl::Status s = (*db)->Execute("PRAGMA query_only = 1"); !s.ok()) return s;
+  if (absl::Status s = ConfigureReader(**db); !s.ok()) return s;
   return Reader(this, *std::move(db));
 }
 
