@@ -114,8 +114,13 @@ absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(
       SqliteConnection::Open(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
   if (!db.ok()) return db.status();
   if (absl::Status s = CheckArchive(**db); !s.ok()) return s;
+  // Checkpoints every ~40 MB of log rather than SQLite's 4 MB: pages that
+  // many commits touch (index roots, the FTS structure) are copied back to
+  // the database once per checkpoint, not once every few commits (+16%
+  // publishes/s on a 1,000,000-article archive, bench/RESULTS.md).
   if (absl::Status s = (*db)->Execute("PRAGMA journal_mode = WAL;"
-                                      "PRAGMA synchronous = FULL;");
+                                      "PRAGMA synchronous = FULL;"
+                                      "PRAGMA wal_autocheckpoint = 10000;");
       !s.ok()) {
     return s;
   }
