@@ -98,7 +98,7 @@ absl::StatusOr<std::vector<FeedEvent>> ReadEvents(SqliteConnection& db, uint64_t
                                                   uint64_t up_to, size_t max_events) {
   absl::StatusOr<SqliteConnection::Scoped> stmt = db.Prepare(
       "SELECT e.sequence, e.kind, e.published_at_us, a.article FROM events e "
-      "JOIN articles a ON a.id = e.article_id AND a.version = e.version "
+      "JOIN articles a ON a.sequence = e.sequence "
       "WHERE e.sequence > ?1 AND e.sequence <= ?2 ORDER BY e.sequence LIMIT ?3");
   if (!stmt.ok()) return stmt.status();
   (*stmt)->Bind(1, static_cast<int64_t>(after));

@@ -595,7 +595,7 @@ absl::StatusOr<v1::SearchArticlesResponse> SearchIndex(
         conditions, " ORDER BY article_text.rowid DESC LIMIT ", kRelevanceWindow,
         ") ORDER BY score DESC, rowid DESC LIMIT ", page_size + 1, " OFFSET ", token.offset,
         ") w JOIN current_articles c ON c.rowid = w.rowid "
-        "JOIN articles a ON a.id = c.id AND a.version = c.version "
+        "JOIN articles a ON a.sequence = c.sequence "
         "ORDER BY w.score DESC, w.rowid DESC");
   } else {
     // Newest first walks rows backwards; when the FTS table matches, in its
@@ -604,7 +604,7 @@ absl::StatusOr<v1::SearchArticlesResponse> SearchIndex(
         "SELECT c.rowid, a.article, 0.0 FROM ",
         uses_fts ? "article_text JOIN current_articles c ON c.rowid = article_text.rowid "
                  : "current_articles c ",
-        "JOIN articles a ON a.id = c.id AND a.version = c.version WHERE ", conditions,
+        "JOIN articles a ON a.sequence = c.sequence WHERE ", conditions,
         uses_fts ? " ORDER BY article_text.rowid DESC" : " ORDER BY c.rowid DESC",
         " LIMIT ", page_size + 1);
   }

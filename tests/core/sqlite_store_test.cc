@@ -186,6 +186,55 @@ TEST(SqliteStore, RefusesAnArchiveFromANewerNewswire) {
       << store.status();
 }
 
+TEST(SqliteStore, ArchiveOfSchemaVersion2IsMigratedWithEveryVersionKept) {
+  TempDir dir;
+  {
+    auto store = SqliteStore::Open(dir.path());
+    ASSERT_TRUE(store.ok()) << store.status();
+    for (int i = 1; i <= 3; ++i) ASSERT_TRUE((*store)->Append(Story(i), kNow).ok());
+    ASSERT_TRUE((*store)->Append(Story(2, 2), kNow).ok());
+  }
+  {
+    // Lay the articles table out as schema version 2 did (keyed by id and
+    // version, no rowid), as a server released with it left the archive.
+    auto db = SqliteConnection::Open(dir.path() + "/" + kArchiveFileName,
+                                     SQLITE_OPEN_READWRITE);
+    ASSERT_TRUE(db.ok());
+    ASSERT_TRUE((*db)->Execute(R"sql(
+      CREATE TABLE old_articles (id TEXT NOT NULL, version INTEGER NOT NULL,
+        sequence INTEGER NOT NULL, pub_status INTEGER NOT NULL,
+        fingerprint TEXT NOT NULL, article BLOB NOT NULL,
+        PRIMARY KEY (id, version)) WITHOUT ROWID;
+      INSERT INTO old_articles
+        SELECT id, version, sequence, pub_status, fingerprint, article FROM articles;
+      DROP TABLE articles;
+      ALTER TABLE old_articles RENAME TO articles;
+      PRAGMA user_version = 2;
+    )sql").ok());
+  }
+  auto store = SqliteStore::Open(dir.path());
+  ASSERT_TRUE(store.ok()) << store.status();
+  auto events = (*store)->ReadAfter(0, 10);
+  ASSERT_TRUE(events.ok()) << events.status();
+  ASSERT_EQ(events->size(), 4u);
+  EXPECT_EQ((*events)[3].article().headline(), "Story 2 version 2");
+  EXPECT_EQ((*store)->GetArticle("urn:test:2", 1)->article.headline(), "Story 2 version 1");
+  EXPECT_EQ((*store)->GetArticle("urn:test:2", 0)->sequence, 4u);
+  // Still one row per id and version: a republish is a duplicate.
+  auto again = (*store)->Append(Story(2, 2), kNow);
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_TRUE(again->duplicate);
+  EXPECT_EQ(again->sequence, 4u);
+  auto next = (*store)->Append(Story(4), kNow);
+  ASSERT_TRUE(next.ok());
+  EXPECT_EQ(next->sequence, 5u);
+  store->reset();
+  auto db = SqliteConnection::Open(dir.path() + "/" + kArchiveFileName, SQLITE_OPEN_READONLY);
+  ASSERT_TRUE(db.ok());
+  EXPECT_EQ(*(*db)->QueryInt("PRAGMA user_version"), kArchiveSchemaVersion);
+  EXPECT_EQ(*(*db)->QueryInt("SELECT max(rowid) FROM articles"), 5);
+}
+
 TEST(SqliteStore, DataDirThatIsAFileIsRefused) {
   TempDir dir;
   const std::string file = dir.path() + "/not-a-dir";
