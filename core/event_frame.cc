@@ -43,11 +43,23 @@ SharedFrame FrameEventInView(const v1::FeedEvent& event, v1::ArticleView view) {
   return FrameEvent(cut);
 }
 
-SharedFrame FrameCaughtUp(uint64_t head_sequence) {
+namespace {
+
+SharedFrame FrameMarker(v1::EventKind kind, uint64_t head_sequence) {
   v1::FeedEvent event;
-  event.set_kind(v1::EVENT_KIND_CAUGHT_UP);
+  event.set_kind(kind);
   event.set_head_sequence(head_sequence);
   return FrameEvent(event);
+}
+
+}  // namespace
+
+SharedFrame FrameCaughtUp(uint64_t head_sequence) {
+  return FrameMarker(v1::EVENT_KIND_CAUGHT_UP, head_sequence);
+}
+
+SharedFrame FrameHeartbeat(uint64_t head_sequence) {
+  return FrameMarker(v1::EVENT_KIND_HEARTBEAT, head_sequence);
 }
 
 }  // namespace newswire

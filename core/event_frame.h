@@ -33,6 +33,9 @@ SharedFrame FrameEventInView(const v1::FeedEvent& event, v1::ArticleView view);
 // Frames a CAUGHT_UP event carrying `head_sequence`.
 SharedFrame FrameCaughtUp(uint64_t head_sequence);
 
+// Frames a HEARTBEAT event carrying `head_sequence`.
+SharedFrame FrameHeartbeat(uint64_t head_sequence);
+
 }  // namespace newswire
 
 #endif  // NEWSWIRE_CORE_EVENT_FRAME_H_

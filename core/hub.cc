@@ -1,8 +1,10 @@
 #include "core/hub.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 
 namespace newswire {
 namespace {
@@ -14,14 +16,70 @@ absl::Status CompactedError(uint64_t after, uint64_t oldest) {
       " to accept the gap, or from earliest)"));
 }
 
+v1::ArticleView FrameView(v1::ArticleView view) {
+  return view == v1::ARTICLE_VIEW_FULL ? v1::ARTICLE_VIEW_FULL : v1::ARTICLE_VIEW_HEADLINE;
+}
+
+// Whether `filter` matches any of `versions`.
+bool MatchesAny(const FeedFilter& filter, const std::vector<ArticleFacts>& versions) {
+  return std::any_of(versions.begin(), versions.end(),
+                     [&](const ArticleFacts& facts) { return filter.Matches(facts); });
+}
+
 }  // namespace
 
+// An event on its way to live subscriptions, with what filters read of its
+// article and, for an update or kill, of the earlier versions.
+class Hub::PreparedEvent {
+ public:
+  explicit PreparedEvent(const FeedEvent& event) : event_(event), facts_(event_.article()) {}
+  PreparedEvent(const PreparedEvent&) = delete;
+  PreparedEvent& operator=(const PreparedEvent&) = delete;
+
+  const FeedEvent& event() const { return event_; }
+  const ArticleFacts& facts() const { return facts_; }
+  const std::vector<ArticleFacts>& earlier() const { return earlier_facts_; }
+
+  // Reads the earlier versions of an update or kill, once. A failed read
+  // leaves them out: the event then reaches those its own version matches.
+  void LoadEarlier(const Store& store) {
+    if (earlier_loaded_ || event_.kind() == v1::EVENT_KIND_PUBLISHED) return;
+    earlier_loaded_ = true;
+    absl::StatusOr<std::vector<Article>> earlier =
+        store.EarlierVersions(event_.article().id(), event_.article().version());
+    if (!earlier.ok()) return;
+    earlier_ = *std::move(earlier);
+    earlier_facts_.reserve(earlier_.size());
+    for (const Article& article : earlier_) earlier_facts_.emplace_back(article);
+  }
+
+  // Every version's facts, the event's own first.
+  std::vector<const ArticleFacts*> AllFacts() const {
+    std::vector<const ArticleFacts*> all = {&facts_};
+    for (const ArticleFacts& f : earlier_facts_) all.push_back(&f);
+    return all;
+  }
+
+ private:
+  const FeedEvent event_;
+  const ArticleFacts facts_;
+  bool earlier_loaded_ = false;
+  std::vector<Article> earlier_;
+  std::vector<ArticleFacts> earlier_facts_;
+};
+
 Subscription::Subscription(Hub* hub, SubscriptionOptions options,
-                           uint64_t start_after,
+                           std::optional<FeedFilter> filter, uint64_t start_after,
                            std::function<void()> on_ready)
     : hub_(hub),
       options_(std::move(options)),
+      max_queue_bytes_(options_.max_queue_bytes != 0 ? options_.max_queue_bytes
+                                                     : hub->options_.max_queue_bytes),
+      filter_(std::move(filter)),
+      keys_(filter_ ? filter_->IndexKeys() : std::vector<FeedFilter::Key>()),
+      client_(options_.client),
       sent_(start_after),
+      last_sent_at_(absl::Now()),
       on_ready_(std::move(on_ready)) {}
 
 uint64_t Subscription::fallbacks() const {
@@ -58,41 +116,99 @@ std::vector<SharedFrame> Subscription::TakeQueued(size_t max_bytes) {
     frames.push_back(std::move(frame));
   }
   queued_bytes_ -= bytes;
+  if (frames.empty() && heartbeat_owed_) {
+    // Every event up to the delivered head was considered for this
+    // subscription: queued (and the queue is empty) or filtered out.
+    frames.push_back(FrameHeartbeat(std::max(sent_, hub_->delivered_head_.load())));
+  }
+  if (!frames.empty()) {
+    heartbeat_owed_ = false;
+    last_sent_at_ = absl::Now();
+  }
   // Nothing to hand out: the hub rings when the next event comes.
   armed_ = frames.empty();
   return frames;
 }
 
-absl::StatusOr<std::vector<SharedFrame>> Subscription::CatchUp(
-    uint64_t after, size_t max_bytes) {
-  const Store& store = *hub_->store_;
-  absl::StatusOr<std::vector<FeedEvent>> events = store.ReadAfter(after, options_.catch_up_batch);
-  if (!events.ok()) return events.status();
-  // Retention may have compacted events this subscriber has not seen yet:
-  // end the stream rather than skip them.
-  if (events->empty() ? store.OldestSequence() > after + 1
-                      : events->front().sequence() != after + 1) {
-    absl::Status gone = CompactedError(after, store.OldestSequence());
-    absl::MutexLock lock(&mu_);
-    status_ = gone;
-    return gone;
-  }
+absl::StatusOr<bool> Subscription::WantsStored(const FeedEvent& event) const {
+  if (!filter_.has_value()) return true;
+  if (filter_->Matches(ArticleFacts(event.article()))) return true;
+  if (event.kind() == v1::EVENT_KIND_PUBLISHED) return false;
+  absl::StatusOr<std::vector<Article>> earlier =
+      hub_->store_->EarlierVersions(event.article().id(), event.article().version());
+  if (!earlier.ok()) return earlier.status();
+  return std::any_of(earlier->begin(), earlier->end(), [this](const Article& article) {
+    return filter_->Matches(ArticleFacts(article));
+  });
+}
 
-  std::vector<SharedFrame> frames;
-  frames.reserve(events->size() + 1);
-  uint64_t cursor = after;
-  for (const FeedEvent& event : *events) {
-    frames.push_back(FrameEventInView(event, options_.view));
-    cursor = event.sequence();
+absl::StatusOr<std::vector<SharedFrame>> Subscription::CatchUp(uint64_t after,
+                                                               size_t max_bytes) {
+  const Store& store = *hub_->store_;
+  bool first_catch_up;
+  {
+    absl::MutexLock lock(&mu_);
+    first_catch_up = !caught_up_sent_;
   }
-  const bool reached_head = events->size() < options_.catch_up_batch;
-  const bool joined = reached_head && hub_->TryJoinLive(this, cursor);
+  // Only the current version of each article, unless every version was
+  // asked for; after the first catch-up (a fallback) every event counts,
+  // as it would have live.
+  const bool current_only = first_catch_up && !options_.every_version;
+  std::vector<SharedFrame> frames;
+  uint64_t cursor = after;
+  bool joined = false;
+  while (frames.empty() && !joined) {
+    absl::StatusOr<std::vector<FeedEvent>> events =
+        store.ReadAfter(cursor, options_.catch_up_batch);
+    if (!events.ok()) return events.status();
+    // Retention may have compacted events this subscriber has not seen yet:
+    // end the stream rather than skip them.
+    if (events->empty() ? store.OldestSequence() > cursor + 1
+                        : events->front().sequence() != cursor + 1) {
+      absl::Status gone = CompactedError(cursor, store.OldestSequence());
+      absl::MutexLock lock(&mu_);
+      status_ = gone;
+      return gone;
+    }
+    absl::flat_hash_map<std::string, uint32_t> current;
+    if (current_only && !events->empty()) {
+      std::vector<std::string> ids;
+      ids.reserve(events->size());
+      for (const FeedEvent& event : *events) ids.push_back(event.article().id());
+      absl::StatusOr<absl::flat_hash_map<std::string, uint32_t>> read =
+          store.CurrentVersions(ids);
+      if (!read.ok()) return read.status();
+      current = *std::move(read);
+    }
+    for (const FeedEvent& event : *events) {
+      cursor = event.sequence();
+      if (current_only) {
+        auto it = current.find(event.article().id());
+        if (it != current.end() && it->second > event.article().version()) continue;
+      }
+      absl::StatusOr<bool> wanted = WantsStored(event);
+      if (!wanted.ok()) return wanted.status();
+      if (*wanted) frames.push_back(FrameEventInView(event, options_.view));
+    }
+    const bool reached_head = events->size() < options_.catch_up_batch;
+    joined = reached_head && hub_->TryJoinLive(this, cursor);
+    // Everything read was filtered out or superseded (or, at the head, an
+    // event was published meanwhile): record the progress and read on.
+    if (!joined && frames.empty()) {
+      absl::MutexLock lock(&mu_);
+      sent_ = cursor;
+    }
+  }
 
   absl::MutexLock lock(&mu_);
-  sent_ = cursor;
+  sent_ = std::max(sent_, cursor);
   if (joined && !caught_up_sent_) {
     caught_up_sent_ = true;
     frames.push_back(FrameCaughtUp(cursor));
+  }
+  if (!frames.empty()) {
+    heartbeat_owed_ = false;
+    last_sent_at_ = absl::Now();
   }
   // Events may have been queued since joining; with nothing else to send,
   // hand those out (or arm) as a live subscription does.
@@ -100,46 +216,103 @@ absl::StatusOr<std::vector<SharedFrame>> Subscription::CatchUp(
   return frames;
 }
 
-Hub::Hub(const Store* store)
-    : store_(store), published_head_(store->HeadSequence()) {}
+Hub::Hub(const Store* store, HubOptions options)
+    : store_(store),
+      options_(options),
+      published_head_(store->HeadSequence()),
+      delivered_head_(store->HeadSequence()),
+      heartbeat_thread_([this] { HeartbeatLoop(); }) {}
 
-Hub::~Hub() = default;
+Hub::~Hub() {
+  Close();
+  heartbeat_thread_.join();
+}
 
-absl::StatusOr<std::shared_ptr<Subscription>> Hub::Subscribe(
-    const SubscriptionOptions& options, std::function<void()> on_ready) {
+absl::StatusOr<uint64_t> Hub::StartAfter(const SubscriptionOptions& options) const {
   const uint64_t head = store_->HeadSequence();
-  uint64_t start_after = 0;
+  const uint64_t oldest = store_->OldestSequence();
   switch (options.start) {
     case v1::SubscribeRequest::START_UNSPECIFIED:
     case v1::SubscribeRequest::START_LATEST:
-      start_after = head;
-      break;
+      return head;
     case v1::SubscribeRequest::START_EARLIEST:
-      start_after = store_->OldestSequence() - 1;
-      break;
+      return oldest - 1;
     case v1::SubscribeRequest::START_AFTER_SEQUENCE:
       if (options.after_sequence > head) {
-        return absl::OutOfRangeError(absl::StrCat(
-            "after_sequence ", options.after_sequence,
-            " is past the newest event, sequence ", head));
+        return absl::OutOfRangeError(absl::StrCat("after_sequence ", options.after_sequence,
+                                                  " is past the newest event, sequence ", head));
       }
-      if (options.after_sequence + 1 < store_->OldestSequence()) {
-        return CompactedError(options.after_sequence, store_->OldestSequence());
+      if (options.after_sequence + 1 < oldest) {
+        return CompactedError(options.after_sequence, oldest);
       }
-      start_after = options.after_sequence;
-      break;
-    case v1::SubscribeRequest::START_SINCE:
-      return absl::UnimplementedError("start SINCE is not supported yet");
+      return options.after_sequence;
+    case v1::SubscribeRequest::START_SINCE: {
+      if (options.since == absl::InfinitePast()) {
+        return absl::InvalidArgumentError("since: required with start SINCE");
+      }
+      absl::StatusOr<uint64_t> first = store_->FirstSequenceSince(options.since);
+      if (!first.ok()) return first.status();
+      if (*first <= oldest && oldest > 1) {
+        // Events before the oldest kept are gone; some may have been
+        // published at or after `since`, unless the oldest kept is later.
+        absl::StatusOr<std::vector<FeedEvent>> oldest_event = store_->ReadAfter(oldest - 1, 1);
+        if (!oldest_event.ok()) return oldest_event.status();
+        const bool may_be_gone =
+            oldest_event->empty() ||
+            FromProtoTime(oldest_event->front().published_at()) >= options.since;
+        if (may_be_gone) {
+          return absl::OutOfRangeError(absl::StrCat(
+              "events since ", absl::FormatTime(options.since),
+              " may have been compacted by retention; the oldest available sequence is ",
+              oldest, " (start from earliest to accept the gap)"));
+        }
+      }
+      return *first - 1;
+    }
     default:
-      return absl::InvalidArgumentError(
-          absl::StrCat("start: unknown value ", options.start));
+      return absl::InvalidArgumentError(absl::StrCat("start: unknown value ", options.start));
   }
+}
+
+absl::StatusOr<std::shared_ptr<Subscription>> Hub::Subscribe(
+    const SubscriptionOptions& options, std::function<void()> on_ready) {
+  if (options.heartbeat != absl::ZeroDuration() &&
+      (options.heartbeat < kMinHeartbeat || options.heartbeat > kMaxHeartbeat)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "heartbeat_interval: ", absl::FormatDuration(options.heartbeat), " is outside ",
+        absl::FormatDuration(kMinHeartbeat), " to ", absl::FormatDuration(kMaxHeartbeat)));
+  }
+  std::optional<FeedFilter> filter;
+  {
+    absl::StatusOr<FeedFilter> compiled = FeedFilter::Compile(options.filter);
+    if (!compiled.ok()) return compiled.status();
+    if (!compiled->MatchesEverything()) filter = *std::move(compiled);
+  }
+  absl::StatusOr<uint64_t> start_after = StartAfter(options);
+  if (!start_after.ok()) return start_after.status();
   // Not make_shared: the constructor is private.
-  std::shared_ptr<Subscription> sub(
-      new Subscription(this, options, start_after, std::move(on_ready)));
-  absl::MutexLock lock(&mu_);
-  if (closed_) return absl::UnavailableError("the server is shutting down");
-  subscriptions_.emplace(sub.get(), sub);
+  std::shared_ptr<Subscription> sub(new Subscription(this, options, std::move(filter),
+                                                     *start_after, std::move(on_ready)));
+  {
+    absl::MutexLock lock(&mu_);
+    if (closed_) return absl::UnavailableError("the server is shutting down");
+    if (subscriptions_.size() >= options_.max_subscriptions) {
+      return absl::ResourceExhaustedError(absl::StrCat(
+          "the server has its maximum of ", options_.max_subscriptions, " subscriptions"));
+    }
+    size_t& mine = per_client_[options.client];
+    if (mine >= options_.max_subscriptions_per_client) {
+      return absl::ResourceExhaustedError(
+          absl::StrCat("client ", options.client, " has its maximum of ",
+                       options_.max_subscriptions_per_client, " subscriptions"));
+    }
+    ++mine;
+    subscriptions_.emplace(sub.get(), sub);
+  }
+  if (options.heartbeat != absl::ZeroDuration()) {
+    absl::MutexLock lock(&heartbeat_mu_);
+    heartbeats_.emplace(absl::Now() + options.heartbeat, sub);
+  }
   return sub;
 }
 
@@ -153,47 +326,53 @@ bool Hub::TryJoinLive(Subscription* sub, uint64_t cursor) {
   absl::MutexLock sub_lock(&sub->mu_);
   sub->live_ = true;
   sub->seen_ = cursor;
-  live_.insert(sub);
+  live_.Add(sub, sub->keys_);
+  if (sub->filter_.has_value()) filtered_live_.store(true);
   return true;
 }
 
 void Hub::Publish(const FeedEvent& event) {
+  auto prepared = std::make_unique<PreparedEvent>(event);
+  // Outside the lock: an update or kill reaches subscriptions whose filter
+  // matched an earlier version, which only the Store still holds.
+  if (filtered_live_.load()) prepared->LoadEarlier(*store_);
   std::vector<std::shared_ptr<Subscription>> to_ring;
   {
     absl::MutexLock lock(&mu_);
     if (event.sequence() <= published_head_) return;  // Already delivered.
     if (event.sequence() != published_head_ + 1) {
-      early_.emplace(event.sequence(), event);
+      early_.emplace(event.sequence(), std::move(prepared));
       return;
     }
-    Deliver(event, to_ring);
+    Deliver(*prepared, to_ring);
     for (auto it = early_.find(published_head_ + 1); it != early_.end();
          it = early_.find(published_head_ + 1)) {
-      Deliver(it->second, to_ring);
+      Deliver(*it->second, to_ring);
       early_.erase(it);
     }
   }
   for (const auto& sub : to_ring) sub->on_ready_();
 }
 
-void Hub::Deliver(const FeedEvent& event,
-                  std::vector<std::shared_ptr<Subscription>>& to_ring) {
-  published_head_ = event.sequence();
+void Hub::Deliver(PreparedEvent& prepared, std::vector<std::shared_ptr<Subscription>>& to_ring) {
+  const FeedEvent& event = prepared.event();
+  if (live_.HasFiltered()) prepared.LoadEarlier(*store_);  // Rarely not yet.
   // Framed lazily, at most once per view, and shared by every subscription.
   SharedFrame frames[3];
   std::vector<Subscription*> fell_back;
-  for (Subscription* sub : live_) {
+  live_.ForEachCandidate(prepared.AllFacts(), [&](Subscription* sub) {
+    if (sub->filter_.has_value() && !sub->filter_->Matches(prepared.facts()) &&
+        !MatchesAny(*sub->filter_, prepared.earlier())) {
+      return;
+    }
     absl::MutexLock sub_lock(&sub->mu_);
-    if (event.sequence() <= sub->seen_) continue;  // Read during catch-up.
+    if (event.sequence() <= sub->seen_) return;  // Read during catch-up.
     sub->seen_ = event.sequence();
-    const v1::ArticleView view = sub->options_.view == v1::ARTICLE_VIEW_FULL
-                                     ? v1::ARTICLE_VIEW_FULL
-                                     : v1::ARTICLE_VIEW_HEADLINE;
-    SharedFrame& frame = frames[view];
-    if (!frame) frame = FrameEventInView(event, view);
+    SharedFrame& frame = frames[FrameView(sub->options_.view)];
+    if (!frame) frame = FrameEventInView(event, FrameView(sub->options_.view));
     sub->queued_bytes_ += frame->bytes.size();
     sub->queue_.push_back(frame);
-    if (sub->queued_bytes_ > sub->options_.max_queue_bytes) {
+    if (sub->queued_bytes_ > sub->max_queue_bytes_) {
       // Too slow to keep up: drop the queue and catch up from the Store,
       // starting after the last event actually handed out.
       sub->queue_.clear();
@@ -206,31 +385,84 @@ void Hub::Deliver(const FeedEvent& event,
       sub->armed_ = false;
       if (auto owner = subscriptions_.at(sub).lock()) to_ring.push_back(std::move(owner));
     }
+  });
+  for (Subscription* sub : fell_back) live_.Remove(sub, sub->keys_);
+  if (!fell_back.empty()) filtered_live_.store(live_.HasFiltered());
+  published_head_ = event.sequence();
+  delivered_head_.store(published_head_);
+}
+
+void Hub::HeartbeatLoop() {
+  absl::MutexLock lock(&heartbeat_mu_);
+  while (true) {
+    const absl::Time next =
+        heartbeats_.empty() ? absl::InfiniteFuture() : heartbeats_.begin()->first;
+    auto woken = [this, next]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(heartbeat_mu_) {
+      return heartbeat_stop_ || (!heartbeats_.empty() && heartbeats_.begin()->first < next);
+    };
+    heartbeat_mu_.AwaitWithDeadline(absl::Condition(&woken), next);
+    if (heartbeat_stop_) return;
+    const absl::Time now = absl::Now();
+    std::vector<std::shared_ptr<Subscription>> to_ring;
+    while (!heartbeats_.empty() && heartbeats_.begin()->first <= now) {
+      std::shared_ptr<Subscription> sub = heartbeats_.begin()->second.lock();
+      heartbeats_.erase(heartbeats_.begin());
+      if (sub == nullptr) continue;  // Ended.
+      absl::Time due;
+      {
+        absl::MutexLock sub_lock(&sub->mu_);
+        due = sub->last_sent_at_ + sub->options_.heartbeat;
+        if (due <= now) {
+          sub->heartbeat_owed_ = true;
+          due = now + sub->options_.heartbeat;
+          if (sub->armed_) {
+            sub->armed_ = false;
+            to_ring.push_back(sub);
+          }
+        }
+      }
+      heartbeats_.emplace(due, sub);
+    }
+    if (to_ring.empty()) continue;
+    heartbeat_mu_.Unlock();
+    for (const auto& sub : to_ring) sub->on_ready_();
+    to_ring.clear();  // The last reference may go here, outside the lock.
+    heartbeat_mu_.Lock();
   }
-  for (Subscription* sub : fell_back) live_.erase(sub);
 }
 
 void Hub::Close() {
   std::vector<std::shared_ptr<Subscription>> to_ring;
   {
     absl::MutexLock lock(&mu_);
+    if (closed_) return;
     closed_ = true;
     for (auto& [sub, weak] : subscriptions_) {
       absl::MutexLock sub_lock(&sub->mu_);
       sub->status_ = absl::UnavailableError("the server is shutting down");
       sub->queue_.clear();
       sub->queued_bytes_ = 0;
+      if (sub->live_) live_.Remove(sub, sub->keys_);
+      sub->live_ = false;
       if (auto owner = weak.lock()) to_ring.push_back(std::move(owner));
     }
-    live_.clear();
+  }
+  {
+    absl::MutexLock lock(&heartbeat_mu_);
+    heartbeat_stop_ = true;
+    heartbeats_.clear();
   }
   for (const auto& sub : to_ring) sub->on_ready_();
 }
 
 void Hub::Remove(Subscription* sub) {
   absl::MutexLock lock(&mu_);
-  subscriptions_.erase(sub);
-  live_.erase(sub);
+  if (subscriptions_.erase(sub) == 0) return;
+  auto client = per_client_.find(sub->client_);
+  if (client != per_client_.end() && --client->second == 0) per_client_.erase(client);
+  absl::MutexLock sub_lock(&sub->mu_);
+  if (sub->live_) live_.Remove(sub, sub->keys_);
+  filtered_live_.store(live_.HasFiltered());
 }
 
 size_t Hub::subscription_count() const {

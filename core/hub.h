@@ -3,39 +3,76 @@
 // A subscription first catches up from the Store, then joins the live
 // stream; the hand-off is exact, so a subscriber sees sequences strictly
 // increasing with no gap and no duplicate, even while publishes race with
-// it. Each live event is framed once per view and the same bytes are shared
-// by every subscription. A subscription whose queue outgrows its bound drops
-// the queue and falls back to catch-up from the Store: it never loses an
-// event, never blocks a publisher and never grows memory without bound.
+// it. Filters are evaluated here, on the server: live subscriptions are
+// indexed by their filters' keys, so an event costs work for the
+// subscriptions it may interest, not for all of them. Each live event is
+// framed once per view and the same bytes are shared by every subscription.
+// A subscription whose queue outgrows its bound drops the queue and falls
+// back to catch-up from the Store: it never loses an event, never blocks a
+// publisher and never grows memory without bound.
 #ifndef NEWSWIRE_CORE_HUB_H_
 #define NEWSWIRE_CORE_HUB_H_
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <map>
 #include <memory>
+#include <optional>
+#include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
-#include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
 #include "core/event_frame.h"
+#include "core/feed_filter.h"
 #include "core/store.h"
+#include "core/subscription_index.h"
 
 namespace newswire {
+
+// Bounds on the heartbeat interval a subscriber may ask for.
+inline constexpr absl::Duration kMinHeartbeat = absl::Seconds(1);
+inline constexpr absl::Duration kMaxHeartbeat = absl::Minutes(5);
 
 struct SubscriptionOptions {
   v1::SubscribeRequest::Start start = v1::SubscribeRequest::START_LATEST;
   // For START_AFTER_SEQUENCE: the last sequence the subscriber has seen.
   uint64_t after_sequence = 0;
+  // For START_SINCE: events published at or after this time.
+  absl::Time since = absl::InfinitePast();
+  // Which events; empty matches every event.
+  v1::Filter filter = {};
   v1::ArticleView view = v1::ARTICLE_VIEW_HEADLINE;
-  // Bound on the bytes queued for a live subscriber that does not keep up.
-  size_t max_queue_bytes = 8 << 20;
+  // During the first catch-up, every stored version of each article
+  // instead of only its current one.
+  bool every_version = false;
+  // HEARTBEAT events at this interval while nothing else is sent; zero for
+  // none, else within [kMinHeartbeat, kMaxHeartbeat].
+  absl::Duration heartbeat = absl::ZeroDuration();
+  // Who subscribes (e.g. the peer's address), for the per-client limit.
+  std::string client = {};
+  // Bound on the bytes queued for a live subscriber that does not keep up;
+  // 0 takes HubOptions::max_queue_bytes.
+  size_t max_queue_bytes = 0;
   // Events read from the Store per catch-up step.
   size_t catch_up_batch = 256;
+};
+
+struct HubOptions {
+  // Subscriptions at once, in all and per SubscriptionOptions::client;
+  // more are refused with RESOURCE_EXHAUSTED.
+  size_t max_subscriptions = 50000;
+  size_t max_subscriptions_per_client = 20000;
+  // Bound on the bytes queued for each live subscriber that does not keep
+  // up (see SubscriptionOptions::max_queue_bytes).
+  size_t max_queue_bytes = 8 << 20;
 };
 
 class Hub;
@@ -49,16 +86,20 @@ class Subscription {
   ~Subscription();
 
   // Returns the next frames to send, in sequence order: stored events while
-  // catching up, then one CAUGHT_UP frame, then live events. Live frames are
-  // taken up to about `max_bytes` (always at least one).
+  // catching up, then one CAUGHT_UP frame, then live events, with a
+  // HEARTBEAT whenever the interval passes with nothing else sent. Only
+  // events the filter wants are returned. Live frames are taken up to
+  // about `max_bytes` (always at least one).
   //
   // An empty result means nothing is ready now; `on_ready` will then be
   // called once, when something is. Returns UNAVAILABLE once the hub is
-  // closed, or the Store's error if a catch-up read fails.
+  // closed, OUT_OF_RANGE if retention compacted events not yet sent, or
+  // the Store's error if a catch-up read fails.
   // REQUIRES: not called concurrently with itself.
   absl::StatusOr<std::vector<SharedFrame>> Next(size_t max_bytes);
 
-  // Sequence of the last event returned by Next (the subscriber's cursor).
+  // Sequence of the last event considered for the subscriber: every event
+  // up to it was sent or filtered out (its cursor).
   uint64_t cursor() const;
 
   // Times this subscription fell behind its queue bound and went back to
@@ -67,23 +108,34 @@ class Subscription {
 
  private:
   friend class Hub;
-  Subscription(Hub* hub, SubscriptionOptions options, uint64_t start_after,
-               std::function<void()> on_ready);
+  Subscription(Hub* hub, SubscriptionOptions options, std::optional<FeedFilter> filter,
+               uint64_t start_after, std::function<void()> on_ready);
 
-  // Reads the next catch-up step from the Store; joins the live stream if
-  // it reached the head.
-  absl::StatusOr<std::vector<SharedFrame>> CatchUp(uint64_t after,
-                                                   size_t max_bytes);
+  // Reads catch-up steps from the Store until one yields frames or the
+  // subscription joins the live stream.
+  absl::StatusOr<std::vector<SharedFrame>> CatchUp(uint64_t after, size_t max_bytes);
 
-  // Takes queued live frames up to about `max_bytes`; arms when none.
-  std::vector<SharedFrame> TakeQueued(size_t max_bytes)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Whether the filter wants `event`: it matches the article, or (for an
+  // update or kill) any earlier version of it, read from the Store.
+  absl::StatusOr<bool> WantsStored(const FeedEvent& event) const;
+
+  // Takes queued live frames up to about `max_bytes`, or a heartbeat when
+  // one is owed; arms when there is nothing.
+  std::vector<SharedFrame> TakeQueued(size_t max_bytes) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   Hub* const hub_;
   const SubscriptionOptions options_;
+  // The bound on queued bytes, resolved.
+  const size_t max_queue_bytes_;
+  // nullopt: every event.
+  const std::optional<FeedFilter> filter_;
+  // Where the live index holds it (empty: among those wanting everything).
+  const std::vector<FeedFilter::Key> keys_;
+  // The per-client count this subscription holds a place in.
+  const std::string client_;
 
   mutable absl::Mutex mu_;
-  // Last sequence handed out by Next.
+  // Last sequence considered (sent or filtered out) by Next.
   uint64_t sent_ ABSL_GUARDED_BY(mu_);
   // Last sequence seen from the live stream (queued or filtered out).
   uint64_t seen_ ABSL_GUARDED_BY(mu_) = 0;
@@ -91,6 +143,9 @@ class Subscription {
   // Next returned nothing; on_ready is owed when a frame arrives.
   bool armed_ ABSL_GUARDED_BY(mu_) = false;
   bool caught_up_sent_ ABSL_GUARDED_BY(mu_) = false;
+  // When Next last returned frames, and whether a heartbeat is due.
+  absl::Time last_sent_at_ ABSL_GUARDED_BY(mu_);
+  bool heartbeat_owed_ ABSL_GUARDED_BY(mu_) = false;
   absl::Status status_ ABSL_GUARDED_BY(mu_);
   std::deque<SharedFrame> queue_ ABSL_GUARDED_BY(mu_);
   size_t queued_bytes_ ABSL_GUARDED_BY(mu_) = 0;
@@ -103,22 +158,28 @@ class Subscription {
 class Hub {
  public:
   // REQUIRES: `store` outlives the hub and every subscription.
-  explicit Hub(const Store* store);
+  explicit Hub(const Store* store, HubOptions options = {});
   Hub(const Hub&) = delete;
   Hub& operator=(const Hub&) = delete;
+  // Closes the hub (see Close) if it is not.
   ~Hub();
 
   // Starts a subscription at `options.start`; it ends when the last
   // reference to it is dropped. `on_ready` is called, on a publishing
-  // thread and without hub locks held, when Next has returned nothing and
-  // has something again; it may call Next, and may run on several threads
-  // at once (after Close). It may run after the caller dropped its
-  // reference, so it should hold only weak references to its transport.
-  // Returns OUT_OF_RANGE if after_sequence is past the newest event
-  // (naming the head) or older than the oldest event retention kept (naming
-  // that), UNIMPLEMENTED for START_SINCE, UNAVAILABLE once closed. A
-  // subscription that falls behind retention while catching up ends with
-  // that OUT_OF_RANGE too: never a silent gap. REQUIRES: every subscription is gone before the hub is.
+  // thread (or the heartbeat thread) and without hub locks held, when Next
+  // has returned nothing and has something again; it may call Next, and
+  // may run on several threads at once (after Close). It may run after the
+  // caller dropped its reference, so it should hold only weak references
+  // to its transport.
+  //
+  // Returns INVALID_ARGUMENT naming a bad filter, heartbeat or start;
+  // OUT_OF_RANGE if after_sequence is past the newest event (naming the
+  // head) or older than the oldest event retention kept (naming that), or
+  // if retention may have compacted events published since `since`;
+  // RESOURCE_EXHAUSTED over a subscription limit; UNAVAILABLE once closed.
+  // A subscription that falls behind retention while catching up ends with
+  // OUT_OF_RANGE too: never a silent gap.
+  // REQUIRES: every subscription is gone before the hub is.
   absl::StatusOr<std::shared_ptr<Subscription>> Subscribe(
       const SubscriptionOptions& options, std::function<void()> on_ready);
 
@@ -137,28 +198,47 @@ class Hub {
 
  private:
   friend class Subscription;
+  class PreparedEvent;
 
+  // The sequence a subscription at `options.start` begins after.
+  absl::StatusOr<uint64_t> StartAfter(const SubscriptionOptions& options) const;
   // Joins `sub` to the live stream if `cursor` reached the published head.
   // Returns false if it has not; then the caller reads more from the Store.
   bool TryJoinLive(Subscription* sub, uint64_t cursor);
-  // Queues `event` on every live subscription; collects those to ring.
-  void Deliver(const FeedEvent& event,
-               std::vector<std::shared_ptr<Subscription>>& to_ring)
+  // Queues `event` on every live subscription that wants it; collects
+  // those to ring.
+  void Deliver(PreparedEvent& event, std::vector<std::shared_ptr<Subscription>>& to_ring)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void Remove(Subscription* sub);
+  // Sends heartbeats as they fall due, until Close.
+  void HeartbeatLoop();
 
   const Store* const store_;
+  const HubOptions options_;
   mutable absl::Mutex mu_ ABSL_ACQUIRED_BEFORE(Subscription::mu_);
   // Sequence of the last event delivered; every one before it was too.
   uint64_t published_head_ ABSL_GUARDED_BY(mu_);
+  // The same, readable without mu_ (for heartbeats).
+  std::atomic<uint64_t> delivered_head_;
   // Events published ahead of an earlier one, by sequence.
-  absl::flat_hash_map<uint64_t, FeedEvent> early_ ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_map<uint64_t, std::unique_ptr<PreparedEvent>> early_ ABSL_GUARDED_BY(mu_);
   bool closed_ ABSL_GUARDED_BY(mu_) = false;
   // Every subscription alive (weak, so the hub can ring one outside its
-  // lock without keeping it alive otherwise), and the live subset of them.
+  // lock without keeping it alive otherwise), and the live ones, indexed.
   absl::flat_hash_map<Subscription*, std::weak_ptr<Subscription>> subscriptions_
       ABSL_GUARDED_BY(mu_);
-  absl::flat_hash_set<Subscription*> live_ ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_map<std::string, size_t> per_client_ ABSL_GUARDED_BY(mu_);
+  SubscriptionIndex live_ ABSL_GUARDED_BY(mu_);
+  // Whether a live subscription has a filter: publishers then read earlier
+  // versions of updated and killed articles before taking mu_.
+  std::atomic<bool> filtered_live_{false};
+
+  // Heartbeats: subscriptions by when to look at them next.
+  absl::Mutex heartbeat_mu_ ABSL_ACQUIRED_BEFORE(Subscription::mu_);
+  std::multimap<absl::Time, std::weak_ptr<Subscription>> heartbeats_
+      ABSL_GUARDED_BY(heartbeat_mu_);
+  bool heartbeat_stop_ ABSL_GUARDED_BY(heartbeat_mu_) = false;
+  std::thread heartbeat_thread_;
 };
 
 }  // namespace newswire

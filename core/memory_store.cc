@@ -60,6 +60,37 @@ absl::StatusOr<std::vector<FeedEvent>> MemoryStore::ReadAfter(
   return out;
 }
 
+absl::StatusOr<std::vector<Article>> MemoryStore::EarlierVersions(absl::string_view id,
+                                                                  uint32_t version) const {
+  absl::ReaderMutexLock lock(&mu_);
+  std::vector<Article> earlier;
+  auto it = versions_.find(id);
+  if (it == versions_.end()) return earlier;
+  for (auto v = it->second.begin(); v != it->second.end() && v->first < version; ++v) {
+    earlier.push_back(v->second.article);
+  }
+  return earlier;
+}
+
+absl::StatusOr<absl::flat_hash_map<std::string, uint32_t>> MemoryStore::CurrentVersions(
+    const std::vector<std::string>& ids) const {
+  absl::ReaderMutexLock lock(&mu_);
+  absl::flat_hash_map<std::string, uint32_t> current;
+  for (const std::string& id : ids) {
+    auto it = versions_.find(id);
+    if (it != versions_.end()) current[id] = it->second.rbegin()->first;
+  }
+  return current;
+}
+
+absl::StatusOr<uint64_t> MemoryStore::FirstSequenceSince(absl::Time time) const {
+  absl::ReaderMutexLock lock(&mu_);
+  // Events are in publication order.
+  auto first = std::partition_point(events_.begin(), events_.end(),
+                                    [&](const EventRecord& e) { return e.published_at < time; });
+  return oldest_ + (first - events_.begin());
+}
+
 uint64_t MemoryStore::HeadSequence() const {
   absl::ReaderMutexLock lock(&mu_);
   return oldest_ + events_.size() - 1;

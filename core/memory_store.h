@@ -24,6 +24,11 @@ class MemoryStore final : public Store {
                                       absl::Time now) override;
   absl::StatusOr<std::vector<FeedEvent>> ReadAfter(
       uint64_t after, size_t max_events) const override;
+  absl::StatusOr<std::vector<Article>> EarlierVersions(absl::string_view id,
+                                                       uint32_t version) const override;
+  absl::StatusOr<absl::flat_hash_map<std::string, uint32_t>> CurrentVersions(
+      const std::vector<std::string>& ids) const override;
+  absl::StatusOr<uint64_t> FirstSequenceSince(absl::Time time) const override;
   uint64_t HeadSequence() const override;
   uint64_t OldestSequence() const override;
   absl::StatusOr<uint64_t> Compact(const Retention& retention, absl::Time now) override;

@@ -64,6 +64,7 @@ absl::StatusOr<Fts5Query> ToFts5Query(absl::string_view query) {
       i = end + 1;
       if (!HasWordCharacter(phrase)) continue;
       term.match = Quoted(phrase);
+      term.text = std::string(phrase);
     } else {
       size_t end = i;
       while (end < query.size() && !absl::ascii_isspace(query[end]) && query[end] != '"') {
@@ -83,6 +84,8 @@ absl::StatusOr<Fts5Query> ToFts5Query(absl::string_view query) {
       if (prefix) word.remove_suffix(1);
       if (!HasWordCharacter(word)) continue;
       term.match = Quoted(word);
+      term.text = std::string(word);
+      term.prefix = prefix;
       if (prefix) {
         term.match += "*";
         if (IsPlain(word)) term.plain_prefix = absl::AsciiStrToLower(word);

@@ -1,10 +1,13 @@
-// The full-text query syntax of search (and, later, subscription queries),
-// translated to SQLite FTS5.
+// The full-text query syntax of search and of subscription queries,
+// translated to SQLite FTS5 (live_query.h matches it without SQLite).
 //
 //   drones Kursk          both words (in any field, any order)
 //   "North Korean forces" the phrase
 //   drones OR missiles    either
 //   sanction*             a prefix
+//
+// Terms side by side must all match; OR binds looser than that, so
+// "a b OR c" means (a AND b) OR c, as in FTS5.
 //
 // Words are matched case- and accent-insensitively; punctuation inside a
 // word ("U.S.", "Japan’s") is handled by the tokenizer, never a syntax error.
@@ -28,6 +31,10 @@ struct Fts5Query {
   struct Phrase {
     // As FTS5 reads it: "word", "a phrase" or "prefix"*.
     std::string match;
+    // As the user wrote it, without quotes or the prefix star.
+    std::string text;
+    // The last word of `text` is a prefix.
+    bool prefix = false;
     // For a prefix of ASCII letters and digits only, the prefix lower-cased:
     // the index's words that it begins start with exactly this. Empty
     // otherwise (the tokenizer may fold accents or split punctuation).

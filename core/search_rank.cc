@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "absl/container/inlined_vector.h"
+#include "core/text_tokenizer.h"
 
 namespace newswire {
 namespace {
@@ -96,17 +97,9 @@ void Rank(const Fts5ExtensionApi* api, Fts5Context* fts, sqlite3_context* ctx, i
 }  // namespace
 
 absl::Status RegisterRankFunction(SqliteConnection& db) {
-  // The FTS5 API is handed out through a pointer-typed SQL value.
-  fts5_api* api = nullptr;
-  sqlite3_stmt* stmt = nullptr;
-  int rc = sqlite3_prepare_v2(db.handle(), "SELECT fts5(?1)", -1, &stmt, nullptr);
-  if (rc == SQLITE_OK) {
-    sqlite3_bind_pointer(stmt, 1, &api, "fts5_api_ptr", nullptr);
-    rc = sqlite3_step(stmt);
-  }
-  sqlite3_finalize(stmt);
-  if (api == nullptr) return db.Error(rc, "finding the FTS5 API");
-  rc = api->xCreateFunction(api, kRankFunction, nullptr, &Rank, nullptr);
+  absl::StatusOr<fts5_api*> api = FindFts5Api(db);
+  if (!api.ok()) return api.status();
+  const int rc = (*api)->xCreateFunction(*api, kRankFunction, nullptr, &Rank, nullptr);
   if (rc != SQLITE_OK) return db.Error(rc, "registering the search rank function");
   return absl::OkStatus();
 }

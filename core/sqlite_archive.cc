@@ -122,6 +122,59 @@ absl::StatusOr<std::vector<FeedEvent>> ReadEvents(SqliteConnection& db, uint64_t
   return events;
 }
 
+absl::StatusOr<std::vector<Article>> ReadEarlierVersions(SqliteConnection& db,
+                                                         absl::string_view id,
+                                                         uint32_t version) {
+  absl::StatusOr<SqliteConnection::Scoped> stmt = db.Prepare(
+      "SELECT sequence, article FROM articles WHERE id = ?1 AND version < ?2 "
+      "ORDER BY version");
+  if (!stmt.ok()) return stmt.status();
+  (*stmt)->BindText(1, id);
+  (*stmt)->Bind(2, version);
+  std::vector<Article> earlier;
+  while (true) {
+    absl::StatusOr<std::optional<StoredArticle>> stored = ReadStored(db, *stmt);
+    if (!stored.ok()) return stored.status();
+    if (!stored->has_value()) return earlier;
+    earlier.push_back(std::move((*stored)->article));
+  }
+}
+
+absl::StatusOr<absl::flat_hash_map<std::string, uint32_t>> ReadCurrentVersions(
+    SqliteConnection& db, const std::vector<std::string>& ids) {
+  absl::StatusOr<SqliteConnection::Scoped> stmt =
+      db.Prepare("SELECT max(version) FROM articles WHERE id = ?1");
+  if (!stmt.ok()) return stmt.status();
+  absl::flat_hash_map<std::string, uint32_t> current;
+  for (const std::string& id : ids) {
+    if (current.contains(id)) continue;
+    (*stmt)->BindText(1, id);
+    if (const int rc = (*stmt)->Step(); rc != SQLITE_ROW) {
+      return db.Error(rc, "reading current versions");
+    }
+    if (const int64_t version = (*stmt)->ColumnInt(0); version > 0) {
+      current[id] = static_cast<uint32_t>(version);
+    }
+    (*stmt)->Reset();
+  }
+  return current;
+}
+
+absl::StatusOr<uint64_t> ReadFirstSequenceSince(SqliteConnection& db, absl::Time time,
+                                                uint64_t up_to) {
+  absl::StatusOr<SqliteConnection::Scoped> stmt = db.Prepare(
+      "SELECT min(sequence) FROM events WHERE published_at_us >= ?1 AND sequence <= ?2");
+  if (!stmt.ok()) return stmt.status();
+  (*stmt)->Bind(1, absl::ToUnixMicros(time));
+  (*stmt)->Bind(2, static_cast<int64_t>(up_to));
+  if (const int rc = (*stmt)->Step(); rc != SQLITE_ROW) {
+    return db.Error(rc, "finding events by time");
+  }
+  // NULL (none) reads as 0.
+  const int64_t first = (*stmt)->ColumnInt(0);
+  return first == 0 ? up_to + 1 : static_cast<uint64_t>(first);
+}
+
 absl::StatusOr<uint64_t> ReadHeadSequence(SqliteConnection& db) {
   absl::StatusOr<int64_t> head =
       db.QueryInt("SELECT value FROM meta WHERE name = 'last_sequence'");

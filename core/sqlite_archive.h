@@ -6,8 +6,10 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "core/sqlite.h"
 #include "core/store.h"
@@ -17,7 +19,7 @@ namespace newswire {
 // "NWSR": PRAGMA application_id of a newswire archive.
 inline constexpr int32_t kArchiveApplicationId = 0x4E575352;
 // The schema version this build writes; older archives are migrated.
-inline constexpr int kArchiveSchemaVersion = 3;
+inline constexpr int kArchiveSchemaVersion = 4;
 
 // Page cache of each reading connection, in KiB: big enough to keep the
 // search index's hot pages (segment roots, B-tree interior pages) between
@@ -46,6 +48,19 @@ absl::StatusOr<StoredArticle> ReadArticle(SqliteConnection& db, absl::string_vie
 // As Store::ReadAfter, reading no event past `up_to`.
 absl::StatusOr<std::vector<FeedEvent>> ReadEvents(SqliteConnection& db, uint64_t after,
                                                   uint64_t up_to, size_t max_events);
+
+// As Store::EarlierVersions.
+absl::StatusOr<std::vector<Article>> ReadEarlierVersions(SqliteConnection& db,
+                                                         absl::string_view id,
+                                                         uint32_t version);
+
+// As Store::CurrentVersions.
+absl::StatusOr<absl::flat_hash_map<std::string, uint32_t>> ReadCurrentVersions(
+    SqliteConnection& db, const std::vector<std::string>& ids);
+
+// As Store::FirstSequenceSince, reading no event past `up_to`.
+absl::StatusOr<uint64_t> ReadFirstSequenceSince(SqliteConnection& db, absl::Time time,
+                                                uint64_t up_to);
 
 // The last sequence assigned, and the oldest event kept (up_to + 1 when no
 // event is stored), as recorded in the file.

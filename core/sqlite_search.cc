@@ -14,6 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "core/feed_filter.h"
 #include "core/search_query.h"
 #include "core/search_rank.h"
 #include "core/sha256.h"
@@ -57,10 +58,6 @@ enum TermField : char {
 
 // The columns a query's words are looked for in: all but `terms`.
 constexpr char kTextColumns[] = "{headline dateline summary body}";
-
-// Bounds on filters, so one request cannot build an enormous statement.
-constexpr int kMaxFilterValues = 100;
-constexpr size_t kMaxFilterValueBytes = 200;
 
 absl::Status Step(SqliteConnection& db, SqliteStatement& stmt, absl::string_view doing) {
   const int rc = stmt.Step();
@@ -180,28 +177,27 @@ std::string AnyTerm(const std::vector<std::string>& tokens) {
   return absl::StrCat("terms : (", absl::StrJoin(tokens, " OR "), ")");
 }
 
+// The term kind standing for values of `field`.
+TermField TermFieldOf(ValueField field) {
+  switch (field) {
+    case ValueField::kSubjects: return kSubject;
+    case ValueField::kPlaces: return kPlace;
+    case ValueField::kPeople: return kPerson;
+    case ValueField::kOrganisations: return kOrganisation;
+    case ValueField::kSources: return kSource;
+    case ValueField::kKeywords: return kKeyword;
+  }
+  return kKeyword;
+}
+
 // Appends to `match` the FTS5 condition "any of `values` of kind `field`"
 // when values are given.
-absl::Status AddTermFilter(const google::protobuf::RepeatedPtrField<std::string>& values,
-                           TermField field, absl::string_view name,
-                           std::vector<std::string>& match) {
-  if (values.empty()) return absl::OkStatus();
-  if (values.size() > kMaxFilterValues) {
-    return absl::InvalidArgumentError(absl::StrCat("filter.", name, ": ", values.size(),
-                                                   " values is over the limit of ",
-                                                   kMaxFilterValues));
-  }
+void AddTermFilter(const google::protobuf::RepeatedPtrField<std::string>& values,
+                   TermField field, std::vector<std::string>& match) {
+  if (values.empty()) return;
   std::vector<std::string> tokens;
-  for (const std::string& v : values) {
-    if (v.size() > kMaxFilterValueBytes) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "filter.", name, ": a value of ", v.size(), " bytes is over the limit of ",
-          kMaxFilterValueBytes));
-    }
-    tokens.push_back(TermToken(field, v));
-  }
+  for (const std::string& v : values) tokens.push_back(TermToken(field, v));
   match.push_back(AnyTerm(tokens));
-  return absl::OkStatus();
 }
 
 // The snippets of `rows` for FTS5 query `fts`, in one pass over the range
@@ -436,6 +432,7 @@ absl::StatusOr<v1::SearchArticlesResponse> SearchIndex(
     return absl::InvalidArgumentError(
         "filter.query: give the search words in query, not filter.query");
   }
+  if (absl::Status s = ValidateFilter(filter); !s.ok()) return s;
   const bool has_query = !request.query().empty();
   v1::SearchArticlesRequest::Order order = request.order();
   if (order == v1::SearchArticlesRequest::ORDER_UNSPECIFIED) {
@@ -477,14 +474,8 @@ absl::StatusOr<v1::SearchArticlesResponse> SearchIndex(
     text_match = *std::move(text);
     match.push_back(text_match);
   }
-  for (const auto& [values, field, name] :
-       {std::tuple{&filter.subjects(), kSubject, "subjects"},
-        std::tuple{&filter.places(), kPlace, "places"},
-        std::tuple{&filter.people(), kPerson, "people"},
-        std::tuple{&filter.organisations(), kOrganisation, "organisations"},
-        std::tuple{&filter.sources(), kSource, "sources"},
-        std::tuple{&filter.keywords(), kKeyword, "keywords"}}) {
-    if (absl::Status s = AddTermFilter(*values, field, name, match); !s.ok()) return s;
+  for (ValueField field : kAllValueFields) {
+    AddTermFilter(FilterValues(filter, field), TermFieldOf(field), match);
   }
   if (request.pub_statuses_size() > kMaxFilterValues) {
     return absl::InvalidArgumentError(absl::StrCat("pub_statuses: ", request.pub_statuses_size(),
@@ -538,24 +529,10 @@ absl::StatusOr<v1::SearchArticlesResponse> SearchIndex(
     }
   }
   if (!filter.languages().empty()) {
-    if (filter.languages_size() > kMaxFilterValues) {
-      return absl::InvalidArgumentError(absl::StrCat("filter.languages: ",
-                                                     filter.languages_size(),
-                                                     " values is over the limit of ",
-                                                     kMaxFilterValues));
-    }
     std::vector<std::string> any;
     for (const std::string& language : filter.languages()) {
-      // Letters, digits and hyphens only: nothing LIKE would read as a pattern.
-      const bool tag_shaped =
-          !language.empty() && language.size() <= 35 &&
-          std::all_of(language.begin(), language.end(),
-                      [](char c) { return absl::ascii_isalnum(c) || c == '-'; });
-      if (!tag_shaped) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "filter.languages: \"", absl::CEscape(language),
-            "\" is not a language tag such as \"en\" or \"pt-BR\""));
-      }
+      // ValidateFilter let tags through only: nothing LIKE would read as a
+      // pattern.
       // "en" matches "en" and "en-GB"; LIKE is case-insensitive, as tags are.
       any.push_back("c.language LIKE ? OR c.language LIKE ?");
       params.push_back(language);

@@ -67,6 +67,9 @@ const Migration kMigrations[] = {
       ALTER TABLE articles_by_sequence RENAME TO articles;
     )sql",
      nullptr},
+    // 4: events by time, for subscriptions that start SINCE a time and for
+    // retention by age.
+    {"CREATE INDEX events_by_time ON events (published_at_us);", nullptr},
 };
 static_assert(std::size(kMigrations) == kArchiveSchemaVersion);
 
@@ -332,6 +335,9 @@ absl::StatusOr<uint64_t> SqliteStore::Compact(const Retention& retention, absl::
     if (const int64_t first = (*young)->ColumnInt(0); first > 0) first_young = first;
   }
   const uint64_t cutoff = RetentionCutoff(retention, head, oldest_.load(), first_young);
+  // Raised before anything is deleted: a reader that finds events missing
+  // then also finds OldestSequence past them (see Store::ReadAfter).
+  oldest_.store(std::max(oldest_.load(), cutoff));
 
   // Small transactions, so publishers never wait long behind a compaction.
   absl::StatusOr<std::unique_ptr<SqliteStatement>> del = (*db)->PrepareOnce(
@@ -348,7 +354,6 @@ absl::StatusOr<uint64_t> SqliteStore::Compact(const Retention& retention, absl::
     if (changed == 0) break;
     deleted += changed;
   }
-  oldest_.store(std::max(oldest_.load(), cutoff));
   return deleted;
 }
 
@@ -357,6 +362,26 @@ absl::StatusOr<v1::SearchArticlesResponse> SqliteStore::Search(
   absl::StatusOr<Reader> reader = AcquireReader();
   if (!reader.ok()) return reader.status();
   return SearchIndex(**reader, request);
+}
+
+absl::StatusOr<std::vector<Article>> SqliteStore::EarlierVersions(absl::string_view id,
+                                                                  uint32_t version) const {
+  absl::StatusOr<Reader> reader = AcquireReader();
+  if (!reader.ok()) return reader.status();
+  return ReadEarlierVersions(**reader, id, version);
+}
+
+absl::StatusOr<absl::flat_hash_map<std::string, uint32_t>> SqliteStore::CurrentVersions(
+    const std::vector<std::string>& ids) const {
+  absl::StatusOr<Reader> reader = AcquireReader();
+  if (!reader.ok()) return reader.status();
+  return ReadCurrentVersions(**reader, ids);
+}
+
+absl::StatusOr<uint64_t> SqliteStore::FirstSequenceSince(absl::Time time) const {
+  absl::StatusOr<Reader> reader = AcquireReader();
+  if (!reader.ok()) return reader.status();
+  return ReadFirstSequenceSince(**reader, time, head_.load());
 }
 
 absl::StatusOr<StoredArticle> SqliteStore::GetArticle(absl::string_view id,

@@ -64,6 +64,11 @@ class SqliteStore final : public Store {
   uint64_t OldestSequence() const override;
   // Deletes in chunks of its own transactions, beside publishers.
   absl::StatusOr<uint64_t> Compact(const Retention& retention, absl::Time now) override;
+  absl::StatusOr<std::vector<Article>> EarlierVersions(absl::string_view id,
+                                                       uint32_t version) const override;
+  absl::StatusOr<absl::flat_hash_map<std::string, uint32_t>> CurrentVersions(
+      const std::vector<std::string>& ids) const override;
+  absl::StatusOr<uint64_t> FirstSequenceSince(absl::Time time) const override;
   absl::StatusOr<StoredArticle> GetArticle(absl::string_view id,
                                            uint32_t version) const override;
   // See SearchIndex (sqlite_search.h).

@@ -9,8 +9,10 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
@@ -77,14 +79,28 @@ class Store {
   virtual absl::StatusOr<std::vector<FeedEvent>> ReadAfter(
       uint64_t after, size_t max_events) const = 0;
 
+  // Returns every stored version of article `id` lower than `version`,
+  // oldest first (none for an unknown id). Thread-safe.
+  virtual absl::StatusOr<std::vector<Article>> EarlierVersions(absl::string_view id,
+                                                               uint32_t version) const = 0;
+
+  // Returns the current (highest) stored version of each of `ids` that is
+  // stored. Thread-safe.
+  virtual absl::StatusOr<absl::flat_hash_map<std::string, uint32_t>> CurrentVersions(
+      const std::vector<std::string>& ids) const = 0;
+
+  // Returns the sequence of the first stored event published at or after
+  // `time`, or HeadSequence() + 1 if there is none. Thread-safe.
+  virtual absl::StatusOr<uint64_t> FirstSequenceSince(absl::Time time) const = 0;
+
   // Returns the sequence of the newest event, 0 when the store is empty.
   // Thread-safe.
   virtual uint64_t HeadSequence() const = 0;
 
   // Returns the sequence of the oldest event still stored: 1 until
   // something is compacted, then the first sequence Compact kept (which may
-  // be HeadSequence() + 1 if it kept none). Changes only through Compact.
-  // Thread-safe.
+  // be HeadSequence() + 1 if it kept none). Changes only through Compact,
+  // which raises it before deleting anything. Thread-safe.
   virtual uint64_t OldestSequence() const = 0;
 
   // Deletes the events outside `retention` at time `now` and returns how

@@ -35,8 +35,8 @@ FeedService::PublishStream(grpc::CallbackServerContext* /*context*/) {
 }
 
 grpc::ServerWriteReactor<grpc::ByteBuffer>* FeedService::Subscribe(
-    grpc::CallbackServerContext* /*context*/, const grpc::ByteBuffer* request) {
-  return StartSubscribeReactor(*hub_, *request);
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* request) {
+  return StartSubscribeReactor(*hub_, *request, context->peer());
 }
 
 grpc::ServerUnaryReactor* FeedService::GetArticle(

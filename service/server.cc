@@ -14,7 +14,7 @@ namespace newswire {
 
 Server::Server(std::unique_ptr<Store> store, const ServerOptions& options)
     : store_(std::move(store)),
-      hub_(std::make_unique<Hub>(store_.get())),
+      hub_(std::make_unique<Hub>(store_.get(), options.subscriptions)),
       wire_(std::make_unique<Wire>(store_.get(), hub_.get())),
       service_(wire_.get(), hub_.get(), store_.get()),
       retention_(options.retention),

@@ -27,6 +27,8 @@ struct ServerOptions {
   std::string data_dir;
   // Options of the archive (e.g. a size limit).
   SqliteStoreOptions archive;
+  // Subscription limits and the slow-subscriber queue bound.
+  HubOptions subscriptions;
   // How long events are kept; compaction runs at start and then every
   // compact_interval. The default keeps everything.
   Retention retention;

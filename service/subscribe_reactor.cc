@@ -1,12 +1,14 @@
 #include "service/subscribe_reactor.h"
 
 #include <memory>
+#include <string>
 #include <utility>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
 #include "grpcpp/impl/codegen/proto_utils.h"
+#include "core/article.h"
 #include "service/status.h"
 
 namespace newswire {
@@ -30,33 +32,45 @@ grpc::ByteBuffer ToByteBuffer(const std::vector<SharedFrame>& frames) {
   return grpc::ByteBuffer(slices.data(), slices.size());
 }
 
-absl::Status CheckSupported(const v1::SubscribeRequest& request) {
-  const v1::Filter& f = request.filter();
-  if (f.subjects_size() || f.places_size() || f.people_size() ||
-      f.organisations_size() || f.sources_size() || f.languages_size() ||
-      f.keywords_size() || f.min_urgency() || !f.query().empty()) {
-    return absl::UnimplementedError("filter: filters are not supported yet");
-  }
-  if (request.has_heartbeat_interval()) {
-    return absl::UnimplementedError(
-        "heartbeat_interval: heartbeats are not supported yet");
-  }
-  if (request.every_version()) {
-    return absl::UnimplementedError("every_version: not supported yet");
-  }
+// The client a peer address ("ipv4:10.0.0.7:53412") stands for: its host,
+// so the per-client limit holds however many connections it opens.
+std::string ClientOf(const std::string& peer) {
+  const size_t colon = peer.rfind(':');
+  return colon == std::string::npos ? peer : peer.substr(0, colon);
+}
+
+// The hub's options for `request`, or INVALID_ARGUMENT naming the field.
+absl::StatusOr<SubscriptionOptions> ToOptions(const v1::SubscribeRequest& request,
+                                              const std::string& peer) {
   if (!v1::ArticleView_IsValid(request.view())) {
     return absl::InvalidArgumentError("view: unknown value");
   }
-  return absl::OkStatus();
+  SubscriptionOptions options;
+  options.start = request.start();
+  options.after_sequence = request.after_sequence();
+  if (request.has_since()) options.since = FromProtoTime(request.since());
+  options.filter = request.filter();
+  options.view = request.view();
+  options.every_version = request.every_version();
+  if (request.has_heartbeat_interval()) {
+    const google::protobuf::Duration& d = request.heartbeat_interval();
+    options.heartbeat = absl::Seconds(d.seconds()) + absl::Nanoseconds(d.nanos());
+    if (options.heartbeat <= absl::ZeroDuration()) {
+      return absl::InvalidArgumentError("heartbeat_interval: must be positive");
+    }
+  }
+  options.client = ClientOf(peer);
+  return options;
 }
 
 class SubscribeReactor final : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
  public:
   // Starts the stream; the reactor then keeps itself alive until OnDone.
-  static SubscribeReactor* Start(Hub& hub, const grpc::ByteBuffer& raw_request) {
+  static SubscribeReactor* Start(Hub& hub, const grpc::ByteBuffer& raw_request,
+                                 const std::string& peer) {
     auto reactor = std::shared_ptr<SubscribeReactor>(new SubscribeReactor());
     reactor->self_ = reactor;
-    reactor->Begin(hub, raw_request);
+    reactor->Begin(hub, raw_request, peer);
     return reactor.get();
   }
 
@@ -90,25 +104,20 @@ class SubscribeReactor final : public grpc::ServerWriteReactor<grpc::ByteBuffer>
  private:
   SubscribeReactor() = default;
 
-  void Begin(Hub& hub, const grpc::ByteBuffer& raw_request) {
+  void Begin(Hub& hub, const grpc::ByteBuffer& raw_request, const std::string& peer) {
     v1::SubscribeRequest request;
     absl::Status status;
     grpc::ByteBuffer copy = raw_request;  // Shares slices; parsing consumes it.
     grpc::Status parsed =
         grpc::SerializationTraits<v1::SubscribeRequest>::Deserialize(&copy, &request);
-    if (!parsed.ok()) {
-      status = absl::InvalidArgumentError("malformed SubscribeRequest");
-    } else {
-      status = CheckSupported(request);
-    }
+    absl::StatusOr<SubscriptionOptions> options =
+        parsed.ok() ? ToOptions(request, peer)
+                    : absl::InvalidArgumentError("malformed SubscribeRequest");
+    status = options.status();
     if (status.ok()) {
-      SubscriptionOptions options;
-      options.start = request.start();
-      options.after_sequence = request.after_sequence();
-      options.view = request.view();
       std::weak_ptr<SubscribeReactor> weak = self_;
       absl::StatusOr<std::shared_ptr<Subscription>> sub =
-          hub.Subscribe(options, [weak] {
+          hub.Subscribe(*options, [weak] {
             if (auto reactor = weak.lock()) reactor->TryWrite();
           });
       if (sub.ok()) {
@@ -170,8 +179,8 @@ class SubscribeReactor final : public grpc::ServerWriteReactor<grpc::ByteBuffer>
 }  // namespace
 
 grpc::ServerWriteReactor<grpc::ByteBuffer>* StartSubscribeReactor(
-    Hub& hub, const grpc::ByteBuffer& request) {
-  return SubscribeReactor::Start(hub, request);
+    Hub& hub, const grpc::ByteBuffer& request, const std::string& peer) {
+  return SubscribeReactor::Start(hub, request, peer);
 }
 
 }  // namespace newswire

@@ -9,6 +9,7 @@
 #include "core/memory_store.h"
 #include "core/wire.h"
 #include "gtest/gtest.h"
+#include "tests/core/subscription_reader.h"
 
 namespace newswire {
 namespace {
@@ -19,75 +20,6 @@ Article Story(int n) {
   a.set_body_text(absl::StrCat("Paragraph of story ", n, "."));
   return a;
 }
-
-// Decodes frames the way a client does: side by side they are one
-// serialized SubscribeResponse.
-std::vector<FeedEvent> Decode(const std::vector<SharedFrame>& frames) {
-  std::string bytes;
-  for (const SharedFrame& f : frames) bytes += f->bytes;
-  v1::SubscribeResponse response;
-  EXPECT_TRUE(response.ParseFromString(bytes));
-  return {response.events().begin(), response.events().end()};
-}
-
-// Pulls a subscription the way a transport does: Next until empty, then
-// wait for on_ready.
-class Reader {
- public:
-  Reader(Hub& hub, SubscriptionOptions options) {
-    auto sub = hub.Subscribe(options, [this] {
-      absl::MutexLock lock(&mu_);
-      ready_ = true;
-    });
-    EXPECT_TRUE(sub.ok()) << sub.status();
-    sub_ = *std::move(sub);
-  }
-
-  // Reads until `stop` says so or `timeout` passes; returns what was read.
-  std::vector<FeedEvent> ReadUntil(
-      const std::function<bool(const std::vector<FeedEvent>&)>& stop,
-      absl::Duration timeout = absl::Seconds(20)) {
-    const absl::Time deadline = absl::Now() + timeout;
-    while (!stop(events_) && absl::Now() < deadline) {
-      absl::StatusOr<std::vector<SharedFrame>> frames = sub_->Next(64 << 10);
-      if (!frames.ok()) {
-        status_ = frames.status();
-        break;
-      }
-      if (frames->empty()) {
-        absl::MutexLock lock(&mu_);
-        mu_.AwaitWithTimeout(absl::Condition(&ready_), absl::Milliseconds(100));
-        ready_ = false;
-        continue;
-      }
-      for (FeedEvent& e : Decode(*frames)) events_.push_back(std::move(e));
-    }
-    return events_;
-  }
-
-  std::vector<FeedEvent> ReadArticles(size_t n) {
-    ReadUntil([n](const std::vector<FeedEvent>& events) {
-      return ArticleCount(events) >= n;
-    });
-    return events_;
-  }
-
-  static size_t ArticleCount(const std::vector<FeedEvent>& events) {
-    size_t n = 0;
-    for (const FeedEvent& e : events) n += e.has_article();
-    return n;
-  }
-
-  Subscription& sub() { return *sub_; }
-  const absl::Status& status() const { return status_; }
-
- private:
-  std::shared_ptr<Subscription> sub_;
-  std::vector<FeedEvent> events_;
-  absl::Status status_;
-  absl::Mutex mu_;
-  bool ready_ ABSL_GUARDED_BY(mu_) = false;
-};
 
 // Sequences of the article events, and the position of CAUGHT_UP.
 std::vector<uint64_t> Sequences(const std::vector<FeedEvent>& events) {

@@ -209,6 +209,7 @@ TEST(SqliteStore, ArchiveOfSchemaVersion2IsMigratedWithEveryVersionKept) {
         SELECT id, version, sequence, pub_status, fingerprint, article FROM articles;
       DROP TABLE articles;
       ALTER TABLE old_articles RENAME TO articles;
+      DROP INDEX events_by_time;
       PRAGMA user_version = 2;
     )sql").ok());
   }

@@ -1,0 +1,103 @@
+// Test helper: reads a Hub subscription the way a transport does.
+#ifndef NEWSWIRE_TESTS_CORE_SUBSCRIPTION_READER_H_
+#define NEWSWIRE_TESTS_CORE_SUBSCRIPTION_READER_H_
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
+#include "core/hub.h"
+#include "gtest/gtest.h"
+
+namespace newswire {
+
+// Decodes frames the way a client does: side by side they are one
+// serialized SubscribeResponse.
+inline std::vector<FeedEvent> Decode(const std::vector<SharedFrame>& frames) {
+  std::string bytes;
+  for (const SharedFrame& f : frames) bytes += f->bytes;
+  v1::SubscribeResponse response;
+  EXPECT_TRUE(response.ParseFromString(bytes));
+  return {response.events().begin(), response.events().end()};
+}
+
+// Pulls a subscription the way a transport does: Next until empty, then
+// wait for on_ready.
+class Reader {
+ public:
+  Reader(Hub& hub, SubscriptionOptions options) {
+    auto sub = hub.Subscribe(options, [this] {
+      absl::MutexLock lock(&mu_);
+      ready_ = true;
+    });
+    EXPECT_TRUE(sub.ok()) << sub.status();
+    sub_ = *std::move(sub);
+  }
+
+  // Reads until `stop` says so or `timeout` passes; returns what was read.
+  std::vector<FeedEvent> ReadUntil(
+      const std::function<bool(const std::vector<FeedEvent>&)>& stop,
+      absl::Duration timeout = absl::Seconds(20)) {
+    const absl::Time deadline = absl::Now() + timeout;
+    while (!stop(events_) && absl::Now() < deadline) {
+      absl::StatusOr<std::vector<SharedFrame>> frames = sub_->Next(64 << 10);
+      if (!frames.ok()) {
+        status_ = frames.status();
+        break;
+      }
+      if (frames->empty()) {
+        absl::MutexLock lock(&mu_);
+        mu_.AwaitWithTimeout(absl::Condition(&ready_), absl::Milliseconds(100));
+        ready_ = false;
+        continue;
+      }
+      for (FeedEvent& e : Decode(*frames)) events_.push_back(std::move(e));
+    }
+    return events_;
+  }
+
+  // Reads what is ready now, without waiting (after a publish returns, its
+  // event is ready for every live subscription).
+  std::vector<FeedEvent> Drain() {
+    while (true) {
+      absl::StatusOr<std::vector<SharedFrame>> frames = sub_->Next(64 << 10);
+      if (!frames.ok()) {
+        status_ = frames.status();
+        break;
+      }
+      if (frames->empty()) break;
+      for (FeedEvent& e : Decode(*frames)) events_.push_back(std::move(e));
+    }
+    return events_;
+  }
+
+  std::vector<FeedEvent> ReadArticles(size_t n) {
+    ReadUntil([n](const std::vector<FeedEvent>& events) {
+      return ArticleCount(events) >= n;
+    });
+    return events_;
+  }
+
+  static size_t ArticleCount(const std::vector<FeedEvent>& events) {
+    size_t n = 0;
+    for (const FeedEvent& e : events) n += e.has_article();
+    return n;
+  }
+
+  Subscription& sub() { return *sub_; }
+  const absl::Status& status() const { return status_; }
+
+ private:
+  std::shared_ptr<Subscription> sub_;
+  std::vector<FeedEvent> events_;
+  absl::Status status_;
+  absl::Mutex mu_;
+  bool ready_ ABSL_GUARDED_BY(mu_) = false;
+};
+
+}  // namespace newswire
+
+#endif  // NEWSWIRE_TESTS_CORE_SUBSCRIPTION_READER_H_
