@@ -7,9 +7,11 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "core/memory_store.h"
+#include "core/sqlite_store.h"
 #include "core/wire.h"
 #include "gtest/gtest.h"
 #include "tests/core/subscription_reader.h"
+#include "tests/core/temp_dir.h"
 
 namespace newswire {
 namespace {
@@ -19,15 +21,6 @@ Article Story(int n) {
   a.set_headline(absl::StrCat("Story number ", n));
   a.set_body_text(absl::StrCat("Paragraph of story ", n, "."));
   return a;
-}
-
-// Sequences of the article events, and the position of CAUGHT_UP.
-std::vector<uint64_t> Sequences(const std::vector<FeedEvent>& events) {
-  std::vector<uint64_t> seqs;
-  for (const FeedEvent& e : events) {
-    if (e.has_article()) seqs.push_back(e.sequence());
-  }
-  return seqs;
 }
 
 std::vector<uint64_t> Range(uint64_t first, uint64_t last) {
@@ -253,6 +246,200 @@ TEST_F(HubTest, DroppingASubscriptionUnregistersIt) {
   }
   EXPECT_EQ(hub_.subscription_count(), 0u);
   PublishStories(1, 1);  // Nothing left to deliver to.
+}
+
+
+// --- Issue 4: start positions, versions, kills, heartbeats, limits -------
+
+Article Version(const std::string& id, uint32_t version, const std::string& place,
+                v1::PubStatus status = v1::PUB_STATUS_USABLE) {
+  Article a;
+  a.set_id(id);
+  a.set_version(version);
+  a.set_pub_status(status);
+  a.set_headline(absl::StrCat(id, " version ", version));
+  a.set_body_text("Text.");
+  if (!place.empty()) a.add_places()->set_name(place);
+  return a;
+}
+
+std::vector<v1::EventKind> Kinds(const std::vector<FeedEvent>& events) {
+  std::vector<v1::EventKind> kinds;
+  for (const FeedEvent& e : events) kinds.push_back(e.kind());
+  return kinds;
+}
+
+TEST_F(HubTest, CaughtUpComesOnceRightAfterTheLastCatchUpEvent) {
+  PublishStories(1, 600);  // Several catch-up batches.
+  Reader reader(hub_, {.start = v1::SubscribeRequest::START_EARLIEST, .catch_up_batch = 128});
+  auto events = reader.ReadUntil([](const auto& ev) {
+    return !ev.empty() && ev.back().kind() == v1::EVENT_KIND_CAUGHT_UP;
+  });
+  ASSERT_EQ(events.size(), 601u);
+  EXPECT_EQ(events.back().head_sequence(), 600u);
+  PublishStories(601, 610);
+  events = reader.ReadArticles(610);
+  EXPECT_EQ(Sequences(events), Range(1, 610));
+  int caught_up = 0;
+  for (const FeedEvent& e : events) caught_up += e.kind() == v1::EVENT_KIND_CAUGHT_UP;
+  EXPECT_EQ(caught_up, 1);
+}
+
+TEST_F(HubTest, CatchUpSendsTheCurrentVersionUnlessEveryVersionIsAsked) {
+  ASSERT_TRUE(wire_.Publish(Version("urn:v:a", 1, "")).ok());        // 1
+  ASSERT_TRUE(wire_.Publish(Version("urn:v:b", 1, "")).ok());        // 2
+  ASSERT_TRUE(wire_.Publish(Version("urn:v:a", 2, "")).ok());        // 3
+  ASSERT_TRUE(wire_.Publish(Version("urn:v:a", 3, "")).ok());        // 4
+  ASSERT_TRUE(wire_.Publish(Version("urn:v:b", 2, "", v1::PUB_STATUS_CANCELED)).ok());  // 5
+  auto caught_up = [](const auto& ev) {
+    return !ev.empty() && ev.back().kind() == v1::EVENT_KIND_CAUGHT_UP;
+  };
+  Reader current(hub_, {.start = v1::SubscribeRequest::START_EARLIEST});
+  EXPECT_EQ(Sequences(current.ReadUntil(caught_up)), (std::vector<uint64_t>{4, 5}));
+  Reader every(hub_, {.start = v1::SubscribeRequest::START_EARLIEST, .every_version = true});
+  EXPECT_EQ(Sequences(every.ReadUntil(caught_up)), Range(1, 5));
+  // Live, every version comes.
+  ASSERT_TRUE(wire_.Publish(Version("urn:v:a", 4, "")).ok());
+  ASSERT_TRUE(wire_.Publish(Version("urn:v:a", 5, "")).ok());
+  EXPECT_EQ(Sequences(current.ReadArticles(4)), (std::vector<uint64_t>{4, 5, 6, 7}));
+}
+
+TEST_F(HubTest, KillsAndUpdatesReachEveryoneAnEarlierVersionMatched) {
+  Reader kyiv(hub_, {.start = v1::SubscribeRequest::START_LATEST,
+                     .filter = [] { v1::Filter f; f.add_places("Kyiv"); return f; }()});
+  Reader lviv(hub_, {.start = v1::SubscribeRequest::START_LATEST,
+                     .filter = [] { v1::Filter f; f.add_places("Lviv"); return f; }()});
+  kyiv.Drain();
+  lviv.Drain();
+  ASSERT_TRUE(wire_.Publish(Version("urn:k:1", 1, "Kyiv")).ok());   // 1
+  ASSERT_TRUE(wire_.Publish(Version("urn:k:1", 2, "Lviv")).ok());   // 2: moved
+  ASSERT_TRUE(wire_.Publish(Version("urn:k:1", 3, "", v1::PUB_STATUS_CANCELED)).ok());  // 3
+  ASSERT_TRUE(wire_.Publish(Version("urn:k:2", 1, "Paris")).ok());  // 4: neither
+  EXPECT_EQ(Kinds(kyiv.Drain()),
+            (std::vector<v1::EventKind>{v1::EVENT_KIND_CAUGHT_UP, v1::EVENT_KIND_PUBLISHED,
+                                        v1::EVENT_KIND_UPDATED, v1::EVENT_KIND_KILLED}));
+  EXPECT_EQ(Sequences(lviv.Drain()), (std::vector<uint64_t>{2, 3}));
+  // The same from the archive: the kill is the current version, and the
+  // Kyiv subscriber gets it although only version 1 named Kyiv.
+  Reader late(hub_, {.start = v1::SubscribeRequest::START_EARLIEST,
+                     .filter = [] { v1::Filter f; f.add_places("kyiv"); return f; }()});
+  EXPECT_EQ(Sequences(late.ReadUntil([](const auto& ev) {
+              return !ev.empty() && ev.back().kind() == v1::EVENT_KIND_CAUGHT_UP;
+            })),
+            (std::vector<uint64_t>{3}));
+}
+
+TEST(HubSince, StartsAtTheFirstEventPublishedSinceTheTime) {
+  MemoryStore store;
+  Hub hub(&store);
+  absl::Time now = absl::FromUnixSeconds(1732000000);
+  Wire wire(&store, &hub, [&now] { return now; });
+  for (int i = 1; i <= 5; ++i) {
+    ASSERT_TRUE(wire.Publish(Story(i)).ok());
+    now += absl::Minutes(10);
+  }
+  Reader reader(hub, {.start = v1::SubscribeRequest::START_SINCE,
+                      .since = absl::FromUnixSeconds(1732000000) + absl::Minutes(15)});
+  EXPECT_EQ(Sequences(reader.ReadArticles(3)), Range(3, 5));
+  Reader future(hub, {.start = v1::SubscribeRequest::START_SINCE, .since = now + absl::Hours(1)});
+  auto events = future.ReadUntil([](const auto& ev) { return !ev.empty(); });
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].kind(), v1::EVENT_KIND_CAUGHT_UP);
+  EXPECT_EQ(hub.Subscribe({.start = v1::SubscribeRequest::START_SINCE}, [] {}).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+TEST(HubSince, WorksOnTheArchiveAcrossARestart) {
+  TempDir dir;
+  const absl::Time t0 = absl::FromUnixSeconds(1732000000);
+  for (int round = 0; round < 2; ++round) {
+    auto store = SqliteStore::Open(dir.path());
+    ASSERT_TRUE(store.ok()) << store.status();
+    Hub hub(store->get());
+    absl::Time now = t0 + absl::Hours(round);
+    Wire wire(store->get(), &hub, [&now] { return now; });
+    for (int i = 1; i <= 3; ++i) {
+      ASSERT_TRUE(wire.Publish(Story(round * 10 + i)).ok());
+      now += absl::Minutes(10);
+    }
+  }
+  auto store = SqliteStore::Open(dir.path());
+  ASSERT_TRUE(store.ok()) << store.status();
+  Hub hub(store->get());
+  // Since 10 minutes into the second run: its 2nd and 3rd events.
+  Reader reader(hub, {.start = v1::SubscribeRequest::START_SINCE,
+                      .since = t0 + absl::Hours(1) + absl::Minutes(10)});
+  EXPECT_EQ(Sequences(reader.ReadArticles(2)), Range(5, 6));
+  EXPECT_EQ(reader.ReadUntil([](const auto& ev) { return ev.size() >= 3; }).back().kind(),
+            v1::EVENT_KIND_CAUGHT_UP);
+}
+
+TEST(HubSince, RetentionThatMayHaveCompactedTheStartIsOutOfRange) {
+  MemoryStore store;
+  Hub hub(&store);
+  absl::Time now = absl::FromUnixSeconds(1732000000);
+  Wire wire(&store, &hub, [&now] { return now; });
+  for (int i = 1; i <= 5; ++i) {
+    ASSERT_TRUE(wire.Publish(Story(i)).ok());
+    now += absl::Minutes(10);
+  }
+  ASSERT_TRUE(store.Compact({.max_events = 3}, now).ok());  // Keeps 3..5.
+  auto gone = hub.Subscribe({.start = v1::SubscribeRequest::START_SINCE,
+                             .since = absl::FromUnixSeconds(1732000000)},
+                            [] {});
+  EXPECT_EQ(gone.status().code(), absl::StatusCode::kOutOfRange);
+  EXPECT_NE(gone.status().message().find("oldest available sequence is 3"), std::string::npos)
+      << gone.status();
+  Reader kept(hub, {.start = v1::SubscribeRequest::START_SINCE,
+                    .since = absl::FromUnixSeconds(1732000000) + absl::Minutes(25)});
+  EXPECT_EQ(Sequences(kept.ReadArticles(2)), Range(4, 5));
+}
+
+TEST_F(HubTest, HeartbeatsCarryTheHeadWhileIdle) {
+  Reader idle(hub_, {.start = v1::SubscribeRequest::START_LATEST,
+                     .filter = [] { v1::Filter f; f.add_places("Nowhere"); return f; }(),
+                     .heartbeat = absl::Seconds(1)});
+  idle.Drain();
+  PublishStories(1, 3);  // Filtered out, but the head moves.
+  const absl::Time start = absl::Now();
+  auto events = idle.ReadUntil([](const auto& ev) { return ev.size() >= 3; }, absl::Seconds(10));
+  ASSERT_EQ(events.size(), 3u);
+  EXPECT_EQ(events[0].kind(), v1::EVENT_KIND_CAUGHT_UP);
+  EXPECT_EQ(events[1].kind(), v1::EVENT_KIND_HEARTBEAT);
+  EXPECT_EQ(events[1].head_sequence(), 3u);
+  EXPECT_EQ(events[2].kind(), v1::EVENT_KIND_HEARTBEAT);
+  EXPECT_GE(absl::Now() - start, absl::Milliseconds(1500));  // About one a second.
+  for (absl::Duration bad : {absl::Milliseconds(500), absl::Minutes(6)}) {
+    auto refused = hub_.Subscribe({.heartbeat = bad}, [] {});
+    EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_NE(refused.status().message().find("heartbeat_interval"), std::string::npos);
+  }
+}
+
+TEST(HubLimits, SubscriptionsPerServerAndPerClientAreBounded) {
+  MemoryStore store;
+  Hub hub(&store, {.max_subscriptions = 3, .max_subscriptions_per_client = 2});
+  auto a1 = hub.Subscribe({.client = "a"}, [] {});
+  auto a2 = hub.Subscribe({.client = "a"}, [] {});
+  ASSERT_TRUE(a1.ok() && a2.ok());
+  auto a3 = hub.Subscribe({.client = "a"}, [] {});
+  EXPECT_EQ(a3.status().code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_NE(a3.status().message().find("client a"), std::string::npos) << a3.status();
+  auto b1 = hub.Subscribe({.client = "b"}, [] {});
+  ASSERT_TRUE(b1.ok());
+  auto b2 = hub.Subscribe({.client = "b"}, [] {});
+  EXPECT_EQ(b2.status().code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_NE(b2.status().message().find("server"), std::string::npos) << b2.status();
+  a1->reset();  // A place frees up.
+  EXPECT_TRUE(hub.Subscribe({.client = "a"}, [] {}).ok());
+}
+
+TEST_F(HubTest, BadFiltersAreRefusedNamingTheField) {
+  v1::Filter f;
+  f.set_query("drones OR");
+  auto refused = hub_.Subscribe({.filter = f}, [] {});
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(refused.status().message().find("filter.query"), std::string::npos);
 }
 
 }  // namespace

@@ -98,6 +98,15 @@ class Reader {
   bool ready_ ABSL_GUARDED_BY(mu_) = false;
 };
 
+// Sequences of the article events.
+inline std::vector<uint64_t> Sequences(const std::vector<FeedEvent>& events) {
+  std::vector<uint64_t> seqs;
+  for (const FeedEvent& e : events) {
+    if (e.has_article()) seqs.push_back(e.sequence());
+  }
+  return seqs;
+}
+
 }  // namespace newswire
 
 #endif  // NEWSWIRE_TESTS_CORE_SUBSCRIPTION_READER_H_
