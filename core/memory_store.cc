@@ -10,7 +10,13 @@ namespace newswire {
 absl::StatusOr<AppendResult> MemoryStore::Append(const Article& article,
                                                  absl::Time now) {
   absl::MutexLock lock(&mu_);
+  return AppendLocked(article, now, /*releasing=*/false);
+}
+
+absl::StatusOr<AppendResult> MemoryStore::AppendLocked(const Article& article, absl::Time now,
+                                                       bool releasing) {
   std::optional<StoredArticle> same_version, current;
+  std::optional<Article> held;
   Versions& versions = versions_[article.id()];
   if (!versions.empty()) {
     current = versions.rbegin()->second;
@@ -18,17 +24,25 @@ absl::StatusOr<AppendResult> MemoryStore::Append(const Article& article,
       same_version = v->second;
     }
   }
-  absl::StatusOr<AppendPlan> plan = PlanAppend(same_version, current, article);
-  if (!plan.ok() || plan->duplicate) {
-    if (versions.empty()) versions_.erase(article.id());
-    if (!plan.ok()) return plan.status();
-    AppendResult duplicate;
-    duplicate.sequence = plan->duplicate_of;
-    duplicate.duplicate = true;
-    return duplicate;
+  const auto held_key = std::make_pair(article.id(), article.version());
+  if (auto h = held_.find(held_key); h != held_.end()) held = h->second.article;
+  absl::StatusOr<AppendPlan> plan =
+      PlanAppend(same_version, current, held, article, now, releasing);
+  if (versions.empty()) versions_.erase(article.id());
+  if (!plan.ok()) return plan.status();
+  AppendResult result;
+  if (plan->duplicate) {
+    result.sequence = plan->duplicate_of;
+    result.duplicate = true;
+    result.held = plan->hold;
+    return result;
+  }
+  if (plan->hold) {
+    held_[held_key] = Held{.release = EmbargoEnd(article), .article = article};
+    result.held = true;
+    return result;
   }
 
-  AppendResult result;
   result.sequence = oldest_ + events_.size();
   FeedEvent& event = result.event;
   event.set_sequence(result.sequence);
@@ -37,10 +51,37 @@ absl::StatusOr<AppendResult> MemoryStore::Append(const Article& article,
   Article& stored = *event.mutable_article();
   stored = article;
   StampForStorage(stored, current, now);
-  StoredArticle& kept = versions[article.version()];
+  StoredArticle& kept = versions_[article.id()][article.version()];
   kept = StoredArticle{.article = stored, .sequence = result.sequence};
   events_.push_back(EventRecord{plan->kind, now, &kept.article});
   return result;
+}
+
+std::vector<absl::StatusOr<AppendResult>> MemoryStore::ReleaseDue(absl::Time now) {
+  absl::MutexLock lock(&mu_);
+  std::vector<Held> due;
+  for (auto it = held_.begin(); it != held_.end();) {
+    if (it->second.release <= now) {
+      due.push_back(std::move(it->second));
+      it = held_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  std::stable_sort(due.begin(), due.end(),
+                   [](const Held& a, const Held& b) { return a.release < b.release; });
+  std::vector<absl::StatusOr<AppendResult>> results;
+  for (const Held& h : due) results.push_back(AppendLocked(h.article, now, /*releasing=*/true));
+  return results;
+}
+
+absl::StatusOr<std::optional<absl::Time>> MemoryStore::NextRelease() const {
+  absl::ReaderMutexLock lock(&mu_);
+  std::optional<absl::Time> next;
+  for (const auto& [key, h] : held_) {
+    if (!next.has_value() || h.release < *next) next = h.release;
+  }
+  return next;
 }
 
 absl::StatusOr<std::vector<FeedEvent>> MemoryStore::ReadAfter(

@@ -6,6 +6,8 @@
 
 #include <deque>
 #include <map>
+#include <optional>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -22,6 +24,8 @@ class MemoryStore final : public Store {
 
   absl::StatusOr<AppendResult> Append(const Article& article,
                                       absl::Time now) override;
+  std::vector<absl::StatusOr<AppendResult>> ReleaseDue(absl::Time now) override;
+  absl::StatusOr<std::optional<absl::Time>> NextRelease() const override;
   absl::StatusOr<std::vector<FeedEvent>> ReadAfter(
       uint64_t after, size_t max_events) const override;
   absl::StatusOr<std::vector<Article>> EarlierVersions(absl::string_view id,
@@ -47,12 +51,23 @@ class MemoryStore final : public Store {
   };
   using Versions = std::map<uint32_t, StoredArticle>;
 
+  // An article held until its embargo ends.
+  struct Held {
+    absl::Time release;
+    Article article;
+  };
+
+  absl::StatusOr<AppendResult> AppendLocked(const Article& article, absl::Time now,
+                                            bool releasing) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
   mutable absl::Mutex mu_;
   // events_[i] has sequence oldest_ + i.
   std::deque<EventRecord> events_ ABSL_GUARDED_BY(mu_);
   uint64_t oldest_ ABSL_GUARDED_BY(mu_) = 1;
   // Every version of every article, by id.
   absl::node_hash_map<std::string, Versions> versions_ ABSL_GUARDED_BY(mu_);
+  // Held articles by id and version.
+  std::map<std::pair<std::string, uint32_t>, Held> held_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace newswire

@@ -122,6 +122,82 @@ absl::StatusOr<std::vector<FeedEvent>> ReadEvents(SqliteConnection& db, uint64_t
   return events;
 }
 
+namespace {
+
+absl::StatusOr<Article> ParseHeld(SqliteConnection& db, absl::string_view bytes) {
+  Article article;
+  if (!article.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+    return absl::DataLossError(absl::StrCat(db.path(), ": a held article is unreadable"));
+  }
+  return article;
+}
+
+}  // namespace
+
+absl::StatusOr<std::optional<Article>> LookUpHeld(SqliteConnection& db, absl::string_view id,
+                                                  uint32_t version) {
+  absl::StatusOr<SqliteConnection::Scoped> stmt =
+      db.Prepare("SELECT article FROM held WHERE id = ?1 AND version = ?2");
+  if (!stmt.ok()) return stmt.status();
+  (*stmt)->BindText(1, id);
+  (*stmt)->Bind(2, version);
+  const int rc = (*stmt)->Step();
+  if (rc == SQLITE_DONE) return std::optional<Article>();
+  if (rc != SQLITE_ROW) return db.Error(rc, "reading a held article");
+  absl::StatusOr<Article> article = ParseHeld(db, (*stmt)->ColumnBytes(0));
+  if (!article.ok()) return article.status();
+  return *std::move(article);
+}
+
+absl::Status InsertHeld(SqliteConnection& db, const Article& article) {
+  absl::StatusOr<SqliteConnection::Scoped> stmt = db.Prepare(
+      "INSERT INTO held (id, version, release_us, article) VALUES (?1, ?2, ?3, ?4)");
+  if (!stmt.ok()) return stmt.status();
+  (*stmt)->BindText(1, article.id());
+  (*stmt)->Bind(2, article.version());
+  (*stmt)->Bind(3, absl::ToUnixMicros(EmbargoEnd(article)));
+  const std::string bytes = article.SerializeAsString();  // Bound, not copied.
+  (*stmt)->BindBlob(4, bytes);
+  const int rc = (*stmt)->Step();
+  return rc == SQLITE_DONE ? absl::OkStatus() : db.Error(rc, "holding an embargoed article");
+}
+
+absl::Status DeleteHeld(SqliteConnection& db, absl::string_view id, uint32_t version) {
+  absl::StatusOr<SqliteConnection::Scoped> stmt =
+      db.Prepare("DELETE FROM held WHERE id = ?1 AND version = ?2");
+  if (!stmt.ok()) return stmt.status();
+  (*stmt)->BindText(1, id);
+  (*stmt)->Bind(2, version);
+  const int rc = (*stmt)->Step();
+  return rc == SQLITE_DONE ? absl::OkStatus() : db.Error(rc, "releasing a held article");
+}
+
+absl::StatusOr<std::vector<Article>> ReadHeldUntil(SqliteConnection& db, absl::Time time) {
+  absl::StatusOr<SqliteConnection::Scoped> stmt = db.Prepare(
+      "SELECT article FROM held WHERE release_us <= ?1 ORDER BY release_us, id, version");
+  if (!stmt.ok()) return stmt.status();
+  (*stmt)->Bind(1, absl::ToUnixMicros(time));
+  std::vector<Article> due;
+  int rc;
+  while ((rc = (*stmt)->Step()) == SQLITE_ROW) {
+    absl::StatusOr<Article> article = ParseHeld(db, (*stmt)->ColumnBytes(0));
+    if (!article.ok()) return article.status();
+    due.push_back(*std::move(article));
+  }
+  if (rc != SQLITE_DONE) return db.Error(rc, "reading held articles");
+  return due;
+}
+
+absl::StatusOr<std::optional<absl::Time>> ReadNextRelease(SqliteConnection& db) {
+  absl::StatusOr<SqliteConnection::Scoped> stmt =
+      db.Prepare("SELECT release_us FROM held ORDER BY release_us LIMIT 1");
+  if (!stmt.ok()) return stmt.status();
+  const int rc = (*stmt)->Step();
+  if (rc == SQLITE_DONE) return std::optional<absl::Time>();
+  if (rc != SQLITE_ROW) return db.Error(rc, "reading held articles");
+  return absl::FromUnixMicros((*stmt)->ColumnInt(0));
+}
+
 absl::StatusOr<std::vector<Article>> ReadEarlierVersions(SqliteConnection& db,
                                                          absl::string_view id,
                                                          uint32_t version) {

@@ -49,6 +49,17 @@ absl::StatusOr<StoredArticle> ReadArticle(SqliteConnection& db, absl::string_vie
 absl::StatusOr<std::vector<FeedEvent>> ReadEvents(SqliteConnection& db, uint64_t after,
                                                   uint64_t up_to, size_t max_events);
 
+// The held article `id` version `version`, or nullopt.
+absl::StatusOr<std::optional<Article>> LookUpHeld(SqliteConnection& db, absl::string_view id,
+                                                  uint32_t version);
+// Holds `article` until its embargo ends; removes a held article.
+absl::Status InsertHeld(SqliteConnection& db, const Article& article);
+absl::Status DeleteHeld(SqliteConnection& db, absl::string_view id, uint32_t version);
+// The held articles whose embargo ends by `time`, the earliest first.
+absl::StatusOr<std::vector<Article>> ReadHeldUntil(SqliteConnection& db, absl::Time time);
+// When the next held article's embargo ends, if any is held.
+absl::StatusOr<std::optional<absl::Time>> ReadNextRelease(SqliteConnection& db);
+
 // As Store::EarlierVersions.
 absl::StatusOr<std::vector<Article>> ReadEarlierVersions(SqliteConnection& db,
                                                          absl::string_view id,

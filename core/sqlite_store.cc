@@ -68,8 +68,19 @@ const Migration kMigrations[] = {
     )sql",
      nullptr},
     // 4: events by time, for subscriptions that start SINCE a time and for
-    // retention by age.
-    {"CREATE INDEX events_by_time ON events (published_at_us);", nullptr},
+    // retention by age; articles held until their embargo ends.
+    {R"sql(
+      CREATE INDEX events_by_time ON events (published_at_us);
+      CREATE TABLE held (
+        id TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        release_us INTEGER NOT NULL,
+        article BLOB NOT NULL,
+        PRIMARY KEY (id, version)
+      ) WITHOUT ROWID;
+      CREATE INDEX held_by_release ON held (release_us);
+    )sql",
+     nullptr},
 };
 static_assert(std::size(kMigrations) == kArchiveSchemaVersion);
 
@@ -166,7 +177,33 @@ SqliteStore::SqliteStore(std::unique_ptr<DataDirLock> lock, std::string path,
 SqliteStore::~SqliteStore() = default;
 
 absl::StatusOr<AppendResult> SqliteStore::Append(const Article& article, absl::Time now) {
-  PendingAppend self{.article = &article, .now = now,
+  return Enqueue(article, now, /*releasing=*/false);
+}
+
+std::vector<absl::StatusOr<AppendResult>> SqliteStore::ReleaseDue(absl::Time now) {
+  std::vector<absl::StatusOr<AppendResult>> results;
+  absl::StatusOr<std::vector<Article>> due = [&]() -> absl::StatusOr<std::vector<Article>> {
+    absl::StatusOr<Reader> reader = AcquireReader();
+    if (!reader.ok()) return reader.status();
+    return ReadHeldUntil(**reader, now);
+  }();
+  if (!due.ok()) {
+    results.push_back(due.status());
+    return results;
+  }
+  for (const Article& article : *due) results.push_back(Enqueue(article, now, true));
+  return results;
+}
+
+absl::StatusOr<std::optional<absl::Time>> SqliteStore::NextRelease() const {
+  absl::StatusOr<Reader> reader = AcquireReader();
+  if (!reader.ok()) return reader.status();
+  return ReadNextRelease(**reader);
+}
+
+absl::StatusOr<AppendResult> SqliteStore::Enqueue(const Article& article, absl::Time now,
+                                                  bool releasing) {
+  PendingAppend self{.article = &article, .now = now, .releasing = releasing,
                      .result = absl::UnknownError("not committed")};
   absl::MutexLock lock(&queue_mu_);
   queue_.push_back(&self);
@@ -194,7 +231,8 @@ void SqliteStore::CommitBatch(const std::vector<PendingAppend*>& batch) {
   absl::Status failed = db.Execute("BEGIN IMMEDIATE");
   if (failed.ok()) {
     for (PendingAppend* pending : batch) {
-      pending->result = AppendInTransaction(*pending->article, pending->now, next);
+      pending->result =
+          AppendInTransaction(*pending->article, pending->now, pending->releasing, next);
       // A store failure (not a refused article) fails the whole transaction.
       const absl::StatusCode code = pending->result.status().code();
       if (code != absl::StatusCode::kOk && code != absl::StatusCode::kFailedPrecondition) {
@@ -225,7 +263,7 @@ void SqliteStore::CommitBatch(const std::vector<PendingAppend*>& batch) {
 }
 
 absl::StatusOr<AppendResult> SqliteStore::AppendInTransaction(const Article& article,
-                                                              absl::Time now,
+                                                              absl::Time now, bool releasing,
                                                               uint64_t& next) {
   SqliteConnection& db = *writer_;
   absl::StatusOr<std::optional<StoredArticle>> same_version =
@@ -233,12 +271,26 @@ absl::StatusOr<AppendResult> SqliteStore::AppendInTransaction(const Article& art
   if (!same_version.ok()) return same_version.status();
   absl::StatusOr<std::optional<StoredArticle>> current = LookUp(db, article.id(), 0);
   if (!current.ok()) return current.status();
-  absl::StatusOr<AppendPlan> plan = PlanAppend(*same_version, *current, article);
+  absl::StatusOr<std::optional<Article>> held = LookUpHeld(db, article.id(), article.version());
+  if (!held.ok()) return held.status();
+  absl::StatusOr<AppendPlan> plan =
+      PlanAppend(*same_version, *current, *held, article, now, releasing);
+  // A released article leaves the held ones in this commit, whatever
+  // becomes of it.
+  if (releasing) {
+    if (absl::Status s = DeleteHeld(db, article.id(), article.version()); !s.ok()) return s;
+  }
   if (!plan.ok()) return plan.status();
   AppendResult result;
   if (plan->duplicate) {
     result.sequence = plan->duplicate_of;
     result.duplicate = true;
+    result.held = plan->hold;
+    return result;
+  }
+  if (plan->hold) {
+    if (absl::Status s = InsertHeld(db, article); !s.ok()) return s;
+    result.held = true;
     return result;
   }
 

@@ -58,6 +58,8 @@ class SqliteStore final : public Store {
 
   absl::StatusOr<AppendResult> Append(const Article& article,
                                       absl::Time now) override;
+  std::vector<absl::StatusOr<AppendResult>> ReleaseDue(absl::Time now) override;
+  absl::StatusOr<std::optional<absl::Time>> NextRelease() const override;
   absl::StatusOr<std::vector<FeedEvent>> ReadAfter(
       uint64_t after, size_t max_events) const override;
   uint64_t HeadSequence() const override;
@@ -82,6 +84,8 @@ class SqliteStore final : public Store {
   struct PendingAppend {
     const Article* article;
     absl::Time now;
+    // A held article whose embargo ended.
+    bool releasing = false;
     absl::StatusOr<AppendResult> result;
     bool done = false;
   };
@@ -90,13 +94,16 @@ class SqliteStore final : public Store {
               std::unique_ptr<SqliteConnection> writer, uint64_t head, uint64_t oldest,
               const SqliteStoreOptions& options);
 
+  // Appends through group commit: waits for a leader to commit this
+  // append, or leads and commits everything queued.
+  absl::StatusOr<AppendResult> Enqueue(const Article& article, absl::Time now, bool releasing);
   // Commits `batch` in one transaction; sets every result.
   // REQUIRES: called by the one leader at a time (see Append).
   void CommitBatch(const std::vector<PendingAppend*>& batch);
   // Appends one article inside the open transaction; `next` is the next
   // sequence to assign and advances on success.
-  absl::StatusOr<AppendResult> AppendInTransaction(const Article& article,
-                                                   absl::Time now, uint64_t& next);
+  absl::StatusOr<AppendResult> AppendInTransaction(const Article& article, absl::Time now,
+                                                   bool releasing, uint64_t& next);
 
   // A read connection from the pool (opened on demand), returned on release.
   class Reader;

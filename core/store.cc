@@ -3,12 +3,20 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "core/article.h"
 
 namespace newswire {
 
-absl::StatusOr<AppendPlan> PlanAppend(
-    const std::optional<StoredArticle>& same_version,
-    const std::optional<StoredArticle>& current, const Article& incoming) {
+absl::Time EmbargoEnd(const Article& article) {
+  return article.has_embargoed_until() ? FromProtoTime(article.embargoed_until())
+                                       : absl::InfinitePast();
+}
+
+absl::StatusOr<AppendPlan> PlanAppend(const std::optional<StoredArticle>& same_version,
+                                      const std::optional<StoredArticle>& current,
+                                      const std::optional<Article>& held,
+                                      const Article& incoming, absl::Time now,
+                                      bool releasing) {
   if (same_version.has_value()) {
     const Article& stored = same_version->article;
     if (stored.fingerprint() == incoming.fingerprint() &&
@@ -28,6 +36,20 @@ absl::StatusOr<AppendPlan> PlanAppend(
         " is older than the current version ", current->article.version()));
   }
   AppendPlan plan;
+  if (!releasing && EmbargoEnd(incoming) > now) {
+    plan.hold = true;
+    if (held.has_value()) {
+      if (held->fingerprint() != incoming.fingerprint() ||
+          held->pub_status() != incoming.pub_status()) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            "article ", incoming.id(), " version ", incoming.version(),
+            " is already held under embargo with different content: publish a higher "
+            "version to change it"));
+      }
+      plan.duplicate = true;
+    }
+    return plan;
+  }
   if (incoming.pub_status() == v1::PUB_STATUS_CANCELED) {
     plan.kind = v1::EVENT_KIND_KILLED;
   } else {

@@ -30,8 +30,12 @@ struct AppendResult {
   // True when the same id and version with the same content was already
   // stored: nothing was appended.
   bool duplicate = false;
-  // The appended event with the article in full; unset for a duplicate.
+  // The appended event with the article in full; unset for a duplicate
+  // and for a held article.
   FeedEvent event;
+  // True when the article is held until its embargo ends (sequence 0): it
+  // is appended, as an event, by ReleaseDue.
+  bool held = false;
 };
 
 // How long the event log is kept. Articles stay retrievable and searchable
@@ -67,10 +71,27 @@ class Store {
   // current version, for the same id and version with different content or
   // a version lower than the current one.
   //
+  // An article whose embargoed_until is after `now` is held instead: kept
+  // as durably as events, but apart from the log, invisible to ReadAfter,
+  // GetArticle and Search, until ReleaseDue appends it. Holding the same id
+  // and version again is a duplicate (with held set); with different
+  // content it is FAILED_PRECONDITION.
+  //
   // Once Append returns, the event is as durable as the Store promises and
   // visible to ReadAfter. Thread-safe.
   virtual absl::StatusOr<AppendResult> Append(const Article& article,
                                               absl::Time now) = 0;
+
+  // Appends the held articles whose embargo ended by `now`, in the order
+  // their embargoes end, each as Append would at `now`, and removes them
+  // from the held ones in the same commit. Returns what each did; one that
+  // can no longer be appended (a higher version was published meanwhile)
+  // is dropped, and its error is among the results. Thread-safe.
+  virtual std::vector<absl::StatusOr<AppendResult>> ReleaseDue(absl::Time now) = 0;
+
+  // When the next held article's embargo ends; nullopt when none is held.
+  // Thread-safe.
+  virtual absl::StatusOr<std::optional<absl::Time>> NextRelease() const = 0;
 
   // Returns up to `max_events` events with sequence > `after`, in sequence
   // order, each with its article in full. Events compacted by retention are
@@ -126,17 +147,26 @@ class Store {
 // the versioning rules are written once.
 struct AppendPlan {
   bool duplicate = false;
-  uint64_t duplicate_of = 0;    // Set when duplicate.
-  v1::EventKind kind = v1::EVENT_KIND_UNSPECIFIED;  // Set when not.
+  uint64_t duplicate_of = 0;    // Set when duplicate and not held.
+  // Hold the article until its embargo ends (with duplicate: it already is).
+  bool hold = false;
+  v1::EventKind kind = v1::EVENT_KIND_UNSPECIFIED;  // Set when appended.
 };
 
-// Decides what appending `incoming` means given what the store holds for
-// its id: `same_version` is the stored article with the same id and version
-// and `current` the highest stored version (each nullopt when none).
+// Decides what appending `incoming` at `now` means given what the store
+// holds for its id: `same_version` is the stored article with the same id
+// and version, `current` the highest stored version and `held` the held
+// article with the same id and version (each nullopt when none).
+// `releasing` is set when `incoming` is a held article whose embargo ended.
 // Returns FAILED_PRECONDITION as described at Store::Append.
-absl::StatusOr<AppendPlan> PlanAppend(
-    const std::optional<StoredArticle>& same_version,
-    const std::optional<StoredArticle>& current, const Article& incoming);
+absl::StatusOr<AppendPlan> PlanAppend(const std::optional<StoredArticle>& same_version,
+                                      const std::optional<StoredArticle>& current,
+                                      const std::optional<Article>& held,
+                                      const Article& incoming, absl::Time now,
+                                      bool releasing);
+
+// When `article` may be published: its embargo end, or InfinitePast.
+absl::Time EmbargoEnd(const Article& article);
 
 // Returns the first sequence `retention` keeps, given the store's head and
 // the sequence of the first event published at or after now - max_age

@@ -4,6 +4,24 @@
 
 namespace newswire {
 
+v1::PublishResponse ToPublishResponse(const PublishResult& result) {
+  v1::PublishResponse response;
+  response.set_id(result.id);
+  response.set_version(result.version);
+  response.set_sequence(result.sequence);
+  response.set_duplicate(result.duplicate);
+  response.set_held(result.held);
+  return response;
+}
+
+PublishResult FromPublishResponse(const v1::PublishResponse& response) {
+  return PublishResult{.id = response.id(),
+                       .version = response.version(),
+                       .sequence = response.sequence(),
+                       .duplicate = response.duplicate(),
+                       .held = response.held()};
+}
+
 Wire::Wire(Store* store, Hub* hub, Clock clock)
     : store_(store), hub_(hub), clock_(std::move(clock)) {}
 
@@ -13,11 +31,35 @@ absl::StatusOr<PublishResult> Wire::Publish(Article article) {
 
   absl::StatusOr<AppendResult> appended = store_->Append(article, clock_());
   if (!appended.ok()) return appended.status();
-  if (!appended->duplicate) hub_->Publish(appended->event);
+  if (appended->held) {
+    if (!appended->duplicate && on_hold_) on_hold_(EmbargoEnd(article));
+  } else if (!appended->duplicate) {
+    hub_->Publish(appended->event);
+  }
   return PublishResult{.id = article.id(),
                        .version = article.version(),
                        .sequence = appended->sequence,
-                       .duplicate = appended->duplicate};
+                       .duplicate = appended->duplicate,
+                       .held = appended->held};
+}
+
+absl::StatusOr<size_t> Wire::ReleaseDue() {
+  size_t released = 0;
+  absl::Status error;
+  for (absl::StatusOr<AppendResult>& result : store_->ReleaseDue(clock_())) {
+    if (!result.ok()) {
+      // A refused article was dropped; anything else is the Store's fault.
+      if (error.ok() && result.status().code() != absl::StatusCode::kFailedPrecondition) {
+        error = result.status();
+      }
+      continue;
+    }
+    if (result->duplicate) continue;
+    hub_->Publish(result->event);
+    ++released;
+  }
+  if (!error.ok()) return error;
+  return released;
 }
 
 }  // namespace newswire

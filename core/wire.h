@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 
 #include "absl/functional/any_invocable.h"
 #include "absl/status/statusor.h"
@@ -22,7 +23,14 @@ struct PublishResult {
   // Sequence of the event; for a duplicate, that of the first one.
   uint64_t sequence = 0;
   bool duplicate = false;
+  // True when the article is held until its embargoed_until (sequence 0):
+  // subscribers get it as an event when the embargo ends.
+  bool held = false;
 };
+
+// The result as the API answers it, and back.
+v1::PublishResponse ToPublishResponse(const PublishResult& result);
+PublishResult FromPublishResponse(const v1::PublishResponse& response);
 
 class Wire {
  public:
@@ -36,12 +44,30 @@ class Wire {
   // Store's error; nothing is stored or sent then. On success the event is
   // in the Store before any subscriber sees it, and a duplicate emits
   // nothing. Thread-safe: concurrent publishes share the Store's commits.
+  //
+  // An article embargoed until later is held (see Store::Append) and
+  // `on_hold`, if set, is called with its embargo end.
   absl::StatusOr<PublishResult> Publish(Article article);
+
+  // Publishes the held articles whose embargo has ended; returns how many
+  // became events, or the Store's first error (what could be released
+  // was). Articles that can no longer be published (a higher version came
+  // meanwhile) are dropped. Thread-safe.
+  absl::StatusOr<size_t> ReleaseDue();
+
+  // Called after an article is held, with its embargo end (see
+  // EmbargoClock). REQUIRES: set before publishing starts.
+  void set_on_hold(absl::AnyInvocable<void(absl::Time) const> on_hold) {
+    on_hold_ = std::move(on_hold);
+  }
+
+  absl::Time Now() const { return clock_(); }
 
  private:
   Store* const store_;
   Hub* const hub_;
   const Clock clock_;
+  absl::AnyInvocable<void(absl::Time) const> on_hold_;
 };
 
 }  // namespace newswire

@@ -156,7 +156,11 @@ PublishTally PublishPaths(const std::vector<std::string>& paths, PublishFn publi
         if (out == nullptr) continue;
         *out << file.path << "\tid=" << result->id << "\tversion=" << result->version
              << "\tsequence=" << result->sequence
-             << "\tduplicate=" << (result->duplicate ? "true" : "false") << std::endl;
+             << "\tduplicate=" << (result->duplicate ? "true" : "false");
+        if (result->held) {
+          *out << "\theld until " << FormatTime(article.embargoed_until());
+        }
+        *out << std::endl;
       }
     }
   }

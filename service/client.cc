@@ -129,10 +129,7 @@ absl::StatusOr<PublishResult> Client::Publish(const Article& article,
   absl::StatusOr<v1::PublishResponse> response = Unary<v1::PublishResponse>(
       *stub_, &v1::NewsFeed::Stub::Publish, request, timeout);
   if (!response.ok()) return response.status();
-  return PublishResult{.id = response->id(),
-                       .version = response->version(),
-                       .sequence = response->sequence(),
-                       .duplicate = response->duplicate()};
+  return FromPublishResponse(*response);
 }
 
 absl::StatusOr<v1::GetArticleResponse> Client::Get(const std::string& id,

@@ -19,12 +19,7 @@ grpc::ServerUnaryReactor* FeedService::Publish(
     return reactor;
   }
   absl::StatusOr<PublishResult> result = wire_->Publish(request->article());
-  if (result.ok()) {
-    response->set_id(result->id);
-    response->set_version(result->version);
-    response->set_sequence(result->sequence);
-    response->set_duplicate(result->duplicate);
-  }
+  if (result.ok()) *response = ToPublishResponse(*result);
   reactor->Finish(ToGrpcStatus(result.status()));
   return reactor;
 }

@@ -8,11 +8,12 @@
 #include "google/protobuf/util/json_util.h"
 
 namespace newswire {
-namespace {
 
 std::string FormatTime(const google::protobuf::Timestamp& t) {
   return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", FromProtoTime(t), absl::UTCTimeZone());
 }
+
+namespace {
 
 std::string EntityNames(const google::protobuf::RepeatedPtrField<v1::Entity>& entities) {
   return absl::StrJoin(entities, ", ", [](std::string* out, const v1::Entity& e) {

@@ -15,6 +15,9 @@ namespace newswire {
 // "PUBLISHED", "CAUGHT_UP", …: the enum name without its prefix.
 std::string EventKindName(v1::EventKind kind);
 
+// A timestamp as RFC 3339 UTC, to the second ("2024-11-23T08:00:00Z").
+std::string FormatTime(const google::protobuf::Timestamp& t);
+
 // One line, no newline: "SEQ  KIND  DATELINE — HEADLINE  [ID vN]", or a
 // note for CAUGHT_UP and HEARTBEAT.
 std::string FormatEventLine(const v1::FeedEvent& event);

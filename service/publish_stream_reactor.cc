@@ -38,13 +38,8 @@ class PublishStreamReactor final
       // read starts only after, so acks stay in order.
       absl::StatusOr<PublishResult> result = wire_.Publish(request_.article());
       if (result.ok()) {
-        v1::PublishResponse ack;
-        ack.set_id(result->id);
-        ack.set_version(result->version);
-        ack.set_sequence(result->sequence);
-        ack.set_duplicate(result->duplicate);
         absl::MutexLock lock(&mu_);
-        acks_.push_back(std::move(ack));
+        acks_.push_back(ToPublishResponse(*result));
       } else {
         status = result.status();
       }

@@ -16,6 +16,7 @@ Server::Server(std::unique_ptr<Store> store, const ServerOptions& options)
     : store_(std::move(store)),
       hub_(std::make_unique<Hub>(store_.get(), options.subscriptions)),
       wire_(std::make_unique<Wire>(store_.get(), hub_.get())),
+      embargo_clock_(std::make_unique<EmbargoClock>(wire_.get(), store_.get())),
       service_(wire_.get(), hub_.get(), store_.get()),
       retention_(options.retention),
       compact_interval_(options.compact_interval) {}

@@ -10,6 +10,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "core/embargo_clock.h"
 #include "core/hub.h"
 #include "core/sqlite_store.h"
 #include "core/store.h"
@@ -75,6 +76,8 @@ class Server {
   const std::unique_ptr<Store> store_;
   const std::unique_ptr<Hub> hub_;
   const std::unique_ptr<Wire> wire_;
+  // Releases embargoed articles; stops before the Wire it publishes into.
+  const std::unique_ptr<EmbargoClock> embargo_clock_;
   FeedService service_;
   int port_ = 0;
   std::string address_;

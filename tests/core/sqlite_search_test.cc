@@ -349,7 +349,7 @@ TEST_F(SearchTest, MigratingAnArchiveWithoutAnIndexBuildsIt) {
                                      SQLITE_OPEN_READWRITE);
     ASSERT_TRUE(db.ok());
     ASSERT_TRUE((*db)->Execute("DROP TABLE article_text; DROP TABLE article_vocab;"
-                               "DROP TABLE current_articles; DROP INDEX events_by_time;"
+                               "DROP TABLE current_articles; DROP INDEX events_by_time; DROP TABLE held;"
                                "PRAGMA user_version = 1;")
                     .ok());
   }

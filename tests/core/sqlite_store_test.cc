@@ -210,6 +210,7 @@ TEST(SqliteStore, ArchiveOfSchemaVersion2IsMigratedWithEveryVersionKept) {
       DROP TABLE articles;
       ALTER TABLE old_articles RENAME TO articles;
       DROP INDEX events_by_time;
+      DROP TABLE held;
       PRAGMA user_version = 2;
     )sql").ok());
   }
