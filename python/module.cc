@@ -200,10 +200,10 @@ PYBIND11_MODULE(_core, m) {
               result = client.Publish(article, absl::Seconds(timeout));
             }
             nw::PublishResult r = nw::ValueOrThrow(std::move(result));
-            return std::make_tuple(r.id, r.version, r.sequence, r.duplicate);
+            return std::make_tuple(r.id, r.version, r.sequence, r.duplicate, r.held);
           },
           py::arg("article"), py::arg("timeout") = 30.0,
-          "Publishes a serialized Article; returns (id, version, sequence, duplicate).")
+          "Publishes a serialized Article; returns (id, version, sequence, duplicate, held).")
       .def(
           "get",
           [](nw::Client& client, const std::string& id, uint32_t version, int view,

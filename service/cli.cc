@@ -4,6 +4,7 @@
 
 #include <cstdlib>
 #include <map>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <set>
@@ -33,22 +34,35 @@ commands:
           or in memory; port 0 picks a free port; --load publishes the articles
           in PATH (a file or a directory) at start; --retain-* compact the
           event log (articles stay searchable); --max-archive-mb caps the
-          archive file (publishes past it fail as on a full disk)
+          archive file (publishes past it fail as on a full disk);
+          [--max-subscribers N] [--max-subscribers-per-client N]
+          [--subscriber-queue-mb N] bound subscriptions (in all, per client
+          host) and the bytes queued for a subscriber that does not keep up
+          (past it, it catches up from the archive instead)
   publish [--server HOST:PORT] FILE...
           publish articles; prints id, version, sequence, duplicate for each
-  tail    [--server HOST:PORT] [--from latest|earliest|SEQ] [--full] [--json]
-          follow the feed: one line per event; --from SEQ resumes after SEQ
+  tail    [--server HOST:PORT] [--from latest|earliest|SEQ] [--since DATE]
+          [FILTER...] [--min-urgency N] [--query QUERY] [--every-version]
+          [--heartbeat DURATION] [--full] [--json]
+          follow the feed: one line per event; --from SEQ resumes after SEQ,
+          --since starts at the first event published at or after DATE; while
+          catching up only the current version of each article is sent unless
+          --every-version; --min-urgency 3 admits urgencies 1-3; --heartbeat 5s
+          sends a HEARTBEAT (with the head sequence) whenever idle that long
   get     [--server HOST:PORT] [--version N] [--json] ID
           print one article (the current version unless --version)
-  search  [--server HOST:PORT] [--limit N] [--newest] [--place P]... [--subject S]...
-          [--source S]... [--language L]... [--since DATE] [--until DATE]
-          [--killed] [--page TOKEN] [--json] [QUERY...]
+  search  [--server HOST:PORT] [--limit N] [--newest] [FILTER...] [--since DATE]
+          [--until DATE] [--killed] [--page TOKEN] [--json] [QUERY...]
           search the archive: words, "phrases", OR, prefix*; ranked by relevance
-          (--newest: newest first); DATE is 2024-11-01 or RFC 3339
+          (--newest: newest first)
   parse   [--json] FILE
           parse an article offline and print it
 
-The server address defaults to $NEWSWIRE_SERVER, else 127.0.0.1:50051.
+FILTER: --place P, --subject S, --person P, --organisation O, --source S,
+--keyword K, --language L (each repeatable: any of the values; different
+flags must all match; names or codes, case-blind). DATE is 2024-11-01 or
+RFC 3339. The server address defaults to $NEWSWIRE_SERVER, else
+127.0.0.1:50051.
 )";
 
 // Parsed command-line options of one command.
@@ -118,6 +132,50 @@ int Fail(std::ostream& err, const absl::Status& status) {
 int Usage(std::ostream& err, absl::string_view problem) {
   err << "newswire: " << problem << "\n\n" << kUsage;
   return 2;
+}
+
+// The FILTER flags of tail and search.
+constexpr const char* kFilterFlags[] = {"place",  "subject", "person",  "organisation",
+                                        "source", "keyword", "language"};
+
+// Adds the FILTER flags given in `args` to `filter`.
+void AddFilterFlags(const Args& args, v1::Filter& filter) {
+  for (const auto& [flag, field] :
+       {std::pair{"place", filter.mutable_places()},
+        std::pair{"subject", filter.mutable_subjects()},
+        std::pair{"person", filter.mutable_people()},
+        std::pair{"organisation", filter.mutable_organisations()},
+        std::pair{"source", filter.mutable_sources()},
+        std::pair{"keyword", filter.mutable_keywords()},
+        std::pair{"language", filter.mutable_languages()}}) {
+    if (auto it = args.values.find(flag); it != args.values.end()) {
+      for (const std::string& v : it->second) field->Add(std::string(v));
+    }
+  }
+}
+
+// Reads flag `name` as a positive number into `value` when given.
+absl::Status PositiveFlag(const Args& args, const std::string& name, uint64_t& value) {
+  auto text = args.Value(name);
+  if (!text) return absl::OkStatus();
+  if (!absl::SimpleAtoi(*text, &value) || value == 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--", name, " must be a positive number, got \"", *text, "\""));
+  }
+  return absl::OkStatus();
+}
+
+// Parses "2024-11-01" or an RFC 3339 time.
+absl::StatusOr<absl::Time> ParseDate(absl::string_view flag, const std::string& text) {
+  absl::Time t;
+  std::string error;
+  if (absl::ParseTime(absl::RFC3339_full, text, &t, &error) ||
+      absl::ParseTime("%Y-%m-%d", text, &t, &error)) {
+    return t;
+  }
+  return absl::InvalidArgumentError(absl::StrCat(
+      "--", flag, " must be a date like 2024-11-01 or 2024-11-01T09:30:00Z, got \"", text,
+      "\""));
 }
 
 struct PublishTally {
@@ -190,21 +248,21 @@ int Serve(const Args& args, std::ostream& out, std::ostream& err) {
     }
     options.retention.max_age = absl::Hours(24 * n);
   }
-  if (auto mb = args.Value("max-archive-mb")) {
-    uint64_t n = 0;
-    if (!absl::SimpleAtoi(*mb, &n) || n == 0) {
-      return Usage(err, absl::StrCat("--max-archive-mb must be a positive number, got \"",
-                                     *mb, "\""));
-    }
-    options.archive.max_archive_bytes = n << 20;
+  uint64_t archive_mb = 0, queue_mb = 0;
+  uint64_t max_subscribers = options.subscriptions.max_subscriptions;
+  uint64_t per_client = options.subscriptions.max_subscriptions_per_client;
+  for (const auto& [flag, value] :
+       {std::pair{"max-archive-mb", &archive_mb},
+        std::pair{"retain-events", &options.retention.max_events},
+        std::pair{"subscriber-queue-mb", &queue_mb},
+        std::pair{"max-subscribers", &max_subscribers},
+        std::pair{"max-subscribers-per-client", &per_client}}) {
+    if (absl::Status s = PositiveFlag(args, flag, *value); !s.ok()) return Usage(err, s.message());
   }
-  if (auto events = args.Value("retain-events")) {
-    if (!absl::SimpleAtoi(*events, &options.retention.max_events) ||
-        options.retention.max_events == 0) {
-      return Usage(err, absl::StrCat("--retain-events must be a positive number, got \"",
-                                     *events, "\""));
-    }
-  }
+  options.archive.max_archive_bytes = archive_mb << 20;
+  if (queue_mb != 0) options.subscriptions.max_queue_bytes = queue_mb << 20;
+  options.subscriptions.max_subscriptions = max_subscribers;
+  options.subscriptions.max_subscriptions_per_client = per_client;
   absl::StatusOr<std::unique_ptr<Server>> server = Server::Start(options);
   if (!server.ok()) return Fail(err, server.status());
 
@@ -262,6 +320,32 @@ int Tail(const Args& args, std::ostream& out, std::ostream& err) {
     return Usage(err, absl::StrCat("--from must be latest, earliest or a sequence "
                                    "number, got \"", from, "\""));
   }
+  if (auto since = args.Value("since")) {
+    if (args.Value("from")) return Usage(err, "tail: --from and --since exclude each other");
+    absl::StatusOr<absl::Time> t = ParseDate("since", *since);
+    if (!t.ok()) return Usage(err, t.status().message());
+    request.set_start(v1::SubscribeRequest::START_SINCE);
+    *request.mutable_since() = ToProtoTime(*t);
+  }
+  AddFilterFlags(args, *request.mutable_filter());
+  if (auto query = args.Value("query")) request.mutable_filter()->set_query(*query);
+  uint64_t urgency = 0;
+  if (absl::Status s = PositiveFlag(args, "min-urgency", urgency); !s.ok()) {
+    return Usage(err, s.message());
+  }
+  request.mutable_filter()->set_min_urgency(
+      static_cast<uint32_t>(std::min<uint64_t>(urgency, std::numeric_limits<uint32_t>::max())));
+  if (auto heartbeat = args.Value("heartbeat")) {
+    absl::Duration d;
+    if (!absl::ParseDuration(*heartbeat, &d) || d <= absl::ZeroDuration()) {
+      return Usage(err, absl::StrCat("--heartbeat must be a duration such as 5s or 1m, got \"",
+                                     *heartbeat, "\""));
+    }
+    request.mutable_heartbeat_interval()->set_seconds(absl::ToInt64Seconds(d));
+    request.mutable_heartbeat_interval()->set_nanos(
+        static_cast<int32_t>(absl::ToInt64Nanoseconds(d % absl::Seconds(1))));
+  }
+  request.set_every_version(args.Has("every-version"));
   const bool full = args.Has("full");
   const bool json = args.Has("json");
   request.set_view(full ? v1::ARTICLE_VIEW_FULL : v1::ARTICLE_VIEW_HEADLINE);
@@ -297,19 +381,6 @@ int Get(const Args& args, std::ostream& out, std::ostream& err) {
   return 0;
 }
 
-// Parses "2024-11-01" or an RFC 3339 time.
-absl::StatusOr<absl::Time> ParseDate(absl::string_view flag, const std::string& text) {
-  absl::Time t;
-  std::string error;
-  if (absl::ParseTime(absl::RFC3339_full, text, &t, &error) ||
-      absl::ParseTime("%Y-%m-%d", text, &t, &error)) {
-    return t;
-  }
-  return absl::InvalidArgumentError(absl::StrCat(
-      "--", flag, " must be a date like 2024-11-01 or 2024-11-01T09:30:00Z, got \"", text,
-      "\""));
-}
-
 int Search(const Args& args, std::ostream& out, std::ostream& err) {
   v1::SearchArticlesRequest request;
   request.set_query(absl::StrJoin(args.positional, " "));
@@ -323,16 +394,7 @@ int Search(const Args& args, std::ostream& out, std::ostream& err) {
   if (args.Has("newest")) request.set_order(v1::SearchArticlesRequest::ORDER_NEWEST);
   if (args.Has("killed")) request.add_pub_statuses(v1::PUB_STATUS_CANCELED);
   if (auto page = args.Value("page")) request.set_page_token(*page);
-  v1::Filter& filter = *request.mutable_filter();
-  for (const auto& [flag, field] :
-       {std::pair{"place", filter.mutable_places()},
-        std::pair{"subject", filter.mutable_subjects()},
-        std::pair{"source", filter.mutable_sources()},
-        std::pair{"language", filter.mutable_languages()}}) {
-    if (auto it = args.values.find(flag); it != args.values.end()) {
-      for (const std::string& v : it->second) field->Add(std::string(v));
-    }
-  }
+  AddFilterFlags(args, *request.mutable_filter());
   // mutable_since() would set the field: touch each only when given.
   for (const char* flag : {"since", "until"}) {
     if (auto text = args.Value(flag)) {
@@ -381,19 +443,27 @@ struct Command {
   std::set<std::string> switches;
 };
 
+// `flags` and the FILTER flags.
+std::set<std::string> WithFilterFlags(std::set<std::string> flags) {
+  flags.insert(std::begin(kFilterFlags), std::end(kFilterFlags));
+  return flags;
+}
+
 const std::map<std::string, Command>& Commands() {
   static const auto* commands = new std::map<std::string, Command>{
       {"serve",
        {&Serve,
-        {"listen", "data", "load", "retain-days", "retain-events", "max-archive-mb"},
+        {"listen", "data", "load", "retain-days", "retain-events", "max-archive-mb",
+         "max-subscribers", "max-subscribers-per-client", "subscriber-queue-mb"},
         {"memory"}}},
       {"publish", {&Publish, {"server"}, {}}},
-      {"tail", {&Tail, {"server", "from"}, {"full", "json"}}},
+      {"tail",
+       {&Tail,
+        WithFilterFlags({"server", "from", "since", "query", "min-urgency", "heartbeat"}),
+        {"full", "json", "every-version"}}},
       {"get", {&Get, {"server", "version"}, {"json"}}},
       {"search",
-       {&Search,
-        {"server", "limit", "page", "place", "subject", "source", "language", "since",
-         "until"},
+       {&Search, WithFilterFlags({"server", "limit", "page", "since", "until"}),
         {"newest", "killed", "json"}}},
       {"parse", {&Parse, {}, {"json"}}},
   };

@@ -6,11 +6,11 @@ import datetime as _dt
 import os
 import time
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple, Sequence
 
 from newswire import _core
-from newswire.article import Article
-from newswire.search import Searchable, view_value
+from newswire.article import Article, proto_timestamp
+from newswire.search import Searchable, fill_filter, view_value
 from newswire.v1 import feed_pb2
 
 __all__ = ["Client", "Event", "PublishResult", "Server", "Subscription", "parse_text"]
@@ -27,6 +27,38 @@ _STARTS = {
 }
 
 
+def subscribe_request(start: str | int | _dt.datetime = "latest", view: str = "headline", *,
+                      places: Sequence[str] = (), subjects: Sequence[str] = (),
+                      people: Sequence[str] = (), organisations: Sequence[str] = (),
+                      sources: Sequence[str] = (), keywords: Sequence[str] = (),
+                      languages: Sequence[str] = (), min_urgency: int = 0,
+                      query: str = "", heartbeat: float | None = None,
+                      every_version: bool = False) -> feed_pb2.SubscribeRequest:
+    """The SubscribeRequest for Client.subscribe's arguments."""
+    request = feed_pb2.SubscribeRequest()
+    if isinstance(start, _dt.datetime):
+        request.start = feed_pb2.SubscribeRequest.START_SINCE
+        request.since.CopyFrom(proto_timestamp(start, "start"))
+    elif isinstance(start, int) and not isinstance(start, bool):
+        request.start = feed_pb2.SubscribeRequest.START_AFTER_SEQUENCE
+        request.after_sequence = start
+    elif start in _STARTS:
+        request.start = _STARTS[start]
+    else:
+        raise ValueError("start must be 'latest', 'earliest', a sequence number or a "
+                         f"datetime, got {start!r}")
+    request.view = view_value(view)
+    fill_filter(request.filter, places=places, subjects=subjects, people=people,
+                organisations=organisations, sources=sources, keywords=keywords,
+                languages=languages)
+    request.filter.min_urgency = min_urgency
+    request.filter.query = query
+    if heartbeat is not None:
+        request.heartbeat_interval.FromNanoseconds(int(heartbeat * 1e9))
+    request.every_version = every_version
+    return request
+
+
 def parse_text(text: str | bytes) -> Article:
     """Parses a plain-text article (headline, optional "By" line, dateline,
     paragraphs) from text or UTF-8 bytes. Raises InvalidArgumentError (a
@@ -41,12 +73,15 @@ def parse_text(text: str | bytes) -> Article:
 
 class PublishResult(NamedTuple):
     """What a publish did. ``sequence`` is the event's position in the feed;
-    for a ``duplicate`` it is that of the first publish."""
+    for a ``duplicate`` it is that of the first publish. ``held``: the
+    article is embargoed until later; the server publishes it (as an
+    event, with a sequence) when the embargo ends."""
 
     id: str
     version: int
     sequence: int
     duplicate: bool
+    held: bool = False
 
 
 @dataclass(frozen=True)
@@ -150,20 +185,27 @@ class Client(Searchable):
     def _search(self, request: bytes, timeout: float) -> bytes:
         return self._core.search(request, timeout)
 
-    def subscribe(self, start: str | int = "latest", view: str = "headline") -> Subscription:
-        """Follows the feed. ``start`` is "latest" (only new events),
-        "earliest" (everything stored, then live) or a sequence number to
-        resume after. ``view`` is "headline" or "full". A CAUGHT_UP event
-        marks the switch from stored to live events."""
-        request = feed_pb2.SubscribeRequest()
-        if isinstance(start, int) and not isinstance(start, bool):
-            request.start = feed_pb2.SubscribeRequest.START_AFTER_SEQUENCE
-            request.after_sequence = start
-        elif start in _STARTS:
-            request.start = _STARTS[start]
-        else:
-            raise ValueError(f"start must be 'latest', 'earliest' or a sequence number, got {start!r}")
-        request.view = view_value(view)
+    def subscribe(self, start: str | int | _dt.datetime = "latest", view: str = "headline",
+                  **options: Any) -> Subscription:
+        """Follows the feed, filtered on the server.
+
+        ``start``: "latest" (only new events), "earliest" (everything
+        stored, then live), a sequence number to resume after, or a
+        timezone-aware datetime (events published at or after it). A
+        CAUGHT_UP event (with ``head_sequence``) marks the switch from
+        stored to live events. ``view`` is "headline" or "full".
+
+        Keyword options: ``places``, ``subjects``, ``people``,
+        ``organisations``, ``sources``, ``keywords``, ``languages`` (each a
+        list: any of its values; all given filters must match),
+        ``min_urgency`` (3 admits urgencies 1-3), ``query`` (search
+        syntax), ``heartbeat`` (seconds, 1-300: a HEARTBEAT event whenever
+        the stream is idle that long), ``every_version`` (during catch-up,
+        every stored version instead of only the current one). KILLED and
+        UPDATED events also reach a subscription whose filter matched an
+        earlier version. A bad option raises InvalidArgumentError (a
+        ValueError) naming it, on the first ``next``."""
+        request = subscribe_request(start, view, **options)
         return Subscription(self._core.subscribe(request.SerializeToString()))
 
     def close(self) -> None:

@@ -21,6 +21,27 @@ _ORDERS = {
 }
 
 
+def fill_filter(
+    f: feed_pb2.Filter,
+    *,
+    places: Sequence[str] = (),
+    subjects: Sequence[str] = (),
+    people: Sequence[str] = (),
+    organisations: Sequence[str] = (),
+    sources: Sequence[str] = (),
+    keywords: Sequence[str] = (),
+    languages: Sequence[str] = (),
+) -> None:
+    """Sets the filter fields of search and subscribe. A bare string is
+    one value, not a sequence of letters."""
+    for field, values in (
+        (f.places, places), (f.subjects, subjects), (f.people, people),
+        (f.organisations, organisations), (f.sources, sources), (f.keywords, keywords),
+        (f.languages, languages),
+    ):
+        field.extend([values] if isinstance(values, str) else values)
+
+
 def view_value(view: str) -> int:
     """The ArticleView for "headline" or "full"."""
     if view not in _VIEWS:
@@ -67,7 +88,10 @@ class Searchable:
         *,
         places: Sequence[str] = (),
         subjects: Sequence[str] = (),
+        people: Sequence[str] = (),
+        organisations: Sequence[str] = (),
         sources: Sequence[str] = (),
+        keywords: Sequence[str] = (),
         languages: Sequence[str] = (),
         since: _dt.datetime | None = None,
         until: _dt.datetime | None = None,
@@ -86,11 +110,9 @@ class Searchable:
         bad query, FailedPreconditionError on a server without an archive."""
         request = feed_pb2.SearchArticlesRequest(query=query, page_size=limit,
                                                  page_token=page_token)
-        f = request.filter
-        f.places.extend(places)
-        f.subjects.extend(subjects)
-        f.sources.extend(sources)
-        f.languages.extend(languages)
+        fill_filter(request.filter, places=places, subjects=subjects, people=people,
+                    organisations=organisations, sources=sources, keywords=keywords,
+                    languages=languages)
         if since is not None:
             request.since.CopyFrom(proto_timestamp(since, "since"))
         if until is not None:

@@ -1,0 +1,136 @@
+"""newswire for asyncio: the same client, without blocking the event loop.
+
+    import asyncio, newswire.aio
+
+    async def main():
+        async with newswire.aio.Client("127.0.0.1:50051") as client:
+            async for event in client.subscribe(places=["Kyiv"], heartbeat=5.0):
+                if event.kind == "CAUGHT_UP":
+                    print("live from", event.head_sequence)
+
+    asyncio.run(main())
+
+Calls run the C++ client on worker threads (it releases the GIL while it
+waits); a subscription's events are read ahead by one thread per stream,
+at most ``buffer`` at a time, and handed to the loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from typing import Any
+
+from newswire import client as _client
+from newswire.article import Article
+from newswire.client import Event, PublishResult, subscribe_request
+from newswire.search import SearchPage
+from newswire.v1 import feed_pb2
+
+__all__ = ["Client", "Subscription"]
+
+# How long the reader thread waits for an event before looking whether the
+# subscription was closed.
+_POLL_SECONDS = 0.1
+
+
+class Subscription:
+    """An async iterator over a live feed (``async for event in sub``).
+    Close it, or leave its ``async with`` block, to end the stream."""
+
+    def __init__(self, stream: Any, buffer: int) -> None:
+        self._stream = stream
+        self._loop = asyncio.get_running_loop()
+        self._queue: asyncio.Queue[Event | BaseException] = asyncio.Queue()
+        self._room = threading.Semaphore(buffer)  # Events read ahead, at most.
+        self._closed = threading.Event()
+        self._thread = threading.Thread(target=self._read, name="newswire-aio", daemon=True)
+        self._thread.start()
+
+    def _read(self) -> None:
+        """Reader thread: stream → queue, until closed or the stream ends."""
+        try:
+            while not self._closed.is_set():
+                if not self._room.acquire(timeout=_POLL_SECONDS):
+                    continue
+                data = None
+                while data is None and not self._closed.is_set():
+                    data = self._stream.next(_POLL_SECONDS)
+                if data is None:
+                    return
+                event = Event.from_pb(feed_pb2.FeedEvent.FromString(data))
+                self._loop.call_soon_threadsafe(self._queue.put_nowait, event)
+        except BaseException as error:  # The stream ended: tell the consumer.
+            if not self._closed.is_set():
+                try:
+                    self._loop.call_soon_threadsafe(self._queue.put_nowait, error)
+                except RuntimeError:
+                    pass  # The loop is gone.
+
+    def __aiter__(self) -> "Subscription":
+        return self
+
+    async def __anext__(self) -> Event:
+        if self._closed.is_set():
+            raise StopAsyncIteration
+        item = await self._queue.get()
+        if isinstance(item, BaseException):
+            self._closed.set()
+            raise item
+        self._room.release()
+        return item
+
+    async def next(self, timeout: float | None = None) -> Event | None:
+        """The next event, or None if none comes within ``timeout`` seconds."""
+        try:
+            return await asyncio.wait_for(self.__anext__(), timeout)
+        except asyncio.TimeoutError:
+            return None
+
+    async def close(self) -> None:
+        """Ends the stream. Idempotent."""
+        if not self._closed.is_set():
+            self._closed.set()
+            self._stream.cancel()
+        await asyncio.to_thread(self._thread.join)
+
+    async def __aenter__(self) -> "Subscription":
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+
+class Client:
+    """An asyncio client of a newswire server at ``target`` ("HOST:PORT");
+    the methods take the same arguments as newswire.Client's."""
+
+    def __init__(self, target: str = _client.DEFAULT_SERVER) -> None:
+        self._sync = _client.Client(target)
+        self.target = target
+
+    async def publish(self, article: Article | str, timeout: float = 30.0) -> PublishResult:
+        return await asyncio.to_thread(self._sync.publish, article, timeout)
+
+    async def get(self, id: str, version: int | None = None, timeout: float = 30.0) -> Article:
+        return await asyncio.to_thread(self._sync.get, id, version, timeout)
+
+    async def search(self, query: str = "", **options: Any) -> SearchPage:
+        return await asyncio.to_thread(self._sync.search, query, **options)
+
+    def subscribe(self, start: Any = "latest", view: str = "headline", *, buffer: int = 1024,
+                  **options: Any) -> Subscription:
+        """As newswire.Client.subscribe, as an async iterator; at most
+        ``buffer`` events are read ahead of the consumer. Call it from a
+        coroutine (it needs the running loop)."""
+        request = subscribe_request(start, view, **options)
+        return Subscription(self._sync._core.subscribe(request.SerializeToString()), buffer)
+
+    async def close(self) -> None:
+        """Releases the client."""
+
+    async def __aenter__(self) -> "Client":
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
