@@ -221,11 +221,46 @@ Hub::Hub(const Store* store, HubOptions options)
       options_(options),
       published_head_(store->HeadSequence()),
       delivered_head_(store->HeadSequence()),
+      ring_thread_([this] { RingLoop(); }),
       heartbeat_thread_([this] { HeartbeatLoop(); }) {}
 
 Hub::~Hub() {
   Close();
   heartbeat_thread_.join();
+  ring_thread_.join();
+}
+
+void Hub::Ring(std::vector<std::shared_ptr<Subscription>> subs) {
+  if (subs.empty()) return;
+  absl::ReleasableMutexLock lock(&ring_mu_);
+  if (ring_stop_) {  // The ring thread is gone: ring here.
+    lock.Release();
+    for (const auto& sub : subs) sub->on_ready_();
+    return;
+  }
+  if (ring_queue_.empty()) {
+    ring_queue_ = std::move(subs);
+  } else {
+    ring_queue_.insert(ring_queue_.end(), std::make_move_iterator(subs.begin()),
+                       std::make_move_iterator(subs.end()));
+  }
+}
+
+void Hub::RingLoop() {
+  std::vector<std::shared_ptr<Subscription>> ringing;
+  while (true) {
+    {
+      absl::MutexLock lock(&ring_mu_);
+      ringing.clear();  // Last references may go here; not under the lock.
+      auto work = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(ring_mu_) {
+        return ring_stop_ || !ring_queue_.empty();
+      };
+      ring_mu_.Await(absl::Condition(&work));
+      if (ring_queue_.empty()) return;  // Stopped, and nothing left to ring.
+      ringing.swap(ring_queue_);
+    }
+    for (const auto& sub : ringing) sub->on_ready_();
+  }
 }
 
 absl::StatusOr<uint64_t> Hub::StartAfter(const SubscriptionOptions& options) const {
@@ -351,7 +386,7 @@ void Hub::Publish(const FeedEvent& event) {
       early_.erase(it);
     }
   }
-  for (const auto& sub : to_ring) sub->on_ready_();
+  Ring(std::move(to_ring));
 }
 
 void Hub::Deliver(PreparedEvent& prepared, std::vector<std::shared_ptr<Subscription>>& to_ring) {
@@ -452,7 +487,9 @@ void Hub::Close() {
     heartbeat_stop_ = true;
     heartbeats_.clear();
   }
-  for (const auto& sub : to_ring) sub->on_ready_();
+  Ring(std::move(to_ring));
+  absl::MutexLock lock(&ring_mu_);
+  ring_stop_ = true;  // The ring thread rings what is queued, then ends.
 }
 
 void Hub::Remove(Subscription* sub) {

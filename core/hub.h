@@ -165,7 +165,7 @@ class Hub {
   ~Hub();
 
   // Starts a subscription at `options.start`; it ends when the last
-  // reference to it is dropped. `on_ready` is called, on a publishing
+  // reference to it is dropped. `on_ready` is called, on the hub's ring
   // thread (or the heartbeat thread) and without hub locks held, when Next
   // has returned nothing and has something again; it may call Next, and
   // may run on several threads at once (after Close). It may run after the
@@ -212,6 +212,10 @@ class Hub {
   void Remove(Subscription* sub);
   // Sends heartbeats as they fall due, until Close.
   void HeartbeatLoop();
+  // Hands `subs` to the ring thread.
+  void Ring(std::vector<std::shared_ptr<Subscription>> subs);
+  // Calls on_ready of the subscriptions handed to it, until Close.
+  void RingLoop();
 
   const Store* const store_;
   const HubOptions options_;
@@ -232,6 +236,15 @@ class Hub {
   // Whether a live subscription has a filter: publishers then read earlier
   // versions of updated and killed articles before taking mu_.
   std::atomic<bool> filtered_live_{false};
+
+  // Subscriptions owed an on_ready call, rung by the ring thread rather
+  // than the publisher: a publisher only queues, and while the ring
+  // thread works through the subscriptions, events published meanwhile
+  // queue up behind their write and go out together (adaptive batching).
+  absl::Mutex ring_mu_ ABSL_ACQUIRED_AFTER(mu_);
+  std::vector<std::shared_ptr<Subscription>> ring_queue_ ABSL_GUARDED_BY(ring_mu_);
+  bool ring_stop_ ABSL_GUARDED_BY(ring_mu_) = false;
+  std::thread ring_thread_;
 
   // Heartbeats: subscriptions by when to look at them next.
   absl::Mutex heartbeat_mu_ ABSL_ACQUIRED_BEFORE(Subscription::mu_);

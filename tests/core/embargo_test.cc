@@ -28,12 +28,6 @@ Article Embargoed(const std::string& id, absl::Time until, uint32_t version = 1,
   return a;
 }
 
-auto CaughtUp() {
-  return [](const std::vector<FeedEvent>& ev) {
-    return !ev.empty() && ev.back().kind() == v1::EVENT_KIND_CAUGHT_UP;
-  };
-}
-
 class EmbargoTest : public ::testing::Test {
  protected:
   MemoryStore store_;
