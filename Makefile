@@ -6,6 +6,8 @@
 #   make test       deps + build, then every gtest and pytest through ctest
 #   make test-asan  the same under AddressSanitizer + UBSan, in build-asan/
 #   make bench      benchmarks (figures go to bench/RESULTS.md by hand)
+#   make bench-deps   install the fanout benchmark's Debian packages if missing
+#   make bench-fanout newswire vs bare gRPC vs nats-server fanout (issue 4)
 
 PYTHON   := /usr/bin/python3
 BUILD    := build
@@ -19,9 +21,12 @@ DEB_PACKAGES := cmake g++ make pkg-config \
 	libabsl-dev pybind11-dev python3-dev python3-pybind11 python3-grpcio \
 	python3-protobuf python3-pytest libsqlite3-dev libgtest-dev libgmock-dev
 
+# Only for `make bench-fanout`: the nats-server contender and its C client.
+BENCH_DEB_PACKAGES := nats-server libnats-dev
+
 CMAKE_FLAGS := -DPython3_EXECUTABLE=$(PYTHON)
 
-.PHONY: deps build run test test-asan bench clean
+.PHONY: deps bench-deps build run test test-asan bench bench-fanout clean
 
 deps:
 	@missing=$$(for p in $(DEB_PACKAGES); do \
@@ -61,6 +66,17 @@ test-asan: deps
 bench: deps build
 	cmake --build $(BUILD) -j$(JOBS) --target durable_publish
 	$(BUILD)/bench/durable_publish
+
+# The deps recipe, on the benchmark's own package list.
+bench-deps:
+	@$(MAKE) --no-print-directory deps DEB_PACKAGES="$(BENCH_DEB_PACKAGES)"
+
+# Reconfigures so CMake sees libnats if bench-deps just installed it.
+# FANOUT_FLAGS= passes options to the driver, e.g. FANOUT_FLAGS="--rounds 5".
+bench-fanout: deps bench-deps build
+	cmake -S . -B $(BUILD) $(CMAKE_FLAGS)
+	cmake --build $(BUILD) -j$(JOBS) --target bench_fanout
+	$(PYTHON) bench/fanout/run.py --bin $(BUILD)/bench $(FANOUT_FLAGS)
 
 clean:
 	rm -rf $(BUILD) build-asan

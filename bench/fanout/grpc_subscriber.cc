@@ -1,0 +1,164 @@
+// fanout_grpc_subscriber: the subscribers of the gRPC contenders (newswire
+// and the bare server): Subscribe streams on the real RPC, START_LATEST,
+// view HEADLINE, no filter, in this one client process.
+//
+//   fanout_grpc_subscriber --target HOST:PORT --streams N [--channels C]
+//                          [--events E] [--latency] [--idle-s S]
+//
+// Streams are spread round-robin over C channels (default: one per
+// stream), each channel its own TCP connection. Responses are read raw
+// (grpc::ByteBuffer) and walked frame by frame without parsing the events,
+// so the client does the same small work per event as the nats client:
+// find the stamp. Prints what bench/fanout/receipts.h says, E being the
+// events each stream expects (0 holds the streams open until stdin closes).
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/strings/numbers.h"
+#include "bench/fanout/payload.h"
+#include "bench/fanout/receipts.h"
+#include "grpcpp/create_channel.h"
+#include "grpcpp/generic/generic_stub.h"
+#include "grpcpp/security/credentials.h"
+#include "grpcpp/support/client_callback.h"
+#include "newswire/v1/feed.pb.h"
+
+namespace newswire::bench {
+namespace {
+
+constexpr char kSubscribeMethod[] = "/newswire.v1.NewsFeed/Subscribe";
+
+// Reads a varint at `*pos` of `data`; false if it runs past `size`.
+bool ReadVarint(const uint8_t* data, size_t size, size_t* pos, uint64_t* value) {
+  *value = 0;
+  for (int shift = 0; *pos < size && shift < 64; shift += 7) {
+    const uint8_t byte = data[(*pos)++];
+    *value |= uint64_t{byte & 0x7fu} << shift;
+    if (byte < 0x80) return true;
+  }
+  return false;
+}
+
+// One Subscribe call. A server-streaming method is called through the
+// generic stub's bidi call (the request, then half-close), which is the
+// same on the wire and lets responses stay raw bytes.
+class SubscribeStream final
+    : public grpc::ClientBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer> {
+ public:
+  SubscribeStream(grpc::GenericStub& stub, const grpc::ByteBuffer& request,
+                  Receipts& receipts, Receipts::Stream& tally)
+      : receipts_(receipts), tally_(tally), request_(request) {
+    stub.PrepareBidiStreamingCall(&context_, kSubscribeMethod, grpc::StubOptions(), this);
+    StartWriteLast(&request_, grpc::WriteOptions());
+    StartRead(&response_);
+    StartCall();
+  }
+
+  void OnReadDone(bool ok) override {
+    if (!ok) return;  // OnDone follows with the status.
+    const int64_t now = MonotonicNs();
+    if (!subscribed_) {
+      subscribed_ = true;  // The first response is CAUGHT_UP.
+      receipts_.Subscribed();
+    }
+    grpc::Slice slice;
+    if (!response_.DumpToSingleSlice(&slice).ok()) {
+      receipts_.Failed("unreadable response");
+      return;
+    }
+    const uint8_t* data = slice.begin();
+    size_t pos = 0;
+    uint64_t tag = 0, length = 0;
+    while (pos < slice.size() && ReadVarint(data, slice.size(), &pos, &tag) &&
+           ReadVarint(data, slice.size(), &pos, &length) && pos + length <= slice.size()) {
+      const int64_t stamp =
+          ReadStamp({reinterpret_cast<const char*>(data + pos), static_cast<size_t>(length)});
+      if (stamp >= 0) stamps_.push_back(stamp);
+      pos += length;
+    }
+    tally_.Message(now, stamps_);
+    stamps_.clear();
+    StartRead(&response_);
+  }
+
+  void OnDone(const grpc::Status& status) override {
+    receipts_.Failed("stream ended: " + status.error_message() + " (code " +
+                     std::to_string(status.error_code()) + ")");
+  }
+
+ private:
+  Receipts& receipts_;
+  Receipts::Stream& tally_;
+  grpc::ClientContext context_;
+  grpc::ByteBuffer request_;
+  grpc::ByteBuffer response_;
+  bool subscribed_ = false;
+  std::vector<int64_t> stamps_;
+};
+
+int Main(int argc, char** argv) {
+  std::string target;
+  int streams = 1, channels = 0, idle_s = 10;
+  int64_t events = 0;
+  bool latency = false;
+  for (int i = 1; i < argc; ++i) {
+    const std::string flag = argv[i];
+    if (flag == "--latency") {
+      latency = true;
+      continue;
+    }
+    if (i + 1 >= argc) break;
+    const char* value = argv[++i];
+    bool ok = true;
+    if (flag == "--target") target = value;
+    else if (flag == "--streams") ok = absl::SimpleAtoi(value, &streams);
+    else if (flag == "--channels") ok = absl::SimpleAtoi(value, &channels);
+    else if (flag == "--events") ok = absl::SimpleAtoi(value, &events);
+    else if (flag == "--idle-s") ok = absl::SimpleAtoi(value, &idle_s);
+    else ok = false;
+    if (!ok) {
+      std::fprintf(stderr, "fanout_grpc_subscriber: bad flag %s %s\n", flag.c_str(), value);
+      return 2;
+    }
+  }
+  if (target.empty() || streams < 1) {
+    std::fprintf(stderr, "usage: fanout_grpc_subscriber --target HOST:PORT --streams N "
+                         "[--channels C] [--events E] [--latency] [--idle-s S]\n");
+    return 2;
+  }
+  if (channels < 1 || channels > streams) channels = streams;
+
+  v1::SubscribeRequest request;
+  request.set_start(v1::SubscribeRequest::START_LATEST);
+  request.set_view(v1::ARTICLE_VIEW_HEADLINE);
+  grpc::Slice request_slice(request.SerializeAsString());
+  const grpc::ByteBuffer request_bytes(&request_slice, 1);
+
+  grpc::ChannelArguments args;
+  // Without it, channels to one target share one connection.
+  args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+  args.SetMaxReceiveMessageSize(-1);
+  std::vector<std::unique_ptr<grpc::GenericStub>> stubs;
+  for (int c = 0; c < channels; ++c) {
+    stubs.push_back(std::make_unique<grpc::GenericStub>(
+        grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(), args)));
+  }
+  Receipts receipts(streams, events, latency);
+  std::vector<std::unique_ptr<SubscribeStream>> calls;
+  for (int s = 0; s < streams; ++s) {
+    calls.push_back(std::make_unique<SubscribeStream>(*stubs[s % channels], request_bytes,
+                                                      receipts, receipts.stream(s)));
+  }
+  const int code = receipts.Run(absl::Seconds(idle_s));
+  // Streams are still open: leave without tearing them down one by one.
+  std::fflush(stdout);
+  std::_Exit(code);
+}
+
+}  // namespace
+}  // namespace newswire::bench
+
+int main(int argc, char** argv) { return newswire::bench::Main(argc, argv); }

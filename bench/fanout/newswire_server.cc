@@ -1,0 +1,71 @@
+// fanout_newswire: the newswire contender of the fanout benchmark. Runs the
+// real server (newswire::Server, in-memory store, so fanout is measured
+// without fsync) and publishes through the real publish path, Wire::Publish,
+// in process, on the driver's commands (bench/fanout/publisher.h).
+//
+//   fanout_newswire [--listen HOST:PORT]     (default 127.0.0.1:0)
+//
+// Prints "listening HOST:PORT" once serving. Each publish command builds its
+// articles first (FanoutArticle), then stamps each headline just before
+// publishing it from one thread; BATCH is ignored (the server batches by
+// itself). Subscribers use the Subscribe RPC as any client does.
+#include <cstdio>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/synchronization/mutex.h"
+#include "bench/fanout/payload.h"
+#include "bench/fanout/publisher.h"
+#include "service/server.h"
+
+namespace newswire::bench {
+namespace {
+
+absl::Status PublishArticles(Wire& wire, const PublishCommand& command,
+                             PublishTimes& times) {
+  std::vector<Article> articles;
+  articles.reserve(command.count);
+  for (int64_t i = 0; i < command.count; ++i) {
+    articles.push_back(FanoutArticle(command.run, i));
+  }
+  Pacer pacer(command.rate);
+  for (int64_t i = 0; i < command.count; ++i) {
+    const int64_t now = pacer.Wait(i);
+    if (i == 0) times.first_ns = now;
+    WriteStamp(*articles[i].mutable_headline(), now);
+    absl::StatusOr<PublishResult> result = wire.Publish(std::move(articles[i]));
+    if (!result.ok()) return result.status();
+  }
+  times.last_ns = MonotonicNs();
+  return absl::OkStatus();
+}
+
+int Main(int argc, char** argv) {
+  // As the shipped binary (service/main.cc): no run-time lock-order graph.
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
+  ServerOptions options;
+  options.listen = "127.0.0.1:0";
+  for (int i = 1; i + 1 < argc; i += 2) {
+    if (std::string(argv[i]) == "--listen") options.listen = argv[i + 1];
+  }
+  absl::StatusOr<std::unique_ptr<Server>> server = Server::Start(options);
+  if (!server.ok()) {
+    std::fprintf(stderr, "fanout_newswire: %s\n", server.status().ToString().c_str());
+    return 1;
+  }
+  std::printf("listening %s\n", (*server)->address().c_str());
+  std::fflush(stdout);
+  Wire& wire = (*server)->wire();
+  const int code = ServePublishCommands(
+      [&wire](const PublishCommand& command, PublishTimes& times) {
+        return PublishArticles(wire, command, times);
+      });
+  (*server)->Shutdown(absl::Seconds(1));
+  return code;
+}
+
+}  // namespace
+}  // namespace newswire::bench
+
+int main(int argc, char** argv) { return newswire::bench::Main(argc, argv); }

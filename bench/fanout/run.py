@@ -1,0 +1,391 @@
+#!/usr/bin/python3
+"""Fanout benchmark driver (issue 4): newswire vs a bare gRPC server vs nats-server.
+
+    /usr/bin/python3 bench/fanout/run.py --bin BUILD/bench [--rounds 3]
+
+Every contender runs on 127.0.0.1 with its subscribers in separate client
+processes; servers and clients are started fresh for every measurement and
+killed after it. Contenders are interleaved round by round (this machine's
+speed drifts under load) and reported as min / median with the median of the
+per-round ratios.
+
+Contenders (binaries in --bin, see each file's header):
+  newswire   fanout_newswire: newswire::Server, in-memory store, events
+             published in process through Wire::Publish.
+  bare ~nw   fanout_bare at the mean events per message newswire delivered
+             in the same round and subscriber count; bare 1, bare 16: fixed.
+  nats       nats-server (Debian) and fanout_nats (libnats): a publisher
+             process, one connection per subscriber.
+
+Throughput: each contender publishes --events-N events as fast as it can;
+delivered events/s = events received by all subscribers / (last receipt -
+first publish), CLOCK_MONOTONIC across processes. Latency: 100 subscribers,
+--latency-events events at 1,000 events/s, receipt time minus the stamp in
+the event. Idle: server RSS with 10,000 idle newswire (and bare) streams.
+RLIMIT_NOFILE is raised to the hard limit here, for every child.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import select
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+
+
+class Child:
+    """A child process spoken to by lines on stdin/stdout; stderr kept in a file."""
+
+    def __init__(self, name: str, argv: list[str]) -> None:
+        self.name = name
+        self.err = tempfile.TemporaryFile()
+        self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=self.err)
+        self.buf = b""
+
+    @property
+    def pid(self) -> int:
+        return self.proc.pid
+
+    def expect(self, prefix: str, timeout: float) -> str:
+        """Returns the next line starting with `prefix`; other lines are skipped."""
+        deadline = time.monotonic() + timeout
+        fd = self.proc.stdout.fileno()
+        while True:
+            while b"\n" in self.buf:
+                line, self.buf = self.buf.split(b"\n", 1)
+                text = line.decode()
+                if text.startswith(prefix):
+                    return text
+            left = deadline - time.monotonic()
+            ready = select.select([fd], [], [], max(0.0, left))[0] if left > 0 else []
+            if not ready:
+                raise RuntimeError(f"{self.name}: no '{prefix}' within {timeout:.0f}s"
+                                   f"{self.stderr_tail()}")
+            chunk = os.read(fd, 65536)
+            if not chunk:
+                raise RuntimeError(f"{self.name}: exited ({self.proc.poll()}) before "
+                                   f"'{prefix}'{self.stderr_tail()}")
+            self.buf += chunk
+
+    def send(self, line: str) -> None:
+        self.proc.stdin.write((line + "\n").encode())
+        self.proc.stdin.flush()
+
+    def stderr_tail(self) -> str:
+        self.err.seek(0)
+        tail = self.err.read().decode(errors="replace").strip().splitlines()[-5:]
+        return ("\n  " + "\n  ".join(tail)) if tail else ""
+
+    def cpu_seconds(self) -> float:
+        with open(f"/proc/{self.pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / CLK_TCK  # utime + stime
+
+    def rss_kib(self) -> int:
+        with open(f"/proc/{self.pid}/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+        raise RuntimeError(f"{self.name}: no VmRSS")
+
+    def kill(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.wait()
+        self.err.close()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def fields_of(line: str) -> dict[str, float]:
+    return {k: float(v) for k, v in (w.split("=") for w in line.split()[1:])}
+
+
+class Contender:
+    """One server under test with its publisher; `servers` are charged as server CPU."""
+
+    servers: list[Child]
+    publisher: Child
+
+    def subscriber_argv(self, streams: int, events: int, latency: bool,
+                        channels: int | None = None) -> list[str]:
+        raise NotImplementedError
+
+    def publish(self, count: int, rate: float, batch: float) -> tuple[int, int]:
+        self.publisher.send(f"publish {count} {rate} {batch}")
+        words = self.publisher.expect("published", 600).split()
+        return int(words[1]), int(words[2])
+
+    def close(self) -> None:
+        for child in [*self.servers, self.publisher]:
+            child.kill()
+
+
+class GrpcContender(Contender):
+    """fanout_newswire or fanout_bare: server and publisher in one process."""
+
+    def __init__(self, bin_dir: str, binary: str) -> None:
+        self.bin_dir = bin_dir
+        server = Child(binary, [os.path.join(bin_dir, binary), "--listen", "127.0.0.1:0"])
+        self.address = server.expect("listening", 30).split()[1]
+        self.servers, self.publisher = [server], server
+
+    def subscriber_argv(self, streams, events, latency, channels=None):
+        argv = [os.path.join(self.bin_dir, "fanout_grpc_subscriber"), "--target", self.address,
+                "--streams", str(streams), "--events", str(events)]
+        if channels:
+            argv += ["--channels", str(channels)]
+        return argv + (["--latency"] if latency else [])
+
+
+class NatsContender(Contender):
+    """nats-server on a free port (slow-consumer limits lifted) and fanout_nats pub."""
+
+    def __init__(self, bin_dir: str, delivery: str) -> None:
+        self.bin_dir, self.delivery = bin_dir, delivery
+        port = free_port()
+        self.conf = tempfile.NamedTemporaryFile("w", suffix=".conf")
+        # Every event must be delivered: a subscriber that falls behind is
+        # buffered (up to 1 GiB) rather than cut off as a slow consumer.
+        self.conf.write(f'listen: "127.0.0.1:{port}"\nmax_pending: 1073741824\n'
+                        f'write_deadline: "60s"\n')
+        self.conf.flush()
+        server = Child("nats-server", ["nats-server", "-c", self.conf.name])
+        self.url = f"nats://127.0.0.1:{port}"
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise RuntimeError("nats-server did not start" + server.stderr_tail())
+                time.sleep(0.05)
+        self.servers = [server]
+        self.publisher = Child("fanout_nats pub",
+                               [os.path.join(bin_dir, "fanout_nats"), "pub", "--url", self.url])
+        self.publisher.expect("connected", 30)
+
+    def subscriber_argv(self, streams, events, latency, channels=None):
+        argv = [os.path.join(self.bin_dir, "fanout_nats"), "sub", "--url", self.url,
+                "--subs", str(streams), "--events", str(events), "--delivery", self.delivery]
+        return argv + (["--latency"] if latency else [])
+
+    def close(self) -> None:
+        super().close()
+        self.conf.close()
+
+
+@dataclass
+class Measurement:
+    rate: float            # delivered events/s
+    delivered: int
+    expected: int
+    per_message: float     # events per message, as received
+    server_cpu: float      # seconds, server (+ publisher for the gRPC contenders)
+    publisher_cpu: float   # seconds, a separate publisher process (nats only)
+    client_cpu: float      # seconds, all subscriber processes
+    seconds: float         # first publish to last receipt
+    p50_us: float = 0.0
+    p99_us: float = 0.0
+    max_us: float = 0.0
+
+
+def measure(make, subs: int, events: int, rate: float = 0, batch: float = 1,
+            latency: bool = False, procs: int = 1) -> Measurement:
+    contender = make()
+    clients: list[Child] = []
+    try:
+        share = [subs // procs + (1 if i < subs % procs else 0) for i in range(procs)]
+        for i, n in enumerate(share):
+            clients.append(Child(f"subscribers {i}", contender.subscriber_argv(n, events, latency)))
+        for c in clients:
+            c.expect("ready", 120)
+        separate_publisher = contender.publisher not in contender.servers
+        cpu0 = ([s.cpu_seconds() for s in contender.servers], contender.publisher.cpu_seconds(),
+                [c.cpu_seconds() for c in clients])
+        first_ns, _ = contender.publish(events, rate, batch)
+        done = [fields_of(c.expect("done", 600)) for c in clients]
+        server_cpu = sum(s.cpu_seconds() for s in contender.servers) - sum(cpu0[0])
+        publisher_cpu = (contender.publisher.cpu_seconds() - cpu0[1]) if separate_publisher else 0
+        client_cpu = sum(c.cpu_seconds() for c in clients) - sum(cpu0[2])
+    finally:
+        for c in clients:
+            c.kill()
+        contender.close()
+    delivered = int(sum(d["received"] for d in done))
+    seconds = (max(d["last_ns"] for d in done) - first_ns) / 1e9
+    messages = sum(d["messages"] for d in done)
+    m = Measurement(rate=delivered / seconds, delivered=delivered, expected=subs * events,
+                    per_message=delivered / messages if messages else 0,
+                    server_cpu=server_cpu, publisher_cpu=publisher_cpu,
+                    client_cpu=client_cpu, seconds=seconds)
+    if latency:  # One client process: its percentiles are the run's.
+        m.p50_us, m.p99_us, m.max_us = done[0]["p50_us"], done[0]["p99_us"], done[0]["max_us"]
+    return m
+
+
+def publish_only(make, events: int) -> float:
+    """Events/s through the contender's publish path with no subscriber."""
+    contender = make()
+    try:
+        first_ns, last_ns = contender.publish(events, 0, 1)
+    finally:
+        contender.close()
+    return events / ((last_ns - first_ns) / 1e9)
+
+
+def idle_rss(make, streams: int, procs: int, channels: int) -> tuple[int, int]:
+    """Server RSS (KiB) before and with `streams` idle subscribers."""
+    contender = make()
+    clients: list[Child] = []
+    try:
+        time.sleep(1)
+        before = contender.servers[0].rss_kib()
+        for i in range(procs):
+            clients.append(Child(f"idle {i}", contender.subscriber_argv(
+                streams // procs, 0, False, channels)))
+        for c in clients:
+            c.expect("ready", 300)
+        time.sleep(2)
+        return before, contender.servers[0].rss_kib()
+    finally:
+        for c in clients:
+            c.kill()
+        contender.close()
+
+
+def summary(values: list[float]) -> str:
+    return f"{min(values):,.0f} / {statistics.median(values):,.0f}"
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--bin", required=True, help="directory holding the fanout binaries")
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--subs", default="1,100,1000")
+    ap.add_argument("--events", default="200000,30000,3000",
+                    help="events published per measurement, one per --subs entry")
+    ap.add_argument("--client-procs", default="1,1,2",
+                    help="subscriber processes, one per --subs entry")
+    ap.add_argument("--latency-events", type=int, default=5000)
+    ap.add_argument("--idle-streams", type=int, default=10000)
+    ap.add_argument("--nats-delivery", default="global", choices=["own", "global"])
+    ap.add_argument("--skip", default="", help="comma list of: throughput,latency,idle")
+    args = ap.parse_args()
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    print(f"RLIMIT_NOFILE {soft} -> {hard}", flush=True)
+
+    newswire = lambda: GrpcContender(args.bin, "fanout_newswire")
+    bare = lambda: GrpcContender(args.bin, "fanout_bare")
+    nats = lambda: NatsContender(args.bin, args.nats_delivery)
+    skip = set(filter(None, args.skip.split(",")))
+    subs_list = [int(x) for x in args.subs.split(",")]
+    events_list = [int(x) for x in args.events.split(",")]
+    procs_list = [int(x) for x in args.client_procs.split(",")]
+
+    # results[(subs, contender)] = [Measurement per round]
+    results: dict[tuple[int, str], list[Measurement]] = {}
+    latency: dict[str, list[Measurement]] = {}
+    publish_rates: list[float] = []
+    for r in range(args.rounds):
+        if "throughput" not in skip:
+            # Where newswire's time goes at low fanout: its publish path alone.
+            publish_rates.append(publish_only(newswire, events_list[0]))
+            print(f"round {r + 1}  subs     0  newswire {publish_rates[-1]:12,.0f} ev/s published "
+                  f"(Wire::Publish, no subscriber)", flush=True)
+            for subs, events, procs in zip(subs_list, events_list, procs_list):
+                def run(name, make, batch=1.0):
+                    m = measure(make, subs, events, batch=batch, procs=procs)
+                    results.setdefault((subs, name), []).append(m)
+                    lost = "" if m.delivered == m.expected else f"  LOST {m.expected - m.delivered}"
+                    print(f"round {r + 1}  subs {subs:5d}  {name:9s} {m.rate:12,.0f} ev/s  "
+                          f"{m.per_message:7.2f} ev/msg  {m.seconds:6.2f} s  cpu server "
+                          f"{m.server_cpu:5.2f} pub {m.publisher_cpu:5.2f} clients "
+                          f"{m.client_cpu:5.2f}{lost}", flush=True)
+                    return m
+                nw = run("newswire", newswire)
+                others = [("bare ~nw", bare, nw.per_message), ("bare 1", bare, 1.0),
+                          ("bare 16", bare, 16.0), ("nats", nats, 1.0)]
+                k = r % len(others)
+                for name, make, batch in others[k:] + others[:k]:
+                    run(name, make, batch)
+        if "latency" not in skip:
+            order = [("newswire", newswire), ("bare 1", bare), ("nats", nats)]
+            k = r % len(order)
+            for name, make in order[k:] + order[:k]:
+                m = measure(make, 100, args.latency_events, rate=1000, latency=True)
+                latency.setdefault(name, []).append(m)
+                print(f"round {r + 1}  latency 100 subs @1000/s  {name:9s} p50 {m.p50_us:9.1f} us"
+                      f"  p99 {m.p99_us:9.1f} us  max {m.max_us:9.1f} us  {m.per_message:5.2f} "
+                      f"ev/msg  cpu server {m.server_cpu:5.2f} pub {m.publisher_cpu:5.2f} "
+                      f"clients {m.client_cpu:5.2f}", flush=True)
+
+    def paired_ratio(subs, a, b, key=lambda m: m.rate):
+        pairs = zip(results[(subs, a)], results[(subs, b)])
+        return statistics.median(key(x) / key(y) for x, y in pairs)
+
+    if results:
+        print(f"\nDelivered events/s, min / median over {args.rounds} rounds "
+              f"(ratios: median of the per-round ratios)\n")
+        names = ["newswire", "bare ~nw", "bare 1", "bare 16", "nats"]
+        print("| subs | events | " + " | ".join(names) +
+              " | nw/bare~nw | nw/nats | nw ev/msg | CPU s srv+pub / clients (nw, bare~nw, nats) |")
+        print("|---" * (len(names) + 6) + "|")
+        for subs, events in zip(subs_list, events_list):
+            cells = [summary([m.rate for m in results[(subs, n)]]) for n in names]
+            cpu = ", ".join(
+                f"{statistics.median(m.server_cpu + m.publisher_cpu for m in results[(subs, n)]):.2f}"
+                f" / {statistics.median(m.client_cpu for m in results[(subs, n)]):.2f}"
+                for n in ["newswire", "bare ~nw", "nats"])
+            per_msg = ", ".join(f"{m.per_message:.2f}" for m in results[(subs, "newswire")])
+            print(f"| {subs:,} | {events:,} | " + " | ".join(cells) +
+                  f" | {paired_ratio(subs, 'newswire', 'bare ~nw'):.2f}x"
+                  f" | {paired_ratio(subs, 'newswire', 'nats'):.2f}x | {per_msg} | {cpu} |")
+        lost = [(k, m.expected - m.delivered) for k, ms in results.items() for m in ms
+                if m.delivered != m.expected]
+        print(f"\nundelivered events: {lost or 'none'}")
+        print(f"newswire publish path alone (no subscriber), events/s min / median: "
+              f"{summary(publish_rates)}")
+    if latency:
+        print(f"\nLatency at 1,000 events/s, 100 subscribers, {args.latency_events} events, "
+              f"min / median over rounds (us)\n")
+        print("| contender | p50 | p99 | max | ev/msg |")
+        print("|---|---|---|---|---|")
+        for name, ms in latency.items():
+            print(f"| {name} | {summary([m.p50_us for m in ms])} | "
+                  f"{summary([m.p99_us for m in ms])} | {summary([m.max_us for m in ms])} | "
+                  f"{statistics.median(m.per_message for m in ms):.2f} |")
+        if "newswire" in latency and "nats" in latency:
+            ratio = statistics.median(a.p99_us / b.p99_us
+                                      for a, b in zip(latency["newswire"], latency["nats"]))
+            print(f"\np99 newswire/nats: {ratio:.2f}x (median of per-round ratios)")
+    if "idle" not in skip:
+        procs, channels = 4, 5
+        print(f"\nIdle: {args.idle_streams:,} streams over {procs} client processes, "
+              f"{channels} channels each")
+        for name, make in [("newswire", newswire), ("bare", bare)]:
+            before, after = idle_rss(make, args.idle_streams, procs, channels)
+            print(f"{name:9s} server RSS {before:,} KiB -> {after:,} KiB: "
+                  f"{(after - before) / args.idle_streams:.1f} KiB per subscriber", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
