@@ -4,30 +4,72 @@
 // the wire: field tag, varint length, serialized FeedEvent. Frames placed
 // side by side form a valid serialized SubscribeResponse, so a batch for a
 // subscriber is the shared frames written one after another, never a copy.
+//
+// Frames are written into chunks: buffers that consecutive frames are
+// appended to and that never move. A run of consecutive frames of one
+// chunk is one contiguous piece of memory, which a transport sends as one
+// buffer however many events it holds (see service/subscribe_reactor.cc).
 #ifndef NEWSWIRE_CORE_EVENT_FRAME_H_
 #define NEWSWIRE_CORE_EVENT_FRAME_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
-#include <string>
 
+#include "absl/strings/string_view.h"
 #include "newswire/v1/feed.pb.h"
 
 namespace newswire {
+
+// A buffer frames are appended to. Immutable where written, so shared
+// between threads without locks while its writer appends past the end.
+class FrameChunk {
+ public:
+  explicit FrameChunk(size_t capacity)
+      : data_(std::make_unique<char[]>(capacity)), capacity_(capacity) {}
+  FrameChunk(const FrameChunk&) = delete;
+  FrameChunk& operator=(const FrameChunk&) = delete;
+
+  size_t capacity() const { return capacity_; }
+
+ private:
+  friend class FrameWriter;
+  const std::unique_ptr<char[]> data_;
+  const size_t capacity_;
+  size_t used_ = 0;  // Touched by the chunk's writer only.
+};
 
 // One framed event. Immutable once built, so it is shared between
 // subscriptions and transports without locks.
 struct EventFrame {
   uint64_t sequence = 0;  // 0 for HEARTBEAT and CAUGHT_UP.
-  std::string bytes;
+  // The frame's bytes, inside `chunk`, which keeps them alive.
+  absl::string_view bytes;
+  std::shared_ptr<const FrameChunk> chunk;
 };
 
 using SharedFrame = std::shared_ptr<const EventFrame>;
 
-// Frames `event` as it is.
-SharedFrame FrameEvent(const v1::FeedEvent& event);
+// Frames events into chunks, each frame right after the one before while
+// the chunk has room. Not thread-safe.
+class FrameWriter {
+ public:
+  // Chunks of `chunk_bytes` (a larger frame gets a chunk of its own).
+  explicit FrameWriter(size_t chunk_bytes = kDefaultChunkBytes) : chunk_bytes_(chunk_bytes) {}
 
-// Frames `event` with its article cut down to `view`.
+  // Frames `event` as it is.
+  SharedFrame Frame(const v1::FeedEvent& event);
+  // Frames `event` with its article cut down to `view`.
+  SharedFrame FrameInView(const v1::FeedEvent& event, v1::ArticleView view);
+
+  static constexpr size_t kDefaultChunkBytes = 16 << 10;
+
+ private:
+  const size_t chunk_bytes_;
+  std::shared_ptr<FrameChunk> chunk_;
+};
+
+// Frames `event` with its article cut down to `view`, in a chunk of its own.
 SharedFrame FrameEventInView(const v1::FeedEvent& event, v1::ArticleView view);
 
 // Frames a CAUGHT_UP event carrying `head_sequence`.

@@ -29,24 +29,36 @@ bool MatchesAny(const FeedFilter& filter, const std::vector<ArticleFacts>& versi
 }  // namespace
 
 // An event on its way to live subscriptions, with what filters read of its
-// article and, for an update or kill, of the earlier versions.
+// article and, for an update or kill, of the earlier versions, each worked
+// out only when a filtered subscription needs it.
 class Hub::PreparedEvent {
  public:
-  explicit PreparedEvent(const FeedEvent& event) : event_(event), facts_(event_.article()) {}
+  // Refers to `event`, which must outlive this unless Own is called.
+  explicit PreparedEvent(const FeedEvent& event) : event_(&event) {}
   PreparedEvent(const PreparedEvent&) = delete;
   PreparedEvent& operator=(const PreparedEvent&) = delete;
 
-  const FeedEvent& event() const { return event_; }
-  const ArticleFacts& facts() const { return facts_; }
+  // Copies the event, to wait in early_ beyond the publisher's call.
+  void Own() {
+    owned_ = std::make_unique<FeedEvent>(*event_);
+    event_ = owned_.get();
+    facts_.reset();
+  }
+
+  const FeedEvent& event() const { return *event_; }
+  const ArticleFacts& facts() const {
+    if (facts_ == nullptr) facts_ = std::make_unique<ArticleFacts>(event_->article());
+    return *facts_;
+  }
   const std::vector<ArticleFacts>& earlier() const { return earlier_facts_; }
 
   // Reads the earlier versions of an update or kill, once. A failed read
   // leaves them out: the event then reaches those its own version matches.
   void LoadEarlier(const Store& store) {
-    if (earlier_loaded_ || event_.kind() == v1::EVENT_KIND_PUBLISHED) return;
+    if (earlier_loaded_ || event_->kind() == v1::EVENT_KIND_PUBLISHED) return;
     earlier_loaded_ = true;
     absl::StatusOr<std::vector<Article>> earlier =
-        store.EarlierVersions(event_.article().id(), event_.article().version());
+        store.EarlierVersions(event_->article().id(), event_->article().version());
     if (!earlier.ok()) return;
     earlier_ = *std::move(earlier);
     earlier_facts_.reserve(earlier_.size());
@@ -55,14 +67,15 @@ class Hub::PreparedEvent {
 
   // Every version's facts, the event's own first.
   std::vector<const ArticleFacts*> AllFacts() const {
-    std::vector<const ArticleFacts*> all = {&facts_};
+    std::vector<const ArticleFacts*> all = {&facts()};
     for (const ArticleFacts& f : earlier_facts_) all.push_back(&f);
     return all;
   }
 
  private:
-  const FeedEvent event_;
-  const ArticleFacts facts_;
+  const FeedEvent* event_;
+  std::unique_ptr<FeedEvent> owned_;
+  mutable std::unique_ptr<ArticleFacts> facts_;
   bool earlier_loaded_ = false;
   std::vector<Article> earlier_;
   std::vector<ArticleFacts> earlier_facts_;
@@ -108,14 +121,16 @@ absl::StatusOr<std::vector<SharedFrame>> Subscription::Next(size_t max_bytes) {
 std::vector<SharedFrame> Subscription::TakeQueued(size_t max_bytes) {
   std::vector<SharedFrame> frames;
   size_t bytes = 0;
+  size_t charged = 0;
   while (!queue_.empty() && (frames.empty() || bytes < max_bytes)) {
-    SharedFrame frame = std::move(queue_.front());
+    Queued queued = std::move(queue_.front());
     queue_.pop_front();
-    bytes += frame->bytes.size();
-    sent_ = frame->sequence;
-    frames.push_back(std::move(frame));
+    bytes += queued.frame->bytes.size();
+    charged += queued.charge;
+    sent_ = queued.frame->sequence;
+    frames.push_back(std::move(queued.frame));
   }
-  queued_bytes_ -= bytes;
+  queued_bytes_ -= charged;
   if (frames.empty() && heartbeat_owed_) {
     // Every event up to the delivered head was considered for this
     // subscription: queued (and the queue is empty) or filtered out.
@@ -155,6 +170,8 @@ absl::StatusOr<std::vector<SharedFrame>> Subscription::CatchUp(uint64_t after,
   // as it would have live.
   const bool current_only = first_catch_up && !options_.every_version;
   std::vector<SharedFrame> frames;
+  // One chunk per step, so the step's frames go out as one buffer.
+  FrameWriter writer(64 << 10);
   uint64_t cursor = after;
   bool joined = false;
   while (frames.empty() && !joined) {
@@ -188,7 +205,7 @@ absl::StatusOr<std::vector<SharedFrame>> Subscription::CatchUp(uint64_t after,
       }
       absl::StatusOr<bool> wanted = WantsStored(event);
       if (!wanted.ok()) return wanted.status();
-      if (*wanted) frames.push_back(FrameEventInView(event, options_.view));
+      if (*wanted) frames.push_back(writer.FrameInView(event, options_.view));
     }
     const bool reached_head = events->size() < options_.catch_up_batch;
     joined = reached_head && hub_->TryJoinLive(this, cursor);
@@ -367,7 +384,7 @@ bool Hub::TryJoinLive(Subscription* sub, uint64_t cursor) {
 }
 
 void Hub::Publish(const FeedEvent& event) {
-  auto prepared = std::make_unique<PreparedEvent>(event);
+  auto prepared = std::make_unique<PreparedEvent>(event);  // No copy unless it waits.
   // Outside the lock: an update or kill reaches subscriptions whose filter
   // matched an earlier version, which only the Store still holds.
   if (filtered_live_.load()) prepared->LoadEarlier(*store_);
@@ -376,6 +393,7 @@ void Hub::Publish(const FeedEvent& event) {
     absl::MutexLock lock(&mu_);
     if (event.sequence() <= published_head_) return;  // Already delivered.
     if (event.sequence() != published_head_ + 1) {
+      prepared->Own();
       early_.emplace(event.sequence(), std::move(prepared));
       return;
     }
@@ -395,7 +413,7 @@ void Hub::Deliver(PreparedEvent& prepared, std::vector<std::shared_ptr<Subscript
   // Framed lazily, at most once per view, and shared by every subscription.
   SharedFrame frames[3];
   std::vector<Subscription*> fell_back;
-  live_.ForEachCandidate(prepared.AllFacts(), [&](Subscription* sub) {
+  live_.ForEachCandidate([&prepared] { return prepared.AllFacts(); }, [&](Subscription* sub) {
     if (sub->filter_.has_value() && !sub->filter_->Matches(prepared.facts()) &&
         !MatchesAny(*sub->filter_, prepared.earlier())) {
       return;
@@ -403,10 +421,14 @@ void Hub::Deliver(PreparedEvent& prepared, std::vector<std::shared_ptr<Subscript
     absl::MutexLock sub_lock(&sub->mu_);
     if (event.sequence() <= sub->seen_) return;  // Read during catch-up.
     sub->seen_ = event.sequence();
-    SharedFrame& frame = frames[FrameView(sub->options_.view)];
-    if (!frame) frame = FrameEventInView(event, FrameView(sub->options_.view));
-    sub->queued_bytes_ += frame->bytes.size();
-    sub->queue_.push_back(frame);
+    const v1::ArticleView view = FrameView(sub->options_.view);
+    SharedFrame& frame = frames[view];
+    if (!frame) frame = live_frames_[view].FrameInView(event, view);
+    const bool new_chunk =
+        sub->queue_.empty() || sub->queue_.back().frame->chunk != frame->chunk;
+    const size_t charge = frame->bytes.size() + (new_chunk ? frame->chunk->capacity() : 0);
+    sub->queued_bytes_ += charge;
+    sub->queue_.push_back(Subscription::Queued{frame, charge});
     if (sub->queued_bytes_ > sub->max_queue_bytes_) {
       // Too slow to keep up: drop the queue and catch up from the Store,
       // starting after the last event actually handed out.
@@ -487,9 +509,12 @@ void Hub::Close() {
     heartbeat_stop_ = true;
     heartbeats_.clear();
   }
-  Ring(std::move(to_ring));
-  absl::MutexLock lock(&ring_mu_);
-  ring_stop_ = true;  // The ring thread rings what is queued, then ends.
+  {
+    absl::MutexLock lock(&ring_mu_);
+    ring_stop_ = true;  // The ring thread rings what is queued, then ends.
+  }
+  // Here, so that every subscription has heard of the end when Close returns.
+  for (const auto& sub : to_ring) sub->on_ready_();
 }
 
 void Hub::Remove(Subscription* sub) {

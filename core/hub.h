@@ -147,7 +147,15 @@ class Subscription {
   absl::Time last_sent_at_ ABSL_GUARDED_BY(mu_);
   bool heartbeat_owed_ ABSL_GUARDED_BY(mu_) = false;
   absl::Status status_ ABSL_GUARDED_BY(mu_);
-  std::deque<SharedFrame> queue_ ABSL_GUARDED_BY(mu_);
+  // A queued frame and what it counts against the queue bound: its bytes,
+  // plus its whole chunk when the frame before it was in another chunk (a
+  // subscription whose filter picks one event here and there can pin a
+  // chunk per frame).
+  struct Queued {
+    SharedFrame frame;
+    size_t charge;
+  };
+  std::deque<Queued> queue_ ABSL_GUARDED_BY(mu_);
   size_t queued_bytes_ ABSL_GUARDED_BY(mu_) = 0;
   // Times this subscription fell back from live to catch-up.
   uint64_t fallbacks_ ABSL_GUARDED_BY(mu_) = 0;
@@ -224,6 +232,8 @@ class Hub {
   uint64_t published_head_ ABSL_GUARDED_BY(mu_);
   // The same, readable without mu_ (for heartbeats).
   std::atomic<uint64_t> delivered_head_;
+  // Frames live events, per view, into shared chunks.
+  FrameWriter live_frames_[3] ABSL_GUARDED_BY(mu_);
   // Events published ahead of an earlier one, by sequence.
   absl::flat_hash_map<uint64_t, std::unique_ptr<PreparedEvent>> early_ ABSL_GUARDED_BY(mu_);
   bool closed_ ABSL_GUARDED_BY(mu_) = false;

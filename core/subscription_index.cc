@@ -53,8 +53,9 @@ void SubscriptionIndex::Remove(Subscription* sub, const std::vector<Key>& keys) 
   }
 }
 
-void SubscriptionIndex::ForEachCandidate(absl::Span<const ArticleFacts* const> versions,
-                                         absl::FunctionRef<void(Subscription*)> visit) const {
+void SubscriptionIndex::ForEachCandidate(
+    absl::FunctionRef<std::vector<const ArticleFacts*>()> versions,
+    absl::FunctionRef<void(Subscription*)> visit) const {
   for (Subscription* sub : everything_) visit(sub);
   if (by_key_.empty()) return;
   absl::flat_hash_set<Subscription*> visited;
@@ -67,7 +68,7 @@ void SubscriptionIndex::ForEachCandidate(absl::Span<const ArticleFacts* const> v
       if (visited.insert(sub).second) visit(sub);
     }
   };
-  for (const ArticleFacts* facts : versions) {
+  for (const ArticleFacts* facts : versions()) {
     for (ValueField field : kAllValueFields) {
       for (const std::string& value : facts->Values(field)) look_up(Key::kValue, field, value);
     }

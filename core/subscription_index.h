@@ -13,7 +13,6 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/functional/function_ref.h"
-#include "absl/types/span.h"
 #include "core/feed_filter.h"
 
 namespace newswire {
@@ -29,9 +28,10 @@ class SubscriptionIndex {
   void Remove(Subscription* sub, const std::vector<FeedFilter::Key>& keys);
 
   // Calls `visit` once for every subscription added under a key that one of
-  // `versions` holds, and for every one added without keys. A subscription
-  // not visited matches none of `versions`.
-  void ForEachCandidate(absl::Span<const ArticleFacts* const> versions,
+  // the article versions holds, and for every one added without keys. A
+  // subscription not visited matches none of the versions. `versions` is
+  // called (once) only when some subscription was added under keys.
+  void ForEachCandidate(absl::FunctionRef<std::vector<const ArticleFacts*>()> versions,
                         absl::FunctionRef<void(Subscription*)> visit) const;
 
   // Whether any subscription is indexed under keys (has a filter).

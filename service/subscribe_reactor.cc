@@ -18,16 +18,27 @@ namespace {
 // write is in flight new events queue up and go out together in the next one.
 constexpr size_t kMaxResponseBytes = 256 << 10;
 
-// Wraps shared frames in one ByteBuffer without copying: each slice keeps
-// its frame alive until gRPC is done with it.
+// Wraps shared frames in one ByteBuffer without copying: a run of frames
+// side by side in one chunk is one slice, which keeps its chunk alive until
+// gRPC is done with it.
 grpc::ByteBuffer ToByteBuffer(const std::vector<SharedFrame>& frames) {
   std::vector<grpc::Slice> slices;
-  slices.reserve(frames.size());
-  for (const SharedFrame& frame : frames) {
-    auto* owner = new SharedFrame(frame);
+  size_t i = 0;
+  while (i < frames.size()) {
+    const FrameChunk* chunk = frames[i]->chunk.get();
+    const char* start = frames[i]->bytes.data();
+    const char* end = start + frames[i]->bytes.size();
+    size_t next = i + 1;
+    while (next < frames.size() && frames[next]->chunk.get() == chunk &&
+           frames[next]->bytes.data() == end) {
+      end += frames[next]->bytes.size();
+      ++next;
+    }
+    auto* owner = new std::shared_ptr<const FrameChunk>(frames[i]->chunk);
     slices.emplace_back(
-        const_cast<char*>((*owner)->bytes.data()), (*owner)->bytes.size(),
-        [](void* p) { delete static_cast<SharedFrame*>(p); }, owner);
+        const_cast<char*>(start), static_cast<size_t>(end - start),
+        [](void* p) { delete static_cast<std::shared_ptr<const FrameChunk>*>(p); }, owner);
+    i = next;
   }
   return grpc::ByteBuffer(slices.data(), slices.size());
 }

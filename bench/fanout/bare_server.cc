@@ -159,7 +159,7 @@ class BareFeedService final
     : public v1::NewsFeed::WithRawCallbackMethod_Subscribe<v1::NewsFeed::CallbackService> {
  public:
   explicit BareFeedService(MessageLog& log)
-      : log_(log), caught_up_(BufferOf(FrameCaughtUp(0)->bytes)) {}
+      : log_(log), caught_up_(BufferOf(std::string(FrameCaughtUp(0)->bytes))) {}
 
   grpc::ServerWriteReactor<grpc::ByteBuffer>* Subscribe(
       grpc::CallbackServerContext*, const grpc::ByteBuffer*) override {
@@ -217,7 +217,7 @@ int Main(int argc, char** argv) {
   }
   std::printf("listening %s:%d\n", listen.substr(0, listen.rfind(':')).c_str(), port);
   std::fflush(stdout);
-  const std::string frame = FrameEvent(FanoutEvent())->bytes;
+  const std::string frame(FrameWriter().Frame(FanoutEvent())->bytes);
   const int code = ServePublishCommands(
       [&log, &frame](const PublishCommand& command, PublishTimes& times) {
         return PublishFrames(log, frame, command, times);

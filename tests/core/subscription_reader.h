@@ -18,7 +18,7 @@ namespace newswire {
 // serialized SubscribeResponse.
 inline std::vector<FeedEvent> Decode(const std::vector<SharedFrame>& frames) {
   std::string bytes;
-  for (const SharedFrame& f : frames) bytes += f->bytes;
+  for (const SharedFrame& f : frames) bytes.append(f->bytes.data(), f->bytes.size());
   v1::SubscribeResponse response;
   EXPECT_TRUE(response.ParseFromString(bytes));
   return {response.events().begin(), response.events().end()};
@@ -29,9 +29,11 @@ inline std::vector<FeedEvent> Decode(const std::vector<SharedFrame>& frames) {
 class Reader {
  public:
   Reader(Hub& hub, SubscriptionOptions options) {
-    auto sub = hub.Subscribe(options, [this] {
-      absl::MutexLock lock(&mu_);
-      ready_ = true;
+    // on_ready may run after the Reader is gone (as the Hub warns): it
+    // holds the flag, not the Reader.
+    auto sub = hub.Subscribe(options, [ready = ready_] {
+      absl::MutexLock lock(&ready->mu);
+      ready->ready = true;
     });
     EXPECT_TRUE(sub.ok()) << sub.status();
     sub_ = *std::move(sub);
@@ -49,9 +51,9 @@ class Reader {
         break;
       }
       if (frames->empty()) {
-        absl::MutexLock lock(&mu_);
-        mu_.AwaitWithTimeout(absl::Condition(&ready_), absl::Milliseconds(100));
-        ready_ = false;
+        absl::MutexLock lock(&ready_->mu);
+        ready_->mu.AwaitWithTimeout(absl::Condition(&ready_->ready), absl::Milliseconds(100));
+        ready_->ready = false;
         continue;
       }
       for (FeedEvent& e : Decode(*frames)) events_.push_back(std::move(e));
@@ -94,8 +96,11 @@ class Reader {
   std::shared_ptr<Subscription> sub_;
   std::vector<FeedEvent> events_;
   absl::Status status_;
-  absl::Mutex mu_;
-  bool ready_ ABSL_GUARDED_BY(mu_) = false;
+  struct Ready {
+    absl::Mutex mu;
+    bool ready ABSL_GUARDED_BY(mu) = false;
+  };
+  const std::shared_ptr<Ready> ready_ = std::make_shared<Ready>();
 };
 
 // Sequences of the article events.
