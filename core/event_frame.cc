@@ -35,6 +35,17 @@ SharedFrame FrameMarker(v1::EventKind kind, uint64_t head_sequence) {
 
 }  // namespace
 
+void AppendRun(const EventFrame& frame, std::vector<FrameRun>& runs) {
+  if (!runs.empty()) {
+    FrameRun& last = runs.back();
+    if (last.chunk == frame.chunk && last.bytes.data() + last.bytes.size() == frame.bytes.data()) {
+      last.bytes = absl::string_view(last.bytes.data(), last.bytes.size() + frame.bytes.size());
+      return;
+    }
+  }
+  runs.push_back(FrameRun{frame.chunk, frame.bytes});
+}
+
 SharedFrame FrameWriter::Frame(const v1::FeedEvent& event) {
   const size_t body = event.ByteSizeLong();
   const size_t size = CodedOutputStream::VarintSize32(kEventsTag) +

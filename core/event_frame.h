@@ -15,6 +15,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <vector>
 
 #include "absl/strings/string_view.h"
 #include "newswire/v1/feed.pb.h"
@@ -49,6 +50,16 @@ struct EventFrame {
 };
 
 using SharedFrame = std::shared_ptr<const EventFrame>;
+
+// Frames side by side in one chunk: what a transport sends as one buffer.
+struct FrameRun {
+  std::shared_ptr<const FrameChunk> chunk;
+  absl::string_view bytes;
+};
+
+// Appends `frame` to `runs`, extending the last run when the frame follows
+// it directly in the same chunk.
+void AppendRun(const EventFrame& frame, std::vector<FrameRun>& runs);
 
 // Frames events into chunks, each frame right after the one before while
 // the chunk has room. Not thread-safe.

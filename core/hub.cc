@@ -91,6 +91,7 @@ Subscription::Subscription(Hub* hub, SubscriptionOptions options,
       filter_(std::move(filter)),
       keys_(filter_ ? filter_->IndexKeys() : std::vector<FeedFilter::Key>()),
       client_(options_.client),
+      view_(FrameView(options_.view)),
       sent_(start_after),
       last_sent_at_(absl::Now()),
       on_ready_(std::move(on_ready)) {}
@@ -107,42 +108,84 @@ uint64_t Subscription::cursor() const {
   return sent_;
 }
 
-absl::StatusOr<std::vector<SharedFrame>> Subscription::Next(size_t max_bytes) {
+absl::StatusOr<std::vector<FrameRun>> Subscription::Next(size_t max_bytes) {
   uint64_t after;
   {
     absl::MutexLock lock(&mu_);
     if (!status_.ok()) return status_;
-    if (live_) return TakeQueued(max_bytes);
+    if (live_) {
+      std::vector<FrameRun> runs = TakeLive(max_bytes);
+      if (live_) return runs;  // Else it fell behind: catch up below.
+    }
     after = sent_;
   }
   return CatchUp(after, max_bytes);
 }
 
-std::vector<SharedFrame> Subscription::TakeQueued(size_t max_bytes) {
-  std::vector<SharedFrame> frames;
-  size_t bytes = 0;
-  size_t charged = 0;
-  while (!queue_.empty() && (frames.empty() || bytes < max_bytes)) {
-    Queued queued = std::move(queue_.front());
-    queue_.pop_front();
-    bytes += queued.frame->bytes.size();
-    charged += queued.charge;
-    sent_ = queued.frame->sequence;
-    frames.push_back(std::move(queued.frame));
+std::vector<FrameRun> Subscription::TakeLive(size_t max_bytes) {
+  std::vector<FrameRun> runs;
+  if (filter_.has_value()) {
+    TakeQueued(max_bytes, runs);
+  } else {
+    TakeFromLog(max_bytes, runs);
+    if (!live_) return runs;
   }
-  queued_bytes_ -= charged;
-  if (frames.empty() && heartbeat_owed_) {
+  if (runs.empty() && heartbeat_owed_) {
     // Every event up to the delivered head was considered for this
-    // subscription: queued (and the queue is empty) or filtered out.
-    frames.push_back(FrameHeartbeat(std::max(sent_, hub_->delivered_head_.load())));
+    // subscription: taken (and nothing is left) or filtered out.
+    AppendRun(*FrameHeartbeat(std::max(sent_, hub_->delivered_head_.load())), runs);
   }
-  if (!frames.empty()) {
+  if (!runs.empty()) {
     heartbeat_owed_ = false;
     last_sent_at_ = absl::Now();
   }
   // Nothing to hand out: the hub rings when the next event comes.
-  armed_ = frames.empty();
-  return frames;
+  armed_ = runs.empty();
+  return runs;
+}
+
+void Subscription::TakeQueued(size_t max_bytes, std::vector<FrameRun>& runs) {
+  size_t bytes = 0;
+  size_t charged = 0;
+  while (!queue_.empty() && (runs.empty() || bytes < max_bytes)) {
+    const Queued& queued = queue_.front();
+    bytes += queued.frame->bytes.size();
+    charged += queued.charge;
+    sent_ = queued.frame->sequence;
+    AppendRun(*queued.frame, runs);
+    queue_.pop_front();
+  }
+  queued_bytes_ -= charged;
+}
+
+void Subscription::TakeFromLog(size_t max_bytes, std::vector<FrameRun>& runs) {
+  absl::ReaderMutexLock log_lock(&hub_->log_mu_);
+  const Hub::LiveLog& log = hub_->logs_[view_];
+  const bool dropped = log_position_ < log.first;
+  if (dropped || (log_position_ < log.end() &&
+                  log.appended_bytes - log.entries[log_position_ - log.first].start >
+                      max_queue_bytes_)) {
+    // Too slow to keep up: catch up from the Store, after the last event
+    // actually handed out.
+    live_ = false;
+    ++fallbacks_;
+    --hub_->log_readers_[view_];
+    return;
+  }
+  size_t bytes = 0;
+  while (log_position_ < log.end() && (runs.empty() || bytes < max_bytes)) {
+    const EventFrame& frame = *log.entries[log_position_ - log.first].frame;
+    ++log_position_;
+    if (frame.sequence <= sent_) continue;  // Read from the Store before joining.
+    bytes += frame.bytes.size();
+    sent_ = frame.sequence;
+    AppendRun(frame, runs);
+  }
+  if (runs.empty()) {
+    // Registered before the log lock is released: the next append finds it.
+    absl::MutexLock armed_lock(&hub_->armed_mu_);
+    hub_->armed_readers_.push_back(self_);
+  }
 }
 
 absl::StatusOr<bool> Subscription::WantsStored(const FeedEvent& event) const {
@@ -157,8 +200,8 @@ absl::StatusOr<bool> Subscription::WantsStored(const FeedEvent& event) const {
   });
 }
 
-absl::StatusOr<std::vector<SharedFrame>> Subscription::CatchUp(uint64_t after,
-                                                               size_t max_bytes) {
+absl::StatusOr<std::vector<FrameRun>> Subscription::CatchUp(uint64_t after,
+                                                            size_t max_bytes) {
   const Store& store = *hub_->store_;
   bool first_catch_up;
   {
@@ -169,7 +212,7 @@ absl::StatusOr<std::vector<SharedFrame>> Subscription::CatchUp(uint64_t after,
   // asked for; after the first catch-up (a fallback) every event counts,
   // as it would have live.
   const bool current_only = first_catch_up && !options_.every_version;
-  std::vector<SharedFrame> frames;
+  std::vector<FrameRun> frames;
   // One chunk per step, so the step's frames go out as one buffer.
   FrameWriter writer(64 << 10);
   uint64_t cursor = after;
@@ -205,7 +248,7 @@ absl::StatusOr<std::vector<SharedFrame>> Subscription::CatchUp(uint64_t after,
       }
       absl::StatusOr<bool> wanted = WantsStored(event);
       if (!wanted.ok()) return wanted.status();
-      if (*wanted) frames.push_back(writer.FrameInView(event, options_.view));
+      if (*wanted) AppendRun(*writer.FrameInView(event, options_.view), frames);
     }
     const bool reached_head = events->size() < options_.catch_up_batch;
     joined = reached_head && hub_->TryJoinLive(this, cursor);
@@ -221,7 +264,7 @@ absl::StatusOr<std::vector<SharedFrame>> Subscription::CatchUp(uint64_t after,
   sent_ = std::max(sent_, cursor);
   if (joined && !caught_up_sent_) {
     caught_up_sent_ = true;
-    frames.push_back(FrameCaughtUp(cursor));
+    AppendRun(*FrameCaughtUp(cursor), frames);
   }
   if (!frames.empty()) {
     heartbeat_owed_ = false;
@@ -229,7 +272,7 @@ absl::StatusOr<std::vector<SharedFrame>> Subscription::CatchUp(uint64_t after,
   }
   // Events may have been queued since joining; with nothing else to send,
   // hand those out (or arm) as a live subscription does.
-  if (live_ && frames.empty()) return TakeQueued(max_bytes);
+  if (live_ && frames.empty()) return TakeLive(max_bytes);
   return frames;
 }
 
@@ -360,6 +403,7 @@ absl::StatusOr<std::shared_ptr<Subscription>> Hub::Subscribe(
     }
     ++mine;
     subscriptions_.emplace(sub.get(), sub);
+    sub->self_ = sub;
   }
   if (options.heartbeat != absl::ZeroDuration()) {
     absl::MutexLock lock(&heartbeat_mu_);
@@ -378,9 +422,27 @@ bool Hub::TryJoinLive(Subscription* sub, uint64_t cursor) {
   absl::MutexLock sub_lock(&sub->mu_);
   sub->live_ = true;
   sub->seen_ = cursor;
-  live_.Add(sub, sub->keys_);
-  if (sub->filter_.has_value()) filtered_live_.store(true);
+  if (sub->filter_.has_value()) {
+    live_.Add(sub, sub->keys_);
+    filtered_live_.store(true);
+  } else {
+    // Every event from here on is appended to the log (under mu_).
+    absl::ReaderMutexLock log_lock(&log_mu_);
+    sub->log_position_ = logs_[sub->view_].end();
+    ++log_readers_[sub->view_];
+  }
   return true;
+}
+
+void Hub::LeaveLive(Subscription* sub) {
+  if (!sub->live_) return;
+  sub->live_ = false;
+  if (sub->filter_.has_value()) {
+    live_.Remove(sub, sub->keys_);
+    filtered_live_.store(live_.HasFiltered());
+  } else {
+    --log_readers_[sub->view_];
+  }
 }
 
 void Hub::Publish(const FeedEvent& event) {
@@ -412,6 +474,30 @@ void Hub::Deliver(PreparedEvent& prepared, std::vector<std::shared_ptr<Subscript
   if (live_.HasFiltered()) prepared.LoadEarlier(*store_);  // Rarely not yet.
   // Framed lazily, at most once per view, and shared by every subscription.
   SharedFrame frames[3];
+  bool appended = false;
+  for (v1::ArticleView view : {v1::ARTICLE_VIEW_HEADLINE, v1::ARTICLE_VIEW_FULL}) {
+    if (log_readers_[view].load() == 0) continue;
+    frames[view] = live_frames_[view].FrameInView(event, view);
+    absl::MutexLock log_lock(&log_mu_);
+    LiveLog& log = logs_[view];
+    log.entries.push_back(LiveLog::Entry{frames[view], log.appended_bytes});
+    log.appended_bytes += frames[view]->bytes.size();
+    while (log.appended_bytes - log.entries.front().start > options_.max_queue_bytes) {
+      log.entries.pop_front();
+      ++log.first;
+    }
+    appended = true;
+  }
+  if (appended) {
+    std::vector<std::weak_ptr<Subscription>> armed;
+    {
+      absl::MutexLock armed_lock(&armed_mu_);
+      armed.swap(armed_readers_);
+    }
+    for (const auto& weak : armed) {
+      if (auto owner = weak.lock()) to_ring.push_back(std::move(owner));
+    }
+  }
   std::vector<Subscription*> fell_back;
   live_.ForEachCandidate([&prepared] { return prepared.AllFacts(); }, [&](Subscription* sub) {
     if (sub->filter_.has_value() && !sub->filter_->Matches(prepared.facts()) &&
@@ -434,7 +520,6 @@ void Hub::Deliver(PreparedEvent& prepared, std::vector<std::shared_ptr<Subscript
       // starting after the last event actually handed out.
       sub->queue_.clear();
       sub->queued_bytes_ = 0;
-      sub->live_ = false;
       ++sub->fallbacks_;
       fell_back.push_back(sub);
     }
@@ -443,8 +528,10 @@ void Hub::Deliver(PreparedEvent& prepared, std::vector<std::shared_ptr<Subscript
       if (auto owner = subscriptions_.at(sub).lock()) to_ring.push_back(std::move(owner));
     }
   });
-  for (Subscription* sub : fell_back) live_.Remove(sub, sub->keys_);
-  if (!fell_back.empty()) filtered_live_.store(live_.HasFiltered());
+  for (Subscription* sub : fell_back) {
+    absl::MutexLock sub_lock(&sub->mu_);
+    LeaveLive(sub);
+  }
   published_head_ = event.sequence();
   delivered_head_.store(published_head_);
 }
@@ -499,8 +586,7 @@ void Hub::Close() {
       sub->status_ = absl::UnavailableError("the server is shutting down");
       sub->queue_.clear();
       sub->queued_bytes_ = 0;
-      if (sub->live_) live_.Remove(sub, sub->keys_);
-      sub->live_ = false;
+      LeaveLive(sub);
       if (auto owner = weak.lock()) to_ring.push_back(std::move(owner));
     }
   }
@@ -523,8 +609,7 @@ void Hub::Remove(Subscription* sub) {
   auto client = per_client_.find(sub->client_);
   if (client != per_client_.end() && --client->second == 0) per_client_.erase(client);
   absl::MutexLock sub_lock(&sub->mu_);
-  if (sub->live_) live_.Remove(sub, sub->keys_);
-  filtered_live_.store(live_.HasFiltered());
+  LeaveLive(sub);
 }
 
 size_t Hub::subscription_count() const {

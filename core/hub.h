@@ -85,7 +85,8 @@ class Subscription {
   Subscription& operator=(const Subscription&) = delete;
   ~Subscription();
 
-  // Returns the next frames to send, in sequence order: stored events while
+  // Returns the next frames to send, in sequence order, as runs of frames
+  // side by side in memory: stored events while
   // catching up, then one CAUGHT_UP frame, then live events, with a
   // HEARTBEAT whenever the interval passes with nothing else sent. Only
   // events the filter wants are returned. Live frames are taken up to
@@ -96,7 +97,7 @@ class Subscription {
   // closed, OUT_OF_RANGE if retention compacted events not yet sent, or
   // the Store's error if a catch-up read fails.
   // REQUIRES: not called concurrently with itself.
-  absl::StatusOr<std::vector<SharedFrame>> Next(size_t max_bytes);
+  absl::StatusOr<std::vector<FrameRun>> Next(size_t max_bytes);
 
   // Sequence of the last event considered for the subscriber: every event
   // up to it was sent or filtered out (its cursor).
@@ -113,15 +114,21 @@ class Subscription {
 
   // Reads catch-up steps from the Store until one yields frames or the
   // subscription joins the live stream.
-  absl::StatusOr<std::vector<SharedFrame>> CatchUp(uint64_t after, size_t max_bytes);
+  absl::StatusOr<std::vector<FrameRun>> CatchUp(uint64_t after, size_t max_bytes);
 
   // Whether the filter wants `event`: it matches the article, or (for an
   // update or kill) any earlier version of it, read from the Store.
   absl::StatusOr<bool> WantsStored(const FeedEvent& event) const;
 
-  // Takes queued live frames up to about `max_bytes`, or a heartbeat when
-  // one is owed; arms when there is nothing.
-  std::vector<SharedFrame> TakeQueued(size_t max_bytes) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Takes live frames up to about `max_bytes` (from the queue, or the live
+  // log without a filter), or a heartbeat when one is owed; arms when there
+  // is nothing. Without a filter, a subscription that fell out of the live
+  // log (or further behind than its bound) leaves the live stream instead.
+  std::vector<FrameRun> TakeLive(size_t max_bytes) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void TakeQueued(size_t max_bytes, std::vector<FrameRun>& runs)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void TakeFromLog(size_t max_bytes, std::vector<FrameRun>& runs)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   Hub* const hub_;
   const SubscriptionOptions options_;
@@ -133,12 +140,18 @@ class Subscription {
   const std::vector<FeedFilter::Key> keys_;
   // The per-client count this subscription holds a place in.
   const std::string client_;
+  // The view its frames are in (HEADLINE or FULL).
+  const v1::ArticleView view_;
+  // Itself, for the hub's list of armed log readers. Set by Hub::Subscribe.
+  std::weak_ptr<Subscription> self_;
 
   mutable absl::Mutex mu_;
   // Last sequence considered (sent or filtered out) by Next.
   uint64_t sent_ ABSL_GUARDED_BY(mu_);
   // Last sequence seen from the live stream (queued or filtered out).
   uint64_t seen_ ABSL_GUARDED_BY(mu_) = 0;
+  // Without a filter, live: the position of the next frame in the live log.
+  uint64_t log_position_ ABSL_GUARDED_BY(mu_) = 0;
   bool live_ ABSL_GUARDED_BY(mu_) = false;
   // Next returned nothing; on_ready is owed when a frame arrives.
   bool armed_ ABSL_GUARDED_BY(mu_) = false;
@@ -213,11 +226,13 @@ class Hub {
   // Joins `sub` to the live stream if `cursor` reached the published head.
   // Returns false if it has not; then the caller reads more from the Store.
   bool TryJoinLive(Subscription* sub, uint64_t cursor);
-  // Queues `event` on every live subscription that wants it; collects
-  // those to ring.
+  // Appends `event` to the live logs and queues it on every live filtered
+  // subscription that wants it; collects those to ring.
   void Deliver(PreparedEvent& event, std::vector<std::shared_ptr<Subscription>>& to_ring)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void Remove(Subscription* sub);
+  // Takes `sub` out of the live stream (index or log).
+  void LeaveLive(Subscription* sub) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_, sub->mu_);
   // Sends heartbeats as they fall due, until Close.
   void HeartbeatLoop();
   // Hands `subs` to the ring thread.
@@ -234,6 +249,29 @@ class Hub {
   std::atomic<uint64_t> delivered_head_;
   // Frames live events, per view, into shared chunks.
   FrameWriter live_frames_[3] ABSL_GUARDED_BY(mu_);
+
+  // Every live event of one view, framed, in order. Subscriptions without a
+  // filter read it at their own position, so an event costs them nothing
+  // each (no queue entry per subscription); it keeps about
+  // HubOptions::max_queue_bytes, and a reader that falls out of it catches
+  // up from the Store.
+  struct LiveLog {
+    struct Entry {
+      SharedFrame frame;
+      uint64_t start;  // Bytes appended before it.
+    };
+    std::deque<Entry> entries;
+    uint64_t first = 0;  // Position of entries.front().
+    uint64_t appended_bytes = 0;
+    uint64_t end() const { return first + entries.size(); }
+  };
+  mutable absl::Mutex log_mu_ ABSL_ACQUIRED_AFTER(Subscription::mu_);
+  LiveLog logs_[3] ABSL_GUARDED_BY(log_mu_);
+  // Live subscriptions reading each view's log: none, and it is not kept.
+  std::atomic<int> log_readers_[3] = {0, 0, 0};
+  // Log readers that found nothing to read: rung at the next event.
+  absl::Mutex armed_mu_ ABSL_ACQUIRED_AFTER(log_mu_);
+  std::vector<std::weak_ptr<Subscription>> armed_readers_ ABSL_GUARDED_BY(armed_mu_);
   // Events published ahead of an earlier one, by sequence.
   absl::flat_hash_map<uint64_t, std::unique_ptr<PreparedEvent>> early_ ABSL_GUARDED_BY(mu_);
   bool closed_ ABSL_GUARDED_BY(mu_) = false;

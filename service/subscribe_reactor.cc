@@ -18,27 +18,16 @@ namespace {
 // write is in flight new events queue up and go out together in the next one.
 constexpr size_t kMaxResponseBytes = 256 << 10;
 
-// Wraps shared frames in one ByteBuffer without copying: a run of frames
-// side by side in one chunk is one slice, which keeps its chunk alive until
-// gRPC is done with it.
-grpc::ByteBuffer ToByteBuffer(const std::vector<SharedFrame>& frames) {
+// Wraps runs of shared frames in one ByteBuffer without copying: each run
+// is one slice, which keeps its chunk alive until gRPC is done with it.
+grpc::ByteBuffer ToByteBuffer(const std::vector<FrameRun>& runs) {
   std::vector<grpc::Slice> slices;
-  size_t i = 0;
-  while (i < frames.size()) {
-    const FrameChunk* chunk = frames[i]->chunk.get();
-    const char* start = frames[i]->bytes.data();
-    const char* end = start + frames[i]->bytes.size();
-    size_t next = i + 1;
-    while (next < frames.size() && frames[next]->chunk.get() == chunk &&
-           frames[next]->bytes.data() == end) {
-      end += frames[next]->bytes.size();
-      ++next;
-    }
-    auto* owner = new std::shared_ptr<const FrameChunk>(frames[i]->chunk);
+  slices.reserve(runs.size());
+  for (const FrameRun& run : runs) {
+    auto* owner = new std::shared_ptr<const FrameChunk>(run.chunk);
     slices.emplace_back(
-        const_cast<char*>(start), static_cast<size_t>(end - start),
+        const_cast<char*>(run.bytes.data()), run.bytes.size(),
         [](void* p) { delete static_cast<std::shared_ptr<const FrameChunk>*>(p); }, owner);
-    i = next;
   }
   return grpc::ByteBuffer(slices.data(), slices.size());
 }
@@ -157,7 +146,7 @@ class SubscribeReactor final : public grpc::ServerWriteReactor<grpc::ByteBuffer>
     {
       absl::MutexLock lock(&mu_);
       if (writing_ || done_ || subscription_ == nullptr) return;
-      absl::StatusOr<std::vector<SharedFrame>> frames =
+      absl::StatusOr<std::vector<FrameRun>> frames =
           subscription_->Next(kMaxResponseBytes);
       if (!frames.ok()) {
         end = frames.status();

@@ -16,9 +16,9 @@ namespace newswire {
 
 // Decodes frames the way a client does: side by side they are one
 // serialized SubscribeResponse.
-inline std::vector<FeedEvent> Decode(const std::vector<SharedFrame>& frames) {
+inline std::vector<FeedEvent> Decode(const std::vector<FrameRun>& frames) {
   std::string bytes;
-  for (const SharedFrame& f : frames) bytes.append(f->bytes.data(), f->bytes.size());
+  for (const FrameRun& f : frames) bytes.append(f.bytes.data(), f.bytes.size());
   v1::SubscribeResponse response;
   EXPECT_TRUE(response.ParseFromString(bytes));
   return {response.events().begin(), response.events().end()};
@@ -45,7 +45,7 @@ class Reader {
       absl::Duration timeout = absl::Seconds(20)) {
     const absl::Time deadline = absl::Now() + timeout;
     while (!stop(events_) && absl::Now() < deadline) {
-      absl::StatusOr<std::vector<SharedFrame>> frames = sub_->Next(64 << 10);
+      absl::StatusOr<std::vector<FrameRun>> frames = sub_->Next(64 << 10);
       if (!frames.ok()) {
         status_ = frames.status();
         break;
@@ -65,7 +65,7 @@ class Reader {
   // event is ready for every live subscription).
   std::vector<FeedEvent> Drain() {
     while (true) {
-      absl::StatusOr<std::vector<SharedFrame>> frames = sub_->Next(64 << 10);
+      absl::StatusOr<std::vector<FrameRun>> frames = sub_->Next(64 << 10);
       if (!frames.ok()) {
         status_ = frames.status();
         break;
