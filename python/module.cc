@@ -183,6 +183,25 @@ PYBIND11_MODULE(_core, m) {
           py::arg("timeout_seconds"),
           "Waits for the next event; returns a serialized FeedEvent, or None "
           "if none came in time. Raises when the stream has ended.")
+      .def(
+          "next_batch",
+          [](nw::EventStream& stream, double timeout_seconds, size_t max_events) {
+            absl::StatusOr<std::vector<nw::v1::FeedEvent>> batch;
+            {
+              py::gil_scoped_release release;
+              batch = stream.NextBatch(absl::Seconds(timeout_seconds), max_events);
+            }
+            std::vector<nw::v1::FeedEvent> events = nw::ValueOrThrow(std::move(batch));
+            py::list out(events.size());
+            for (size_t i = 0; i < events.size(); ++i) {
+              out[i] = py::bytes(events[i].SerializeAsString());
+            }
+            return out;
+          },
+          py::arg("timeout_seconds"), py::arg("max_events"),
+          "Waits for the next event; returns it and every event already read "
+          "ahead (up to max_events), serialized; empty if none came in time. "
+          "Raises when the stream has ended.")
       .def("cancel", &nw::EventStream::Cancel,
            py::call_guard<py::gil_scoped_release>(), "Ends the stream.");
 

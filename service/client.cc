@@ -1,5 +1,6 @@
 #include "service/client.h"
 
+#include <algorithm>
 #include <chrono>
 #include <utility>
 
@@ -61,9 +62,10 @@ class EventStream::Reader final
     done_ = true;
   }
 
-  absl::StatusOr<std::optional<v1::FeedEvent>> Next(absl::Duration timeout) {
+  absl::StatusOr<std::vector<v1::FeedEvent>> NextBatch(absl::Duration timeout,
+                                                       size_t max_events) {
     bool resume = false;
-    std::optional<v1::FeedEvent> event;
+    std::vector<v1::FeedEvent> batch;
     {
       absl::MutexLock lock(&mu_);
       auto ready = [this]() ABSL_SHARED_LOCKS_REQUIRED(mu_) {
@@ -72,10 +74,12 @@ class EventStream::Reader final
       mu_.AwaitWithTimeout(absl::Condition(&ready), timeout);
       if (events_.empty()) {
         if (done_) return status_;
-        return std::optional<v1::FeedEvent>();
+        return batch;
       }
-      event = std::move(events_.front());
-      events_.pop_front();
+      while (!events_.empty() && batch.size() < std::max<size_t>(max_events, 1)) {
+        batch.push_back(std::move(events_.front()));
+        events_.pop_front();
+      }
       if (paused_ && events_.size() < kReadAheadEvents / 2) {
         paused_ = false;
         resume = true;
@@ -83,7 +87,7 @@ class EventStream::Reader final
     }
     // StartRead is not called under mu_: OnReadDone may run inline.
     if (resume) StartRead(&response_);
-    return event;
+    return batch;
   }
 
   void Cancel() { context_.TryCancel(); }
@@ -110,9 +114,16 @@ EventStream::~EventStream() {
   reader_->AwaitDone();
 }
 
-absl::StatusOr<std::optional<v1::FeedEvent>> EventStream::Next(
-    absl::Duration timeout) {
-  return reader_->Next(timeout);
+absl::StatusOr<std::optional<v1::FeedEvent>> EventStream::Next(absl::Duration timeout) {
+  absl::StatusOr<std::vector<v1::FeedEvent>> batch = reader_->NextBatch(timeout, 1);
+  if (!batch.ok()) return batch.status();
+  if (batch->empty()) return std::optional<v1::FeedEvent>();
+  return std::move(batch->front());
+}
+
+absl::StatusOr<std::vector<v1::FeedEvent>> EventStream::NextBatch(absl::Duration timeout,
+                                                                  size_t max_events) {
+  return reader_->NextBatch(timeout, max_events);
 }
 
 void EventStream::Cancel() { reader_->Cancel(); }

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <deque>
 #include <memory>
+#include <vector>
 #include <optional>
 #include <string>
 
@@ -38,6 +39,12 @@ class EventStream {
   // Cancel, UNAVAILABLE when the server went away, the server's error (e.g.
   // OUT_OF_RANGE) otherwise. Thread-compatible: one reader at a time.
   absl::StatusOr<std::optional<v1::FeedEvent>> Next(absl::Duration timeout);
+
+  // As Next, but returns every event already read ahead (up to
+  // `max_events`, at least one) once the first is there; empty if none
+  // came in time.
+  absl::StatusOr<std::vector<v1::FeedEvent>> NextBatch(absl::Duration timeout,
+                                                       size_t max_events);
 
   // Ends the stream; Next then returns CANCELLED once buffered events are
   // consumed. Thread-safe; idempotent.

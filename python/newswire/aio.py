@@ -12,12 +12,13 @@
 
 Calls run the C++ client on worker threads (it releases the GIL while it
 waits); a subscription's events are read ahead by one thread per stream,
-at most ``buffer`` at a time, and handed to the loop.
+at most ``buffer`` at a time, and handed to the loop in batches.
 """
 
 from __future__ import annotations
 
 import asyncio
+import collections
 import threading
 from typing import Any
 
@@ -41,44 +42,64 @@ class Subscription:
     def __init__(self, stream: Any, buffer: int) -> None:
         self._stream = stream
         self._loop = asyncio.get_running_loop()
-        self._queue: asyncio.Queue[Event | BaseException] = asyncio.Queue()
-        self._room = threading.Semaphore(buffer)  # Events read ahead, at most.
+        # On the loop's thread: events arrived, and how the stream ended.
+        self._events: collections.deque[bytes] = collections.deque()
+        self._error: BaseException | None = None
+        self._arrived = asyncio.Event()
+        # Shared with the reader thread: events read ahead, at most buffer.
+        self._space = threading.Condition()
+        self._buffered = 0
+        self._buffer = max(1, buffer)
         self._closed = threading.Event()
         self._thread = threading.Thread(target=self._read, name="newswire-aio", daemon=True)
         self._thread.start()
 
     def _read(self) -> None:
-        """Reader thread: stream → queue, until closed or the stream ends."""
+        """Reader thread: stream → loop, a batch per hand-over, until closed
+        or the stream ends."""
         try:
             while not self._closed.is_set():
-                if not self._room.acquire(timeout=_POLL_SECONDS):
+                with self._space:
+                    if not self._space.wait_for(lambda: self._buffered < self._buffer,
+                                                timeout=_POLL_SECONDS):
+                        continue
+                    room = self._buffer - self._buffered
+                batch = self._stream.next_batch(_POLL_SECONDS, room)
+                if not batch:
                     continue
-                data = None
-                while data is None and not self._closed.is_set():
-                    data = self._stream.next(_POLL_SECONDS)
-                if data is None:
-                    return
-                event = Event.from_pb(feed_pb2.FeedEvent.FromString(data))
-                self._loop.call_soon_threadsafe(self._queue.put_nowait, event)
+                with self._space:
+                    self._buffered += len(batch)
+                self._loop.call_soon_threadsafe(self._arrive, batch, None)
         except BaseException as error:  # The stream ended: tell the consumer.
             if not self._closed.is_set():
                 try:
-                    self._loop.call_soon_threadsafe(self._queue.put_nowait, error)
+                    self._loop.call_soon_threadsafe(self._arrive, [], error)
                 except RuntimeError:
                     pass  # The loop is gone.
+
+    def _arrive(self, batch: list[bytes], error: BaseException | None) -> None:
+        self._events.extend(batch)
+        if error is not None:
+            self._error = error
+        self._arrived.set()
 
     def __aiter__(self) -> "Subscription":
         return self
 
     async def __anext__(self) -> Event:
-        if self._closed.is_set():
-            raise StopAsyncIteration
-        item = await self._queue.get()
-        if isinstance(item, BaseException):
-            self._closed.set()
-            raise item
-        self._room.release()
-        return item
+        while not self._events:
+            if self._error is not None:
+                self._closed.set()
+                raise self._error
+            if self._closed.is_set():
+                raise StopAsyncIteration
+            self._arrived.clear()
+            await self._arrived.wait()
+        data = self._events.popleft()
+        with self._space:
+            self._buffered -= 1
+            self._space.notify()
+        return Event.from_pb(feed_pb2.FeedEvent.FromString(data))
 
     async def next(self, timeout: float | None = None) -> Event | None:
         """The next event, or None if none comes within ``timeout`` seconds."""

@@ -115,6 +115,14 @@ class Article:
         article._pb.CopyFrom(message)
         return article
 
+    @classmethod
+    def _wrap(cls, message: article_pb2.Article) -> "Article":
+        """Wraps `message` itself, not a copy (for messages nobody else
+        changes, such as a received event's)."""
+        article = object.__new__(cls)
+        object.__setattr__(article, "_pb", message)
+        return article
+
     def to_bytes(self) -> bytes:
         """Serializes as a ``newswire.v1.Article`` (deterministic)."""
         return self._pb.SerializeToString(deterministic=True)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import collections
 import datetime as _dt
 import os
 import time
-from dataclasses import dataclass
 from typing import Any, NamedTuple, Sequence
 
 from newswire import _core
@@ -84,30 +84,81 @@ class PublishResult(NamedTuple):
     held: bool = False
 
 
-@dataclass(frozen=True)
+_KIND_NAMES = {
+    value: name.removeprefix("EVENT_KIND_")
+    for name, value in feed_pb2.EventKind.items()
+}
+
+
 class Event:
     """One event of the feed. ``kind`` is "PUBLISHED", "UPDATED", "KILLED",
     "HEARTBEAT" or "CAUGHT_UP"; ``article`` is None for the last two, which
-    carry ``head_sequence`` instead."""
+    carry ``head_sequence`` instead. Fields are read from the received
+    message when first used, so an event costs little until it is."""
 
-    sequence: int
-    kind: str
-    published_at: _dt.datetime | None
-    article: Article | None
-    head_sequence: int = 0
+    __slots__ = ("_pb", "_article")
+
+    def __init__(self, sequence: int = 0, kind: str = "", published_at: _dt.datetime | None = None,
+                 article: Article | None = None, head_sequence: int = 0) -> None:
+        pb = feed_pb2.FeedEvent(sequence=sequence, head_sequence=head_sequence)
+        if kind:
+            pb.kind = feed_pb2.EventKind.Value("EVENT_KIND_" + kind)
+        if published_at is not None:
+            pb.published_at.CopyFrom(proto_timestamp(published_at, "published_at"))
+        if article is not None:
+            pb.article.CopyFrom(article.pb)
+        self._pb = pb
+        self._article: Article | None | object = _UNREAD
 
     @classmethod
     def from_pb(cls, event: feed_pb2.FeedEvent) -> "Event":
-        published_at = None
-        if event.HasField("published_at"):
-            published_at = event.published_at.ToDatetime(tzinfo=_dt.timezone.utc)
-        return cls(
-            sequence=event.sequence,
-            kind=feed_pb2.EventKind.Name(event.kind).removeprefix("EVENT_KIND_"),
-            published_at=published_at,
-            article=Article.from_pb(event.article) if event.HasField("article") else None,
-            head_sequence=event.head_sequence,
-        )
+        """Wraps a received FeedEvent (not copied: leave it unchanged)."""
+        obj = cls.__new__(cls)
+        obj._pb = event
+        obj._article = _UNREAD
+        return obj
+
+    @property
+    def sequence(self) -> int:
+        return self._pb.sequence
+
+    @property
+    def kind(self) -> str:
+        return _KIND_NAMES.get(self._pb.kind, str(self._pb.kind))
+
+    @property
+    def published_at(self) -> _dt.datetime | None:
+        if not self._pb.HasField("published_at"):
+            return None
+        return self._pb.published_at.ToDatetime(tzinfo=_dt.timezone.utc)
+
+    @property
+    def article(self) -> Article | None:
+        if self._article is _UNREAD:
+            self._article = Article._wrap(self._pb.article) if self._pb.HasField("article") else None
+        return self._article  # type: ignore[return-value]
+
+    @property
+    def head_sequence(self) -> int:
+        return self._pb.head_sequence
+
+    @property
+    def pb(self) -> feed_pb2.FeedEvent:
+        """The received message (shared, not a copy)."""
+        return self._pb
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Event) and self._pb == other._pb
+
+    def __repr__(self) -> str:
+        return (f"Event(sequence={self.sequence}, kind={self.kind!r}, "
+                f"head_sequence={self.head_sequence}, article={self.article!r})")
+
+
+_UNREAD = object()
+
+# Events taken from the C++ stream per call, at most.
+_BATCH = 512
 
 
 class Subscription:
@@ -118,18 +169,28 @@ class Subscription:
     def __init__(self, stream: _core.EventStream) -> None:
         self._stream = stream
         self._closed = False
+        # Events taken from the stream, not yet returned.
+        self._ready: collections.deque[bytes] = collections.deque()
 
     def __iter__(self) -> "Subscription":
         return self
+
+    def _take(self, timeout: float) -> Event | None:
+        """The next event, waiting up to ``timeout`` seconds for one."""
+        if not self._ready:
+            self._ready.extend(self._stream.next_batch(timeout, _BATCH))
+            if not self._ready:
+                return None
+        return Event.from_pb(feed_pb2.FeedEvent.FromString(self._ready.popleft()))
 
     def __next__(self) -> Event:
         if self._closed:
             raise StopIteration
         try:
             while True:
-                data = self._stream.next(_POLL_SECONDS)
-                if data is not None:
-                    return Event.from_pb(feed_pb2.FeedEvent.FromString(data))
+                event = self._take(_POLL_SECONDS)
+                if event is not None:
+                    return event
         except BaseException:
             self.close()
             raise
@@ -142,9 +203,9 @@ class Subscription:
         deadline = time.monotonic() + timeout
         while True:
             remaining = deadline - time.monotonic()
-            data = self._stream.next(max(0.0, min(_POLL_SECONDS, remaining)))
-            if data is not None:
-                return Event.from_pb(feed_pb2.FeedEvent.FromString(data))
+            event = self._take(max(0.0, min(_POLL_SECONDS, remaining)))
+            if event is not None:
+                return event
             if remaining <= 0:
                 return None
 
