@@ -30,27 +30,15 @@ absl::StatusOr<AppendResult> MemoryStore::AppendLocked(const Article& article, a
       PlanAppend(same_version, current, held, article, now, releasing);
   if (versions.empty()) versions_.erase(article.id());
   if (!plan.ok()) return plan.status();
-  AppendResult result;
-  if (plan->duplicate) {
-    result.sequence = plan->duplicate_of;
-    result.duplicate = true;
-    result.held = plan->hold;
-    return result;
-  }
-  if (plan->hold) {
+  if (plan->hold && !plan->duplicate) {
     held_[held_key] = Held{.release = EmbargoEnd(article), .article = article};
-    result.held = true;
-    return result;
   }
+  if (plan->duplicate || plan->hold) return NotAppended(*plan);
 
+  AppendResult result;
   result.sequence = oldest_ + events_.size();
-  FeedEvent& event = result.event;
-  event.set_sequence(result.sequence);
-  event.set_kind(plan->kind);
-  *event.mutable_published_at() = ToProtoTime(now);
-  Article& stored = *event.mutable_article();
-  stored = article;
-  StampForStorage(stored, current, now);
+  result.event = NewEvent(*plan, article, current, result.sequence, now);
+  const Article& stored = result.event.article();
   StoredArticle& kept = versions_[article.id()][article.version()];
   kept = StoredArticle{.article = stored, .sequence = result.sequence};
   events_.push_back(EventRecord{plan->kind, now, &kept.article});

@@ -281,27 +281,16 @@ absl::StatusOr<AppendResult> SqliteStore::AppendInTransaction(const Article& art
     if (absl::Status s = DeleteHeld(db, article.id(), article.version()); !s.ok()) return s;
   }
   if (!plan.ok()) return plan.status();
-  AppendResult result;
-  if (plan->duplicate) {
-    result.sequence = plan->duplicate_of;
-    result.duplicate = true;
-    result.held = plan->hold;
-    return result;
-  }
-  if (plan->hold) {
+  if (plan->hold && !plan->duplicate) {
     if (absl::Status s = InsertHeld(db, article); !s.ok()) return s;
-    result.held = true;
-    return result;
   }
+  if (plan->duplicate || plan->hold) return NotAppended(*plan);
 
+  AppendResult result;
   result.sequence = next;
-  FeedEvent& event = result.event;
-  event.set_sequence(next);
-  event.set_kind(plan->kind);
-  *event.mutable_published_at() = ToProtoTime(now);
-  Article& stored = *event.mutable_article();
-  stored = article;
-  StampForStorage(stored, *current, now);
+  result.event = NewEvent(*plan, article, *current, next, now);
+  const FeedEvent& event = result.event;
+  const Article& stored = event.article();
   const std::string bytes = stored.SerializeAsString();
 
   absl::StatusOr<SqliteConnection::Scoped> insert_article = db.Prepare(

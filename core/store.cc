@@ -7,6 +7,27 @@
 
 namespace newswire {
 
+AppendResult NotAppended(const AppendPlan& plan) {
+  AppendResult result;
+  result.sequence = plan.duplicate ? plan.duplicate_of : 0;
+  result.duplicate = plan.duplicate;
+  result.held = plan.hold;
+  return result;
+}
+
+FeedEvent NewEvent(const AppendPlan& plan, const Article& article,
+                   const std::optional<StoredArticle>& current, uint64_t sequence,
+                   absl::Time now) {
+  FeedEvent event;
+  event.set_sequence(sequence);
+  event.set_kind(plan.kind);
+  *event.mutable_published_at() = ToProtoTime(now);
+  Article& stored = *event.mutable_article();
+  stored = article;
+  StampForStorage(stored, current, now);
+  return event;
+}
+
 absl::Time EmbargoEnd(const Article& article) {
   return article.has_embargoed_until() ? FromProtoTime(article.embargoed_until())
                                        : absl::InfinitePast();

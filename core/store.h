@@ -165,6 +165,16 @@ absl::StatusOr<AppendPlan> PlanAppend(const std::optional<StoredArticle>& same_v
                                       const Article& incoming, absl::Time now,
                                       bool releasing);
 
+// What Append answers when `plan` appends no event: a duplicate, or an
+// article held until its embargo ends. REQUIRES: plan.duplicate || plan.hold.
+AppendResult NotAppended(const AppendPlan& plan);
+
+// The event that appends `article` as `sequence` at `now` under `plan`,
+// its article stamped for storage; `current` as for StampForStorage.
+FeedEvent NewEvent(const AppendPlan& plan, const Article& article,
+                   const std::optional<StoredArticle>& current, uint64_t sequence,
+                   absl::Time now);
+
 // When `article` may be published: its embargo end, or InfinitePast.
 absl::Time EmbargoEnd(const Article& article);
 
