@@ -309,9 +309,9 @@ void Hub::Ring(std::vector<std::shared_ptr<Subscription>> subs) {
 void Hub::RingLoop() {
   std::vector<std::shared_ptr<Subscription>> ringing;
   while (true) {
+    ringing.clear();  // Last references may go here, outside ring_mu_.
     {
       absl::MutexLock lock(&ring_mu_);
-      ringing.clear();  // Last references may go here; not under the lock.
       auto work = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(ring_mu_) {
         return ring_stop_ || !ring_queue_.empty();
       };
