@@ -181,7 +181,7 @@ void Subscription::TakeFromLog(size_t max_bytes, std::vector<FrameRun>& runs) {
     sent_ = frame.sequence;
     AppendRun(frame, runs);
   }
-  if (runs.empty()) {
+  if (runs.empty() && !listed_.exchange(true)) {
     // Registered before the log lock is released: the next append finds it.
     absl::MutexLock armed_lock(&hub_->armed_mu_);
     hub_->armed_readers_.push_back(self_);
@@ -495,7 +495,10 @@ void Hub::Deliver(PreparedEvent& prepared, std::vector<std::shared_ptr<Subscript
       armed.swap(armed_readers_);
     }
     for (const auto& weak : armed) {
-      if (auto owner = weak.lock()) to_ring.push_back(std::move(owner));
+      if (auto owner = weak.lock()) {
+        owner->listed_.store(false);  // Its next empty read lists it again.
+        to_ring.push_back(std::move(owner));
+      }
     }
   }
   std::vector<Subscription*> fell_back;

@@ -152,6 +152,9 @@ class Subscription {
   uint64_t seen_ ABSL_GUARDED_BY(mu_) = 0;
   // Without a filter, live: the position of the next frame in the live log.
   uint64_t log_position_ ABSL_GUARDED_BY(mu_) = 0;
+  // In the hub's list of armed log readers: listed once however often it
+  // finds nothing (an idle stream with heartbeats would grow the list).
+  std::atomic<bool> listed_{false};
   bool live_ ABSL_GUARDED_BY(mu_) = false;
   // Next returned nothing; on_ready is owed when a frame arrives.
   bool armed_ ABSL_GUARDED_BY(mu_) = false;
