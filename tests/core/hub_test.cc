@@ -329,17 +329,25 @@ TEST_F(HubTest, KillsAndUpdatesReachEveryoneAnEarlierVersionMatched) {
             (std::vector<uint64_t>{3}));
 }
 
-TEST(HubSince, StartsAtTheFirstEventPublishedSinceTheTime) {
-  MemoryStore store;
-  Hub hub(&store);
-  absl::Time now = absl::FromUnixSeconds(1732000000);
-  Wire wire(&store, &hub, [&now] { return now; });
-  for (int i = 1; i <= 5; ++i) {
-    ASSERT_TRUE(wire.Publish(Story(i)).ok());
-    now += absl::Minutes(10);
+// Five stories published ten minutes apart from kT0, on a fake clock.
+class HubSince : public ::testing::Test {
+ protected:
+  static constexpr absl::Time kT0 = absl::FromUnixSeconds(1732000000);
+  void SetUp() override {
+    for (int i = 1; i <= 5; ++i) {
+      ASSERT_TRUE(wire.Publish(Story(i)).ok());
+      now += absl::Minutes(10);
+    }
   }
+  MemoryStore store;
+  Hub hub{&store};
+  absl::Time now = kT0;
+  Wire wire{&store, &hub, [this] { return now; }};
+};
+
+TEST_F(HubSince, StartsAtTheFirstEventPublishedSinceTheTime) {
   Reader reader(hub, {.start = v1::SubscribeRequest::START_SINCE,
-                      .since = absl::FromUnixSeconds(1732000000) + absl::Minutes(15)});
+                      .since = kT0 + absl::Minutes(15)});
   EXPECT_EQ(Sequences(reader.ReadArticles(3)), Range(3, 5));
   Reader future(hub, {.start = v1::SubscribeRequest::START_SINCE, .since = now + absl::Hours(1)});
   auto events = future.ReadUntil([](const auto& ev) { return !ev.empty(); });
@@ -349,7 +357,7 @@ TEST(HubSince, StartsAtTheFirstEventPublishedSinceTheTime) {
             absl::StatusCode::kInvalidArgument);
 }
 
-TEST(HubSince, WorksOnTheArchiveAcrossARestart) {
+TEST(HubSinceArchive, WorksAcrossARestart) {
   TempDir dir;
   const absl::Time t0 = absl::FromUnixSeconds(1732000000);
   for (int round = 0; round < 2; ++round) {
@@ -374,24 +382,16 @@ TEST(HubSince, WorksOnTheArchiveAcrossARestart) {
             v1::EVENT_KIND_CAUGHT_UP);
 }
 
-TEST(HubSince, RetentionThatMayHaveCompactedTheStartIsOutOfRange) {
-  MemoryStore store;
-  Hub hub(&store);
-  absl::Time now = absl::FromUnixSeconds(1732000000);
-  Wire wire(&store, &hub, [&now] { return now; });
-  for (int i = 1; i <= 5; ++i) {
-    ASSERT_TRUE(wire.Publish(Story(i)).ok());
-    now += absl::Minutes(10);
-  }
+TEST_F(HubSince, RetentionThatMayHaveCompactedTheStartIsOutOfRange) {
   ASSERT_TRUE(store.Compact({.max_events = 3}, now).ok());  // Keeps 3..5.
   auto gone = hub.Subscribe({.start = v1::SubscribeRequest::START_SINCE,
-                             .since = absl::FromUnixSeconds(1732000000)},
+                             .since = kT0},
                             [] {});
   EXPECT_EQ(gone.status().code(), absl::StatusCode::kOutOfRange);
   EXPECT_NE(gone.status().message().find("oldest available sequence is 3"), std::string::npos)
       << gone.status();
   Reader kept(hub, {.start = v1::SubscribeRequest::START_SINCE,
-                    .since = absl::FromUnixSeconds(1732000000) + absl::Minutes(25)});
+                    .since = kT0 + absl::Minutes(25)});
   EXPECT_EQ(Sequences(kept.ReadArticles(2)), Range(4, 5));
 }
 
