@@ -190,11 +190,12 @@ class Hub {
 
   // Starts a subscription at `options.start`; it ends when the last
   // reference to it is dropped. `on_ready` is called, on the hub's ring
-  // thread (or the heartbeat thread) and without hub locks held, when Next
-  // has returned nothing and has something again; it may call Next, and
-  // may run on several threads at once (after Close). It may run after the
-  // caller dropped its reference, so it should hold only weak references
-  // to its transport.
+  // thread (or the heartbeat thread, or Close's caller) and without hub
+  // locks held, when Next has returned nothing and has something again
+  // (sometimes when it has not: Next then returns nothing again); it may
+  // call Next, and may run on several threads at once. It may run after
+  // the caller dropped its reference, so it should hold only weak
+  // references to its transport.
   //
   // Returns INVALID_ARGUMENT naming a bad filter, heartbeat or start;
   // OUT_OF_RANGE if after_sequence is past the newest event (naming the
