@@ -70,10 +70,6 @@ SharedFrame FrameWriter::FrameInView(const v1::FeedEvent& event, v1::ArticleView
   return Frame(Cut(event));
 }
 
-SharedFrame FrameEventInView(const v1::FeedEvent& event, v1::ArticleView view) {
-  return FrameWriter(0).FrameInView(event, view);
-}
-
 SharedFrame FrameCaughtUp(uint64_t head_sequence) {
   return FrameMarker(v1::EVENT_KIND_CAUGHT_UP, head_sequence);
 }

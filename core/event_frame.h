@@ -80,9 +80,6 @@ class FrameWriter {
   std::shared_ptr<FrameChunk> chunk_;
 };
 
-// Frames `event` with its article cut down to `view`, in a chunk of its own.
-SharedFrame FrameEventInView(const v1::FeedEvent& event, v1::ArticleView view);
-
 // Frames a CAUGHT_UP event carrying `head_sequence`.
 SharedFrame FrameCaughtUp(uint64_t head_sequence);
 

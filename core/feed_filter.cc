@@ -110,10 +110,6 @@ ArticleFacts::ArticleFacts(const Article& article)
   }
 }
 
-bool ArticleFacts::Has(ValueField field, const std::string& value) const {
-  return Values(field).contains(value);
-}
-
 const ArticleText& ArticleFacts::Text() const {
   if (text_ == nullptr) text_ = std::make_unique<ArticleText>(article_);
   return *text_;

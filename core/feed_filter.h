@@ -60,8 +60,6 @@ class ArticleFacts {
  public:
   explicit ArticleFacts(const Article& article);
 
-  // Whether the article holds `value` (lower-cased) in `field`.
-  bool Has(ValueField field, const std::string& value) const;
   // The lower-cased values of `field`.
   const absl::flat_hash_set<std::string>& Values(ValueField field) const {
     return values_[static_cast<size_t>(field)];

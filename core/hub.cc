@@ -20,12 +20,6 @@ v1::ArticleView FrameView(v1::ArticleView view) {
   return view == v1::ARTICLE_VIEW_FULL ? v1::ARTICLE_VIEW_FULL : v1::ARTICLE_VIEW_HEADLINE;
 }
 
-// Whether `filter` matches any of `versions`.
-bool MatchesAny(const FeedFilter& filter, const std::vector<ArticleFacts>& versions) {
-  return std::any_of(versions.begin(), versions.end(),
-                     [&](const ArticleFacts& facts) { return filter.Matches(facts); });
-}
-
 }  // namespace
 
 // An event on its way to live subscriptions, with what filters read of its
@@ -50,19 +44,32 @@ class Hub::PreparedEvent {
     if (facts_ == nullptr) facts_ = std::make_unique<ArticleFacts>(event_->article());
     return *facts_;
   }
-  const std::vector<ArticleFacts>& earlier() const { return earlier_facts_; }
 
-  // Reads the earlier versions of an update or kill, once. A failed read
-  // leaves them out: the event then reaches those its own version matches.
-  void LoadEarlier(const Store& store) {
-    if (earlier_loaded_ || event_->kind() == v1::EVENT_KIND_PUBLISHED) return;
+  // Reads the earlier versions of an update or kill, once. After a failed
+  // read they stay unknown: the event then reaches those its own version
+  // matches.
+  absl::Status LoadEarlier(const Store& store) {
+    if (earlier_loaded_ || event_->kind() == v1::EVENT_KIND_PUBLISHED) return absl::OkStatus();
     earlier_loaded_ = true;
     absl::StatusOr<std::vector<Article>> earlier =
         store.EarlierVersions(event_->article().id(), event_->article().version());
-    if (!earlier.ok()) return;
+    if (!earlier.ok()) return earlier.status();
     earlier_ = *std::move(earlier);
     earlier_facts_.reserve(earlier_.size());
     for (const Article& article : earlier_) earlier_facts_.emplace_back(article);
+    return absl::OkStatus();
+  }
+
+  // Whether `filter` matches one of the earlier versions loaded so far.
+  bool EarlierWantedBy(const FeedFilter& filter) const {
+    return std::any_of(earlier_facts_.begin(), earlier_facts_.end(),
+                       [&](const ArticleFacts& f) { return filter.Matches(f); });
+  }
+
+  // Whether `filter` wants the event: it matches the article, or one of the
+  // earlier versions loaded so far.
+  bool WantedBy(const FeedFilter& filter) const {
+    return filter.Matches(facts()) || EarlierWantedBy(filter);
   }
 
   // Every version's facts, the event's own first.
@@ -190,14 +197,11 @@ void Subscription::TakeFromLog(size_t max_bytes, std::vector<FrameRun>& runs) {
 
 absl::StatusOr<bool> Subscription::WantsStored(const FeedEvent& event) const {
   if (!filter_.has_value()) return true;
-  if (filter_->Matches(ArticleFacts(event.article()))) return true;
-  if (event.kind() == v1::EVENT_KIND_PUBLISHED) return false;
-  absl::StatusOr<std::vector<Article>> earlier =
-      hub_->store_->EarlierVersions(event.article().id(), event.article().version());
-  if (!earlier.ok()) return earlier.status();
-  return std::any_of(earlier->begin(), earlier->end(), [this](const Article& article) {
-    return filter_->Matches(ArticleFacts(article));
-  });
+  Hub::PreparedEvent prepared(event);
+  // Earlier versions are read only when the article itself does not match.
+  if (filter_->Matches(prepared.facts())) return true;
+  if (absl::Status s = prepared.LoadEarlier(*hub_->store_); !s.ok()) return s;
+  return prepared.EarlierWantedBy(*filter_);
 }
 
 absl::StatusOr<std::vector<FrameRun>> Subscription::CatchUp(uint64_t after,
@@ -449,7 +453,7 @@ void Hub::Publish(const FeedEvent& event) {
   auto prepared = std::make_unique<PreparedEvent>(event);  // No copy unless it waits.
   // Outside the lock: an update or kill reaches subscriptions whose filter
   // matched an earlier version, which only the Store still holds.
-  if (filtered_live_.load()) prepared->LoadEarlier(*store_);
+  if (filtered_live_.load()) (void)prepared->LoadEarlier(*store_);
   std::vector<std::shared_ptr<Subscription>> to_ring;
   {
     absl::MutexLock lock(&mu_);
@@ -471,7 +475,7 @@ void Hub::Publish(const FeedEvent& event) {
 
 void Hub::Deliver(PreparedEvent& prepared, std::vector<std::shared_ptr<Subscription>>& to_ring) {
   const FeedEvent& event = prepared.event();
-  if (live_.HasFiltered()) prepared.LoadEarlier(*store_);  // Rarely not yet.
+  if (live_.HasFiltered()) (void)prepared.LoadEarlier(*store_);  // Rarely not yet.
   // Framed lazily, at most once per view, and shared by every subscription.
   SharedFrame frames[3];
   bool appended = false;
@@ -502,11 +506,9 @@ void Hub::Deliver(PreparedEvent& prepared, std::vector<std::shared_ptr<Subscript
     }
   }
   std::vector<Subscription*> fell_back;
+  // Only filtered subscriptions are indexed; the rest read the log.
   live_.ForEachCandidate([&prepared] { return prepared.AllFacts(); }, [&](Subscription* sub) {
-    if (sub->filter_.has_value() && !sub->filter_->Matches(prepared.facts()) &&
-        !MatchesAny(*sub->filter_, prepared.earlier())) {
-      return;
-    }
+    if (!prepared.WantedBy(*sub->filter_)) return;
     absl::MutexLock sub_lock(&sub->mu_);
     if (event.sequence() <= sub->seen_) return;  // Read during catch-up.
     sub->seen_ = event.sequence();

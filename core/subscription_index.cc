@@ -25,10 +25,6 @@ std::string SubscriptionIndex::Encode(const Key& key) {
 }
 
 void SubscriptionIndex::Add(Subscription* sub, const std::vector<Key>& keys) {
-  if (keys.empty()) {
-    everything_.insert(sub);
-    return;
-  }
   for (const Key& key : keys) {
     if (!by_key_[Encode(key)].insert(sub).second) continue;
     if (key.kind == Key::kWord || key.kind == Key::kPrefix) ++word_keys_;
@@ -37,10 +33,6 @@ void SubscriptionIndex::Add(Subscription* sub, const std::vector<Key>& keys) {
 }
 
 void SubscriptionIndex::Remove(Subscription* sub, const std::vector<Key>& keys) {
-  if (keys.empty()) {
-    everything_.erase(sub);
-    return;
-  }
   for (const Key& key : keys) {
     auto it = by_key_.find(Encode(key));
     if (it == by_key_.end() || it->second.erase(sub) == 0) continue;
@@ -56,7 +48,6 @@ void SubscriptionIndex::Remove(Subscription* sub, const std::vector<Key>& keys) 
 void SubscriptionIndex::ForEachCandidate(
     absl::FunctionRef<std::vector<const ArticleFacts*>()> versions,
     absl::FunctionRef<void(Subscription*)> visit) const {
-  for (Subscription* sub : everything_) visit(sub);
   if (by_key_.empty()) return;
   absl::flat_hash_set<Subscription*> visited;
   std::string key;

@@ -22,29 +22,27 @@ class Subscription;
 // Not thread-safe: the Hub guards it.
 class SubscriptionIndex {
  public:
-  // Adds `sub` under `keys`; no keys means it wants every event.
+  // Adds `sub` under `keys` (FeedFilter::IndexKeys of a filter that does
+  // not match everything, so never empty).
   void Add(Subscription* sub, const std::vector<FeedFilter::Key>& keys);
   // Removes `sub`, added under `keys`.
   void Remove(Subscription* sub, const std::vector<FeedFilter::Key>& keys);
 
   // Calls `visit` once for every subscription added under a key that one of
-  // the article versions holds, and for every one added without keys. A
-  // subscription not visited matches none of the versions. `versions` is
-  // called (once) only when some subscription was added under keys.
+  // the article versions holds. A subscription not visited matches none of
+  // the versions. `versions` is called (once) only when the index is not
+  // empty.
   void ForEachCandidate(absl::FunctionRef<std::vector<const ArticleFacts*>()> versions,
                         absl::FunctionRef<void(Subscription*)> visit) const;
 
-  // Whether any subscription is indexed under keys (has a filter).
+  // Whether any subscription is indexed.
   bool HasFiltered() const { return !by_key_.empty(); }
-  // Whether any subscription is indexed under words of the text.
-  bool HasWords() const { return word_keys_ > 0; }
 
  private:
   // The lookup form of a key: its kind, its field for values, its value.
   static std::string Encode(const FeedFilter::Key& key);
 
   absl::flat_hash_map<std::string, absl::flat_hash_set<Subscription*>> by_key_;
-  absl::flat_hash_set<Subscription*> everything_;
   // Word and prefix keys in use, and the prefix lengths (with counts), so
   // that articles are tokenized and their prefixes taken only when needed.
   size_t word_keys_ = 0;
