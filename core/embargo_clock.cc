@@ -11,7 +11,7 @@ constexpr absl::Duration kRetry = absl::Seconds(1);
 }  // namespace
 
 EmbargoClock::EmbargoClock(Wire* wire, const Store* store) : wire_(wire), store_(store) {
-  wire_->set_on_hold([this](absl::Time release) { Held(release); });
+  wire_->set_on_hold([this] { Held(); });
   thread_ = std::thread([this] { Run(); });
 }
 
@@ -24,7 +24,7 @@ EmbargoClock::~EmbargoClock() {
   wire_->set_on_hold(nullptr);
 }
 
-void EmbargoClock::Held(absl::Time /*release*/) {
+void EmbargoClock::Held() {
   absl::MutexLock lock(&mu_);
   ++holds_;
 }

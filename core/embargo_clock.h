@@ -29,8 +29,8 @@ class EmbargoClock {
 
  private:
   void Run();
-  // An article was held until `release`: look again, it may be sooner.
-  void Held(absl::Time release);
+  // An article was held: look again, its embargo may end sooner.
+  void Held();
 
   Wire* const wire_;
   const Store* const store_;

@@ -32,7 +32,7 @@ absl::StatusOr<PublishResult> Wire::Publish(Article article) {
   absl::StatusOr<AppendResult> appended = store_->Append(article, clock_());
   if (!appended.ok()) return appended.status();
   if (appended->held) {
-    if (!appended->duplicate && on_hold_) on_hold_(EmbargoEnd(article));
+    if (!appended->duplicate && on_hold_) on_hold_();
   } else if (!appended->duplicate) {
     hub_->Publish(appended->event);
   }

@@ -46,7 +46,7 @@ class Wire {
   // nothing. Thread-safe: concurrent publishes share the Store's commits.
   //
   // An article embargoed until later is held (see Store::Append) and
-  // `on_hold`, if set, is called with its embargo end.
+  // `on_hold`, if set, is called.
   absl::StatusOr<PublishResult> Publish(Article article);
 
   // Publishes the held articles whose embargo has ended; returns how many
@@ -55,9 +55,9 @@ class Wire {
   // meanwhile) are dropped. Thread-safe.
   absl::StatusOr<size_t> ReleaseDue();
 
-  // Called after an article is held, with its embargo end (see
-  // EmbargoClock). REQUIRES: set before publishing starts.
-  void set_on_hold(absl::AnyInvocable<void(absl::Time) const> on_hold) {
+  // Called after an article is held (see EmbargoClock), which reads the
+  // embargo end from the Store. REQUIRES: set before publishing starts.
+  void set_on_hold(absl::AnyInvocable<void() const> on_hold) {
     on_hold_ = std::move(on_hold);
   }
 
@@ -67,7 +67,7 @@ class Wire {
   Store* const store_;
   Hub* const hub_;
   const Clock clock_;
-  absl::AnyInvocable<void(absl::Time) const> on_hold_;
+  absl::AnyInvocable<void() const> on_hold_;
 };
 
 }  // namespace newswire
