@@ -53,40 +53,55 @@ bool IsLanguageTag(absl::string_view tag) {
   return parts[0].size() >= 2;
 }
 
+// Where a string field sits: the fields and indexes from the article down.
+// Only spelled out ("links[2].href") when a check fails, so a valid article
+// costs no string building.
+struct FieldStep {
+  const FieldDescriptor* field;
+  int index;  // -1 for a singular field.
+};
+
+std::string FieldPath(const std::vector<FieldStep>& steps) {
+  std::string path;
+  for (const FieldStep& step : steps) {
+    if (!path.empty()) path += '.';
+    absl::StrAppend(&path, step.field->name());
+    if (step.index >= 0) absl::StrAppend(&path, "[", step.index, "]");
+  }
+  return path;
+}
+
 // Checks every string field of `message`, recursively, for valid UTF-8 and
-// the size limit. `path` names the message for error messages.
-absl::Status ValidateStrings(const Message& message, const std::string& path) {
+// the size limit; `steps` leads to `message` and is restored on return.
+absl::Status ValidateStrings(const Message& message, std::vector<FieldStep>& steps) {
   const Reflection* reflection = message.GetReflection();
   std::vector<const FieldDescriptor*> fields;
   reflection->ListFields(message, &fields);
   for (const FieldDescriptor* field : fields) {
-    const std::string name = absl::StrCat(path, field->name());
-    const int count =
-        field->is_repeated() ? reflection->FieldSize(message, field) : 1;
+    const bool repeated = field->is_repeated();
+    const int count = repeated ? reflection->FieldSize(message, field) : 1;
     for (int i = 0; i < count; ++i) {
-      const std::string item =
-          field->is_repeated() ? absl::StrCat(name, "[", i, "]") : name;
+      steps.push_back({field, repeated ? i : -1});
       if (field->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE) {
-        const Message& child =
-            field->is_repeated() ? reflection->GetRepeatedMessage(message, field, i)
-                                 : reflection->GetMessage(message, field);
-        if (absl::Status s = ValidateStrings(child, item + "."); !s.ok()) return s;
+        const Message& child = repeated ? reflection->GetRepeatedMessage(message, field, i)
+                                        : reflection->GetMessage(message, field);
+        if (absl::Status s = ValidateStrings(child, steps); !s.ok()) return s;
       } else if (field->cpp_type() == FieldDescriptor::CPPTYPE_STRING) {
         std::string scratch;
         const std::string& value =
-            field->is_repeated()
-                ? reflection->GetRepeatedStringReference(message, field, i, &scratch)
-                : reflection->GetStringReference(message, field, &scratch);
+            repeated ? reflection->GetRepeatedStringReference(message, field, i, &scratch)
+                     : reflection->GetStringReference(message, field, &scratch);
         if (value.size() > kMaxTextFieldBytes) {
           return absl::InvalidArgumentError(
-              absl::StrCat(item, ": ", value.size(), " bytes is over the limit of ",
-                           kMaxTextFieldBytes));
+              absl::StrCat(FieldPath(steps), ": ", value.size(),
+                           " bytes is over the limit of ", kMaxTextFieldBytes));
         }
         if (const size_t at = InvalidUtf8Offset(value); at != absl::string_view::npos) {
           return absl::InvalidArgumentError(
-              absl::StrCat(item, ": not valid UTF-8 at byte ", at));
+              absl::StrCat(FieldPath(steps), ": not valid UTF-8 at byte ", at));
         }
       }
+      steps.pop_back();
     }
   }
   return absl::OkStatus();
@@ -106,7 +121,32 @@ absl::Status ValidateTimestamp(const google::protobuf::Timestamp& t,
   return absl::OkStatus();
 }
 
-void CollapseInPlace(std::string* field) { *field = CollapseWhitespace(*field); }
+// True if CollapseWhitespace would return `text` unchanged: words separated
+// by single spaces, nothing at either end.
+bool IsCollapsed(absl::string_view text) {
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (!IsAsciiSpace(text[i])) continue;
+    if (text[i] != ' ' || i == 0 || i + 1 == text.size() || text[i + 1] == ' ') {
+      return false;
+    }
+  }
+  return true;
+}
+
+// True if NormalizeBody would return `text` unchanged: collapsed paragraphs
+// joined by "\n\n".
+bool IsNormalizedBody(absl::string_view text) {
+  if (text.empty()) return true;
+  for (absl::string_view paragraph : absl::StrSplit(text, "\n\n")) {
+    if (paragraph.empty() || !IsCollapsed(paragraph)) return false;
+  }
+  return true;
+}
+
+// Most articles arrive normalized already; those are left as they are.
+void CollapseInPlace(std::string* field) {
+  if (!IsCollapsed(*field)) *field = CollapseWhitespace(*field);
+}
 
 }  // namespace
 
@@ -198,7 +238,9 @@ void NormalizeArticle(Article& article) {
         article.mutable_language(), article.mutable_canonical_url()}) {
     CollapseInPlace(field);
   }
-  *article.mutable_body_text() = NormalizeBody(article.body_text());
+  if (!IsNormalizedBody(article.body_text())) {
+    *article.mutable_body_text() = NormalizeBody(article.body_text());
+  }
   if (article.summary().empty()) {
     const absl::string_view body = article.body_text();
     article.set_summary(std::string(body.substr(0, body.find("\n\n"))));
@@ -213,7 +255,8 @@ void NormalizeArticle(Article& article) {
 }
 
 absl::Status ValidateArticle(const Article& article) {
-  if (absl::Status s = ValidateStrings(article, ""); !s.ok()) return s;
+  std::vector<FieldStep> steps;
+  if (absl::Status s = ValidateStrings(article, steps); !s.ok()) return s;
   if (article.headline().empty()) {
     return absl::InvalidArgumentError("headline: required, but empty");
   }

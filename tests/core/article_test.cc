@@ -1,6 +1,10 @@
 #include "core/article.h"
 
+#include <iterator>
+#include <random>
 #include <string>
+
+#include "absl/strings/escaping.h"
 
 #include "gtest/gtest.h"
 
@@ -40,6 +44,24 @@ TEST(Article, NormalizeIsIdempotent) {
   Article twice = once;
   NormalizeArticle(twice);
   EXPECT_EQ(once.SerializeAsString(), twice.SerializeAsString());
+}
+
+// NormalizeArticle leaves text that is already normalized alone; whatever
+// the text, the result is what CollapseWhitespace / NormalizeBody make of it.
+TEST(Article, NormalizeAgreesWithCollapseAndNormalizeBodyOnAnyText) {
+  const std::string alphabet[] = {"a", "bc", " ", "  ", "\n", "\n\n", "\t", "\r\n", "é"};
+  std::mt19937 random(7);
+  for (int round = 0; round < 2000; ++round) {
+    std::string text;
+    const int pieces = static_cast<int>(random() % 8);
+    for (int i = 0; i < pieces; ++i) text += alphabet[random() % std::size(alphabet)];
+    Article a;
+    a.set_headline(text);
+    a.set_body_text(text);
+    NormalizeArticle(a);
+    EXPECT_EQ(a.headline(), CollapseWhitespace(text)) << "\"" << absl::CEscape(text) << "\"";
+    EXPECT_EQ(a.body_text(), NormalizeBody(text)) << "\"" << absl::CEscape(text) << "\"";
+  }
 }
 
 TEST(Article, NormalizeReplacesSentFingerprintAndWordCount) {
@@ -136,6 +158,10 @@ TEST(Article, TextMustBeUtf8InEveryField) {
   Article a = ValidArticle();
   a.add_places()->set_name("Kyi\xffv");
   ExpectRejected(a, "places[0].name: not valid UTF-8 at byte 3");
+  Article b = ValidArticle();
+  b.add_places()->set_name("Kyiv");
+  b.add_places()->set_name("Lvi\xc3v");
+  ExpectRejected(b, "places[1].name: not valid UTF-8 at byte 3");
 }
 
 TEST(Article, LanguageMustLookLikeBcp47) {
