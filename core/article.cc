@@ -23,36 +23,6 @@ bool IsAsciiSpace(char c) {
          c == '\v';
 }
 
-// A URI: scheme ":" rest, with no whitespace or control characters (IRIs,
-// i.e. non-ASCII characters, are allowed).
-bool IsUri(absl::string_view id) {
-  const size_t colon = id.find(':');
-  if (colon == absl::string_view::npos || colon == 0 || colon + 1 == id.size())
-    return false;
-  if (!absl::ascii_isalpha(id[0])) return false;
-  for (char c : id.substr(0, colon)) {
-    if (!absl::ascii_isalnum(c) && c != '+' && c != '-' && c != '.') return false;
-  }
-  for (char c : id) {
-    const auto u = static_cast<unsigned char>(c);
-    if (u <= 0x20 || u == 0x7F) return false;
-  }
-  return true;
-}
-
-// A BCP 47 language tag, checked for shape only: "en", "pt-BR", "zh-Hant-TW".
-bool IsLanguageTag(absl::string_view tag) {
-  const std::vector<absl::string_view> parts = absl::StrSplit(tag, '-');
-  for (size_t i = 0; i < parts.size(); ++i) {
-    const absl::string_view part = parts[i];
-    if (part.empty() || part.size() > 8) return false;
-    for (char c : part) {
-      if (i == 0 ? !absl::ascii_isalpha(c) : !absl::ascii_isalnum(c)) return false;
-    }
-  }
-  return parts[0].size() >= 2;
-}
-
 // Where a string field sits: the fields and indexes from the article down.
 // Only spelled out ("links[2].href") when a check fails, so a valid article
 // costs no string building.
@@ -149,6 +119,33 @@ void CollapseInPlace(std::string* field) {
 }
 
 }  // namespace
+
+bool IsUri(absl::string_view id) {
+  const size_t colon = id.find(':');
+  if (colon == absl::string_view::npos || colon == 0 || colon + 1 == id.size())
+    return false;
+  if (!absl::ascii_isalpha(id[0])) return false;
+  for (char c : id.substr(0, colon)) {
+    if (!absl::ascii_isalnum(c) && c != '+' && c != '-' && c != '.') return false;
+  }
+  for (char c : id) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u <= 0x20 || u == 0x7F) return false;
+  }
+  return true;
+}
+
+bool IsLanguageTag(absl::string_view tag) {
+  const std::vector<absl::string_view> parts = absl::StrSplit(tag, '-');
+  for (size_t i = 0; i < parts.size(); ++i) {
+    const absl::string_view part = parts[i];
+    if (part.empty() || part.size() > 8) return false;
+    for (char c : part) {
+      if (i == 0 ? !absl::ascii_isalpha(c) : !absl::ascii_isalnum(c)) return false;
+    }
+  }
+  return parts[0].size() >= 2;
+}
 
 std::string CollapseWhitespace(absl::string_view text) {
   std::string out;

@@ -34,6 +34,14 @@ std::string CollapseWhitespace(absl::string_view text);
 // paragraph is collapsed.
 std::string NormalizeBody(absl::string_view text);
 
+// True for a URI as article ids must be: scheme ":" rest, no whitespace or
+// control characters (IRIs, i.e. non-ASCII characters, are allowed).
+bool IsUri(absl::string_view id);
+
+// True for a BCP 47 language tag, checked for shape only: "en", "pt-BR",
+// "zh-Hant-TW".
+bool IsLanguageTag(absl::string_view tag);
+
 // Returns the number of Unicode code points in valid UTF-8 `text`.
 size_t CountCodePoints(absl::string_view text);
 

@@ -20,12 +20,6 @@ void AddEntities(const google::protobuf::RepeatedPtrField<v1::Entity>& entities,
   }
 }
 
-bool IsLanguageTag(absl::string_view tag) {
-  return !tag.empty() && tag.size() <= 35 &&
-         std::all_of(tag.begin(), tag.end(),
-                     [](char c) { return absl::ascii_isalnum(c) || c == '-'; });
-}
-
 }  // namespace
 
 absl::string_view PrimarySubtag(absl::string_view tag) {

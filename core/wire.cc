@@ -26,8 +26,12 @@ Wire::Wire(Store* store, Hub* hub, Clock clock)
     : store_(store), hub_(hub), clock_(std::move(clock)) {}
 
 absl::StatusOr<PublishResult> Wire::Publish(Article article) {
+  const bool pick_version = article.version() == 0;
   NormalizeArticle(article);
   if (absl::Status s = ValidateArticle(article); !s.ok()) return s;
+  if (pick_version) {
+    if (absl::Status s = PickVersion(article); !s.ok()) return s;
+  }
 
   absl::StatusOr<AppendResult> appended = store_->Append(article, clock_());
   if (!appended.ok()) return appended.status();
@@ -41,6 +45,20 @@ absl::StatusOr<PublishResult> Wire::Publish(Article article) {
                        .sequence = appended->sequence,
                        .duplicate = appended->duplicate,
                        .held = appended->held};
+}
+
+absl::Status Wire::PickVersion(Article& article) const {
+  absl::StatusOr<StoredArticle> current = store_->GetArticle(article.id(), 0);
+  if (absl::IsNotFound(current.status())) return absl::OkStatus();  // Version 1.
+  if (!current.ok()) return current.status();
+  const Article& stored = current->article;
+  const bool same = stored.fingerprint() == article.fingerprint() &&
+                    stored.pub_status() == article.pub_status() &&
+                    (!article.has_version_created() ||
+                     (stored.version_created().seconds() == article.version_created().seconds() &&
+                      stored.version_created().nanos() == article.version_created().nanos()));
+  article.set_version(same ? stored.version() : stored.version() + 1);
+  return absl::OkStatus();
 }
 
 absl::StatusOr<size_t> Wire::ReleaseDue() {

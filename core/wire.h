@@ -47,6 +47,13 @@ class Wire {
   //
   // An article embargoed until later is held (see Store::Append) and
   // `on_hold`, if set, is called.
+  //
+  // Version 0 means "whichever is right": 1 for a new id; the current
+  // version when the content (fingerprint), pub_status and, if the article
+  // states one, version_created are unchanged (a duplicate); else the current
+  // version + 1. Feeds re-polled use this. Two such publishes racing with
+  // different content may pick the same version: the second then gets
+  // FAILED_PRECONDITION and nothing is lost.
   absl::StatusOr<PublishResult> Publish(Article article);
 
   // Publishes the held articles whose embargo has ended; returns how many
@@ -64,6 +71,10 @@ class Wire {
   absl::Time Now() const { return clock_(); }
 
  private:
+  // Sets the version of `article` (normalized, asked for version 0) as
+  // Publish describes.
+  absl::Status PickVersion(Article& article) const;
+
   Store* const store_;
   Hub* const hub_;
   const Clock clock_;

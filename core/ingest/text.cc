@@ -342,12 +342,6 @@ std::optional<absl::string_view> BylineName(absl::string_view line) {
 // ---------------------------------------------------------------------------
 // Dateline.
 
-struct Dateline {
-  std::string place;   // "KYIV, Ukraine"
-  std::string agency;  // "AP", or empty
-  std::string rest;    // The paragraph after the dash and its spaces.
-};
-
 // Returns the dash that can end a dateline, as a view into `paragraph`, or an
 // empty view. "—" (and "–") and "--" count with or without spaces; a single
 // hyphen only with a space on each side, since "WINSTON-SALEM" has one.
@@ -417,28 +411,6 @@ bool IsAgency(absl::string_view agency) {
   return agency.size() <= kMaxAgencyBytes && StartsWithCapital(agency) &&
          CountWords(agency) <= kMaxAgencyWords &&
          !absl::StrContains(agency, '(');
-}
-
-// Parses "PLACE[ (AGENCY)] — rest" at the start of `paragraph`.
-std::optional<Dateline> ParseDateline(absl::string_view paragraph) {
-  const absl::string_view dash = FindDatelineDash(paragraph);
-  if (dash.empty()) return std::nullopt;
-  const size_t dash_at = dash.data() - paragraph.data();
-  absl::string_view place = StripSpaces(paragraph.substr(0, dash_at));
-  absl::string_view agency;
-  if (absl::ConsumeSuffix(&place, ")")) {
-    const size_t open = place.rfind('(');
-    if (open == absl::string_view::npos) return std::nullopt;
-    agency = StripSpaces(place.substr(open + 1));
-    place = StripSpaces(place.substr(0, open));
-    if (!IsAgency(agency)) return std::nullopt;
-  }
-  if (!IsPlace(place)) return std::nullopt;
-  return Dateline{
-      .place = std::string(place),
-      .agency = std::string(agency),
-      .rest = std::string(StripSpaces(paragraph.substr(dash_at + dash.size()))),
-  };
 }
 
 bool IsProse(absl::string_view paragraph) {
@@ -558,6 +530,27 @@ absl::StatusOr<Story> FindStory(std::vector<Block> blocks) {
 }
 
 }  // namespace
+
+std::optional<Dateline> ParseDateline(absl::string_view paragraph) {
+  const absl::string_view dash = FindDatelineDash(paragraph);
+  if (dash.empty()) return std::nullopt;
+  const size_t dash_at = dash.data() - paragraph.data();
+  absl::string_view place = StripSpaces(paragraph.substr(0, dash_at));
+  absl::string_view agency;
+  if (absl::ConsumeSuffix(&place, ")")) {
+    const size_t open = place.rfind('(');
+    if (open == absl::string_view::npos) return std::nullopt;
+    agency = StripSpaces(place.substr(open + 1));
+    place = StripSpaces(place.substr(0, open));
+    if (!IsAgency(agency)) return std::nullopt;
+  }
+  if (!IsPlace(place)) return std::nullopt;
+  return Dateline{
+      .place = std::string(place),
+      .agency = std::string(agency),
+      .rest = std::string(StripSpaces(paragraph.substr(dash_at + dash.size()))),
+  };
+}
 
 absl::StatusOr<Article> ParseText(absl::string_view text) {
   if (text.size() > kMaxTextInputBytes) {

@@ -10,6 +10,8 @@
 #define NEWSWIRE_CORE_INGEST_TEXT_H_
 
 #include <cstddef>
+#include <optional>
+#include <string>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -56,6 +58,17 @@ inline constexpr size_t kMaxTextInputBytes = 4 << 20;
 // (with the byte offset), and text in which no headline can be found (only
 // promo lines, or a first block longer than kMaxHeadlineChars).
 absl::StatusOr<Article> ParseText(absl::string_view text);
+
+// A dateline, as ParseText reads it at the start of a paragraph.
+struct Dateline {
+  std::string place;   // "KYIV, Ukraine"
+  std::string agency;  // "AP", or empty
+  std::string rest;    // The paragraph after the dash and its spaces.
+};
+
+// Parses "PLACE[ (AGENCY)] — rest" at the start of `paragraph` (see
+// ParseText for the forms); nullopt if the paragraph opens with none.
+std::optional<Dateline> ParseDateline(absl::string_view paragraph);
 
 }  // namespace newswire
 

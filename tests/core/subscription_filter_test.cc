@@ -75,11 +75,16 @@ TEST(FeedFilter, LanguageTagsMatchTheirSubtags) {
     f.add_languages(yes);
     EXPECT_TRUE(Matches(f, a)) << yes;
   }
-  for (const char* no : {"e", "en-US", "en-GB-x", "fr"}) {
+  for (const char* no : {"en-US", "en-GB-x", "fr"}) {
     v1::Filter f;
     f.add_languages(no);
     EXPECT_FALSE(Matches(f, a)) << no;
   }
+  // A primary subtag has two letters or more, as articles' tags must.
+  v1::Filter bad;
+  bad.add_languages("e");
+  EXPECT_EQ(FeedFilter::Compile(bad).status().message(),
+            "filter.languages: \"e\" is not a language tag such as \"en\" or \"pt-BR\"");
 }
 
 TEST(FeedFilter, MinUrgencyAdmitsMoreUrgentAndNeverUnset) {
