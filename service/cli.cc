@@ -178,6 +178,11 @@ absl::StatusOr<absl::Time> ParseDate(absl::string_view flag, const std::string& 
       "\""));
 }
 
+// What parsing `file` repaired or skipped, one "PATH: note: ..." line each.
+void PrintNotes(const ParsedFile& file, std::ostream& err) {
+  for (const std::string& note : file.notes) err << file.path << ": note: " << note << "\n";
+}
+
 struct PublishTally {
   size_t published = 0;  // Including duplicates.
   size_t failed = 0;     // Files or articles.
@@ -197,6 +202,7 @@ PublishTally PublishPaths(const std::vector<std::string>& paths, PublishFn publi
       continue;
     }
     for (const ParsedFile& file : *files) {
+      PrintNotes(file, err);
       if (!file.articles.ok()) {
         Fail(err, file.articles.status());
         ++tally.failed;
@@ -426,6 +432,7 @@ int Parse(const Args& args, std::ostream& out, std::ostream& err) {
   if (!files.ok()) return Fail(err, files.status());
   int code = 0;
   for (const ParsedFile& file : *files) {
+    PrintNotes(file, err);
     if (!file.articles.ok()) {
       code = Fail(err, file.articles.status());
       continue;

@@ -8,7 +8,7 @@
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
-#include "core/ingest/text.h"
+#include "core/ingest/feed.h"
 
 namespace newswire {
 namespace {
@@ -16,20 +16,23 @@ namespace {
 namespace fs = std::filesystem;
 
 ParsedFile ParseOne(const std::string& path) {
-  ParsedFile parsed{.path = path, .articles = std::vector<Article>()};
+  ParsedFile parsed;
+  parsed.path = path;
   // Read a little past the parser's limit so it reports the size itself.
-  absl::StatusOr<std::string> text = ReadFileContents(path, kMaxTextInputBytes + 1);
-  if (!text.ok()) {
-    parsed.articles = text.status();
+  absl::StatusOr<std::string> bytes = ReadFileContents(path, kMaxFeedBytes + 1);
+  if (!bytes.ok()) {
+    parsed.articles = bytes.status();
     return parsed;
   }
-  absl::StatusOr<Article> article = ParseText(*text);
-  if (!article.ok()) {
-    parsed.articles = absl::Status(article.status().code(),
-                                   absl::StrCat(path, ": ", article.status().message()));
+  absl::StatusOr<Feed> feed = ParseFeed(*bytes);
+  if (!feed.ok()) {
+    parsed.articles = absl::Status(feed.status().code(),
+                                   absl::StrCat(path, ": ", feed.status().message()));
     return parsed;
   }
-  parsed.articles->push_back(*std::move(article));
+  parsed.format = feed->format;
+  parsed.notes = std::move(feed->notes);
+  parsed.articles = std::move(feed->articles);
   return parsed;
 }
 

@@ -7,6 +7,7 @@
 
 #include "absl/status/statusor.h"
 #include "core/article.h"
+#include "core/ingest/feed.h"
 
 namespace newswire {
 
@@ -14,11 +15,13 @@ namespace newswire {
 struct ParsedFile {
   std::string path;
   absl::StatusOr<std::vector<Article>> articles;
+  FeedFormat format = FeedFormat::kText;
+  std::vector<std::string> notes;  // Feed::notes: what was repaired or skipped.
 };
 
 // Parses the file at `path`, or every regular file directly inside the
-// directory at `path` (sorted by name, hidden files skipped). Plain-text
-// articles are the one format so far. A file that cannot be read or parsed
+// directory at `path` (sorted by name, hidden files skipped), each in the
+// format its bytes are in (ParseFeed). A file that cannot be read or parsed
 // yields its error, naming the file, without stopping the others. Returns
 // NOT_FOUND if `path` does not exist.
 absl::StatusOr<std::vector<ParsedFile>> ParsePath(const std::string& path);

@@ -1,0 +1,205 @@
+// RSS 0.9x / 2.0 and RSS 1.0 / 0.90 (RDF) into Articles (see feed.h).
+#include <cstdlib>
+#include <string>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
+#include "core/ingest/html_text.h"
+#include "core/ingest/item.h"
+#include "core/ingest/url.h"
+#include "core/ingest/xml_feed.h"
+#include "core/ingest/xml_nodes.h"
+
+namespace newswire {
+namespace {
+
+using xml::ForEachChild;
+using xml::Name;
+using xml::Namespace;
+using xml::Text;
+
+// RSS's own elements: no namespace in RSS 0.9x/2.0, RSS 1.0's or 0.90's in
+// RDF feeds.
+bool IsRss(const xmlNode* node, absl::string_view name) {
+  const absl::string_view ns = Namespace(node);
+  return Name(node) == name && (ns.empty() || ns == xml::kRss10 || ns == xml::kRss090);
+}
+
+bool IsIn(const xmlNode* node, absl::string_view ns, absl::string_view name) {
+  return Name(node) == name && Namespace(node) == ns;
+}
+
+std::string Stripped(const xmlNode* node) {
+  return std::string(absl::StripAsciiWhitespace(Text(node)));
+}
+
+// A description is HTML, escaped (the usual case) or, in some feeds, as
+// unescaped elements.
+ItemText Description(const xmlNode* node) {
+  if (xml::HasElementChildren(node)) return {xml::InnerXml(node), ItemText::Kind::kHtml};
+  return {Text(node), ItemText::Kind::kGuess};
+}
+
+uint64_t Length(absl::string_view text) {
+  uint64_t length = 0;
+  return absl::SimpleAtoi(absl::StripAsciiWhitespace(text), &length) ? length : 0;
+}
+
+v1::Link Enclosure(const xmlNode* node, const char* url, const char* size) {
+  v1::Link link;
+  link.set_href(xml::Attribute(node, url));
+  link.set_rel("enclosure");
+  link.set_media_type(xml::Attribute(node, "type"));
+  link.set_length(Length(xml::Attribute(node, size)));
+  return link;
+}
+
+void ReadDublinCore(const xmlNode* child, FeedItem& item) {
+  const absl::string_view name = Name(child);
+  if (name == "creator" || name == "contributor") {
+    item.authors.push_back(Text(child));
+  } else if (name == "date") {
+    if (item.published.empty()) item.published = Text(child);
+  } else if (name == "subject") {
+    v1::Entity subject;
+    subject.set_name(Text(child));
+    item.categories.push_back(std::move(subject));
+  } else if (name == "language") {
+    if (item.language.empty()) item.language = Stripped(child);
+  } else if (name == "identifier") {
+    if (item.id.empty()) item.id = Stripped(child);
+  } else if (name == "title") {
+    if (item.title.value.empty()) item.title = {Text(child), ItemText::Kind::kGuess};
+  } else if (name == "description") {
+    if (item.summary.value.empty()) item.summary = Description(child);
+  }
+}
+
+FeedItem ReadItem(const xmlNode* node, const FeedOptions& options) {
+  FeedItem item;
+  item.base_url = xml::BaseUrl(node, options.base_url);
+  item.language = xml::Language(node);
+  std::string permalink;
+  ForEachChild(node, [&](const xmlNode* child) {
+    const absl::string_view ns = Namespace(child);
+    if (IsRss(child, "title")) {
+      item.title = {Text(child), ItemText::Kind::kGuess};
+    } else if (IsRss(child, "link")) {
+      if (item.url.empty()) item.url = Stripped(child);
+    } else if (IsRss(child, "description")) {
+      item.summary = Description(child);
+    } else if (IsRss(child, "guid")) {
+      item.id = Stripped(child);
+      if (absl::AsciiStrToLower(xml::Attribute(child, "isPermaLink", "true")) != "false") {
+        permalink = item.id;
+      }
+    } else if (IsRss(child, "pubDate")) {
+      item.published = Text(child);
+    } else if (IsRss(child, "author")) {
+      item.authors.push_back(Text(child));
+    } else if (IsRss(child, "category")) {
+      v1::Entity subject;
+      subject.set_name(Text(child));
+      subject.set_scheme(xml::Attribute(child, "domain"));
+      item.categories.push_back(std::move(subject));
+    } else if (IsRss(child, "enclosure")) {
+      item.links.push_back(Enclosure(child, "url", "length"));
+    } else if (IsRss(child, "comments")) {
+      v1::Link link;
+      link.set_href(Stripped(child));
+      link.set_rel("replies");
+      item.links.push_back(std::move(link));
+    } else if (IsIn(child, xml::kContent, "encoded")) {
+      item.content = {Text(child), ItemText::Kind::kHtml};
+    } else if (IsIn(child, xml::kXhtml, "body")) {
+      if (item.content.value.empty()) item.content = {xml::InnerXml(child), ItemText::Kind::kHtml};
+    } else if (ns == xml::kDublinCore) {
+      ReadDublinCore(child, item);
+    } else if (IsIn(child, xml::kAtom10, "link")) {
+      const std::string rel = xml::Attribute(child, "rel", "alternate");
+      if (rel == "alternate" && item.url.empty()) {
+        item.url = xml::Attribute(child, "href");
+      } else if (rel != "alternate" && rel != "self") {
+        v1::Link link;
+        link.set_href(xml::Attribute(child, "href"));
+        link.set_rel(rel);
+        link.set_media_type(xml::Attribute(child, "type"));
+        link.set_length(Length(xml::Attribute(child, "length")));
+        item.links.push_back(std::move(link));
+      }
+    } else if (IsIn(child, xml::kAtom10, "updated")) {
+      item.updated = Text(child);
+    } else if (IsIn(child, xml::kMediaRss, "content")) {
+      item.links.push_back(Enclosure(child, "url", "fileSize"));
+    }
+  });
+  if (item.url.empty()) item.url = permalink;
+  if (item.id.empty()) {
+    // RSS 1.0 names each item by its rdf:about.
+    for (const xmlAttr* attr = node->properties; attr != nullptr; attr = attr->next) {
+      if (attr->ns != nullptr && xml::kRdf == reinterpret_cast<const char*>(attr->ns->href) &&
+          absl::string_view(reinterpret_cast<const char*>(attr->name)) == "about" &&
+          attr->children != nullptr && attr->children->content != nullptr) {
+        item.id = reinterpret_cast<const char*>(attr->children->content);
+      }
+    }
+  }
+  return item;
+}
+
+std::string Version(const xmlNode* root, const xmlNode* channel) {
+  if (Name(root) != "rss") {
+    return channel != nullptr && Namespace(channel) == xml::kRss090 ? "rss090" : "rss10";
+  }
+  const std::string version(absl::StripAsciiWhitespace(xml::Attribute(root, "version")));
+  if (version == "2.0" || version == "2") return "rss20";
+  if (version == "0.91") return "rss091";
+  if (version == "0.92") return "rss092";
+  if (version == "0.93") return "rss093";
+  if (version == "0.94") return "rss094";
+  return "rss";
+}
+
+std::string PlainLine(const xmlNode* node) {
+  return newswire::PlainLine(ItemText{Text(node), ItemText::Kind::kGuess});
+}
+
+}  // namespace
+
+void ReadRss(const xmlNode* root, const FeedOptions& options, Feed& feed) {
+  const xmlNode* channel = nullptr;
+  ForEachChild(root, [&](const xmlNode* child) {
+    if (channel == nullptr && IsRss(child, "channel")) channel = child;
+  });
+  feed.format = Name(root) == "rss" ? FeedFormat::kRss : FeedFormat::kRdf;
+  feed.version = Version(root, channel);
+
+  if (channel != nullptr) {
+    const std::string base = xml::BaseUrl(channel, options.base_url);
+    ForEachChild(channel, [&](const xmlNode* child) {
+      if (IsRss(child, "title")) {
+        feed.title = PlainLine(child);
+      } else if (IsRss(child, "link")) {
+        if (feed.link.empty()) feed.link = NormalizeUrl(ResolveUrl(base, Text(child)));
+      } else if (IsRss(child, "description")) {
+        feed.description = PlainLine(child);
+      } else if (IsRss(child, "language") || IsIn(child, xml::kDublinCore, "language")) {
+        feed.language = Stripped(child);
+      } else if (IsIn(child, xml::kDublinCore, "title") && feed.title.empty()) {
+        feed.title = PlainLine(child);
+      }
+    });
+    if (feed.language.empty()) feed.language = xml::Language(channel);
+  }
+  const FeedContext context = ItemContext(feed, options);
+  // Items sit in the channel (RSS 0.9x/2.0) or beside it (RDF).
+  const auto read_items = [&](const xmlNode* parent) {
+    ForEachChild(parent, [&](const xmlNode* child) {
+      if (IsRss(child, "item")) AddItem(ReadItem(child, options), context, feed);
+    });
+  };
+  if (channel != nullptr) read_items(channel);
+  read_items(root);
+}
+
+}  // namespace newswire
