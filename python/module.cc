@@ -10,6 +10,7 @@
 
 #include "absl/status/status.h"
 #include "core/archive_reader.h"
+#include "core/ingest/feed.h"
 #include "core/ingest/text.h"
 #include "pybind11/pybind11.h"
 #include "pybind11/stl.h"
@@ -58,6 +59,31 @@ py::bytes ParseTextBytes(const std::string& text) {  // UTF-8 bytes.
   return py::bytes(bytes);
 }
 
+// A parsed feed as a tuple the Python Feed class unpacks: (format, version,
+// encoding, title, link, description, language, well_formed, notes,
+// skipped_items, [serialized Article, ...]). Parsing runs without the GIL.
+py::tuple ParseFeedTuple(const std::string& bytes, const std::string& base_url,
+                         const std::string& charset) {
+  absl::StatusOr<Feed> parsed;
+  std::vector<std::string> articles;
+  {
+    py::gil_scoped_release release;
+    parsed = ParseFeed(bytes, FeedOptions{.base_url = base_url, .charset = charset});
+    if (parsed.ok()) {
+      articles.reserve(parsed->articles.size());
+      for (const Article& article : parsed->articles) {
+        articles.push_back(article.SerializeAsString());
+      }
+    }
+  }
+  const Feed feed = ValueOrThrow(std::move(parsed));
+  py::list serialized(articles.size());
+  for (size_t i = 0; i < articles.size(); ++i) serialized[i] = py::bytes(articles[i]);
+  return py::make_tuple(std::string(FeedFormatName(feed.format)), feed.version, feed.encoding,
+                        feed.title, feed.link, feed.description, feed.language,
+                        feed.well_formed, feed.notes, feed.skipped_items, serialized);
+}
+
 }  // namespace
 }  // namespace newswire
 
@@ -79,6 +105,11 @@ PYBIND11_MODULE(_core, m) {
 
   m.def("parse_text", &nw::ParseTextBytes, py::arg("text"),
         "Parses a plain-text article; returns a serialized newswire.v1.Article.");
+
+  m.def("parse_feed", &nw::ParseFeedTuple, py::arg("data"), py::arg("base_url") = "",
+        py::arg("charset") = "",
+        "Parses a feed in any format newswire reads; returns the tuple "
+        "newswire.feed.Feed unpacks.");
 
   m.def(
       "run_cli",

@@ -2,6 +2,7 @@
 
     import newswire
     article = newswire.parse_text(open("story.txt", encoding="utf-8").read())
+    feed = newswire.parse_feed(open("feed.xml", "rb").read(), base_url="https://example.com/")
     with newswire.Server() as srv, newswire.Client(srv.address) as client:
         print(client.publish(article))
         for event in client.subscribe(start="earliest"):
@@ -18,6 +19,7 @@ from newswire._errors import __all__ as _error_names
 from newswire.archive import Archive
 from newswire.article import Article, Entity, Link, Source
 from newswire.client import Client, Event, PublishResult, Server, Subscription, parse_text
+from newswire.feed import Feed, parse_feed
 from newswire.search import SearchHit, SearchPage
 
 __version__ = "0.1.0"
@@ -28,6 +30,7 @@ __all__ = [
     "Client",
     "Entity",
     "Event",
+    "Feed",
     "Link",
     "PublishResult",
     "SearchHit",
@@ -35,6 +38,7 @@ __all__ = [
     "Server",
     "Source",
     "Subscription",
+    "parse_feed",
     "parse_text",
     *[name for name in _error_names if name != "error_from_status"],
 ]

@@ -1,6 +1,9 @@
 """Type stubs for the C++ module; use the `newswire` package instead."""
 
 def parse_text(text: bytes) -> bytes: ...
+def parse_feed(
+    data: bytes, base_url: str = "", charset: str = ""
+) -> tuple[str, str, str, str, str, str, str, bool, list[str], int, list[bytes]]: ...
 def run_cli(args: list[str]) -> int: ...
 
 class Server:

@@ -55,6 +55,7 @@ class Link(NamedTuple):
     rel: str = ""
     media_type: str = ""
     title: str = ""
+    length: int = 0  # Size of the target in bytes (enclosures); 0 when unknown.
 
 
 def _record(cls: Any, value: Any) -> Any:
