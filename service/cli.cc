@@ -15,7 +15,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
+#include "core/ingest/drop_folder.h"
 #include "core/ingest/file.h"
+#include "core/ingest/ingest_pass.h"
 #include "service/client.h"
 #include "service/format.h"
 #include "service/server.h"
@@ -40,7 +42,15 @@ commands:
           host) and the bytes queued for a subscriber that does not keep up
           (past it, it catches up from the archive instead)
   publish [--server HOST:PORT] FILE...
-          publish articles; prints id, version, sequence, duplicate for each
+          publish articles: feeds (RSS, Atom, JSON Feed, ninjs) or plain-text
+          articles, format read from the bytes; prints id, version, sequence,
+          duplicate for each
+  ingest  [--server HOST:PORT] [--watch] [--interval DURATION] DIR
+          publish each new or changed file in DIR once (recorded in
+          DIR/.newswire-ingest, so restarts publish nothing twice); files that
+          are not feeds go to DIR/rejected/ with the reason in NAME.error;
+          --watch keeps looking every --interval (default 1s) and retries
+          while the server is down
   tail    [--server HOST:PORT] [--from latest|earliest|SEQ] [--since DATE]
           [FILTER...] [--min-urgency N] [--query QUERY] [--every-version]
           [--heartbeat DURATION] [--full] [--json]
@@ -56,7 +66,7 @@ commands:
           search the archive: words, "phrases", OR, prefix*; ranked by relevance
           (--newest: newest first)
   parse   [--json] FILE
-          parse an article offline and print it
+          parse a feed or article offline and print the articles it gives
 
 FILTER: --place P, --subject S, --person P, --organisation O, --source S,
 --keyword K, --language L (each repeatable: any of the values; different
@@ -311,6 +321,44 @@ int Publish(const Args& args, std::ostream& out, std::ostream& err) {
   return tally.failed == 0 ? 0 : 1;
 }
 
+int Ingest(const Args& args, std::ostream& out, std::ostream& err) {
+  if (args.positional.size() != 1) return Usage(err, "ingest needs one DIR");
+  absl::Duration interval = absl::Seconds(1);
+  if (auto text = args.Value("interval")) {
+    if (!absl::ParseDuration(*text, &interval) || interval <= absl::ZeroDuration()) {
+      return Usage(err, absl::StrCat("--interval must be a duration such as 1s or 500ms, got \"",
+                                     *text, "\""));
+    }
+  }
+  absl::StatusOr<DropFolder> folder = DropFolder::Open(args.positional[0]);
+  if (!folder.ok()) return Fail(err, folder.status());
+  const bool watch = args.Has("watch");
+  const std::string server = ServerAddress(args);
+  Client client(server);
+  absl::Duration retry = interval;
+  while (true) {
+    absl::StatusOr<IngestTally> tally = IngestPass(
+        *folder, /*settled=*/watch, [&client](const Article& a) { return client.Publish(a); },
+        out, err);
+    if (!tally.ok()) return Fail(err, tally.status());
+    out.flush();
+    if (tally->unavailable && !watch) {
+      err << "newswire: server " << server
+          << " unavailable; nothing is lost: run again to publish the rest\n";
+      return 1;
+    }
+    if (!watch) return tally->rejected == 0 ? 0 : 1;
+    if (tally->unavailable) {
+      err << "newswire: retrying in " << absl::FormatDuration(retry) << "\n";
+      absl::SleepFor(retry);
+      retry = std::min(retry * 2, absl::Seconds(30));
+      continue;
+    }
+    retry = interval;
+    absl::SleepFor(interval);
+  }
+}
+
 int Tail(const Args& args, std::ostream& out, std::ostream& err) {
   v1::SubscribeRequest request;
   const std::string from = args.Value("from").value_or("latest");
@@ -464,6 +512,7 @@ const std::map<std::string, Command>& Commands() {
          "max-subscribers", "max-subscribers-per-client", "subscriber-queue-mb"},
         {"memory"}}},
       {"publish", {&Publish, {"server"}, {}}},
+      {"ingest", {&Ingest, {"server", "interval"}, {"watch"}}},
       {"tail",
        {&Tail,
         WithFilterFlags({"server", "from", "since", "query", "min-urgency", "heartbeat"}),

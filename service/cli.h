@@ -1,4 +1,4 @@
-// The `newswire` command line: serve, publish, tail, get, parse.
+// The `newswire` command line: serve, publish, ingest, tail, get, search, parse.
 #ifndef NEWSWIRE_SERVICE_CLI_H_
 #define NEWSWIRE_SERVICE_CLI_H_
 
