@@ -8,6 +8,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "core/sha256.h"
+#include "core/simhash.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/reflection.h"
 
@@ -244,6 +245,7 @@ void NormalizeArticle(Article& article) {
   }
   article.set_word_count(static_cast<uint32_t>(CountWords(article.body_text())));
   article.set_fingerprint(Fingerprint(article));
+  article.set_simhash(SimHash(article.body_text()));
   if (article.id().empty()) article.set_id(DerivedId(article.fingerprint()));
   if (article.version() == 0) article.set_version(1);
   if (article.pub_status() == v1::PUB_STATUS_UNSPECIFIED) {
@@ -298,6 +300,13 @@ absl::Status ValidateArticle(const Article& article) {
     if (absl::Status s = ValidateTimestamp(*t, name); !s.ok()) return s;
   }
   return absl::OkStatus();
+}
+
+bool IsNearDuplicate(const Article& article) {
+  for (const v1::Link& link : article.links()) {
+    if (link.rel() == kDuplicateOfRel) return true;
+  }
+  return false;
 }
 
 Article HeadlineView(const Article& article) {

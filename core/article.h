@@ -42,6 +42,13 @@ bool IsUri(absl::string_view id);
 // "zh-Hant-TW".
 bool IsLanguageTag(absl::string_view tag);
 
+// The link relation that marks an article as a near-duplicate of another:
+// {rel: "duplicate-of", href: the other's id}.
+inline constexpr char kDuplicateOfRel[] = "duplicate-of";
+
+// True if `article` has a kDuplicateOfRel link.
+bool IsNearDuplicate(const Article& article);
+
 // Returns the number of Unicode code points in valid UTF-8 `text`.
 size_t CountCodePoints(absl::string_view text);
 
@@ -68,7 +75,8 @@ std::string DerivedId(absl::string_view fingerprint);
 // Brings the content of `article` into canonical form, in place:
 //  - whitespace collapsed in one-line fields, paragraphs normalized in body;
 //  - summary defaults to the first paragraph of the body;
-//  - fingerprint and word_count are recomputed (any sent value is replaced);
+//  - fingerprint, word_count and simhash (SimHash of body_text) are
+//    recomputed (any sent value is replaced);
 //  - id defaults to DerivedId(fingerprint), version to 1, pub_status to
 //    USABLE.
 // Leaves timestamps alone (the Store fills them) and does not validate:

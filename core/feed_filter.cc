@@ -87,7 +87,9 @@ absl::Status ValidateFilter(const v1::Filter& filter) {
 }
 
 ArticleFacts::ArticleFacts(const Article& article)
-    : article_(article), language_(absl::AsciiStrToLower(article.language())) {
+    : article_(article),
+      language_(absl::AsciiStrToLower(article.language())),
+      near_duplicate_(IsNearDuplicate(article)) {
   auto& v = values_;
   AddEntities(article.subjects(), v[static_cast<size_t>(ValueField::kSubjects)]);
   AddEntities(article.places(), v[static_cast<size_t>(ValueField::kPlaces)]);
@@ -121,6 +123,7 @@ absl::StatusOr<FeedFilter> FeedFilter::Compile(const v1::Filter& filter) {
     compiled.languages_.push_back(absl::AsciiStrToLower(language));
   }
   compiled.min_urgency_ = filter.min_urgency();
+  compiled.exclude_duplicates_ = filter.exclude_duplicates();
   if (!filter.query().empty()) {
     absl::StatusOr<LiveQuery> query = LiveQuery::Compile(filter.query());
     if (!query.ok()) {
@@ -134,7 +137,8 @@ absl::StatusOr<FeedFilter> FeedFilter::Compile(const v1::Filter& filter) {
 
 bool FeedFilter::MatchesEverything() const {
   return std::all_of(values_.begin(), values_.end(), [](const auto& v) { return v.empty(); }) &&
-         languages_.empty() && min_urgency_ == 0 && !query_.has_value();
+         languages_.empty() && min_urgency_ == 0 && !query_.has_value() &&
+         !exclude_duplicates_;
 }
 
 bool FeedFilter::Matches(const ArticleFacts& facts) const {
@@ -157,6 +161,7 @@ bool FeedFilter::Matches(const ArticleFacts& facts) const {
   if (min_urgency_ != 0 && (facts.urgency() == 0 || facts.urgency() > min_urgency_)) {
     return false;
   }
+  if (exclude_duplicates_ && facts.near_duplicate()) return false;
   if (query_.has_value() && !query_->Matches(facts.Text())) return false;
   return true;
 }
@@ -190,6 +195,8 @@ std::vector<FeedFilter::Key> FeedFilter::IndexKeys() const {
     }
   } else if (min_urgency_ != 0) {
     keys.push_back(Key{.kind = Key::kUrgency, .value = absl::StrCat(min_urgency_)});
+  } else if (exclude_duplicates_) {
+    keys.push_back(Key{.kind = Key::kOriginal, .value = ""});
   }
   return keys;
 }

@@ -6,7 +6,8 @@
 // them, all set fields must match; entity fields match the name or the
 // code, ASCII case-blind and whole (so "York" never matches "New York");
 // a language "en" matches "en" and "en-GB"; min_urgency m admits urgency
-// 1..m and never an unset (0) urgency; `query` uses search's syntax.
+// 1..m and never an unset (0) urgency; `query` uses search's syntax;
+// exclude_duplicates leaves out near-duplicates (IsNearDuplicate).
 #ifndef NEWSWIRE_CORE_FEED_FILTER_H_
 #define NEWSWIRE_CORE_FEED_FILTER_H_
 
@@ -67,6 +68,8 @@ class ArticleFacts {
   // The language tag, lower-cased.
   const std::string& language() const { return language_; }
   uint32_t urgency() const { return article_.urgency(); }
+  // True for a near-duplicate (IsNearDuplicate).
+  bool near_duplicate() const { return near_duplicate_; }
   // The words of the text, tokenized on first use.
   const ArticleText& Text() const;
 
@@ -74,6 +77,7 @@ class ArticleFacts {
   const Article& article_;
   std::array<absl::flat_hash_set<std::string>, kValueFields> values_;
   std::string language_;
+  bool near_duplicate_ = false;
   mutable std::unique_ptr<ArticleText> text_;
 };
 
@@ -89,6 +93,7 @@ class FeedFilter {
       kUrgency = 'u',   // min_urgency, as a digit.
       kWord = 'w',      // A word of the text.
       kPrefix = 'x',    // A prefix of a word of the text.
+      kOriginal = 'o',  // Not a near-duplicate (exclude_duplicates alone).
     };
     Kind kind;
     ValueField field = ValueField::kSubjects;  // For kValue.
@@ -110,6 +115,7 @@ class FeedFilter {
   std::array<absl::flat_hash_set<std::string>, kValueFields> values_;
   std::vector<std::string> languages_;
   uint32_t min_urgency_ = 0;
+  bool exclude_duplicates_ = false;
   std::optional<LiveQuery> query_;
 };
 

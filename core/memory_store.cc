@@ -41,6 +41,7 @@ absl::StatusOr<AppendResult> MemoryStore::AppendLocked(const Article& article, a
   const Article& stored = result.event.article();
   StoredArticle& kept = versions_[article.id()][article.version()];
   kept = StoredArticle{.article = stored, .sequence = result.sequence};
+  stories_.Update(stored, result.sequence);
   events_.push_back(EventRecord{plan->kind, now, &kept.article});
   return result;
 }
@@ -160,6 +161,12 @@ absl::StatusOr<StoredArticle> MemoryStore::GetArticle(absl::string_view id,
                                             it->second.rbegin()->first));
   }
   return v->second;
+}
+
+absl::StatusOr<std::optional<SameStory>> MemoryStore::FindSameStory(
+    const Article& article) const {
+  absl::ReaderMutexLock lock(&mu_);
+  return stories_.Find(article);
 }
 
 absl::StatusOr<v1::SearchArticlesResponse> MemoryStore::Search(

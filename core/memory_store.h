@@ -15,6 +15,7 @@
 #include "absl/container/node_hash_map.h"
 #include "absl/synchronization/mutex.h"
 #include "core/store.h"
+#include "core/story_index.h"
 
 namespace newswire {
 
@@ -38,6 +39,8 @@ class MemoryStore final : public Store {
   absl::StatusOr<uint64_t> Compact(const Retention& retention, absl::Time now) override;
   absl::StatusOr<StoredArticle> GetArticle(absl::string_view id,
                                            uint32_t version) const override;
+  absl::StatusOr<std::optional<SameStory>> FindSameStory(
+      const Article& article) const override;
   // Always FAILED_PRECONDITION: search needs the archive's index.
   absl::StatusOr<v1::SearchArticlesResponse> Search(
       const v1::SearchArticlesRequest& request) const override;
@@ -68,6 +71,8 @@ class MemoryStore final : public Store {
   absl::node_hash_map<std::string, Versions> versions_ ABSL_GUARDED_BY(mu_);
   // Held articles by id and version.
   std::map<std::pair<std::string, uint32_t>, Held> held_ ABSL_GUARDED_BY(mu_);
+  // The current version of every article, for FindSameStory.
+  StoryIndex stories_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace newswire

@@ -17,6 +17,7 @@
 #include "core/feed_filter.h"
 #include "core/search_query.h"
 #include "core/search_rank.h"
+#include "core/article.h"
 #include "core/sha256.h"
 
 namespace newswire {
@@ -349,7 +350,7 @@ absl::StatusOr<std::optional<std::pair<int64_t, int64_t>>> RowsCreatedBetween(
 }  // namespace
 
 absl::Status IndexCurrentVersion(SqliteConnection& db, const Article& article,
-                                 uint64_t sequence) {
+                                 uint64_t sequence, IndexColumns columns) {
   int64_t rowid = 0;
   {
     absl::StatusOr<SqliteConnection::Scoped> find =
@@ -375,10 +376,17 @@ absl::Status IndexCurrentVersion(SqliteConnection& db, const Article& article,
   }
   // A new row every time: rows are numbered in the order their current
   // versions were published, which is what newest-first search walks.
+  // canonical_url .. near_duplicate: the story index (sqlite_stories.h),
+  // which schema step 2's backfill predates.
   absl::StatusOr<SqliteConnection::Scoped> insert = db.Prepare(
-      "INSERT INTO current_articles "
-      "(id, version, sequence, pub_status, first_created_us, language, urgency) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+      columns == IndexColumns::kAll
+          ? "INSERT INTO current_articles "
+            "(id, version, sequence, pub_status, first_created_us, language, urgency, "
+            " canonical_url, fingerprint, simhash, near_duplicate) "
+            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
+          : "INSERT INTO current_articles "
+            "(id, version, sequence, pub_status, first_created_us, language, urgency) "
+            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
   if (!insert.ok()) return insert.status();
   (*insert)->BindText(1, article.id());
   (*insert)->Bind(2, article.version());
@@ -387,6 +395,12 @@ absl::Status IndexCurrentVersion(SqliteConnection& db, const Article& article,
   (*insert)->Bind(5, first_created);
   (*insert)->BindText(6, article.language());
   (*insert)->Bind(7, article.urgency());
+  if (columns == IndexColumns::kAll) {
+    (*insert)->BindText(8, article.canonical_url());
+    (*insert)->BindText(9, article.fingerprint());
+    (*insert)->Bind(10, static_cast<int64_t>(article.simhash()));
+    (*insert)->Bind(11, IsNearDuplicate(article) ? 1 : 0);
+  }
   if (absl::Status s = Step(db, **insert, "indexing an article"); !s.ok()) return s;
   rowid = sqlite3_last_insert_rowid(db.handle());
 
@@ -418,7 +432,9 @@ absl::Status BackfillSearchIndex(SqliteConnection& db) {
       return absl::DataLossError(absl::StrCat(db.path(), ": article at sequence ",
                                               (*all)->ColumnInt(0), " is unreadable"));
     }
-    if (absl::Status s = IndexCurrentVersion(db, article, (*all)->ColumnInt(0)); !s.ok()) {
+    if (absl::Status s = IndexCurrentVersion(db, article, (*all)->ColumnInt(0),
+                                             IndexColumns::kSchema2);
+        !s.ok()) {
       return s;
     }
   }
@@ -544,6 +560,7 @@ absl::StatusOr<v1::SearchArticlesResponse> SearchIndex(
     where.push_back("c.urgency BETWEEN 1 AND ?");
     params.push_back(int64_t{filter.min_urgency()});
   }
+  if (filter.exclude_duplicates()) where.push_back("c.near_duplicate = 0");
   const std::string conditions = absl::StrJoin(where, " AND ");
   std::string sql;
   if (relevance) {

@@ -26,13 +26,17 @@ inline constexpr int kRelevanceWindow = 1000;
 // Most words a prefix* may stand for in one query.
 inline constexpr size_t kMaxPrefixWords = 100;
 
+// Which columns of current_articles exist: all, or only those of schema
+// step 2 (while migrating through it; step 5 fills the rest).
+enum class IndexColumns { kAll, kSchema2 };
+
 // Makes `article`, stored at `sequence`, the current version of its id in
 // the index, replacing any earlier version.
 absl::Status IndexCurrentVersion(SqliteConnection& db, const Article& article,
-                                 uint64_t sequence);
+                                 uint64_t sequence, IndexColumns columns = IndexColumns::kAll);
 
-// Indexes the current version of every stored article (after migrating an
-// archive that had no index).
+// Indexes the current version of every stored article: schema step 2, for
+// an archive that had no index.
 absl::Status BackfillSearchIndex(SqliteConnection& db);
 
 // Runs `request` against the index. Only USABLE articles match unless

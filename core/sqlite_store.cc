@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "core/sqlite_archive.h"
 #include "core/sqlite_search.h"
+#include "core/sqlite_stories.h"
 
 namespace newswire {
 namespace {
@@ -81,6 +82,8 @@ const Migration kMigrations[] = {
       CREATE INDEX held_by_release ON held (release_us);
     )sql",
      nullptr},
+    // 5: the story index, for deduplicating feeds (FindSameStory).
+    {kStoryIndexSchema, &BackfillStoryIndex},
 };
 static_assert(std::size(kMigrations) == kArchiveSchemaVersion);
 
@@ -396,6 +399,13 @@ absl::StatusOr<uint64_t> SqliteStore::Compact(const Retention& retention, absl::
     deleted += changed;
   }
   return deleted;
+}
+
+absl::StatusOr<std::optional<SameStory>> SqliteStore::FindSameStory(
+    const Article& article) const {
+  absl::StatusOr<Reader> reader = AcquireReader();
+  if (!reader.ok()) return reader.status();
+  return FindSameStoryIn(**reader, article);
 }
 
 absl::StatusOr<v1::SearchArticlesResponse> SqliteStore::Search(

@@ -74,6 +74,8 @@ class SqliteStore final : public Store {
   absl::StatusOr<StoredArticle> GetArticle(absl::string_view id,
                                            uint32_t version) const override;
   // See SearchIndex (sqlite_search.h).
+  absl::StatusOr<std::optional<SameStory>> FindSameStory(
+      const Article& article) const override;
   absl::StatusOr<v1::SearchArticlesResponse> Search(
       const v1::SearchArticlesRequest& request) const override;
 

@@ -53,6 +53,15 @@ struct StoredArticle {
   uint64_t sequence = 0;
 };
 
+// A stored story that an incoming article repeats (Store::FindSameStory).
+struct SameStory {
+  enum class Match { kSameUrl, kSameContent, kNearDuplicate };
+  Match match;
+  std::string id;
+  uint32_t version = 0;   // Its current version,
+  uint64_t sequence = 0;  // and where that was stored.
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -134,6 +143,16 @@ class Store {
   // Thread-safe.
   virtual absl::StatusOr<StoredArticle> GetArticle(absl::string_view id,
                                                    uint32_t version) const = 0;
+
+  // The story already stored, under another id than `article`'s
+  // (normalized), that `article` tells again, for deduplicating feeds: the
+  // current version of an article with the same canonical_url (when set),
+  // else with the same fingerprint, else the one whose SimHash is nearest
+  // within kNearDuplicateBits (earliest stored on a tie) among those that
+  // are not near-duplicates themselves. Killed articles are never matched.
+  // nullopt when there is none. Thread-safe.
+  virtual absl::StatusOr<std::optional<SameStory>> FindSameStory(
+      const Article& article) const = 0;
 
   // Full-text search over the current version of every article (see
   // SearchArticlesRequest). FAILED_PRECONDITION from stores without an

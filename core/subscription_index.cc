@@ -68,6 +68,7 @@ void SubscriptionIndex::ForEachCandidate(
     for (uint32_t m = facts->urgency(); m != 0 && m <= kMaxUrgency; ++m) {
       look_up(Key::kUrgency, ValueField::kSubjects, absl::StrCat(m));
     }
+    if (!facts->near_duplicate()) look_up(Key::kOriginal, ValueField::kSubjects, "");
     if (word_keys_ == 0) continue;
     for (const auto& [word, unused] : facts->Text().words()) {
       look_up(Key::kWord, ValueField::kSubjects, word);

@@ -30,7 +30,27 @@ absl::StatusOr<PublishResult> Wire::Publish(Article article) {
   NormalizeArticle(article);
   if (absl::Status s = ValidateArticle(article); !s.ok()) return s;
   if (pick_version) {
-    if (absl::Status s = PickVersion(article); !s.ok()) return s;
+    absl::StatusOr<VersionPick> pick = PickVersion(article);
+    if (!pick.ok()) return pick.status();
+    if (!pick->unchanged) {
+      absl::StatusOr<std::optional<SameStory>> same = store_->FindSameStory(article);
+      if (!same.ok()) return same.status();
+      if (same->has_value()) {
+        const SameStory& story = **same;
+        if (story.match == SameStory::Match::kNearDuplicate) {
+          v1::Link* link = article.add_links();
+          link->set_rel(kDuplicateOfRel);
+          link->set_href(story.id);
+        } else if (!pick->known) {
+          // Another feed's copy of a story already here: that story.
+          return PublishResult{.id = story.id,
+                               .version = story.version,
+                               .sequence = story.sequence,
+                               .duplicate = true,
+                               .held = false};
+        }
+      }
+    }
   }
 
   absl::StatusOr<AppendResult> appended = store_->Append(article, clock_());
@@ -47,9 +67,9 @@ absl::StatusOr<PublishResult> Wire::Publish(Article article) {
                        .held = appended->held};
 }
 
-absl::Status Wire::PickVersion(Article& article) const {
+absl::StatusOr<Wire::VersionPick> Wire::PickVersion(Article& article) const {
   absl::StatusOr<StoredArticle> current = store_->GetArticle(article.id(), 0);
-  if (absl::IsNotFound(current.status())) return absl::OkStatus();  // Version 1.
+  if (absl::IsNotFound(current.status())) return VersionPick{};  // Version 1.
   if (!current.ok()) return current.status();
   const Article& stored = current->article;
   const bool same = stored.fingerprint() == article.fingerprint() &&
@@ -58,7 +78,7 @@ absl::Status Wire::PickVersion(Article& article) const {
                      (stored.version_created().seconds() == article.version_created().seconds() &&
                       stored.version_created().nanos() == article.version_created().nanos()));
   article.set_version(same ? stored.version() : stored.version() + 1);
-  return absl::OkStatus();
+  return VersionPick{.known = true, .unchanged = same};
 }
 
 absl::StatusOr<size_t> Wire::ReleaseDue() {

@@ -48,12 +48,22 @@ class Wire {
   // An article embargoed until later is held (see Store::Append) and
   // `on_hold`, if set, is called.
   //
-  // Version 0 means "whichever is right": 1 for a new id; the current
-  // version when the content (fingerprint), pub_status and, if the article
-  // states one, version_created are unchanged (a duplicate); else the current
-  // version + 1. Feeds re-polled use this. Two such publishes racing with
-  // different content may pick the same version: the second then gets
-  // FAILED_PRECONDITION and nothing is lost.
+  // Version 0 means "whichever is right", which is how feeds publish:
+  //  - 1 for a new id; the current version when the content (fingerprint),
+  //    pub_status and, if the article states one, version_created are
+  //    unchanged (a duplicate); else the current version + 1.
+  //  - A new id whose story is already stored under another id (the same
+  //    canonical_url, or the same fingerprint: see Store::FindSameStory) is
+  //    that story: a duplicate of its current version, whose id, version and
+  //    sequence come back. The first feed to bring a story owns it; the
+  //    others' copies add nothing, so two feeds never take turns updating.
+  //  - A new article or version whose body is a near-duplicate of another
+  //    story's (SimHash within kNearDuplicateBits) is published with a link
+  //    {rel: "duplicate-of", href: that story's id}; subscribers may leave
+  //    such articles out (Filter.exclude_duplicates).
+  // Two such publishes racing may pick the same version (the second gets
+  // FAILED_PRECONDITION, nothing is lost), or both store a story that is
+  // new to the archive.
   absl::StatusOr<PublishResult> Publish(Article article);
 
   // Publishes the held articles whose embargo has ended; returns how many
@@ -71,9 +81,13 @@ class Wire {
   absl::Time Now() const { return clock_(); }
 
  private:
+  struct VersionPick {
+    bool known = false;      // The id is stored already,
+    bool unchanged = false;  // and `article` repeats its current version.
+  };
   // Sets the version of `article` (normalized, asked for version 0) as
   // Publish describes.
-  absl::Status PickVersion(Article& article) const;
+  absl::StatusOr<VersionPick> PickVersion(Article& article) const;
 
   Store* const store_;
   Hub* const hub_;

@@ -70,9 +70,10 @@ commands:
 
 FILTER: --place P, --subject S, --person P, --organisation O, --source S,
 --keyword K, --language L (each repeatable: any of the values; different
-flags must all match; names or codes, case-blind). DATE is 2024-11-01 or
-RFC 3339. The server address defaults to $NEWSWIRE_SERVER, else
-127.0.0.1:50051.
+flags must all match; names or codes, case-blind), --exclude-duplicates
+(leave out near-duplicates: copies of a story another feed brought first).
+DATE is 2024-11-01 or RFC 3339. The server address defaults to
+$NEWSWIRE_SERVER, else 127.0.0.1:50051.
 )";
 
 // Parsed command-line options of one command.
@@ -162,6 +163,7 @@ void AddFilterFlags(const Args& args, v1::Filter& filter) {
       for (const std::string& v : it->second) field->Add(std::string(v));
     }
   }
+  filter.set_exclude_duplicates(args.Has("exclude-duplicates"));
 }
 
 // Reads flag `name` as a positive number into `value` when given.
@@ -516,11 +518,11 @@ const std::map<std::string, Command>& Commands() {
       {"tail",
        {&Tail,
         WithFilterFlags({"server", "from", "since", "query", "min-urgency", "heartbeat"}),
-        {"full", "json", "every-version"}}},
+        {"full", "json", "every-version", "exclude-duplicates"}}},
       {"get", {&Get, {"server", "version"}, {"json"}}},
       {"search",
        {&Search, WithFilterFlags({"server", "limit", "page", "since", "until"}),
-        {"newest", "killed", "json"}}},
+        {"newest", "killed", "json", "exclude-duplicates"}}},
       {"parse", {&Parse, {}, {"json"}}},
   };
   return *commands;

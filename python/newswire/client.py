@@ -32,7 +32,8 @@ def subscribe_request(start: str | int | _dt.datetime = "latest", view: str = "h
                       people: Sequence[str] = (), organisations: Sequence[str] = (),
                       sources: Sequence[str] = (), keywords: Sequence[str] = (),
                       languages: Sequence[str] = (), min_urgency: int = 0,
-                      query: str = "", heartbeat: float | None = None,
+                      query: str = "", exclude_duplicates: bool = False,
+                      heartbeat: float | None = None,
                       every_version: bool = False) -> feed_pb2.SubscribeRequest:
     """The SubscribeRequest for Client.subscribe's arguments."""
     request = feed_pb2.SubscribeRequest()
@@ -50,7 +51,7 @@ def subscribe_request(start: str | int | _dt.datetime = "latest", view: str = "h
     request.view = view_value(view)
     fill_filter(request.filter, places=places, subjects=subjects, people=people,
                 organisations=organisations, sources=sources, keywords=keywords,
-                languages=languages)
+                languages=languages, exclude_duplicates=exclude_duplicates)
     request.filter.min_urgency = min_urgency
     request.filter.query = query
     if heartbeat is not None:
@@ -260,7 +261,8 @@ class Client(Searchable):
         ``organisations``, ``sources``, ``keywords``, ``languages`` (each a
         list: any of its values; all given filters must match),
         ``min_urgency`` (3 admits urgencies 1-3), ``query`` (search
-        syntax), ``heartbeat`` (seconds, 1-300: a HEARTBEAT event whenever
+        syntax), ``exclude_duplicates`` (leave out near-duplicates: copies
+        of a story another feed brought first), ``heartbeat`` (seconds, 1-300: a HEARTBEAT event whenever
         the stream is idle that long), ``every_version`` (during catch-up,
         every stored version instead of only the current one). KILLED and
         UPDATED events also reach a subscription whose filter matched an

@@ -31,6 +31,7 @@ def fill_filter(
     sources: Sequence[str] = (),
     keywords: Sequence[str] = (),
     languages: Sequence[str] = (),
+    exclude_duplicates: bool = False,
 ) -> None:
     """Sets the filter fields of search and subscribe. A bare string is
     one value, not a sequence of letters."""
@@ -40,6 +41,7 @@ def fill_filter(
         (f.languages, languages),
     ):
         field.extend([values] if isinstance(values, str) else values)
+    f.exclude_duplicates = exclude_duplicates
 
 
 def view_value(view: str) -> int:
@@ -93,6 +95,7 @@ class Searchable:
         sources: Sequence[str] = (),
         keywords: Sequence[str] = (),
         languages: Sequence[str] = (),
+        exclude_duplicates: bool = False,
         since: _dt.datetime | None = None,
         until: _dt.datetime | None = None,
         order: str | None = None,
@@ -104,6 +107,8 @@ class Searchable:
     ) -> SearchPage:
         """Searches the archive. ``query``: words, "phrases", OR, prefix*.
         Filters match any of their values and all filters must match;
+        ``exclude_duplicates`` leaves out near-duplicates (copies of a story
+        published first by another feed, linked "duplicate-of" to it);
         ``since``/``until`` bound first_created. ``order`` is "relevance"
         (default with a query) or "newest". ``killed=True`` searches killed
         articles instead of usable ones. Raises InvalidArgumentError for a
@@ -112,7 +117,7 @@ class Searchable:
                                                  page_token=page_token)
         fill_filter(request.filter, places=places, subjects=subjects, people=people,
                     organisations=organisations, sources=sources, keywords=keywords,
-                    languages=languages)
+                    languages=languages, exclude_duplicates=exclude_duplicates)
         if since is not None:
             request.since.CopyFrom(proto_timestamp(since, "since"))
         if until is not None:

@@ -211,6 +211,16 @@ TEST(SqliteStore, ArchiveOfSchemaVersion2IsMigratedWithEveryVersionKept) {
       ALTER TABLE old_articles RENAME TO articles;
       DROP INDEX events_by_time;
       DROP TABLE held;
+      DROP INDEX current_by_url;
+      DROP INDEX current_by_fingerprint;
+      DROP INDEX current_by_simhash0;
+      DROP INDEX current_by_simhash1;
+      DROP INDEX current_by_simhash2;
+      DROP INDEX current_by_simhash3;
+      ALTER TABLE current_articles DROP COLUMN canonical_url;
+      ALTER TABLE current_articles DROP COLUMN fingerprint;
+      ALTER TABLE current_articles DROP COLUMN simhash;
+      ALTER TABLE current_articles DROP COLUMN near_duplicate;
       PRAGMA user_version = 2;
     )sql").ok());
   }
@@ -230,6 +240,14 @@ TEST(SqliteStore, ArchiveOfSchemaVersion2IsMigratedWithEveryVersionKept) {
   auto next = (*store)->Append(Story(4), kNow);
   ASSERT_TRUE(next.ok());
   EXPECT_EQ(next->sequence, 5u);
+  // The story index was filled from the stored articles.
+  Article copy = Story(2, 2);
+  copy.set_id("urn:other:2");
+  auto same = (*store)->FindSameStory(copy);
+  ASSERT_TRUE(same.ok()) << same.status();
+  ASSERT_TRUE(same->has_value());
+  EXPECT_EQ((*same)->id, "urn:test:2");
+  EXPECT_EQ((*same)->version, 2u);
   store->reset();
   auto db = SqliteConnection::Open(dir.path() + "/" + kArchiveFileName, SQLITE_OPEN_READONLY);
   ASSERT_TRUE(db.ok());

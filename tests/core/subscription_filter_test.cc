@@ -97,6 +97,22 @@ TEST(FeedFilter, MinUrgencyAdmitsMoreUrgentAndNeverUnset) {
   }
 }
 
+TEST(FeedFilter, ExcludeDuplicatesLeavesOutNearDuplicates) {
+  Article original = Tagged();
+  Article copy = Tagged();
+  v1::Link* link = copy.add_links();
+  link->set_rel("duplicate-of");
+  link->set_href("urn:test:original");
+  v1::Filter f;
+  f.set_exclude_duplicates(true);
+  EXPECT_TRUE(Matches(f, original));
+  EXPECT_FALSE(Matches(f, copy));
+  EXPECT_FALSE(FeedFilter::Compile(f)->MatchesEverything());
+  f.add_places("Kyiv");
+  EXPECT_TRUE(Matches(f, original));
+  EXPECT_FALSE(Matches(f, copy));
+}
+
 TEST(FeedFilter, QueryUsesSearchSyntax) {
   const Article a = Tagged();
   v1::Filter f;
@@ -177,6 +193,11 @@ Article RandomArticle(Random& r, const std::string& id, uint32_t version) {
   for (const auto& v : r.Some(kOrgs, 1)) a.add_organisations()->set_name(v);
   if (r.Chance(0.8)) a.mutable_source()->set_name(r.Pick(kSources));
   for (const auto& v : r.Some(kWords, 1)) a.add_keywords(v);
+  if (r.Chance(0.2)) {
+    v1::Link* link = a.add_links();
+    link->set_rel(kDuplicateOfRel);
+    link->set_href("urn:test:original");
+  }
   return a;
 }
 
@@ -198,6 +219,7 @@ v1::Filter RandomFilter(Random& r) {
   some(kWords, f.mutable_keywords());
   some(kLanguages, f.mutable_languages());
   if (r.Chance(0.25)) f.set_min_urgency(static_cast<uint32_t>(r.Int(1, 9)));
+  if (r.Chance(0.2)) f.set_exclude_duplicates(true);
   if (r.Chance(0.3)) {
     switch (r.Int(0, 3)) {
       case 0: f.set_query(r.Pick(kWords)); break;
@@ -247,6 +269,11 @@ bool BruteForce(const v1::Filter& f, const Article& a) {
     if (!any) return false;
   }
   if (f.min_urgency() != 0 && (a.urgency() == 0 || a.urgency() > f.min_urgency())) return false;
+  if (f.exclude_duplicates()) {
+    for (const v1::Link& link : a.links()) {
+      if (link.rel() == "duplicate-of") return false;
+    }
+  }
   if (!f.query().empty()) {
     const std::vector<std::vector<std::string>> fields = {absl::StrSplit(a.headline(), ' '),
                                                           absl::StrSplit(a.body_text(), ' ')};

@@ -93,5 +93,88 @@ TEST_P(WirePicksVersion, AnExplicitVersionIsKeptAsSent) {
   EXPECT_EQ(wire_->Publish(a).status().code(), absl::StatusCode::kFailedPrecondition);
 }
 
+constexpr char kWireCopy[] =
+    "The city council voted 31 to 4 on Tuesday to approve a new tram line linking the "
+    "railway station with the university and the northern suburbs. Construction is "
+    "expected to begin in the spring and to last three years, officials said, at a cost "
+    "of about 420 million euros shared between the city, the region and the national "
+    "government. Opponents argued that the money would be better spent on buses.";
+
+Article FromFeed(const std::string& id, const std::string& url, const std::string& body) {
+  Article a;
+  a.set_id(id);
+  a.set_headline("Council approves tram line");
+  a.set_canonical_url(url);
+  a.set_body_text(body);
+  return a;
+}
+
+TEST_P(WirePicksVersion, TheSameStoryFromAnotherFeedIsOneArticle) {
+  auto first = wire_->Publish(FromFeed("urn:feed-a:1", "https://paper.example/tram", kWireCopy));
+  ASSERT_TRUE(first.ok()) << first.status();
+  // Same canonical URL, other id and words: the story already here.
+  auto by_url = wire_->Publish(FromFeed("urn:feed-b:9", "https://paper.example/tram",
+                                        "A shorter version of the tram story."));
+  ASSERT_TRUE(by_url.ok()) << by_url.status();
+  EXPECT_TRUE(by_url->duplicate);
+  EXPECT_EQ(by_url->id, "urn:feed-a:1");
+  EXPECT_EQ(by_url->sequence, first->sequence);
+  // Same body, no URL: the same.
+  auto by_body = wire_->Publish(FromFeed("urn:feed-c:3", "", kWireCopy));
+  ASSERT_TRUE(by_body.ok()) << by_body.status();
+  EXPECT_TRUE(by_body->duplicate);
+  EXPECT_EQ(by_body->id, "urn:feed-a:1");
+  EXPECT_EQ(store_->HeadSequence(), 1u);
+  EXPECT_EQ(store_->GetArticle("urn:feed-b:9", 0).status().code(), absl::StatusCode::kNotFound);
+}
+
+TEST_P(WirePicksVersion, ANearDuplicateIsPublishedWithALinkToTheFirst) {
+  ASSERT_TRUE(wire_->Publish(FromFeed("urn:feed-a:1", "https://a.example/tram", kWireCopy)).ok());
+  std::string edited = kWireCopy;
+  edited.replace(edited.find("Tuesday"), 7, "Monday");
+  auto copy = wire_->Publish(FromFeed("urn:feed-b:1", "https://b.example/tram", edited));
+  ASSERT_TRUE(copy.ok()) << copy.status();
+  EXPECT_FALSE(copy->duplicate);
+  auto stored = store_->GetArticle("urn:feed-b:1", 0);
+  ASSERT_TRUE(stored.ok());
+  ASSERT_TRUE(IsNearDuplicate(stored->article));
+  EXPECT_EQ(stored->article.links(0).href(), "urn:feed-a:1");
+  // A third copy links to the original, not to the copy.
+  edited.replace(edited.find("spring"), 6, "autumn");
+  ASSERT_TRUE(wire_->Publish(FromFeed("urn:feed-c:1", "https://c.example/tram", edited)).ok());
+  EXPECT_EQ(store_->GetArticle("urn:feed-c:1", 0)->article.links(0).href(), "urn:feed-a:1");
+  // Another story is nobody's duplicate.
+  ASSERT_TRUE(wire_->Publish(FromFeed("urn:feed-a:2", "https://a.example/hospital",
+                                      "Regional health officials said on Tuesday that waiting "
+                                      "times at the two main hospitals had fallen for the third "
+                                      "month in a row after new staff were hired for the "
+                                      "emergency departments, and patients now wait less."))
+                  .ok());
+  EXPECT_FALSE(IsNearDuplicate(store_->GetArticle("urn:feed-a:2", 0)->article));
+}
+
+TEST_P(WirePicksVersion, StoriesWithExplicitVersionsAreNotMerged) {
+  Article a = FromFeed("urn:agency:1", "https://agency.example/tram", kWireCopy);
+  a.set_version(1);
+  ASSERT_TRUE(wire_->Publish(a).ok());
+  Article b = FromFeed("urn:agency:2", "https://agency.example/tram", kWireCopy);
+  b.set_version(1);
+  auto second = wire_->Publish(b);
+  ASSERT_TRUE(second.ok()) << second.status();
+  EXPECT_FALSE(second->duplicate);
+  EXPECT_EQ(store_->HeadSequence(), 2u);
+}
+
+TEST_P(WirePicksVersion, AKilledStoryIsNoOnesOriginal) {
+  Article kill = FromFeed("urn:feed-a:1", "https://a.example/tram", kWireCopy);
+  ASSERT_TRUE(wire_->Publish(kill).ok());
+  kill.set_pub_status(v1::PUB_STATUS_CANCELED);
+  ASSERT_TRUE(wire_->Publish(kill).ok());
+  auto again = wire_->Publish(FromFeed("urn:feed-b:1", "https://a.example/tram", kWireCopy));
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_FALSE(again->duplicate);
+  EXPECT_EQ(again->id, "urn:feed-b:1");
+}
+
 }  // namespace
 }  // namespace newswire

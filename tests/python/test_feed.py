@@ -125,3 +125,46 @@ def test_cli_parses_and_publishes_feeds(tmp_path, serve_process):
     again = run_cli("publish", "--server", serve_process.address, str(path))
     assert again.returncode == 0, again.stderr
     assert again.stdout.count("duplicate") == 2, again.stdout
+
+
+WIRE_COPY = ("The city council voted 31 to 4 on Tuesday to approve a new tram line linking the "
+             "railway station with the university and the northern suburbs. Construction is "
+             "expected to begin in the spring and to last three years, officials said, at a "
+             "cost of about 420 million euros shared between the city and the region.")
+
+
+def one_item_feed(guid: str, link: str, body: str) -> bytes:
+    return (f"<rss version='2.0'><channel><title>Feed</title><item><title>Tram approved</title>"
+            f"<guid>{guid}</guid><link>{link}</link><description>{body}</description>"
+            f"</item></channel></rss>").encode()
+
+
+def test_stories_from_two_feeds_are_one_and_near_copies_can_be_left_out(tmp_path):
+    with newswire.Server(data_dir=str(tmp_path / "data")) as srv, \
+            newswire.Client(srv.address) as client:
+        first = client.publish(newswire.parse_feed(
+            one_item_feed("urn:a:1", "https://a.example/tram", WIRE_COPY)).articles[0])
+        # Feed B carries the same page: the same story, nothing new.
+        same = client.publish(newswire.parse_feed(
+            one_item_feed("urn:b:7", "https://a.example/tram", "Shorter.")).articles[0])
+        assert same.duplicate and same.id == first.id
+        # Feed C rewrote one word: its own article, marked as a copy.
+        copy = client.publish(newswire.parse_feed(
+            one_item_feed("urn:c:3", "https://c.example/tram",
+                          WIRE_COPY.replace("Tuesday", "Monday"))).articles[0])
+        assert not copy.duplicate
+        stored = client.get(copy.id)
+        assert [(l.rel, l.href) for l in stored.links if l.rel == "duplicate-of"] == [
+            ("duplicate-of", first.id)]
+        everything = client.subscribe(start="earliest")
+        originals = client.subscribe(start="earliest", exclude_duplicates=True)
+        for sub, want in ((everything, [first.id, copy.id]), (originals, [first.id])):
+            got = []
+            for event in sub:
+                if event.kind == "CAUGHT_UP":
+                    break
+                got.append(event.article.id)
+            assert got == want
+        hits = client.search("tram", exclude_duplicates=True)
+        assert [h.article.id for h in hits.hits] == [first.id]
+        assert len(client.search("tram").hits) == 2
