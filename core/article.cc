@@ -201,10 +201,28 @@ bool HasWordCharacter(absl::string_view text) {
 }
 
 size_t CountWords(absl::string_view text) {
+  // One pass (this runs on every publish): a token is a run of non-space
+  // bytes, and counts when HasWordCharacter would say so.
   size_t words = 0;
-  for (absl::string_view token :
-       absl::StrSplit(text, absl::ByAnyChar(" \t\n\r\f\v"), absl::SkipEmpty())) {
-    words += HasWordCharacter(token);
+  bool counted = false;  // The current token already counted.
+  for (size_t i = 0; i < text.size(); ++i) {
+    const auto u = static_cast<unsigned char>(text[i]);
+    if (IsAsciiSpace(static_cast<char>(u))) {
+      counted = false;
+      continue;
+    }
+    if (counted) continue;
+    bool word = absl::ascii_isalnum(u);
+    if (u >= 0xC0) {
+      const bool punctuation = u == 0xE2 && i + 1 < text.size() &&
+                               (static_cast<unsigned char>(text[i + 1]) == 0x80 ||
+                                static_cast<unsigned char>(text[i + 1]) == 0x81);
+      word = !punctuation;
+    }
+    if (word) {
+      ++words;
+      counted = true;
+    }
   }
   return words;
 }

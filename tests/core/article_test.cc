@@ -5,6 +5,7 @@
 #include <string>
 
 #include "absl/strings/escaping.h"
+#include "absl/strings/str_split.h"
 
 #include "gtest/gtest.h"
 
@@ -106,6 +107,26 @@ void ExpectRejected(const Article& a, const std::string& field) {
   absl::Status s = ValidateArticle(a);
   EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << s;
   EXPECT_NE(s.message().find(field), absl::string_view::npos) << s;
+}
+
+// CountWords is one pass over the text; it agrees with counting the
+// whitespace-separated tokens that have a word character.
+TEST(Article, CountWordsAgreesWithCountingTokens) {
+  const std::string alphabet[] = {"a", "7", " ", "\n", ",", "\xE2\x80\x94", "\xC3\xA9",
+                                  "\xE2\x82\xAC", "\t", "--"};
+  std::mt19937 random(11);
+  for (int round = 0; round < 3000; ++round) {
+    std::string text;
+    for (int i = static_cast<int>(random() % 12); i > 0; --i) {
+      text += alphabet[random() % std::size(alphabet)];
+    }
+    size_t expected = 0;
+    for (absl::string_view token :
+         absl::StrSplit(text, absl::ByAnyChar(" \t\n\r\f\v"), absl::SkipEmpty())) {
+      expected += HasWordCharacter(token);
+    }
+    EXPECT_EQ(CountWords(text), expected) << absl::CEscape(text);
+  }
 }
 
 TEST(Article, ValidArticleIsAccepted) {
