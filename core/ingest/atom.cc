@@ -3,7 +3,9 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
+#include "core/article.h"
 #include "core/ingest/html_text.h"
 #include "core/ingest/item.h"
 #include "core/ingest/url.h"
@@ -17,21 +19,39 @@ using xml::ForEachChild;
 using xml::Name;
 using xml::Text;
 
-// Atom's elements; also without a namespace, as some feeds write them.
+// Atom's elements; also without a namespace, as some feeds write them, and
+// in whatever namespace the root <feed> is in (drafts before 0.3 had their
+// own: "http://purl.org/echo/", "http://purl.org/pie/", ...).
 bool IsAtom(const xmlNode* node, absl::string_view name) {
+  if (Name(node) != name) return false;
   const absl::string_view ns = xml::Namespace(node);
-  return Name(node) == name && (ns == xml::kAtom10 || ns == xml::kAtom03 || ns.empty());
+  if (ns == xml::kAtom10 || ns == xml::kAtom03 || ns.empty()) return true;
+  const xmlNode* root = xmlDocGetRootElement(node->doc);
+  return root != nullptr && Name(root) == "feed" && xml::Namespace(root) == ns;
+}
+
+// True for a MIME type whose content Atom carries Base64-encoded (RFC 4287
+// section 4.1.3.3): neither text/* nor an XML type.
+bool IsBase64Type(absl::string_view type) {
+  if (!absl::StrContains(type, '/')) return false;  // "text", "html", "xhtml".
+  return !absl::StartsWith(type, "text/") && !absl::EndsWith(type, "/xml") &&
+         !absl::EndsWith(type, "+xml");
 }
 
 // An Atom text construct (title, summary, content, ...): type "text",
 // "html" or "xhtml" (1.0), or a MIME type with mode "xml", "escaped" or
-// "base64" (0.3).
+// "base64" (0.3). Base64 content (mode "base64", or without a mode a type
+// that is neither text nor XML) is read as the text it encodes; when it
+// does not decode to UTF-8 text (an image, say) it is left out.
 ItemText TextConstruct(const xmlNode* node) {
   const std::string type = absl::AsciiStrToLower(xml::Attribute(node, "type", "text"));
   const std::string mode = absl::AsciiStrToLower(xml::Attribute(node, "mode"));
   std::string value;
-  if (mode == "base64") {
-    if (!absl::Base64Unescape(absl::StripAsciiWhitespace(Text(node)), &value)) value.clear();
+  if (mode == "base64" || (mode.empty() && IsBase64Type(type))) {
+    if (!absl::Base64Unescape(absl::StripAsciiWhitespace(Text(node)), &value) ||
+        !IsValidUtf8(value)) {
+      value.clear();
+    }
   } else if (type == "xhtml" || type == "application/xhtml+xml" || mode == "xml") {
     // The markup itself; Atom 1.0 wraps it in one xhtml <div>.
     const xmlNode* div = nullptr;
@@ -141,7 +161,11 @@ FeedItem ReadEntry(const xmlNode* node, const FeedOptions& options, const std::s
 
 void ReadAtom(const xmlNode* root, const FeedOptions& options, Feed& feed) {
   feed.format = FeedFormat::kAtom;
-  feed.version = xml::Namespace(root) == xml::kAtom03 ? "atom03" : "atom10";
+  const absl::string_view ns = xml::Namespace(root);
+  const bool atom03 = ns == xml::kAtom03 ||
+                      (ns != xml::kAtom10 &&
+                       absl::StripAsciiWhitespace(xml::Attribute(root, "version")) == "0.3");
+  feed.version = atom03 ? "atom03" : "atom10";
   feed.language = xml::Language(root);
   if (Name(root) == "entry") {
     // An Atom Entry Document (RFC 4287 section 4.1.2): one entry alone.

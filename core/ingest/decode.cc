@@ -159,6 +159,28 @@ constexpr Bom kBoms[] = {{absl::string_view("\xFF\xFE\x00\x00", 4), "utf-32le"},
 
 }  // namespace
 
+void ReplaceC1Controls(std::string& text) {
+  const auto is_c1_at = [&text](size_t i) {
+    return static_cast<unsigned char>(text[i]) == 0xC2 && i + 1 < text.size() &&
+           static_cast<unsigned char>(text[i + 1]) >= 0x80 &&
+           static_cast<unsigned char>(text[i + 1]) <= 0x9F;
+  };
+  size_t i = text.find('\xC2');
+  while (i != std::string::npos && !is_c1_at(i)) i = text.find('\xC2', i + 1);
+  if (i == std::string::npos) return;
+  std::string out(text, 0, i);
+  out.reserve(text.size() + 16);
+  for (; i < text.size(); ++i) {
+    if (is_c1_at(i)) {
+      AppendUtf8(kWindows1252High[static_cast<unsigned char>(text[i + 1]) - 0x80], out);
+      ++i;
+    } else {
+      out.push_back(text[i]);
+    }
+  }
+  text = std::move(out);
+}
+
 std::string XmlDeclaredEncoding(absl::string_view text) {
   if (!absl::StartsWith(text, "<?xml")) return "";
   const size_t end = text.find("?>");

@@ -40,6 +40,15 @@ struct DecodedText {
 DecodedText DecodeFeedBytes(absl::string_view bytes,
                             absl::string_view transport_charset = "");
 
+// Replaces, in UTF-8 `text`, each C1 control character (U+0080..U+009F) by
+// the windows-1252 character of the same byte value: U+0092 becomes U+2019
+// RIGHT SINGLE QUOTATION MARK, as browsers read "&#146;". No feed means a C1
+// control literally; they are windows-1252 text that went through an
+// ISO-8859-1 decoder, or numeric references written by one ("&#146;"). The
+// five bytes windows-1252 leaves undefined (0x81, 0x8D, 0x8F, 0x90, 0x9D)
+// stay as they are.
+void ReplaceC1Controls(std::string& text);
+
 // Returns the encoding label of an XML declaration at the start of `text`
 // (`<?xml version="1.0" encoding="LABEL"?>`), lowercase; empty if none.
 std::string XmlDeclaredEncoding(absl::string_view text);

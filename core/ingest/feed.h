@@ -2,9 +2,10 @@
 // reads. The format is detected from the bytes, never from a file name.
 //
 //   format      detected by                          version strings
-//   RSS         root <rss> (0.91, 0.92, 2.0)         "rss091" "rss092" "rss20"
+//   RSS         root <rss> (0.91-0.94, 2.0; "2.01"   "rss091".."rss094" "rss20"
+//               and the like are 2.0)                ("rss" for none we know)
 //   RSS 1.0     root <rdf:RDF> (and RSS 0.90)        "rss10" "rss090"
-//   Atom        root <feed> (1.0 and 0.3)            "atom10" "atom03"
+//   Atom        root <feed> (1.0, 0.3 and drafts)    "atom10" "atom03"
 //   JSON Feed   {"version": "https://jsonfeed.org/version/1[.1]"}  "jsonfeed10" "jsonfeed11"
 //   ninjs       a JSON object with ninjs fields ("uri", "headline(s)", "versioncreated", ...)
 //               or an array of them                  "ninjs1" "ninjs2"

@@ -20,6 +20,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "absl/strings/strip.h"
+#include "core/ingest/decode.h"
 #include "core/ingest/url.h"
 
 namespace newswire {
@@ -322,7 +323,7 @@ class FragmentReader {
   // content is to be read, and which Leave must close afterwards.
   bool Enter(const xmlNode& node) {
     if (node.type == XML_TEXT_NODE) {
-      const absl::string_view content = ViewOf(node.content);
+      const absl::string_view content = WithoutC1Controls(ViewOf(node.content));
       AppendText(content);
       if (write_html_) AppendEscaped(content, /*in_attribute=*/false, html_);
       return false;
@@ -452,13 +453,24 @@ class FragmentReader {
     const xmlNode* child = attribute.children;
     if (child == nullptr) return absl::string_view();
     if (child->next == nullptr && child->type == XML_TEXT_NODE) {
-      return ViewOf(child->content);
+      return WithoutC1Controls(ViewOf(child->content));
     }
     value_.clear();
     for (; child != nullptr; child = child->next) {
       if (child->type == XML_TEXT_NODE) absl::StrAppend(&value_, ViewOf(child->content));
     }
+    ReplaceC1Controls(value_);
     return value_;
+  }
+
+  // `text`, or a copy in c1_scratch_ with its C1 controls read as
+  // windows-1252: libxml2 reads "&#146;" as U+0092, HTML5 as U+2019. Valid
+  // until the next call.
+  absl::string_view WithoutC1Controls(absl::string_view text) {
+    if (!absl::StrContains(text, '\xC2')) return text;
+    c1_scratch_.assign(text.data(), text.size());
+    ReplaceC1Controls(c1_scratch_);
+    return c1_scratch_;
   }
 
   static constexpr Element kUnknownElement = {"", 0};
@@ -474,6 +486,7 @@ class FragmentReader {
   std::vector<OpenElement> open_;
   size_t html_depth_ = 0;  // Non-void start tags in html_ not yet closed.
   std::string value_;      // Scratch for ValueOf.
+  std::string c1_scratch_;  // Scratch for WithoutC1Controls.
 };
 
 void IgnoreGenericError(void* /*context*/, const char* /*message*/, ...) {}

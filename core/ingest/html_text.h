@@ -11,6 +11,9 @@
 // output unchanged (validate first if that matters); NUL bytes and a leading
 // byte order mark are dropped; only the first 2 GiB are read. The fragment is read as the
 // content of a <body>, so leading text is not wrapped in an implied <p>.
+// References to C1 controls mean the windows-1252 character, as in HTML5
+// ("&#146;" is U+2019, not U+0092); so do C1 control characters themselves
+// (see ReplaceC1Controls).
 #ifndef NEWSWIRE_CORE_INGEST_HTML_TEXT_H_
 #define NEWSWIRE_CORE_INGEST_HTML_TEXT_H_
 

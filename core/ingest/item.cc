@@ -57,13 +57,16 @@ std::string FirstSentence(absl::string_view text) {
 }
 
 // "jo@example.org (Jo Bloggs)" -> "Jo Bloggs"; "jo@example.org" -> "jo";
-// "Jo Bloggs <jo@example.org>" -> "Jo Bloggs".
+// "Jo Bloggs <jo@example.org>" and "Jo Bloggs (jo@example.org)" -> "Jo Bloggs".
 std::string AuthorName(absl::string_view author) {
   author = absl::StripAsciiWhitespace(author);
-  if (const size_t open = author.find('('); open != absl::string_view::npos &&
-                                            absl::EndsWith(author, ")") &&
-                                            absl::StrContains(author.substr(0, open), '@')) {
-    return std::string(absl::StripAsciiWhitespace(author.substr(open + 1, author.size() - open - 2)));
+  if (const size_t open = author.find('(');
+      open != absl::string_view::npos && absl::EndsWith(author, ")")) {
+    const absl::string_view before = absl::StripAsciiWhitespace(author.substr(0, open));
+    const absl::string_view inside =
+        absl::StripAsciiWhitespace(author.substr(open + 1, author.size() - open - 2));
+    if (absl::StrContains(before, '@')) return std::string(inside);
+    if (absl::StrContains(inside, '@') && !before.empty()) return std::string(before);
   }
   if (const size_t open = author.find('<'); open != absl::string_view::npos && open > 0 &&
                                             absl::StrContains(author.substr(open), '@')) {

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "core/ingest/html_text.h"
 #include "core/ingest/item.h"
@@ -18,11 +19,25 @@ using xml::Name;
 using xml::Namespace;
 using xml::Text;
 
-// RSS's own elements: no namespace in RSS 0.9x/2.0, RSS 1.0's or 0.90's in
-// RDF feeds.
+// RSS's own elements: no namespace in RSS 0.9x/2.0 (or the one an <rss>
+// root is in: UserLand's "http://backend.userland.com/rss2" and the like),
+// RSS 1.0's or 0.90's in RDF feeds.
 bool IsRss(const xmlNode* node, absl::string_view name) {
+  if (Name(node) != name) return false;
   const absl::string_view ns = Namespace(node);
-  return Name(node) == name && (ns.empty() || ns == xml::kRss10 || ns == xml::kRss090);
+  if (ns.empty() || ns == xml::kRss10 || ns == xml::kRss090) return true;
+  const xmlNode* root = xmlDocGetRootElement(node->doc);
+  return root != nullptr && Name(root) == "rss" && Namespace(root) == ns;
+}
+
+// True when `node` declares RSS 0.90's namespace.
+bool DeclaresRss090(const xmlNode* node) {
+  for (const xmlNs* ns = node->nsDef; ns != nullptr; ns = ns->next) {
+    if (ns->href != nullptr && xml::kRss090 == reinterpret_cast<const char*>(ns->href)) {
+      return true;
+    }
+  }
+  return false;
 }
 
 bool IsIn(const xmlNode* node, absl::string_view ns, absl::string_view name) {
@@ -111,10 +126,21 @@ FeedItem ReadItem(const xmlNode* node, const FeedOptions& options) {
       item.links.push_back(std::move(link));
     } else if (IsIn(child, xml::kContent, "encoded")) {
       item.content = {Text(child), ItemText::Kind::kHtml};
-    } else if (IsIn(child, xml::kXhtml, "body")) {
+    } else if (IsIn(child, xml::kXhtml, "body") ||
+               (ns.empty() && Name(child) == "body")) {
+      // xhtml:body, or a <body> some feeds write without its namespace.
       if (item.content.value.empty()) item.content = {xml::InnerXml(child), ItemText::Kind::kHtml};
     } else if (ns == xml::kDublinCore) {
       ReadDublinCore(child, item);
+    } else if (ns == xml::kDcTerms) {
+      // DCMI terms' dates: issued (or created) is when the item was first
+      // out, modified when it last changed.
+      const absl::string_view name = Name(child);
+      if ((name == "issued" || name == "created") && item.published.empty()) {
+        item.published = Text(child);
+      } else if (name == "modified" && item.updated.empty()) {
+        item.updated = Text(child);
+      }
     } else if (IsIn(child, xml::kAtom10, "link")) {
       const std::string rel = xml::Attribute(child, "rel", "alternate");
       if (rel == "alternate" && item.url.empty()) {
@@ -149,10 +175,13 @@ FeedItem ReadItem(const xmlNode* node, const FeedOptions& options) {
 
 std::string Version(const xmlNode* root, const xmlNode* channel) {
   if (Name(root) != "rss") {
-    return channel != nullptr && Namespace(channel) == xml::kRss090 ? "rss090" : "rss10";
+    const bool rss090 = channel != nullptr ? Namespace(channel) == xml::kRss090
+                                           : DeclaresRss090(root);
+    return rss090 ? "rss090" : "rss10";
   }
   const std::string version(absl::StripAsciiWhitespace(xml::Attribute(root, "version")));
-  if (version == "2.0" || version == "2") return "rss20";
+  // "2.01", "2.0.1": revisions of 2.0, not new versions.
+  if (version == "2" || absl::StartsWith(version, "2.")) return "rss20";
   if (version == "0.91") return "rss091";
   if (version == "0.92") return "rss092";
   if (version == "0.93") return "rss093";

@@ -3,6 +3,7 @@
 #include <memory>
 #include <vector>
 
+#include "core/ingest/decode.h"
 #include "core/ingest/url.h"
 
 namespace newswire::xml {
@@ -40,6 +41,7 @@ absl::string_view Namespace(const xmlNode* node) {
 std::string Text(const xmlNode* node) {
   std::string out;
   AppendText(node, out);
+  ReplaceC1Controls(out);
   return out;
 }
 

@@ -16,6 +16,7 @@ inline constexpr absl::string_view kRdf = "http://www.w3.org/1999/02/22-rdf-synt
 inline constexpr absl::string_view kRss10 = "http://purl.org/rss/1.0/";
 inline constexpr absl::string_view kRss090 = "http://my.netscape.com/rdf/simple/0.9/";
 inline constexpr absl::string_view kDublinCore = "http://purl.org/dc/elements/1.1/";
+inline constexpr absl::string_view kDcTerms = "http://purl.org/dc/terms/";
 inline constexpr absl::string_view kContent = "http://purl.org/rss/1.0/modules/content/";
 inline constexpr absl::string_view kXhtml = "http://www.w3.org/1999/xhtml";
 inline constexpr absl::string_view kMediaRss = "http://search.yahoo.com/mrss/";
@@ -33,7 +34,8 @@ void ForEachChild(const xmlNode* node, Visit&& visit) {
   }
 }
 
-// All text inside `node` (entities and CDATA already read as text).
+// All text inside `node` (entities and CDATA already read as text), C1
+// controls read as windows-1252 (ReplaceC1Controls).
 std::string Text(const xmlNode* node);
 // True when `node` has element children, as an RSS description with
 // unescaped HTML in it.

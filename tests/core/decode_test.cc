@@ -74,6 +74,17 @@ TEST(Decode, UnknownLabelFallsBackToUtf8) {
   EXPECT_EQ(d.text, "<?xml version='1.0' encoding='x-no-such'?><t>ok</t>");
 }
 
+TEST(Decode, C1ControlsAreReadAsWindows1252) {
+  std::string text = "don\xC2\x92t \xC2\x93q\xC2\x94 \xC2\x81 caf\xC3\xA9 \xC2\xA0";
+  ReplaceC1Controls(text);
+  // U+2019, U+201C, U+201D; 0x81 is undefined in windows-1252 and stays.
+  EXPECT_EQ(text,
+            "don\xE2\x80\x99t \xE2\x80\x9Cq\xE2\x80\x9D \xC2\x81 caf\xC3\xA9 \xC2\xA0");
+  std::string plain = "no controls \xC2\xA9";
+  ReplaceC1Controls(plain);
+  EXPECT_EQ(plain, "no controls \xC2\xA9");
+}
+
 TEST(Decode, XmlDeclaredEncodingReadsEitherQuote) {
   EXPECT_EQ(XmlDeclaredEncoding("<?xml version=\"1.0\" encoding=\"UTF-8\"?>"), "utf-8");
   EXPECT_EQ(XmlDeclaredEncoding("<?xml version='1.0' encoding = 'Big5' ?>"), "big5");

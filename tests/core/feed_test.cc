@@ -201,6 +201,95 @@ TEST(ParseFeed, Atom03ContentModes) {
   EXPECT_EQ(Utc(feed.articles[0].first_created()), "2004-01-05T10:20:00Z");
 }
 
+TEST(ParseFeed, AtomDraftNamespacesAreAtom) {
+  // Before 0.3, Atom drafts lived in namespaces of their own.
+  const Feed feed = Parse(R"(<feed version="0.3" xmlns="http://purl.org/echo/">
+  <title>Echo</title><entry><title>One</title><id>urn:x:1</id></entry></feed>)");
+  EXPECT_EQ(feed.version, "atom03");
+  EXPECT_EQ(feed.title, "Echo");
+  ASSERT_EQ(feed.articles.size(), 1u);
+  EXPECT_EQ(feed.articles[0].headline(), "One");
+}
+
+TEST(ParseFeed, Atom10ContentOfOtherMediaTypesIsBase64) {
+  // RFC 4287 4.1.3.3: neither text/* nor XML means Base64.
+  const Feed feed = Parse(R"(<feed xmlns="http://www.w3.org/2005/Atom">
+  <entry><id>urn:x:1</id>
+    <title type="application/octet-stream">RXhhbXBsZSA8Yj5BdG9tPC9iPg==</title>
+    <content type="application/octet-stream">
+      PHA+SGlzdG9yeSBvZiB0aGUgJmx0O2JsaW5rJmd0OyB0YWc8L3A+
+    </content></entry>
+  <entry><id>urn:x:2</id><title>Picture</title>
+    <content type="image/gif">
+      R0lGODlhAQABAIAAAP///wAAACH5BAEAAAAALAAAAAABAAEAAAICRAEAOw==
+    </content></entry>
+</feed>)");
+  ASSERT_EQ(feed.articles.size(), 2u);
+  EXPECT_EQ(feed.articles[0].headline(), "Example Atom");
+  EXPECT_EQ(feed.articles[0].body_text(), "History of the <blink> tag");
+  // Bytes that are no text are left out, not shown as mojibake.
+  EXPECT_EQ(feed.articles[1].body_text(), "");
+}
+
+TEST(ParseFeed, Rss20InItsUserlandNamespaceIsRss) {
+  for (const char* rss : {
+           R"(<rss version="2.0" xmlns="http://backend.userland.com/rss2"><channel>
+              <title>T</title><item><title>One</title><guid>urn:x:1</guid></item>
+              </channel></rss>)",
+           R"(<r:rss version="2.0" xmlns:r="http://backend.userland.com/rss2"><r:channel>
+              <r:title>T</r:title>
+              <r:item><r:title>One</r:title><r:guid>urn:x:1</r:guid></r:item>
+              </r:channel></r:rss>)"}) {
+    const Feed feed = Parse(rss);
+    EXPECT_EQ(feed.title, "T") << rss;
+    ASSERT_EQ(feed.articles.size(), 1u) << rss;
+    EXPECT_EQ(feed.articles[0].headline(), "One");
+  }
+}
+
+TEST(ParseFeed, RssVersionsAreReadFromTheDocument) {
+  EXPECT_EQ(Parse("<rss version='2.01'><channel/></rss>").version, "rss20");
+  EXPECT_EQ(Parse("<rss version='0.91'><channel/></rss>").version, "rss091");
+  EXPECT_EQ(Parse("<rss><channel/></rss>").version, "rss");
+  // RSS 0.90 by its namespace, even with no channel to carry it.
+  EXPECT_EQ(Parse(R"(<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+                     xmlns="http://my.netscape.com/rdf/simple/0.9/"/>)")
+                .version,
+            "rss090");
+}
+
+TEST(ParseFeed, RssItemBodiesDatesAndAuthorsInTheirOtherSpellings) {
+  const Feed feed = Parse(R"(<rss version="2.0" xmlns:dcterms="http://purl.org/dc/terms/"
+      xmlns:dc="http://purl.org/dc/elements/1.1/"><channel><item>
+    <guid>urn:x:1</guid>
+    <body><p>Told in <a href="/full">full</a>.</p></body>
+    <dcterms:issued>2003-12-31T10:14:55Z</dcterms:issued>
+    <dcterms:modified>2004-01-02T00:00:00Z</dcterms:modified>
+    <author>Jo Bloggs (jo@example.org)</author>
+    <dc:creator>Sam Editor &lt;sam@example.org&gt;</dc:creator>
+  </item></channel></rss>)",
+                          "https://example.org/feed");
+  ASSERT_EQ(feed.articles.size(), 1u);
+  const Article& a = feed.articles[0];
+  EXPECT_EQ(a.body_text(), "Told in full.");
+  EXPECT_TRUE(absl::StrContains(a.body_html(), "href=\"https://example.org/full\""))
+      << a.body_html();
+  EXPECT_EQ(Utc(a.first_created()), "2003-12-31T10:14:55Z");
+  EXPECT_EQ(Utc(a.version_created()), "2004-01-02T00:00:00Z");
+  EXPECT_EQ(a.byline(), "Jo Bloggs, Sam Editor");
+}
+
+TEST(ParseFeed, C1ControlsInFeedTextAreWindows1252) {
+  // "&#146;" (and U+0092 itself) is how ISO-8859-1 tools wrote windows-1252's
+  // right single quotation mark.
+  const Feed feed = Parse(
+      "<rss version='2.0'><channel><item><guid>urn:x:1</guid><title>don&#146;t</title>"
+      "<description>won\xC2\x92t</description></item></channel></rss>");
+  ASSERT_EQ(feed.articles.size(), 1u);
+  EXPECT_EQ(feed.articles[0].headline(), "don\xE2\x80\x99t");
+  EXPECT_EQ(feed.articles[0].body_text(), "won\xE2\x80\x99t");
+}
+
 TEST(ParseFeed, JsonFeed11) {
   const Feed feed = Parse(R"({
     "version": "https://jsonfeed.org/version/1.1",

@@ -85,6 +85,16 @@ TEST(ConvertHtml, DecodesEntities) {
             "Tom &amp; Jerry\u2019s \u00a9 2024 &lt;b&gt; \u2014 \"q\" &amp;bogus;");
 }
 
+TEST(ConvertHtml, ReferencesToC1ControlsAreWindows1252AsInHtml5) {
+  const HtmlContent content =
+      ConvertHtml("<p title=\"&#147;t&#148;\">don&#146;t</p>", "");
+  EXPECT_EQ(content.text, "don\xE2\x80\x99t");
+  EXPECT_EQ(HtmlToLine("<abbr title=\"&#147;\">don&#x92;t\xC2\x85</abbr>"),
+            "don\xE2\x80\x99t\xE2\x80\xA6");
+  EXPECT_EQ(ConvertHtml("<abbr title=\"&#147;x\">y</abbr>", "").html,
+            "<abbr title=\"\xE2\x80\x9Cx\">y</abbr>");
+}
+
 TEST(ConvertHtml, NoBreakSpaceIsAPlainSpaceInText) {
   const HtmlContent content =
       ConvertHtml("120&nbsp;km/h&nbsp;&nbsp; winds\u00a0today", "");
