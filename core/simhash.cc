@@ -54,16 +54,24 @@ uint64_t SimHash(absl::string_view text) {
   if (words.size() < static_cast<size_t>(kMinSimHashWords)) return 0;
   // Each word votes once per occurrence. (Word 3-shingles were tried: one
   // changed word in a 90-word story moved them 6-7 bits, single words 0-1.)
-  std::array<int32_t, 64> votes{};
+  // The votes are counted bit-sliced: planes[p] holds bit p of the number
+  // of features with a 1, for all 64 positions at once, so adding a feature
+  // costs a short carry chain instead of 64 additions.
+  std::array<uint64_t, 32> planes{};
   for (uint64_t word : words) {
-    const uint64_t feature = Mix(word);
-    for (int bit = 0; bit < 64; ++bit) {
-      votes[bit] += static_cast<int32_t>((feature >> bit) & 1) * 2 - 1;
+    uint64_t carry = Mix(word);
+    for (size_t p = 0; carry != 0 && p < planes.size(); ++p) {
+      const uint64_t next = planes[p] & carry;
+      planes[p] ^= carry;
+      carry = next;
     }
   }
+  // A bit is set when more than half of the features have it.
   uint64_t hash = 0;
   for (int bit = 0; bit < 64; ++bit) {
-    if (votes[bit] > 0) hash |= uint64_t{1} << bit;
+    uint64_t ones = 0;
+    for (size_t p = 0; p < planes.size(); ++p) ones |= ((planes[p] >> bit) & 1) << p;
+    if (2 * ones > words.size()) hash |= uint64_t{1} << bit;
   }
   return hash == 0 ? 1 : hash;
 }
