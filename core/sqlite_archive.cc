@@ -122,6 +122,24 @@ absl::StatusOr<std::vector<FeedEvent>> ReadEvents(SqliteConnection& db, uint64_t
   return events;
 }
 
+absl::Status ForEachStoredArticle(
+    SqliteConnection& db, const std::string& sql, absl::string_view key_name,
+    absl::FunctionRef<absl::Status(int64_t key, const Article& article)> visit) {
+  absl::StatusOr<std::unique_ptr<SqliteStatement>> rows = db.PrepareOnce(sql);
+  if (!rows.ok()) return rows.status();
+  int rc;
+  while ((rc = (*rows)->Step()) == SQLITE_ROW) {
+    Article article;
+    const absl::string_view bytes = (*rows)->ColumnBytes(1);
+    if (!article.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+      return absl::DataLossError(absl::StrCat(db.path(), ": article at ", key_name, " ",
+                                              (*rows)->ColumnInt(0), " is unreadable"));
+    }
+    if (absl::Status s = visit((*rows)->ColumnInt(0), article); !s.ok()) return s;
+  }
+  return rc == SQLITE_DONE ? absl::OkStatus() : db.Error(rc, "reading stored articles");
+}
+
 namespace {
 
 absl::StatusOr<Article> ParseHeld(SqliteConnection& db, absl::string_view bytes) {

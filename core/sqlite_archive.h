@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 #include "core/sqlite.h"
 #include "core/store.h"
@@ -59,6 +60,14 @@ absl::Status DeleteHeld(SqliteConnection& db, absl::string_view id, uint32_t ver
 absl::StatusOr<std::vector<Article>> ReadHeldUntil(SqliteConnection& db, absl::Time time);
 // When the next held article's embargo ends, if any is held.
 absl::StatusOr<std::optional<absl::Time>> ReadNextRelease(SqliteConnection& db);
+
+// Runs `sql` (selecting an integer key, then a serialized Article) and
+// calls `visit` for each row, stopping at its first error. DATA_LOSS names
+// the key (as "`key_name` KEY") of an article that does not parse. For
+// migration steps that rework every stored article.
+absl::Status ForEachStoredArticle(
+    SqliteConnection& db, const std::string& sql, absl::string_view key_name,
+    absl::FunctionRef<absl::Status(int64_t key, const Article& article)> visit);
 
 // As Store::EarlierVersions.
 absl::StatusOr<std::vector<Article>> ReadEarlierVersions(SqliteConnection& db,

@@ -14,11 +14,12 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "core/article.h"
 #include "core/feed_filter.h"
 #include "core/search_query.h"
 #include "core/search_rank.h"
-#include "core/article.h"
 #include "core/sha256.h"
+#include "core/sqlite_archive.h"
 
 namespace newswire {
 
@@ -419,26 +420,14 @@ absl::Status IndexCurrentVersion(SqliteConnection& db, const Article& article,
 }
 
 absl::Status BackfillSearchIndex(SqliteConnection& db) {
-  absl::StatusOr<std::unique_ptr<SqliteStatement>> all = db.PrepareOnce(
+  return ForEachStoredArticle(
+      db,
       "SELECT a.sequence, a.article FROM articles a "
       "WHERE a.version = (SELECT max(version) FROM articles b WHERE b.id = a.id) "
-      "ORDER BY a.sequence");
-  if (!all.ok()) return all.status();
-  int rc;
-  while ((rc = (*all)->Step()) == SQLITE_ROW) {
-    Article article;
-    const absl::string_view bytes = (*all)->ColumnBytes(1);
-    if (!article.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
-      return absl::DataLossError(absl::StrCat(db.path(), ": article at sequence ",
-                                              (*all)->ColumnInt(0), " is unreadable"));
-    }
-    if (absl::Status s = IndexCurrentVersion(db, article, (*all)->ColumnInt(0),
-                                             IndexColumns::kSchema2);
-        !s.ok()) {
-      return s;
-    }
-  }
-  return rc == SQLITE_DONE ? absl::OkStatus() : db.Error(rc, "reading articles to index");
+      "ORDER BY a.sequence",
+      "sequence", [&db](int64_t sequence, const Article& article) {
+        return IndexCurrentVersion(db, article, sequence, IndexColumns::kSchema2);
+      });
 }
 
 absl::StatusOr<v1::SearchArticlesResponse> SearchIndex(

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "core/simhash.h"
+#include "core/sqlite_archive.h"
 
 namespace newswire {
 
@@ -51,33 +52,25 @@ absl::StatusOr<std::optional<SameStory>> FindBy(SqliteConnection& db, const char
 }  // namespace
 
 absl::Status BackfillStoryIndex(SqliteConnection& db) {
-  absl::StatusOr<std::unique_ptr<SqliteStatement>> all = db.PrepareOnce(
-      "SELECT c.rowid, a.article FROM current_articles c "
-      "JOIN articles a ON a.id = c.id AND a.version = c.version");
-  if (!all.ok()) return all.status();
   absl::StatusOr<std::unique_ptr<SqliteStatement>> update = db.PrepareOnce(
       "UPDATE current_articles SET canonical_url = ?2, fingerprint = ?3, simhash = ?4, "
       "near_duplicate = ?5 WHERE rowid = ?1");
   if (!update.ok()) return update.status();
-  int rc;
-  while ((rc = (*all)->Step()) == SQLITE_ROW) {
-    Article article;
-    const absl::string_view bytes = (*all)->ColumnBytes(1);
-    if (!article.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
-      return absl::DataLossError(absl::StrCat(db.path(), ": current article of row ",
-                                              (*all)->ColumnInt(0), " is unreadable"));
-    }
-    (*update)->Bind(1, (*all)->ColumnInt(0));
-    (*update)->BindText(2, article.canonical_url());
-    (*update)->BindText(3, article.fingerprint());
-    (*update)->Bind(4, static_cast<int64_t>(SimHash(article.body_text())));
-    (*update)->Bind(5, IsNearDuplicate(article) ? 1 : 0);
-    if (const int step = (*update)->Step(); step != SQLITE_DONE) {
-      return db.Error(step, "filling the story index");
-    }
-    (*update)->Reset();
-  }
-  return rc == SQLITE_DONE ? absl::OkStatus() : db.Error(rc, "reading articles for stories");
+  return ForEachStoredArticle(
+      db,
+      "SELECT c.rowid, a.article FROM current_articles c "
+      "JOIN articles a ON a.id = c.id AND a.version = c.version",
+      "current_articles row", [&](int64_t rowid, const Article& article) {
+        SqliteStatement& stmt = **update;
+        stmt.Bind(1, rowid);
+        stmt.BindText(2, article.canonical_url());
+        stmt.BindText(3, article.fingerprint());
+        stmt.Bind(4, static_cast<int64_t>(SimHash(article.body_text())));
+        stmt.Bind(5, IsNearDuplicate(article) ? 1 : 0);
+        const int step = stmt.Step();
+        stmt.Reset();
+        return step == SQLITE_DONE ? absl::OkStatus() : db.Error(step, "filling the story index");
+      });
 }
 
 absl::StatusOr<std::optional<SameStory>> FindSameStoryIn(SqliteConnection& db,

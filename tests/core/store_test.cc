@@ -4,31 +4,15 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
-#include "core/memory_store.h"
-#include "core/sqlite_store.h"
 #include "gtest/gtest.h"
-#include "tests/core/temp_dir.h"
+#include "tests/core/any_store.h"
 
 namespace newswire {
 namespace {
 
 const absl::Time kNow = absl::FromUnixSeconds(1732000000);
 
-class StoreTest : public ::testing::TestWithParam<std::string> {
- protected:
-  void SetUp() override {
-    if (GetParam() == "memory") {
-      store_ = std::make_unique<MemoryStore>();
-    } else {
-      auto store = SqliteStore::Open(dir_.path());
-      ASSERT_TRUE(store.ok()) << store.status();
-      store_ = *std::move(store);
-    }
-  }
-
-  TempDir dir_;
-  std::unique_ptr<Store> store_;
-};
+using StoreTest = AnyStoreTest;
 
 INSTANTIATE_TEST_SUITE_P(AllStores, StoreTest, ::testing::Values("memory", "sqlite"),
                          [](const auto& info) { return info.param; });

@@ -4,27 +4,20 @@
 #include <memory>
 
 #include "core/hub.h"
-#include "core/memory_store.h"
-#include "core/sqlite_store.h"
 #include "core/wire.h"
 #include "gtest/gtest.h"
-#include "tests/core/temp_dir.h"
+#include "tests/core/any_store.h"
 
 namespace newswire {
 namespace {
 
 const absl::Time kT0 = absl::FromUnixSeconds(1732000000);
 
-class WirePicksVersion : public ::testing::TestWithParam<std::string> {
+class WirePicksVersion : public AnyStoreTest {
  protected:
   void SetUp() override {
-    if (GetParam() == "memory") {
-      store_ = std::make_unique<MemoryStore>();
-    } else {
-      auto store = SqliteStore::Open(dir_.path());
-      ASSERT_TRUE(store.ok()) << store.status();
-      store_ = *std::move(store);
-    }
+    AnyStoreTest::SetUp();
+    if (HasFatalFailure()) return;
     hub_ = std::make_unique<Hub>(store_.get());
     wire_ = std::make_unique<Wire>(store_.get(), hub_.get(), [] { return kT0; });
   }
@@ -38,8 +31,6 @@ class WirePicksVersion : public ::testing::TestWithParam<std::string> {
     return a;
   }
 
-  TempDir dir_;
-  std::unique_ptr<Store> store_;
   std::unique_ptr<Hub> hub_;
   std::unique_ptr<Wire> wire_;
 };
