@@ -1,98 +1,125 @@
 #include "core/story_index.h"
 
+#include <algorithm>
+
+#include "absl/strings/numbers.h"
+
 namespace newswire {
 namespace {
 
-template <typename Key>
-void Erase(absl::flat_hash_map<Key, absl::flat_hash_set<std::string>>& map, const Key& key,
-           const std::string& id) {
+// The first 64 bits of a hex fingerprint (0 if it is not hex).
+uint64_t FingerprintKey(const std::string& fingerprint) {
+  uint64_t key = 0;
+  if (fingerprint.size() < 16 ||
+      !absl::SimpleHexAtoi(absl::string_view(fingerprint).substr(0, 16), &key)) {
+    return 0;
+  }
+  return key;
+}
+
+template <typename Map, typename Key>
+void Change(Map& map, const Key& key, uint32_t slot, bool add) {
+  if (add) {
+    map[key].push_back(slot);
+    return;
+  }
   auto it = map.find(key);
   if (it == map.end()) return;
-  it->second.erase(id);
-  if (it->second.empty()) map.erase(it);
+  auto& slots = it->second;
+  slots.erase(std::remove(slots.begin(), slots.end(), slot), slots.end());
+  if (slots.empty()) map.erase(it);
+}
+
+template <typename Map, typename Key>
+const absl::InlinedVector<uint32_t, 1>* Find(const Map& map, const Key& key) {
+  auto it = map.find(key);
+  return it == map.end() ? nullptr : &it->second;
 }
 
 }  // namespace
 
-void StoryIndex::Remove(const std::string& id, const Entry& entry) {
-  if (!entry.canonical_url.empty()) Erase(by_url_, entry.canonical_url, id);
-  Erase(by_fingerprint_, entry.fingerprint, id);
-  if (entry.simhash != 0 && !entry.near_duplicate) {
-    for (int b = 0; b < kSimHashBlocks; ++b) Erase(by_block_[b], SimHashBlock(entry.simhash, b), id);
+void StoryIndex::Index(uint32_t slot, bool add) {
+  const Story& story = stories_[slot];
+  if (!story.canonical_url.empty()) Change(by_url_, story.canonical_url, slot, add);
+  Change(by_fingerprint_, FingerprintKey(story.fingerprint), slot, add);
+  if (story.simhash != 0 && !story.near_duplicate) {
+    for (int b = 0; b < kSimHashBlocks; ++b) {
+      Change(by_block_[b], SimHashBlock(story.simhash, b), slot, add);
+    }
   }
 }
 
 void StoryIndex::Update(const Article& article, uint64_t sequence) {
-  if (auto it = entries_.find(article.id()); it != entries_.end()) {
-    Remove(it->first, it->second);
-    entries_.erase(it);
+  auto [it, added] = slot_of_id_.try_emplace(article.id(), stories_.size());
+  if (added) {
+    stories_.emplace_back();
+    stories_.back().id = article.id();
+  } else if (stories_[it->second].indexed) {
+    Index(it->second, /*add=*/false);
   }
-  if (article.pub_status() == v1::PUB_STATUS_CANCELED) return;
-  Entry entry{.canonical_url = article.canonical_url(),
-              .fingerprint = article.fingerprint(),
-              .simhash = article.simhash(),
-              .near_duplicate = IsNearDuplicate(article),
-              .version = article.version(),
-              .sequence = sequence};
-  if (!entry.canonical_url.empty()) by_url_[entry.canonical_url].insert(article.id());
-  by_fingerprint_[entry.fingerprint].insert(article.id());
-  if (entry.simhash != 0 && !entry.near_duplicate) {
-    for (int b = 0; b < kSimHashBlocks; ++b) {
-      by_block_[b][SimHashBlock(entry.simhash, b)].insert(article.id());
-    }
-  }
-  entries_.emplace(article.id(), std::move(entry));
+  Story& story = stories_[it->second];
+  story.canonical_url = article.canonical_url();
+  story.fingerprint = article.fingerprint();
+  story.simhash = article.simhash();
+  story.near_duplicate = IsNearDuplicate(article);
+  story.version = article.version();
+  story.sequence = sequence;
+  story.indexed = article.pub_status() != v1::PUB_STATUS_CANCELED;
+  if (story.indexed) Index(it->second, /*add=*/true);
 }
 
-std::optional<SameStory> StoryIndex::Earliest(const Ids* ids, const std::string& not_id,
-                                              SameStory::Match match) const {
-  if (ids == nullptr) return std::nullopt;
-  std::optional<SameStory> best;
-  for (const std::string& id : *ids) {
-    if (id == not_id) continue;
-    const Entry& entry = entries_.at(id);
-    if (!best || entry.sequence < best->sequence) {
-      best = SameStory{.match = match, .id = id, .version = entry.version,
-                       .sequence = entry.sequence};
-    }
+SameStory StoryIndex::Match(uint32_t slot, SameStory::Match match) const {
+  const Story& story = stories_[slot];
+  return SameStory{
+      .match = match, .id = story.id, .version = story.version, .sequence = story.sequence};
+}
+
+template <typename Accept>
+std::optional<uint32_t> StoryIndex::Earliest(const Slots* slots, const std::string& not_id,
+                                             Accept accept) const {
+  if (slots == nullptr) return std::nullopt;
+  std::optional<uint32_t> best;
+  for (uint32_t slot : *slots) {
+    const Story& story = stories_[slot];
+    if (story.id == not_id || !accept(story)) continue;
+    if (!best || story.sequence < stories_[*best].sequence) best = slot;
   }
   return best;
 }
 
 std::optional<SameStory> StoryIndex::Find(const Article& article) const {
-  const auto lookup = [](const auto& map, const auto& key) -> const Ids* {
-    auto it = map.find(key);
-    return it == map.end() ? nullptr : &it->second;
-  };
   if (!article.canonical_url().empty()) {
-    if (auto same = Earliest(lookup(by_url_, article.canonical_url()), article.id(),
-                             SameStory::Match::kSameUrl)) {
-      return same;
+    if (auto slot = Earliest(newswire::Find(by_url_, article.canonical_url()), article.id(),
+                             [](const Story&) { return true; })) {
+      return Match(*slot, SameStory::Match::kSameUrl);
     }
   }
-  if (auto same = Earliest(lookup(by_fingerprint_, article.fingerprint()), article.id(),
-                           SameStory::Match::kSameContent)) {
-    return same;
+  if (auto slot = Earliest(newswire::Find(by_fingerprint_, FingerprintKey(article.fingerprint())),
+                           article.id(), [&](const Story& story) {
+                             return story.fingerprint == article.fingerprint();
+                           })) {
+    return Match(*slot, SameStory::Match::kSameContent);
   }
   if (article.simhash() == 0) return std::nullopt;
-  std::optional<SameStory> nearest;
+  std::optional<uint32_t> nearest;
   int nearest_distance = kNearDuplicateBits + 1;
   for (int b = 0; b < kSimHashBlocks; ++b) {
-    const Ids* ids = lookup(by_block_[b], SimHashBlock(article.simhash(), b));
-    if (ids == nullptr) continue;
-    for (const std::string& id : *ids) {
-      if (id == article.id()) continue;
-      const Entry& entry = entries_.at(id);
-      const int distance = HammingDistance(entry.simhash, article.simhash());
+    const Slots* slots = newswire::Find(by_block_[b], SimHashBlock(article.simhash(), b));
+    if (slots == nullptr) continue;
+    for (uint32_t slot : *slots) {
+      const Story& story = stories_[slot];
+      if (story.id == article.id()) continue;
+      const int distance = HammingDistance(story.simhash, article.simhash());
       if (distance < nearest_distance ||
-          (distance == nearest_distance && nearest && entry.sequence < nearest->sequence)) {
+          (distance == nearest_distance && nearest &&
+           story.sequence < stories_[*nearest].sequence)) {
         nearest_distance = distance;
-        nearest = SameStory{.match = SameStory::Match::kNearDuplicate, .id = id,
-                            .version = entry.version, .sequence = entry.sequence};
+        nearest = slot;
       }
     }
   }
-  return nearest;
+  if (!nearest) return std::nullopt;
+  return Match(*nearest, SameStory::Match::kNearDuplicate);
 }
 
 }  // namespace newswire

@@ -5,17 +5,21 @@
 #define NEWSWIRE_CORE_STORY_INDEX_H_
 
 #include <array>
+#include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/container/flat_hash_map.h"
-#include "absl/container/flat_hash_set.h"
+#include "absl/container/inlined_vector.h"
 #include "core/simhash.h"
 #include "core/store.h"
 
 namespace newswire {
 
-// Not thread-safe: the owner locks.
+// Not thread-safe: the owner locks. Update runs on every publish, so each
+// story is one slot and the indexes hold slot numbers, keyed by integers
+// where they can be (a fingerprint by its first 64 bits).
 class StoryIndex {
  public:
   // Makes `article`, stored at `sequence`, the current version of its id.
@@ -25,25 +29,30 @@ class StoryIndex {
   std::optional<SameStory> Find(const Article& article) const;
 
  private:
-  struct Entry {
+  struct Story {
+    std::string id;
     std::string canonical_url;
     std::string fingerprint;
     uint64_t simhash = 0;
+    bool indexed = false;  // False for killed stories: in no index.
     bool near_duplicate = false;
     uint32_t version = 0;
     uint64_t sequence = 0;
   };
-  using Ids = absl::flat_hash_set<std::string>;
+  using Slots = absl::InlinedVector<uint32_t, 1>;
 
-  void Remove(const std::string& id, const Entry& entry);
-  // The first id of `ids` other than `not_id`, by sequence.
-  std::optional<SameStory> Earliest(const Ids* ids, const std::string& not_id,
-                                    SameStory::Match match) const;
+  void Index(uint32_t slot, bool add);
+  SameStory Match(uint32_t slot, SameStory::Match match) const;
+  // The earliest stored story in `slots` other than `not_id` that `accept`s.
+  template <typename Accept>
+  std::optional<uint32_t> Earliest(const Slots* slots, const std::string& not_id,
+                                   Accept accept) const;
 
-  absl::flat_hash_map<std::string, Entry> entries_;  // Killed ones are not here.
-  absl::flat_hash_map<std::string, Ids> by_url_;
-  absl::flat_hash_map<std::string, Ids> by_fingerprint_;
-  std::array<absl::flat_hash_map<uint32_t, Ids>, kSimHashBlocks> by_block_;
+  std::vector<Story> stories_;
+  absl::flat_hash_map<std::string, uint32_t> slot_of_id_;
+  absl::flat_hash_map<std::string, Slots> by_url_;
+  absl::flat_hash_map<uint64_t, Slots> by_fingerprint_;
+  std::array<absl::flat_hash_map<uint32_t, Slots>, kSimHashBlocks> by_block_;
 };
 
 }  // namespace newswire
