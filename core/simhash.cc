@@ -1,23 +1,23 @@
 #include "core/simhash.h"
 
+#include <algorithm>
 #include <array>
+#include <cstring>
 
 #include "absl/strings/ascii.h"
 
 namespace newswire {
 namespace {
 
-constexpr uint64_t kFnvOffset = 0xcbf29ce484222325ULL;
-constexpr uint64_t kFnvPrime = 0x100000001b3ULL;
-
-// FNV-1a over a word's lower-cased bytes.
-uint64_t WordHash(absl::string_view word) {
-  uint64_t h = kFnvOffset;
-  for (char c : word) {
-    h ^= static_cast<unsigned char>(absl::ascii_tolower(static_cast<unsigned char>(c)));
-    h *= kFnvPrime;
-  }
-  return h;
+// `chunk` (up to 8 bytes of a word) with its ASCII capitals lower-cased, all
+// eight bytes at once: bit 7 of each byte of `upper` says "A".."Z".
+uint64_t LowerAscii(uint64_t chunk) {
+  constexpr uint64_t kOnes = 0x0101010101010101ULL;
+  const uint64_t low7 = chunk & (0x7F * kOnes);
+  const uint64_t at_least_a = low7 + (0x80 - 'A') * kOnes;  // bit 7: byte >= 'A'
+  const uint64_t above_z = low7 + (0x7F - 'Z') * kOnes;     // bit 7: byte > 'Z'
+  const uint64_t upper = (at_least_a ^ above_z) & ~chunk & (0x80 * kOnes);
+  return chunk | (upper >> 2);  // 0x80 >> 2 is the case bit, 0x20.
 }
 
 // splitmix64's finalizer: spreads the bits of a combined hash evenly, which
@@ -29,6 +29,19 @@ uint64_t Mix(uint64_t x) {
   x *= 0x94d049bb133111ebULL;
   x ^= x >> 31;
   return x;
+}
+
+// A word's lower-cased bytes, eight at a time, mixed with its length.
+uint64_t WordHash(absl::string_view word) {
+  uint64_t h = Mix(word.size());
+  while (!word.empty()) {
+    uint64_t chunk = 0;
+    const size_t n = std::min<size_t>(8, word.size());
+    std::memcpy(&chunk, word.data(), n);
+    h = Mix(h ^ LowerAscii(chunk));
+    word.remove_prefix(n);
+  }
+  return h;
 }
 
 bool IsWordByte(char c) {
@@ -53,7 +66,7 @@ uint64_t SimHash(absl::string_view text) {
     }
     size_t end = i;
     while (end < text.size() && IsWordByte(text[end])) ++end;
-    uint64_t carry = Mix(WordHash(text.substr(i, end - i)));
+    uint64_t carry = WordHash(text.substr(i, end - i));
     for (size_t p = 0; carry != 0 && p < planes.size(); ++p) {
       const uint64_t next = planes[p] & carry;
       planes[p] ^= carry;

