@@ -6,8 +6,13 @@
 #   make test       deps + build, then every gtest and pytest through ctest
 #   make test-asan  the same under AddressSanitizer + UBSan, in build-asan/
 #   make bench      benchmarks (figures go to bench/RESULTS.md by hand)
-#   make bench-deps   install the fanout benchmark's Debian packages if missing
+#   make bench-deps   install the benchmarks' Debian packages if missing
 #   make bench-fanout newswire vs bare gRPC vs nats-server fanout (issue 4)
+#   make bench-ingest feed ingest parse (issue 5): newswire C++ and Python vs feedparser
+#                   vs a bare libxml2/simdjson parse of ../shared/corpus, in one run
+#   make fuzz       libFuzzer (clang, ASan + UBSan) on the text, XML/JSON feed, date
+#                   and HTML parsers, in build-fuzz/, FUZZ_SECONDS (60) per target;
+#                   a crash fails it (inputs in build-fuzz/fuzz-artifacts/)
 
 PYTHON   := /usr/bin/python3
 BUILD    := build
@@ -21,12 +26,17 @@ DEB_PACKAGES := cmake g++ make pkg-config \
 	libabsl-dev pybind11-dev python3-dev python3-pybind11 python3-grpcio \
 	python3-protobuf python3-pytest libsqlite3-dev libssl-dev libxml2-dev libsimdjson-dev libgtest-dev libgmock-dev
 
-# Only for `make bench-fanout`: the nats-server contender and its C client.
-BENCH_DEB_PACKAGES := nats-server libnats-dev
+# Only for benchmarks: the nats-server contender and its C client
+# (bench-fanout); Debian's feedparser (bench/ingest_parse.py).
+BENCH_DEB_PACKAGES := nats-server libnats-dev python3-feedparser
+
+# Only for `make fuzz`: clang and its libFuzzer and sanitizer runtimes.
+FUZZ_DEB_PACKAGES := clang libclang-rt-14-dev
+FUZZ_SECONDS ?= 60
 
 CMAKE_FLAGS := -DPython3_EXECUTABLE=$(PYTHON)
 
-.PHONY: deps bench-deps build run test test-asan bench bench-fanout clean
+.PHONY: deps bench-deps fuzz-deps build run test test-asan bench bench-fanout bench-ingest fuzz clean
 
 deps:
 	@missing=$$(for p in $(DEB_PACKAGES); do \
@@ -78,5 +88,19 @@ bench-fanout: deps bench-deps build
 	cmake --build $(BUILD) -j$(JOBS) --target bench_fanout
 	$(PYTHON) bench/fanout/run.py --bin $(BUILD)/bench $(FANOUT_FLAGS)
 
+bench-ingest: deps bench-deps build
+	cmake --build $(BUILD) -j$(JOBS) --target ingest_parse
+	PYTHONPATH=$(BUILD)/python $(PYTHON) bench/ingest_parse.py --rounds 5
+
+# The deps recipe, on the fuzz build's package list.
+fuzz-deps:
+	@$(MAKE) --no-print-directory deps DEB_PACKAGES="$(FUZZ_DEB_PACKAGES)"
+
+# Seeds come from ../shared at run time, into build-fuzz/fuzz-corpus/ (see fuzz/run.sh).
+fuzz: deps fuzz-deps
+	CC=clang CXX=clang++ cmake -S . -B build-fuzz $(CMAKE_FLAGS) -DNEWSWIRE_FUZZ=ON
+	cmake --build build-fuzz -j$(JOBS) --target newswire_fuzzers
+	fuzz/run.sh build-fuzz ../shared $(FUZZ_SECONDS)
+
 clean:
-	rm -rf $(BUILD) build-asan
+	rm -rf $(BUILD) build-asan build-fuzz

@@ -1,17 +1,21 @@
 #include "core/ingest/xml_document.h"
 
 #include <libxml/HTMLparser.h>
+#include <libxml/SAX2.h>
 #include <libxml/entities.h>
+#include <libxml/hash.h>
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
 #include <libxml/xmlerror.h>
 
+#include <algorithm>
 #include <mutex>
 #include <string>
 #include <utility>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -25,7 +29,20 @@ struct ParseState {
   std::string first_error;
   int first_error_code = 0;
   std::string fatal;  // Set for errors no recovery can make usable.
+  // The document's own entities (see DeclaredEntity): bytes of text they
+  // have added, the most allowed, and references libxml2 copies.
+  size_t entity_bytes = 0;
+  size_t entity_budget = 0;
+  size_t copied_entity_references = 0;
+  // Entities made for this parse and freed after it (see PerParseEntity): the
+  // document's text-only entities as predefined ones, and HTML's named
+  // entities as general ones for attribute values.
+  xmlEntitiesTablePtr text_entities = nullptr;
+  xmlEntitiesTablePtr attribute_entities = nullptr;
 };
+
+constexpr absl::string_view kExpansionRefused =
+    ": entity expansion refused (it loops or grows out of proportion to the document)";
 
 std::string LineMessage(const xmlError& error) {
   std::string message = error.message != nullptr ? error.message : "malformed XML";
@@ -60,9 +77,7 @@ void OnError(void* user_data, xmlErrorPtr error) {
   }
   if (state->fatal.empty() && IsFatal(*error)) {
     state->fatal = error->code == XML_ERR_ENTITY_LOOP
-                       ? absl::StrCat("line ", error->line,
-                                      ": entity expansion refused (it loops or grows "
-                                      "out of proportion to the document)")
+                       ? absl::StrCat("line ", error->line, kExpansionRefused)
                        : LineMessage(*error);
   }
 }
@@ -87,21 +102,107 @@ xmlEntityPtr HtmlEntity(const xmlChar* name) {
   return entity;
 }
 
+// The entity `name` in `table`, made on first use as one of `type` with
+// `content`; the table, created on first use, owns it. nullptr when out of
+// memory.
+xmlEntityPtr PerParseEntity(xmlEntitiesTablePtr& table, const xmlChar* name,
+                            xmlEntityType type, const xmlChar* content) {
+  if (table == nullptr) table = xmlCreateEntitiesTable();
+  if (table == nullptr) return nullptr;
+  auto* entity = static_cast<xmlEntityPtr>(xmlHashLookup(table, name));
+  if (entity == nullptr) {
+    entity = xmlNewEntity(nullptr, name, type, nullptr, nullptr, content);
+    if (entity != nullptr && xmlHashAddEntry(table, name, entity) != 0) return nullptr;
+  }
+  return entity;
+}
+
+// Bytes of text one more reference to `entity` adds: its parsed content
+// (children to last, which may be linked into the document) once the parser
+// has it, references inside included; else its replacement text.
+size_t ExpansionBytes(const xmlEntity& entity) {
+  if (entity.children == nullptr) return static_cast<size_t>(std::max(entity.length, 0));
+  size_t bytes = 0;
+  for (const xmlNode* top = entity.children; top != nullptr; top = top->next) {
+    const xmlNode* node = top;
+    while (true) {
+      bytes +=
+          node->content != nullptr ? static_cast<size_t>(xmlStrlen(node->content)) : 1;
+      if (node->type == XML_ELEMENT_NODE && node->children != nullptr) {
+        node = node->children;
+        continue;
+      }
+      while (node != top && node->next == nullptr) node = node->parent;
+      if (node == top) break;
+      node = node->next;
+    }
+    if (top == entity.last) break;
+  }
+  return bytes;
+}
+
+// An internal entity the document declares, as the parser is to inline it;
+// nullptr, with parsing stopped, when that would pass the budget.
+//
+// libxml2 inlines a declared entity by copying its parsed content, and
+// merges copied text into the text before it by measuring that text again
+// (xmlStrncat): references in one run of text cost time quadratic in their
+// number (600 KB of "&a;" took 16 s) long before its own limit on copied
+// bytes (10 MB) refuses them. So in the document's text, an entity whose
+// replacement text has no markup or references ('<', '&') is given as a
+// predefined entity with the same text, which libxml2 appends in amortized
+// constant time. The references it still copies, to the other entities and
+// from inside replacement text (depth > 0, where libxml2's own count of
+// nested references refuses billion laughs), are capped
+// (kMaxCopiedEntityReferences). In attribute values libxml2 copies
+// replacement text into a growing buffer.
+xmlEntityPtr DeclaredEntity(xmlParserCtxtPtr ctxt, ParseState& state,
+                            xmlEntityPtr entity) {
+  const bool text_only = entity->content != nullptr &&
+                         xmlStrchr(entity->content, '<') == nullptr &&
+                         xmlStrchr(entity->content, '&') == nullptr;
+  const bool copied = !text_only || ctxt->depth > 0;
+  state.entity_bytes += ExpansionBytes(*entity);
+  if (copied) ++state.copied_entity_references;
+  if (state.entity_bytes > state.entity_budget ||
+      state.copied_entity_references > kMaxCopiedEntityReferences) {
+    if (state.fatal.empty()) {
+      state.fatal = absl::StrCat("line ", xmlSAX2GetLineNumber(ctxt), kExpansionRefused);
+    }
+    xmlStopParser(ctxt);
+    return nullptr;
+  }
+  if (copied || ctxt->instate == XML_PARSER_ATTRIBUTE_VALUE) return entity;
+  xmlEntityPtr text = PerParseEntity(state.text_entities, entity->name,
+                                     XML_INTERNAL_PREDEFINED_ENTITY, entity->content);
+  return text != nullptr ? text : entity;
+}
+
 // The document's own internal entities; HTML's named ones for names it did
 // not declare. External entities are never resolved: loading them is how
 // XML parsers leak files and reach the network.
 xmlEntityPtr GetEntity(void* user_data, const xmlChar* name) {
   auto* ctxt = static_cast<xmlParserCtxtPtr>(user_data);
-  xmlEntityPtr entity = nullptr;
-  if (ctxt != nullptr && ctxt->myDoc != nullptr) entity = xmlGetDocEntity(ctxt->myDoc, name);
-  if (entity != nullptr) {
-    if (entity->etype == XML_INTERNAL_GENERAL_ENTITY ||
-        entity->etype == XML_INTERNAL_PREDEFINED_ENTITY) {
-      return entity;
+  if (ctxt == nullptr || ctxt->_private == nullptr) return nullptr;
+  ParseState& state = *static_cast<ParseState*>(ctxt->_private);
+  xmlEntityPtr entity =
+      ctxt->myDoc != nullptr ? xmlGetDocEntity(ctxt->myDoc, name) : nullptr;
+  if (entity == nullptr) {
+    xmlEntityPtr html = HtmlEntity(name);
+    // In an attribute value libxml2 (2.9) keeps only the first byte of a
+    // predefined entity's text; a general entity's it keeps whole.
+    if (html != nullptr && ctxt->instate == XML_PARSER_ATTRIBUTE_VALUE) {
+      xmlEntityPtr general = PerParseEntity(state.attribute_entities, name,
+                                            XML_INTERNAL_GENERAL_ENTITY, html->content);
+      if (general != nullptr) return general;
     }
+    return html;
+  }
+  if (entity->etype == XML_INTERNAL_PREDEFINED_ENTITY) return entity;  // &lt; &amp; ...
+  if (entity->etype != XML_INTERNAL_GENERAL_ENTITY) {
     return nullptr;  // External: the reference is dropped.
   }
-  return HtmlEntity(name);
+  return DeclaredEntity(ctxt, state, entity);
 }
 
 // Installed process-wide once: nothing newswire parses may load a URL or a
@@ -124,9 +225,33 @@ bool IsNameChar(char c) {
   return absl::ascii_isalnum(c) || c == '_' || c == ':' || c == '.' || c == '-';
 }
 
+// The names of the general entities `prolog` declares ("<!ENTITY name"),
+// gathered once: looking each reference up in the prolog took time
+// proportional to the prolog times the references.
+absl::flat_hash_set<std::string> DeclaredEntityNames(absl::string_view prolog) {
+  absl::flat_hash_set<std::string> names;
+  constexpr absl::string_view kEntity = "<!ENTITY";
+  for (size_t at = prolog.find(kEntity); at != absl::string_view::npos;
+       at = prolog.find(kEntity, at + kEntity.size())) {
+    size_t i = at + kEntity.size();
+    const size_t space = i;
+    while (i < prolog.size() &&
+           absl::ascii_isspace(static_cast<unsigned char>(prolog[i]))) {
+      ++i;
+    }
+    // No space after "<!ENTITY", or a parameter entity ("<!ENTITY % name").
+    if (i == space || i == prolog.size() || !IsNameStart(prolog[i])) continue;
+    const size_t name = i;
+    while (i < prolog.size() && IsNameChar(prolog[i])) ++i;
+    names.emplace(prolog.substr(name, i - name));
+  }
+  return names;
+}
+
 // The length of a reference that will resolve ("&amp;", "&#38;", "&#x26;",
 // "&copy;", "&declared;") at the start of `text`, or 0 for a stray '&'.
-size_t ReferenceLength(absl::string_view text, absl::string_view prolog) {
+size_t ReferenceLength(absl::string_view text,
+                       const absl::flat_hash_set<std::string>& declared) {
   size_t i = 1;
   if (i < text.size() && text[i] == '#') {
     ++i;
@@ -140,10 +265,10 @@ size_t ReferenceLength(absl::string_view text, absl::string_view prolog) {
   while (i < text.size() && IsNameChar(text[i])) ++i;
   if (i >= text.size() || text[i] != ';') return 0;
   const std::string name(text.substr(1, i - 1));
-  const bool known = name == "amp" || name == "lt" || name == "gt" || name == "quot" ||
-                     name == "apos" ||
-                     htmlEntityLookup(reinterpret_cast<const xmlChar*>(name.c_str())) != nullptr ||
-                     prolog.find(absl::StrCat("<!ENTITY ", name)) != absl::string_view::npos;
+  const bool known =
+      name == "amp" || name == "lt" || name == "gt" || name == "quot" || name == "apos" ||
+      htmlEntityLookup(reinterpret_cast<const xmlChar*>(name.c_str())) != nullptr ||
+      declared.contains(name);
   return known ? i + 1 : 0;
 }
 
@@ -160,7 +285,8 @@ struct Repair {
 Repair EscapeStrayAmpersands(absl::string_view text) {
   Repair repair;
   const size_t root = text.find("<!DOCTYPE") == absl::string_view::npos ? 0 : text.find("]>");
-  const absl::string_view prolog = text.substr(0, root == absl::string_view::npos ? 0 : root);
+  const absl::flat_hash_set<std::string> declared =
+      DeclaredEntityNames(text.substr(0, root == absl::string_view::npos ? 0 : root));
   size_t copied = 0;
   int line = 1;
   for (size_t i = 0; i < text.size(); ++i) {
@@ -178,7 +304,7 @@ Repair EscapeStrayAmpersands(absl::string_view text) {
       const size_t stop = end == absl::string_view::npos ? text.size() : end + close.size();
       for (size_t j = i; j < stop; ++j) line += text[j] == '\n';
       i = stop - 1;
-    } else if (c == '&' && ReferenceLength(text.substr(i), prolog) == 0) {
+    } else if (c == '&' && ReferenceLength(text.substr(i), declared) == 0) {
       if (repair.first_line == 0) {
         repair.first_line = line;
         repair.text.reserve(text.size() + 64);
@@ -193,6 +319,10 @@ Repair EscapeStrayAmpersands(absl::string_view text) {
 
 struct FreeContext {
   void operator()(xmlParserCtxtPtr ctxt) const { xmlFreeParserCtxt(ctxt); }
+};
+
+struct FreeEntities {
+  void operator()(xmlEntitiesTablePtr table) const { xmlFreeEntitiesTable(table); }
 };
 
 }  // namespace
@@ -221,6 +351,7 @@ absl::StatusOr<XmlDocument> XmlDocument::Parse(absl::string_view text) {
   std::unique_ptr<xmlParserCtxt, FreeContext> ctxt(xmlNewParserCtxt());
   if (ctxt == nullptr) return absl::ResourceExhaustedError("libxml2: out of memory");
   ParseState state;
+  state.entity_budget = std::max(kMinEntityTextBudget, text.size());
   ctxt->_private = &state;
   ctxt->sax->getEntity = GetEntity;
   ctxt->sax->serror = OnError;
@@ -233,6 +364,10 @@ absl::StatusOr<XmlDocument> XmlDocument::Parse(absl::string_view text) {
                       XML_PARSE_IGNORE_ENC | XML_PARSE_COMPACT;
   xmlDoc* doc = xmlCtxtReadMemory(ctxt.get(), text.data(), static_cast<int>(text.size()),
                                   nullptr, "UTF-8", options);
+  // Nothing in `doc` refers to the entities made for the parse.
+  const std::unique_ptr<xmlHashTable, FreeEntities> text_entities(state.text_entities);
+  const std::unique_ptr<xmlHashTable, FreeEntities> attribute_entities(
+      state.attribute_entities);
   if (repair.first_line != 0 && state.first_error.empty()) {
     state.first_error = absl::StrCat("line ", repair.first_line,
                                      ": '&' that starts no entity reference, read as text");

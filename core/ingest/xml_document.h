@@ -23,6 +23,13 @@ namespace newswire {
 inline constexpr size_t kMaxXmlBytes = 32 << 20;
 // Elements nested deeper than this are refused (libxml2's own default).
 inline constexpr int kMaxXmlDepth = 256;
+// Entities declared in the DOCTYPE may add this much text to a document in
+// all, or as much as the document's own size if that is more; and there may
+// be about this many references (libxml2 looks some up twice) to those
+// whose replacement text holds markup or references, and from inside
+// replacement text. A document that asks for more is refused.
+inline constexpr size_t kMinEntityTextBudget = 1 << 20;
+inline constexpr size_t kMaxCopiedEntityReferences = 1000;
 
 // A parsed document. Movable, owns its tree.
 class XmlDocument {
@@ -33,10 +40,11 @@ class XmlDocument {
   // Safety, whatever the input: no file or network resource is ever read
   // (external entities, external DTDs and XInclude are never loaded; such
   // an entity reference is dropped); internal entities declared in the
-  // DOCTYPE are expanded, but an expansion that grows out of proportion to
-  // the input (billion laughs, quadratic blowup) or loops is refused; HTML's
-  // named entities (&copy; &nbsp; &hellip; ...), which feeds use without
-  // declaring them, are read as the characters they name.
+  // DOCTYPE are expanded, in time linear in the text they add, but an
+  // expansion past kMinEntityTextBudget (billion laughs, quadratic blowup)
+  // or one that loops is refused; HTML's named entities (&copy; &nbsp;
+  // &hellip; ...), which feeds use without declaring them, are read as the
+  // characters they name, in text and in attribute values.
   //
   // A document that is not well-formed is recovered where libxml2 can (an
   // unescaped '&', a mismatched end tag) and `well_formed()` is false, with

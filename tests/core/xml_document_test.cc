@@ -92,6 +92,71 @@ TEST(XmlDocument, EntityBombsAreRefused) {
       XmlDocument::Parse("<!DOCTYPE r [<!ENTITY a \"&b;\"><!ENTITY b \"&a;\">]><r>&a;</r>").ok());
 }
 
+// Found by fuzz/xml_feed_fuzzer: libxml2 merges each copy of a declared
+// entity into the text before it by measuring that text again, so 250,000
+// references to a short entity (7.5 MB, under libxml2's own 10 MB limit)
+// took half a minute, and were accepted. They pass the budget: refused.
+TEST(XmlDocument, ManyReferencesToAShortEntityAreRefusedPastTheBudget) {
+  std::string many = "<!DOCTYPE r [<!ENTITY a \"" + std::string(30, 'x') + "\">]><r>";
+  for (int i = 0; i < 250000; ++i) many += "&a;";
+  many += "</r>";
+  EXPECT_TRUE(absl::StrContains(XmlDocument::Parse(many).status().message(),
+                                "entity expansion refused"));
+  // Within the budget (here 1 MiB) they expand in full.
+  std::string within = "<!DOCTYPE r [<!ENTITY a \"" + std::string(30, 'x') + "\">]><r>";
+  for (int i = 0; i < 30000; ++i) within += "&a;";
+  within += "</r>";
+  auto doc = XmlDocument::Parse(within);
+  ASSERT_TRUE(doc.ok()) << doc.status();
+  EXPECT_EQ(RootText(*doc), std::string(30 * 30000, 'x'));
+}
+
+TEST(XmlDocument, EntitiesWithMarkupOrReferencesExpandAndTheirReferencesAreCapped) {
+  const std::string doctype =
+      "<!DOCTYPE r [<!ENTITY who \"the council\"><!ENTITY said \"<b>said</b> &who;\">]>";
+  auto doc = XmlDocument::Parse(doctype + "<r>It &said;, then &said;.</r>");
+  ASSERT_TRUE(doc.ok()) << doc.status();
+  EXPECT_EQ(RootText(*doc), "It said the council, then said the council.");
+  std::string many = doctype + "<r>";
+  for (size_t i = 0; i <= kMaxCopiedEntityReferences; ++i) many += "&said;";
+  many += "</r>";
+  EXPECT_TRUE(absl::StrContains(XmlDocument::Parse(many).status().message(),
+                                "entity expansion refused"));
+}
+
+// libxml2 2.9 keeps only the first byte of a predefined entity in an
+// attribute value: "caf&eacute;" became "caf\xC3", and the item holding
+// it was skipped for invalid UTF-8.
+TEST(XmlDocument, EntitiesInAttributeValuesKeepTheirWholeText) {
+  auto doc = XmlDocument::Parse(
+      "<!DOCTYPE r [<!ENTITY who \"the council\">]>"
+      "<r term=\"caf&eacute; &copy; &amp;\" by=\"&who; &#233;\">&eacute;</r>");
+  ASSERT_TRUE(doc.ok()) << doc.status();
+  EXPECT_TRUE(doc->well_formed()) << doc->first_error();
+  const auto attribute = [&](const char* name) {
+    xmlChar* value = xmlGetProp(doc->root(), reinterpret_cast<const xmlChar*>(name));
+    std::string out = value == nullptr ? "" : reinterpret_cast<const char*>(value);
+    xmlFree(value);
+    return out;
+  };
+  EXPECT_EQ(attribute("term"), "caf\xC3\xA9 \xC2\xA9 &");
+  EXPECT_EQ(attribute("by"), "the council \xC3\xA9");
+  EXPECT_EQ(RootText(*doc), "\xC3\xA9");
+}
+
+// Each '&' used to look its name up in the whole DOCTYPE: 200,000
+// references after 2 MB of DOCTYPE took over an hour.
+TEST(XmlDocument, ReferencesAfterALargeDoctypeResolve) {
+  std::string doc =
+      "<!DOCTYPE r [<!--" + std::string(2 << 20, '<') + "--><!ENTITY\n  who \"x\">]><r>";
+  for (int i = 0; i < 200000; ++i) doc += "&who;";
+  doc += "</r>";
+  auto parsed = XmlDocument::Parse(doc);
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  EXPECT_TRUE(parsed->well_formed()) << parsed->first_error();
+  EXPECT_EQ(RootText(*parsed), std::string(200000, 'x'));
+}
+
 TEST(XmlDocument, ExternalEntitiesAndDtdsAreNeverRead) {
   TempDir dir;
   const std::string secret = dir.path() + "/secret.txt";
