@@ -209,11 +209,9 @@ absl::StatusOr<Article> ItemToArticle(const FeedItem& item, const FeedContext& c
   source.set_url(context.link);
   source.set_feed_url(context.feed_url);
 
-  NormalizeArticle(article);
-  article.set_version(item.preset.version());  // 0: the Wire picks it.
-  Article check = article;
-  check.set_version(1);
-  if (absl::Status status = ValidateArticle(check); !status.ok()) return status;
+  NormalizeArticle(article);  // Sets version 1 when the preset has none,
+  if (absl::Status status = ValidateArticle(article); !status.ok()) return status;
+  article.set_version(item.preset.version());  // which becomes 0 again: the Wire picks it.
   return article;
 }
 

@@ -264,12 +264,16 @@ size_t ReferenceLength(absl::string_view text,
   if (i >= text.size() || !IsNameStart(text[i])) return 0;
   while (i < text.size() && IsNameChar(text[i])) ++i;
   if (i >= text.size() || text[i] != ';') return 0;
-  const std::string name(text.substr(1, i - 1));
-  const bool known =
-      name == "amp" || name == "lt" || name == "gt" || name == "quot" || name == "apos" ||
-      htmlEntityLookup(reinterpret_cast<const xmlChar*>(name.c_str())) != nullptr ||
-      declared.contains(name);
-  return known ? i + 1 : 0;
+  const absl::string_view name = text.substr(1, i - 1);
+  if (name == "amp" || name == "lt" || name == "gt" || name == "quot" || name == "apos") {
+    return i + 1;  // The usual case: no copy, no lookup.
+  }
+  if (declared.contains(name)) return i + 1;
+  char html_name[16];  // Longer than any HTML entity name, with its NUL.
+  if (name.size() >= sizeof(html_name)) return 0;
+  name.copy(html_name, name.size());
+  html_name[name.size()] = '\0';
+  return htmlEntityLookup(reinterpret_cast<const xmlChar*>(html_name)) != nullptr ? i + 1 : 0;
 }
 
 // Feeds are full of bare '&' ("AT&T", "?a=1&b=2"), which XML forbids. After
@@ -288,12 +292,9 @@ Repair EscapeStrayAmpersands(absl::string_view text) {
   const absl::flat_hash_set<std::string> declared =
       DeclaredEntityNames(text.substr(0, root == absl::string_view::npos ? 0 : root));
   size_t copied = 0;
-  int line = 1;
-  for (size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (c == '\n') {
-      ++line;
-    } else if (c == '<') {
+  for (size_t i = text.find_first_of("<&"); i != absl::string_view::npos;
+       i = text.find_first_of("<&", i + 1)) {
+    if (text[i] == '<') {
       absl::string_view close;
       const absl::string_view rest = text.substr(i);
       if (absl::StartsWith(rest, "<!--")) close = "-->";
@@ -301,12 +302,12 @@ Repair EscapeStrayAmpersands(absl::string_view text) {
       else if (absl::StartsWith(rest, "<?")) close = "?>";
       if (close.empty()) continue;
       const size_t end = text.find(close, i);
-      const size_t stop = end == absl::string_view::npos ? text.size() : end + close.size();
-      for (size_t j = i; j < stop; ++j) line += text[j] == '\n';
-      i = stop - 1;
-    } else if (c == '&' && ReferenceLength(text.substr(i), declared) == 0) {
+      if (end == absl::string_view::npos) break;
+      i = end + close.size() - 1;
+    } else if (ReferenceLength(text.substr(i), declared) == 0) {
       if (repair.first_line == 0) {
-        repair.first_line = line;
+        repair.first_line =
+            1 + static_cast<int>(std::count(text.begin(), text.begin() + i, '\n'));
         repair.text.reserve(text.size() + 64);
       }
       absl::StrAppend(&repair.text, text.substr(copied, i - copied), "&amp;");
