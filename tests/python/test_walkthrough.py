@@ -51,7 +51,7 @@ def test_make_run_then_tail_and_publish(tmp_path):
                           cwd=SOURCE_DIR)
     try:
         banner = "".join(server.output)
-        assert "loaded 4 articles from examples" in banner
+        assert "loaded 6 articles from examples" in banner  # 4 text files, a feed of 2
         assert "newswire tail" in banner
         address = server.address
 
@@ -59,14 +59,14 @@ def test_make_run_then_tail_and_publish(tmp_path):
         try:
             # The example headlines, then the switch to live.
             caught_up = tail.await_line(lambda l: "caught up at sequence" in l)
-            assert "sequence 4" in caught_up
+            assert "sequence 6" in caught_up
 
             story = SEED if SEED.exists() else DATA / "byline.txt"
             published = run_cli("publish", "--server", address, str(story))
             assert published.returncode == 0, published.stderr
-            assert "sequence=5\tduplicate=false" in published.stdout
+            assert "sequence=7\tduplicate=false" in published.stdout
             headline = run_cli("parse", "--json", str(story)).stdout
-            line = tail.await_line(lambda l: l.startswith("5  PUBLISHED"))
+            line = tail.await_line(lambda l: l.startswith("7  PUBLISHED"))
             assert "[urn:newswire:" in line
             if SEED.exists():
                 assert "KYIV, Ukraine — Japanese official travels to Ukraine" in line
