@@ -168,3 +168,7 @@ def test_stories_from_two_feeds_are_one_and_near_copies_can_be_left_out(tmp_path
         hits = client.search("tram", exclude_duplicates=True)
         assert [h.article.id for h in hits.hits] == [first.id]
         assert len(client.search("tram").hits) == 2
+        # The same from the command line.
+        cli = run_cli("search", "--server", srv.address, "--json", "--exclude-duplicates", "tram")
+        assert cli.returncode == 0, cli.stderr
+        assert first.id in cli.stdout and copy.id not in cli.stdout
