@@ -104,6 +104,19 @@ TEST(ParseFeed, Rss20ItemsBecomeArticles) {
   EXPECT_EQ(feed.notes.back(), "item 3 skipped: no title, summary or content");
 }
 
+TEST(ParseFeed, AnUntitledItemInTextWithoutSpacesGetsAWholeCharacterHeadline) {
+  std::string body;
+  for (int i = 0; i < 600; ++i) body += "\xE6\x96\xB0";  // "新", 3 bytes, no spaces.
+  const Feed feed = Parse(absl::StrCat("<rss version='2.0'><channel><title>T</title><item>"
+                                       "<guid>urn:x:1</guid><description>", body,
+                                       "</description></item></channel></rss>"));
+  ASSERT_EQ(feed.articles.size(), 1u) << (feed.notes.empty() ? "" : feed.notes.back());
+  const std::string& headline = feed.articles[0].headline();
+  EXPECT_TRUE(IsValidUtf8(headline));
+  EXPECT_TRUE(absl::EndsWith(headline, "\xE2\x80\xA6"));
+  EXPECT_EQ(headline.size() % 3, 0u);  // Whole characters, then "…".
+}
+
 TEST(ParseFeed, IdsAreStableAcrossPollsAndScopedToTheFeed) {
   const Feed first = Parse(kRss, "https://news.example.com/feed.xml");
   const Feed again = Parse(kRss, "https://news.example.com/feed.xml");
