@@ -19,13 +19,20 @@ namespace {
 
 enum class Shape { kJson, kXml, kText };
 
-// What the first meaningful byte says: '{' or '[' JSON, '<' XML (as is any
-// byte order mark or UTF-16/32 layout, which only XML uses here).
+// What the first meaningful byte says: '{' (or '[' then '{') JSON, '<' XML
+// (as is any byte order mark or UTF-16/32 layout, which only XML uses
+// here), anything else text.
 Shape ShapeOf(absl::string_view bytes) {
   if (absl::StartsWith(bytes, "\xEF\xBB\xBF")) bytes.remove_prefix(3);
   bytes = absl::StripLeadingAsciiWhitespace(bytes);
   if (bytes.empty()) return Shape::kText;
-  if (bytes[0] == '{' || bytes[0] == '[') return Shape::kJson;
+  if (bytes[0] == '{') return Shape::kJson;
+  if (bytes[0] == '[') {
+    // An array of ninjs objects; a text article may open with "[Updated]".
+    const absl::string_view rest = absl::StripLeadingAsciiWhitespace(bytes.substr(1));
+    if (!rest.empty() && (rest[0] == '{' || rest[0] == ']')) return Shape::kJson;
+    return Shape::kText;
+  }
   if (bytes[0] == '<') return Shape::kXml;
   const auto byte = [&](size_t i) { return i < bytes.size() ? static_cast<unsigned char>(bytes[i]) : 1; };
   // Byte order marks of UTF-16/32, or a NUL beside the first character.

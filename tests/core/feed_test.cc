@@ -393,6 +393,14 @@ TEST(ParseFeed, PlainTextArticlesStillParse) {
   EXPECT_EQ(feed.articles[0].dateline(), "LEEDS");
 }
 
+TEST(ParseFeed, TextOpeningWithABracketIsText) {
+  const Feed feed = Parse("[Updated] Council approves tram line\n\nIt passed on Tuesday.\n");
+  EXPECT_EQ(feed.format, FeedFormat::kText);
+  ASSERT_EQ(feed.articles.size(), 1u);
+  EXPECT_EQ(feed.articles[0].headline(), "[Updated] Council approves tram line");
+  EXPECT_EQ(Parse("[ ]").format, FeedFormat::kNinjs);  // An empty ninjs array.
+}
+
 TEST(ParseFeed, MislabelledWindows1252FeedReadsAsText) {
   const Feed feed = Parse(
       "<?xml version=\"1.0\" encoding=\"utf-8\"?><rss version=\"2.0\"><channel><title>T</title>"
@@ -411,9 +419,10 @@ TEST(ParseFeed, WhatIsNotAFeedIsRefusedWithItsReason) {
   EXPECT_TRUE(absl::StrContains(ParseFeed("{\"a\": 1}").status().message(),
                                 "neither a JSON Feed"));
   EXPECT_TRUE(absl::StrContains(ParseFeed("{\"a\": ").status().message(), "not valid JSON"));
-  std::string deep(200, '[');
-  EXPECT_TRUE(absl::StrContains(ParseFeed(deep + std::string(200, ']')).status().message(),
-                                "nested deeper"));
+  std::string deep;
+  for (int i = 0; i < 200; ++i) deep += "{\"a\": ";
+  deep += "1" + std::string(200, '}');
+  EXPECT_TRUE(absl::StrContains(ParseFeed(deep).status().message(), "nested deeper"));
   EXPECT_TRUE(absl::StrContains(ParseFeed("<rss><channel><item><title>cut").status().message(),
                                 "Premature end of data"));
   EXPECT_EQ(DetectFeedFormat(std::string("a\0b", 3)).status().code(),
