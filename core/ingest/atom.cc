@@ -4,7 +4,6 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
-#include "absl/strings/numbers.h"
 #include "core/article.h"
 #include "core/ingest/html_text.h"
 #include "core/ingest/item.h"
@@ -82,17 +81,6 @@ std::string PersonName(const xmlNode* person) {
   return name;
 }
 
-v1::Link ReadLink(const xmlNode* node) {
-  v1::Link link;
-  link.set_href(std::string(absl::StripAsciiWhitespace(xml::Attribute(node, "href"))));
-  link.set_rel(xml::Attribute(node, "rel", "alternate"));
-  link.set_media_type(xml::Attribute(node, "type"));
-  link.set_title(xml::Attribute(node, "title"));
-  uint64_t length = 0;
-  if (absl::SimpleAtoi(xml::Attribute(node, "length"), &length)) link.set_length(length);
-  return link;
-}
-
 // The page a link set names: the first rel="alternate" of type HTML (or
 // no type), else the first alternate.
 bool IsPageLink(const v1::Link& link) {
@@ -127,7 +115,7 @@ FeedItem ReadEntry(const xmlNode* node, const FeedOptions& options, const std::s
         item.content = TextConstruct(child);
       }
     } else if (name == "link") {
-      v1::Link link = ReadLink(child);
+      v1::Link link = xml::AtomLink(child);
       // Links resolve against the xml:base in effect at the link itself.
       link.set_href(ResolveUrl(xml::BaseUrl(child, options.base_url), link.href()));
       if (item.url.empty() && IsPageLink(link)) {
@@ -182,7 +170,7 @@ void ReadAtom(const xmlNode* root, const FeedOptions& options, Feed& feed) {
     } else if (name == "subtitle" || name == "tagline") {
       feed.description = PlainLine(TextConstruct(child));
     } else if (name == "link") {
-      v1::Link link = ReadLink(child);
+      v1::Link link = xml::AtomLink(child);
       link.set_href(ResolveUrl(xml::BaseUrl(child, options.base_url), link.href()));
       if (feed.link.empty() && IsPageLink(link)) feed.link = link.href();
       if (any_alternate.empty() && link.rel() == "alternate") any_alternate = link.href();

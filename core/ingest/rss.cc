@@ -4,7 +4,6 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
-#include "absl/strings/numbers.h"
 #include "core/ingest/html_text.h"
 #include "core/ingest/item.h"
 #include "core/ingest/url.h"
@@ -55,17 +54,12 @@ ItemText Description(const xmlNode* node) {
   return {Text(node), ItemText::Kind::kGuess};
 }
 
-uint64_t Length(absl::string_view text) {
-  uint64_t length = 0;
-  return absl::SimpleAtoi(absl::StripAsciiWhitespace(text), &length) ? length : 0;
-}
-
 v1::Link Enclosure(const xmlNode* node, const char* url, const char* size) {
   v1::Link link;
   link.set_href(xml::Attribute(node, url));
   link.set_rel("enclosure");
   link.set_media_type(xml::Attribute(node, "type"));
-  link.set_length(Length(xml::Attribute(node, size)));
+  link.set_length(xml::ByteLength(xml::Attribute(node, size)));
   return link;
 }
 
@@ -142,15 +136,10 @@ FeedItem ReadItem(const xmlNode* node, const FeedOptions& options) {
         item.updated = Text(child);
       }
     } else if (IsIn(child, xml::kAtom10, "link")) {
-      const std::string rel = xml::Attribute(child, "rel", "alternate");
-      if (rel == "alternate" && item.url.empty()) {
-        item.url = xml::Attribute(child, "href");
-      } else if (rel != "alternate" && rel != "self") {
-        v1::Link link;
-        link.set_href(xml::Attribute(child, "href"));
-        link.set_rel(rel);
-        link.set_media_type(xml::Attribute(child, "type"));
-        link.set_length(Length(xml::Attribute(child, "length")));
+      v1::Link link = xml::AtomLink(child);
+      if (link.rel() == "alternate" && item.url.empty()) {
+        item.url = link.href();
+      } else if (link.rel() != "alternate" && link.rel() != "self") {
         item.links.push_back(std::move(link));
       }
     } else if (IsIn(child, xml::kAtom10, "updated")) {

@@ -4,6 +4,8 @@
 #include <vector>
 
 #include "core/ingest/decode.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
 #include "core/ingest/url.h"
 
 namespace newswire::xml {
@@ -91,6 +93,21 @@ std::string Language(const xmlNode* node) {
     if (!lang.empty()) return lang;
   }
   return "";
+}
+
+v1::Link AtomLink(const xmlNode* node) {
+  v1::Link link;
+  link.set_href(std::string(absl::StripAsciiWhitespace(Attribute(node, "href"))));
+  link.set_rel(Attribute(node, "rel", "alternate"));
+  link.set_media_type(Attribute(node, "type"));
+  link.set_title(Attribute(node, "title"));
+  link.set_length(ByteLength(Attribute(node, "length")));
+  return link;
+}
+
+uint64_t ByteLength(absl::string_view text) {
+  uint64_t length = 0;
+  return absl::SimpleAtoi(absl::StripAsciiWhitespace(text), &length) ? length : 0;
 }
 
 }  // namespace newswire::xml

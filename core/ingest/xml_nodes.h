@@ -7,6 +7,7 @@
 #include <string>
 
 #include "absl/strings/string_view.h"
+#include "core/article.h"
 
 namespace newswire::xml {
 
@@ -51,6 +52,14 @@ std::string XmlAttribute(const xmlNode* node, const char* name);
 std::string BaseUrl(const xmlNode* node, absl::string_view document_base);
 // The xml:lang in effect at `node` (nearest ancestor-or-self), or empty.
 std::string Language(const xmlNode* node);
+
+// An Atom <link> element (in an Atom feed, or atom:link in RSS) as a Link:
+// href as written (trimmed, not resolved), rel ("alternate" when absent),
+// type, title and length.
+v1::Link AtomLink(const xmlNode* node);
+
+// A byte count as feeds write it ("12345", with spaces around), 0 if none.
+uint64_t ByteLength(absl::string_view text);
 
 }  // namespace newswire::xml
 
