@@ -1,8 +1,10 @@
 #include "core/sha256.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 
+#include "absl/strings/escaping.h"
 #include "openssl/evp.h"
 
 namespace newswire {
@@ -45,6 +47,14 @@ Sha256::Digest Sha256::Finish() {
   unsigned int size = 0;
   EVP_DigestFinal_ex(context_.get(), digest.data(), &size);
   return digest;
+}
+
+std::string Sha256Hex(absl::string_view data, size_t bytes) {
+  Sha256 sha;
+  sha.Update(data);
+  const Sha256::Digest digest = sha.Finish();
+  return absl::BytesToHexString(absl::string_view(reinterpret_cast<const char*>(digest.data()),
+                                                  std::min(bytes, digest.size())));
 }
 
 }  // namespace newswire

@@ -8,6 +8,7 @@
 #include <array>
 #include <cstdint>
 #include <memory>
+#include <string>
 
 #include "absl/strings/string_view.h"
 
@@ -35,6 +36,10 @@ class Sha256 {
   };
   std::unique_ptr<EVP_MD_CTX, FreeContext> context_;
 };
+
+// The lowercase hex of the first `bytes` bytes (at most 32) of the SHA-256
+// of `data`.
+std::string Sha256Hex(absl::string_view data, size_t bytes = 32);
 
 }  // namespace newswire
 

@@ -67,21 +67,12 @@ absl::Status Step(SqliteConnection& db, SqliteStatement& stmt, absl::string_view
   return db.Error(rc, doing);
 }
 
-// The first `bytes` bytes of the SHA-256 of `data`, in hex.
-std::string HashPrefix(absl::string_view data, size_t bytes) {
-  Sha256 sha;
-  sha.Update(data);
-  const Sha256::Digest d = sha.Finish();
-  return absl::BytesToHexString(
-      absl::string_view(reinterpret_cast<const char*>(d.data()), bytes));
-}
-
 // The token standing for `value` of kind `field`: matches as case-blind
 // (ASCII) as the values are compared, and one token whatever the value
 // holds (spaces, punctuation), so "New York" never matches "York".
 std::string TermToken(TermField field, absl::string_view value) {
   return absl::StrCat("\xEE\x80\x80", std::string(1, field),  // U+E000
-                      HashPrefix(absl::AsciiStrToLower(value), 10));
+                      Sha256Hex(absl::AsciiStrToLower(value), 10));
 }
 
 // Adds the tokens of `entities` (name, and code where it differs) to `terms`.
@@ -144,7 +135,7 @@ std::string RequestHash(v1::SearchArticlesRequest request) {
   request.clear_page_size();
   std::string bytes;
   request.SerializeToString(&bytes);  // Deterministic enough: no maps.
-  return HashPrefix(bytes, 8);
+  return Sha256Hex(bytes, 8);
 }
 
 std::string EncodeToken(const PageToken& t) {

@@ -11,7 +11,6 @@
 #include <fstream>
 #include <sstream>
 
-#include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -22,14 +21,6 @@ namespace newswire {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string HexDigest(absl::string_view contents) {
-  Sha256 sha;
-  sha.Update(contents);
-  const Sha256::Digest digest = sha.Finish();
-  return absl::BytesToHexString(
-      absl::string_view(reinterpret_cast<const char*>(digest.data()), digest.size()));
-}
 
 absl::Status ErrnoStatus(absl::string_view what, const std::string& path) {
   return absl::UnavailableError(absl::StrCat(what, " ", path, ": ", std::strerror(errno)));
@@ -140,7 +131,7 @@ absl::StatusOr<std::vector<DropFolder::Dropped>> DropFolder::Take(bool settled,
       absl::StatusOr<std::string> contents = ReadFileContents(path, max_bytes);
       if (!contents.ok()) continue;  // Unreadable now (gone, permissions): later.
       file.contents = *std::move(contents);
-      file.digest = HexDigest(file.contents);
+      file.digest = Sha256Hex(file.contents);
     }
     if (done != done_.end() && !file.digest.empty() && done->second.digest == file.digest) {
       done->second.size = now.size;  // Touched, or rewritten unchanged.

@@ -98,14 +98,8 @@ std::string ItemId(const FeedItem& item, const FeedContext& context,
   if (!guid.empty()) {
     if (IsUri(guid) && guid.size() <= kMaxIdBytes) return guid;
     // Not a URI: scope it to its feed, so "1" from two feeds differs.
-    Sha256 sha;
-    sha.Update(context.id_scope);
-    sha.Update(absl::string_view("\n", 1));
-    sha.Update(guid);
-    const Sha256::Digest digest = sha.Finish();
-    return absl::StrCat(
-        "urn:newswire:item:",
-        absl::BytesToHexString(absl::string_view(reinterpret_cast<const char*>(digest.data()), 16)));
+    return absl::StrCat("urn:newswire:item:",
+                        Sha256Hex(absl::StrCat(context.id_scope, "\n", guid), 16));
   }
   return std::string(canonical_url);
 }

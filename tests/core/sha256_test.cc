@@ -28,6 +28,12 @@ TEST(Sha256, MatchesPublishedVectors) {
             "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
 }
 
+TEST(Sha256, HexGivesTheDigestOrItsFirstBytes) {
+  EXPECT_EQ(Sha256Hex("abc"), HexDigest("abc"));
+  EXPECT_EQ(Sha256Hex("abc", 8), "ba7816bf8f01cfea");
+  EXPECT_EQ(Sha256Hex("abc", 99), HexDigest("abc"));
+}
+
 TEST(Sha256, IncrementalUpdatesMatchOneShot) {
   const std::string text(200, 'x');
   for (size_t split = 0; split <= text.size(); split += 7) {
