@@ -2,18 +2,19 @@
 
 #include <algorithm>
 #include <optional>
+#include <string>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 
 namespace newswire {
 
-absl::StatusOr<AppendResult> MemoryStore::Append(const Article& article,
-                                                 absl::Time now) {
+absl::StatusOr<AppendResult> MemoryStore::Append(Article article, absl::Time now) {
   absl::MutexLock lock(&mu_);
-  return AppendLocked(article, now, /*releasing=*/false);
+  return AppendLocked(std::move(article), now, /*releasing=*/false);
 }
 
-absl::StatusOr<AppendResult> MemoryStore::AppendLocked(const Article& article, absl::Time now,
+absl::StatusOr<AppendResult> MemoryStore::AppendLocked(Article article, absl::Time now,
                                                        bool releasing) {
   std::optional<StoredArticle> same_version, current;
   std::optional<Article> held;
@@ -37,9 +38,11 @@ absl::StatusOr<AppendResult> MemoryStore::AppendLocked(const Article& article, a
 
   AppendResult result;
   result.sequence = oldest_ + events_.size();
-  result.event = NewEvent(*plan, article, current, result.sequence, now);
+  const std::string id = article.id();
+  const uint32_t version = article.version();
+  result.event = NewEvent(*plan, std::move(article), current, result.sequence, now);
   const Article& stored = result.event.article();
-  StoredArticle& kept = versions_[article.id()][article.version()];
+  StoredArticle& kept = versions_[id][version];
   kept = StoredArticle{.article = stored, .sequence = result.sequence};
   stories_.Update(stored, result.sequence);
   events_.push_back(EventRecord{plan->kind, now, &kept.article});
@@ -60,7 +63,9 @@ std::vector<absl::StatusOr<AppendResult>> MemoryStore::ReleaseDue(absl::Time now
   std::stable_sort(due.begin(), due.end(),
                    [](const Held& a, const Held& b) { return a.release < b.release; });
   std::vector<absl::StatusOr<AppendResult>> results;
-  for (const Held& h : due) results.push_back(AppendLocked(h.article, now, /*releasing=*/true));
+  for (Held& h : due) {
+    results.push_back(AppendLocked(std::move(h.article), now, /*releasing=*/true));
+  }
   return results;
 }
 

@@ -23,7 +23,7 @@ class MemoryStore final : public Store {
  public:
   MemoryStore() = default;
 
-  absl::StatusOr<AppendResult> Append(const Article& article,
+  absl::StatusOr<AppendResult> Append(Article article,
                                       absl::Time now) override;
   std::vector<absl::StatusOr<AppendResult>> ReleaseDue(absl::Time now) override;
   absl::StatusOr<std::optional<absl::Time>> NextRelease() const override;
@@ -60,7 +60,7 @@ class MemoryStore final : public Store {
     Article article;
   };
 
-  absl::StatusOr<AppendResult> AppendLocked(const Article& article, absl::Time now,
+  absl::StatusOr<AppendResult> AppendLocked(Article article, absl::Time now,
                                             bool releasing) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   mutable absl::Mutex mu_;

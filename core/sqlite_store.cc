@@ -179,7 +179,7 @@ SqliteStore::SqliteStore(std::unique_ptr<DataDirLock> lock, std::string path,
 
 SqliteStore::~SqliteStore() = default;
 
-absl::StatusOr<AppendResult> SqliteStore::Append(const Article& article, absl::Time now) {
+absl::StatusOr<AppendResult> SqliteStore::Append(Article article, absl::Time now) {
   return Enqueue(article, now, /*releasing=*/false);
 }
 

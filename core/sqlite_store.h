@@ -56,7 +56,7 @@ class SqliteStore final : public Store {
 
   ~SqliteStore() override;
 
-  absl::StatusOr<AppendResult> Append(const Article& article,
+  absl::StatusOr<AppendResult> Append(Article article,
                                       absl::Time now) override;
   std::vector<absl::StatusOr<AppendResult>> ReleaseDue(absl::Time now) override;
   absl::StatusOr<std::optional<absl::Time>> NextRelease() const override;

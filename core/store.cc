@@ -1,6 +1,7 @@
 #include "core/store.h"
 
 #include <algorithm>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "core/article.h"
@@ -15,7 +16,7 @@ AppendResult NotAppended(const AppendPlan& plan) {
   return result;
 }
 
-FeedEvent NewEvent(const AppendPlan& plan, const Article& article,
+FeedEvent NewEvent(const AppendPlan& plan, Article article,
                    const std::optional<StoredArticle>& current, uint64_t sequence,
                    absl::Time now) {
   FeedEvent event;
@@ -23,7 +24,7 @@ FeedEvent NewEvent(const AppendPlan& plan, const Article& article,
   event.set_kind(plan.kind);
   *event.mutable_published_at() = ToProtoTime(now);
   Article& stored = *event.mutable_article();
-  stored = article;
+  stored = std::move(article);
   StampForStorage(stored, current, now);
   return event;
 }

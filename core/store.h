@@ -87,9 +87,9 @@ class Store {
   // content it is FAILED_PRECONDITION.
   //
   // Once Append returns, the event is as durable as the Store promises and
-  // visible to ReadAfter. Thread-safe.
-  virtual absl::StatusOr<AppendResult> Append(const Article& article,
-                                              absl::Time now) = 0;
+  // visible to ReadAfter. Taken by value: a caller done with its article
+  // moves it in, and the store keeps it without a copy. Thread-safe.
+  virtual absl::StatusOr<AppendResult> Append(Article article, absl::Time now) = 0;
 
   // Appends the held articles whose embargo ended by `now`, in the order
   // their embargoes end, each as Append would at `now`, and removes them
@@ -190,7 +190,7 @@ AppendResult NotAppended(const AppendPlan& plan);
 
 // The event that appends `article` as `sequence` at `now` under `plan`,
 // its article stamped for storage; `current` as for StampForStorage.
-FeedEvent NewEvent(const AppendPlan& plan, const Article& article,
+FeedEvent NewEvent(const AppendPlan& plan, Article article,
                    const std::optional<StoredArticle>& current, uint64_t sequence,
                    absl::Time now);
 

@@ -53,15 +53,17 @@ absl::StatusOr<PublishResult> Wire::Publish(Article article) {
     }
   }
 
-  absl::StatusOr<AppendResult> appended = store_->Append(article, clock_());
+  std::string id = article.id();
+  const uint32_t version = article.version();
+  absl::StatusOr<AppendResult> appended = store_->Append(std::move(article), clock_());
   if (!appended.ok()) return appended.status();
   if (appended->held) {
     if (!appended->duplicate && on_hold_) on_hold_();
   } else if (!appended->duplicate) {
     hub_->Publish(appended->event);
   }
-  return PublishResult{.id = article.id(),
-                       .version = article.version(),
+  return PublishResult{.id = std::move(id),
+                       .version = version,
                        .sequence = appended->sequence,
                        .duplicate = appended->duplicate,
                        .held = appended->held};

@@ -5,7 +5,10 @@
 #include <string>
 
 #include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "google/protobuf/descriptor.h"
+#include "google/protobuf/message.h"
 
 #include "gtest/gtest.h"
 
@@ -183,6 +186,60 @@ TEST(Article, TextMustBeUtf8InEveryField) {
   b.add_places()->set_name("Kyiv");
   b.add_places()->set_name("Lvi\xc3v");
   ExpectRejected(b, "places[1].name: not valid UTF-8 at byte 3");
+}
+
+// Every string field the schema has, at any depth, is checked: each one in
+// turn (found by walking the descriptors, so a field added later is covered
+// too) gets bytes that are not UTF-8, and the error names its path. The
+// walk puts everything it changes in `message` back as it was.
+void ExpectEveryTextFieldChecked(google::protobuf::Message& message, const std::string& path,
+                                 const Article& article, int depth, int& checked) {
+  using google::protobuf::FieldDescriptor;
+  const google::protobuf::Descriptor* type = message.GetDescriptor();
+  const google::protobuf::Reflection* reflection = message.GetReflection();
+  for (int i = 0; i < type->field_count() && depth < 4; ++i) {
+    const FieldDescriptor* field = type->field(i);
+    const bool repeated = field->is_repeated();
+    const std::string name =
+        absl::StrCat(path, path.empty() ? "" : ".", field->name(), repeated ? "[0]" : "");
+    if (repeated && reflection->FieldSize(message, field) > 0) {
+      ADD_FAILURE() << name << ": the walk expects repeated fields to start empty";
+      continue;
+    }
+    if (field->cpp_type() == FieldDescriptor::CPPTYPE_STRING) {
+      const std::string kept = repeated ? "" : reflection->GetString(message, field);
+      if (repeated) {
+        reflection->AddString(&message, field, "ab\xff");
+      } else {
+        reflection->SetString(&message, field, "ab\xff");
+      }
+      ExpectRejected(article, name + ": not valid UTF-8 at byte 2");
+      ++checked;
+      if (repeated) {
+        reflection->RemoveLast(&message, field);
+      } else {
+        reflection->SetString(&message, field, kept);
+      }
+    } else if (field->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE) {
+      const bool was_set = !repeated && reflection->HasField(message, field);
+      google::protobuf::Message* child = repeated ? reflection->AddMessage(&message, field)
+                                                  : reflection->MutableMessage(&message, field);
+      ExpectEveryTextFieldChecked(*child, name, article, depth + 1, checked);
+      if (repeated) {
+        reflection->RemoveLast(&message, field);
+      } else if (!was_set) {
+        reflection->ClearField(&message, field);
+      }
+    }
+  }
+}
+
+TEST(Article, EveryTextFieldOfTheSchemaIsChecked) {
+  Article a = ValidArticle();
+  int checked = 0;
+  ExpectEveryTextFieldChecked(a, "", a, 0, checked);
+  EXPECT_GT(checked, 20);  // Article's own text fields and those of its messages.
+  EXPECT_TRUE(ValidateArticle(a).ok());  // The walk left it as it was.
 }
 
 TEST(Article, LanguageMustLookLikeBcp47) {
