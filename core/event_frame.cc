@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "core/article.h"
+#include "core/headline_wire.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/wire_format_lite.h"
 
@@ -15,16 +15,6 @@ using ::google::protobuf::io::CodedOutputStream;
 // The tag of SubscribeResponse.events.
 const uint32_t kEventsTag = WireFormatLite::MakeTag(v1::SubscribeResponse::kEventsFieldNumber,
                                                     WireFormatLite::WIRETYPE_LENGTH_DELIMITED);
-
-v1::FeedEvent Cut(const v1::FeedEvent& event) {
-  v1::FeedEvent cut;
-  cut.set_sequence(event.sequence());
-  cut.set_kind(event.kind());
-  *cut.mutable_published_at() = event.published_at();
-  cut.set_head_sequence(event.head_sequence());
-  *cut.mutable_article() = HeadlineView(event.article());
-  return cut;
-}
 
 SharedFrame FrameMarker(v1::EventKind kind, uint64_t head_sequence) {
   v1::FeedEvent event;
@@ -46,8 +36,8 @@ void AppendRun(const EventFrame& frame, std::vector<FrameRun>& runs) {
   runs.push_back(FrameRun{frame.chunk, frame.bytes});
 }
 
-SharedFrame FrameWriter::Frame(const v1::FeedEvent& event) {
-  const size_t body = event.ByteSizeLong();
+SharedFrame FrameWriter::Place(uint64_t sequence, size_t body,
+                               absl::FunctionRef<uint8_t*(uint8_t*)> write) {
   const size_t size = CodedOutputStream::VarintSize32(kEventsTag) +
                       CodedOutputStream::VarintSize64(body) + body;
   if (chunk_ == nullptr || chunk_->capacity() - chunk_->used_ < size) {
@@ -56,18 +46,26 @@ SharedFrame FrameWriter::Frame(const v1::FeedEvent& event) {
   auto* start = reinterpret_cast<uint8_t*>(chunk_->data_.get() + chunk_->used_);
   uint8_t* out = CodedOutputStream::WriteVarint32ToArray(kEventsTag, start);
   out = CodedOutputStream::WriteVarint64ToArray(body, out);
-  event.SerializeWithCachedSizesToArray(out);
+  write(out);
   chunk_->used_ += size;
   auto frame = std::make_shared<EventFrame>();
-  frame->sequence = event.sequence();
+  frame->sequence = sequence;
   frame->bytes = absl::string_view(reinterpret_cast<const char*>(start), size);
   frame->chunk = chunk_;
   return frame;
 }
 
+SharedFrame FrameWriter::Frame(const v1::FeedEvent& event) {
+  return Place(event.sequence(), event.ByteSizeLong(),
+               [&event](uint8_t* out) { return event.SerializeWithCachedSizesToArray(out); });
+}
+
 SharedFrame FrameWriter::FrameInView(const v1::FeedEvent& event, v1::ArticleView view) {
   if (view == v1::ARTICLE_VIEW_FULL || !event.has_article()) return Frame(event);
-  return Frame(Cut(event));
+  const HeadlineSize size = MeasureHeadlineEvent(event);
+  return Place(event.sequence(), size.event, [&](uint8_t* out) {
+    return WriteHeadlineEvent(event, size, out);
+  });
 }
 
 SharedFrame FrameCaughtUp(uint64_t head_sequence) {

@@ -17,6 +17,7 @@
 #include <memory>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/strings/string_view.h"
 #include "newswire/v1/feed.pb.h"
 
@@ -76,6 +77,11 @@ class FrameWriter {
   static constexpr size_t kDefaultChunkBytes = 16 << 10;
 
  private:
+  // Frames an event of `body` bytes, which `write` writes to where it is
+  // given and returns the end of.
+  SharedFrame Place(uint64_t sequence, size_t body,
+                    absl::FunctionRef<uint8_t*(uint8_t*)> write);
+
   const size_t chunk_bytes_;
   std::shared_ptr<FrameChunk> chunk_;
 };
