@@ -181,7 +181,7 @@ void Subscription::TakeFromLog(size_t max_bytes, std::vector<FrameRun>& runs) {
   }
   size_t bytes = 0;
   while (log_position_ < log.end() && (runs.empty() || bytes < max_bytes)) {
-    const EventFrame& frame = *log.entries[log_position_ - log.first].frame;
+    const EventFrame& frame = log.entries[log_position_ - log.first].frame;
     ++log_position_;
     if (frame.sequence <= sent_) continue;  // Read from the Store before joining.
     bytes += frame.bytes.size();
@@ -484,7 +484,7 @@ void Hub::Deliver(PreparedEvent& prepared, std::vector<std::shared_ptr<Subscript
     frames[view] = live_frames_[view].FrameInView(event, view);
     absl::MutexLock log_lock(&log_mu_);
     LiveLog& log = logs_[view];
-    log.entries.push_back(LiveLog::Entry{frames[view], log.appended_bytes});
+    log.entries.push_back(LiveLog::Entry{*frames[view], log.appended_bytes});
     log.appended_bytes += frames[view]->bytes.size();
     while (log.appended_bytes - log.entries.front().start > options_.max_queue_bytes) {
       log.entries.pop_front();

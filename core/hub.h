@@ -261,7 +261,9 @@ class Hub {
   // up from the Store.
   struct LiveLog {
     struct Entry {
-      SharedFrame frame;
+      // Held here rather than behind a pointer: readers walk entries one
+      // after another, and the chunk keeps the bytes alive.
+      EventFrame frame;
       uint64_t start;  // Bytes appended before it.
     };
     std::deque<Entry> entries;
