@@ -12,8 +12,12 @@ per-round ratios.
 Contenders (binaries in --bin, see each file's header):
   newswire   fanout_newswire: newswire::Server, in-memory store, events
              published in process through Wire::Publish.
-  bare ~nw   fanout_bare at the mean events per message newswire delivered
-             in the same round and subscriber count; bare 1, bare 16: fixed.
+  bare ~nw   fanout_bare (callback API) at the mean events per message
+             newswire delivered in the same round and subscriber count;
+             bare 1, bare 16: fixed.
+  async ~nw  fanout_bare_async (completion-queue API, one thread for every
+             write and completion) at newswire's batch; async 1 in the
+             latency run.
   nats       nats-server (Debian) and fanout_nats (libnats): a publisher
              process, one connection per subscriber.
 
@@ -138,9 +142,9 @@ class Contender:
 class GrpcContender(Contender):
     """fanout_newswire or fanout_bare: server and publisher in one process."""
 
-    def __init__(self, bin_dir: str, binary: str) -> None:
+    def __init__(self, bin_dir: str, binary: str, *flags: str) -> None:
         self.bin_dir = bin_dir
-        server = Child(binary, [os.path.join(bin_dir, binary), "--listen", "127.0.0.1:0"])
+        server = Child(binary, [os.path.join(bin_dir, binary), "--listen", "127.0.0.1:0", *flags])
         self.address = server.expect("listening", 30).split()[1]
         self.servers, self.publisher = [server], server
 
@@ -294,6 +298,9 @@ def main() -> int:
 
     newswire = lambda: GrpcContender(args.bin, "fanout_newswire")
     bare = lambda: GrpcContender(args.bin, "fanout_bare")
+    # The same on the completion-queue API, one thread doing every write and
+    # completion: the other way to use the transport (see bare_async_server.cc).
+    bare_async = lambda: GrpcContender(args.bin, "fanout_bare_async", "--cq-threads", "1")
     nats = lambda: NatsContender(args.bin, args.nats_delivery)
     skip = set(filter(None, args.skip.split(",")))
     subs_list = [int(x) for x in args.subs.split(",")]
@@ -321,13 +328,15 @@ def main() -> int:
                           f"{m.client_cpu:5.2f}{lost}", flush=True)
                     return m
                 nw = run("newswire", newswire)
-                others = [("bare ~nw", bare, nw.per_message), ("bare 1", bare, 1.0),
+                others = [("bare ~nw", bare, nw.per_message),
+                          ("async ~nw", bare_async, nw.per_message), ("bare 1", bare, 1.0),
                           ("bare 16", bare, 16.0), ("nats", nats, 1.0)]
                 k = r % len(others)
                 for name, make, batch in others[k:] + others[:k]:
                     run(name, make, batch)
         if "latency" not in skip:
-            order = [("newswire", newswire), ("bare 1", bare), ("nats", nats)]
+            order = [("newswire", newswire), ("bare 1", bare), ("async 1", bare_async),
+                     ("nats", nats)]
             k = r % len(order)
             for name, make in order[k:] + order[:k]:
                 m = measure(make, 100, args.latency_events, rate=1000, latency=True)
@@ -344,10 +353,11 @@ def main() -> int:
     if results:
         print(f"\nDelivered events/s, min / median over {args.rounds} rounds "
               f"(ratios: median of the per-round ratios)\n")
-        names = ["newswire", "bare ~nw", "bare 1", "bare 16", "nats"]
+        names = ["newswire", "bare ~nw", "async ~nw", "bare 1", "bare 16", "nats"]
         print("| subs | events | " + " | ".join(names) +
-              " | nw/bare~nw | nw/nats | nw ev/msg | CPU s srv+pub / clients (nw, bare~nw, nats) |")
-        print("|---" * (len(names) + 6) + "|")
+              " | nw/bare~nw | nw/async~nw | nw/nats | nw ev/msg |"
+              " CPU s srv+pub / clients (nw, bare~nw, nats) |")
+        print("|---" * (len(names) + 7) + "|")
         for subs, events in zip(subs_list, events_list):
             cells = [summary([m.rate for m in results[(subs, n)]]) for n in names]
             cpu = ", ".join(
@@ -357,6 +367,7 @@ def main() -> int:
             per_msg = ", ".join(f"{m.per_message:.2f}" for m in results[(subs, "newswire")])
             print(f"| {subs:,} | {events:,} | " + " | ".join(cells) +
                   f" | {paired_ratio(subs, 'newswire', 'bare ~nw'):.2f}x"
+                  f" | {paired_ratio(subs, 'newswire', 'async ~nw'):.2f}x"
                   f" | {paired_ratio(subs, 'newswire', 'nats'):.2f}x | {per_msg} | {cpu} |")
         lost = [(k, m.expected - m.delivered) for k, ms in results.items() for m in ms
                 if m.delivered != m.expected]
@@ -372,10 +383,12 @@ def main() -> int:
             print(f"| {name} | {summary([m.p50_us for m in ms])} | "
                   f"{summary([m.p99_us for m in ms])} | {summary([m.max_us for m in ms])} | "
                   f"{statistics.median(m.per_message for m in ms):.2f} |")
-        if "newswire" in latency and "nats" in latency:
-            ratio = statistics.median(a.p99_us / b.p99_us
-                                      for a, b in zip(latency["newswire"], latency["nats"]))
-            print(f"\np99 newswire/nats: {ratio:.2f}x (median of per-round ratios)")
+        print()
+        for a, b in [("newswire", "nats"), ("async 1", "nats"), ("newswire", "async 1")]:
+            if a in latency and b in latency:
+                ratio = statistics.median(x.p99_us / y.p99_us
+                                          for x, y in zip(latency[a], latency[b]))
+                print(f"p99 {a}/{b}: {ratio:.2f}x (median of per-round ratios)")
     if "idle" not in skip:
         procs, channels = 4, 5
         print(f"\nIdle: {args.idle_streams:,} streams over {procs} client processes, "
