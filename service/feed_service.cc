@@ -2,12 +2,10 @@
 
 #include "service/publish_stream_reactor.h"
 #include "service/status.h"
-#include "service/subscribe_reactor.h"
 
 namespace newswire {
 
-FeedService::FeedService(Wire* wire, Hub* hub, const Store* store)
-    : wire_(wire), hub_(hub), store_(store) {}
+FeedService::FeedService(Wire* wire, const Store* store) : wire_(wire), store_(store) {}
 
 grpc::ServerUnaryReactor* FeedService::Publish(
     grpc::CallbackServerContext* context, const v1::PublishRequest* request,
@@ -27,11 +25,6 @@ grpc::ServerUnaryReactor* FeedService::Publish(
 grpc::ServerBidiReactor<v1::PublishRequest, v1::PublishResponse>*
 FeedService::PublishStream(grpc::CallbackServerContext* /*context*/) {
   return StartPublishStreamReactor(*wire_);
-}
-
-grpc::ServerWriteReactor<grpc::ByteBuffer>* FeedService::Subscribe(
-    grpc::CallbackServerContext* context, const grpc::ByteBuffer* request) {
-  return StartSubscribeReactor(*hub_, *request, context->peer());
 }
 
 grpc::ServerUnaryReactor* FeedService::GetArticle(

@@ -17,7 +17,8 @@ Server::Server(std::unique_ptr<Store> store, const ServerOptions& options)
       hub_(std::make_unique<Hub>(store_.get(), options.subscriptions)),
       wire_(std::make_unique<Wire>(store_.get(), hub_.get())),
       embargo_clock_(std::make_unique<EmbargoClock>(wire_.get(), store_.get())),
-      service_(wire_.get(), hub_.get(), store_.get()),
+      service_(wire_.get(), store_.get()),
+      subscribe_queue_(&service_, hub_.get()),
       retention_(options.retention),
       compact_interval_(options.compact_interval) {}
 
@@ -51,6 +52,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   builder.AddListeningPort(options.listen, grpc::InsecureServerCredentials(),
                            &server->port_);
   builder.RegisterService(&server->service_);
+  server->subscribe_queue_.AddTo(builder);
   server->grpc_server_ = builder.BuildAndStart();
   if (server->grpc_server_ == nullptr || server->port_ == 0) {
     return absl::UnavailableError(
@@ -59,6 +61,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   }
   server->address_ =
       absl::StrCat(options.listen.substr(0, colon), ":", server->port_);
+  server->subscribe_queue_.Start();
   if (retains) server->compactor_ = std::thread([s = server.get()] { s->CompactLoop(); });
   return server;
 }
@@ -95,6 +98,7 @@ void Server::Shutdown(absl::Duration grace) {
   grpc_server_->Shutdown(std::chrono::system_clock::now() +
                          absl::ToChronoMilliseconds(grace));
   grpc_server_->Wait();
+  subscribe_queue_.Shutdown();
 }
 
 }  // namespace newswire

@@ -17,6 +17,7 @@
 #include "core/wire.h"
 #include "grpcpp/server.h"
 #include "service/feed_service.h"
+#include "service/subscribe_queue.h"
 
 namespace newswire {
 
@@ -79,6 +80,8 @@ class Server {
   // Releases embargoed articles; stops before the Wire it publishes into.
   const std::unique_ptr<EmbargoClock> embargo_clock_;
   FeedService service_;
+  // Serves Subscribe; stops after the gRPC server, before the hub.
+  SubscribeQueue subscribe_queue_;
   int port_ = 0;
   std::string address_;
   const Retention retention_;

@@ -1,0 +1,281 @@
+#include "service/subscribe_queue.h"
+
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
+#include "grpcpp/alarm.h"
+#include "grpcpp/impl/codegen/proto_utils.h"
+#include "grpcpp/server_context.h"
+#include "grpcpp/support/async_stream.h"
+#include "core/article.h"
+#include "service/status.h"
+
+namespace newswire {
+namespace {
+
+// Live events are sent in responses of up to about this many bytes; while a
+// write is in flight new events queue up and go out together in the next one.
+constexpr size_t kMaxResponseBytes = 256 << 10;
+
+// Wraps runs of shared frames in one ByteBuffer without copying: each run
+// is one slice, which keeps its chunk alive until gRPC is done with it.
+grpc::ByteBuffer ToByteBuffer(const std::vector<FrameRun>& runs) {
+  std::vector<grpc::Slice> slices;
+  slices.reserve(runs.size());
+  for (const FrameRun& run : runs) {
+    auto* owner = new std::shared_ptr<const FrameChunk>(run.chunk);
+    slices.emplace_back(
+        const_cast<char*>(run.bytes.data()), run.bytes.size(),
+        [](void* p) { delete static_cast<std::shared_ptr<const FrameChunk>*>(p); }, owner);
+  }
+  return grpc::ByteBuffer(slices.data(), slices.size());
+}
+
+// The client a peer address ("ipv4:10.0.0.7:53412") stands for: its host,
+// so the per-client limit holds however many connections it opens.
+std::string ClientOf(const std::string& peer) {
+  const size_t colon = peer.rfind(':');
+  return colon == std::string::npos ? peer : peer.substr(0, colon);
+}
+
+// The hub's options for `request`, or INVALID_ARGUMENT naming the field.
+absl::StatusOr<SubscriptionOptions> ToOptions(const v1::SubscribeRequest& request,
+                                              const std::string& peer) {
+  if (!v1::ArticleView_IsValid(request.view())) {
+    return absl::InvalidArgumentError("view: unknown value");
+  }
+  SubscriptionOptions options;
+  options.start = request.start();
+  options.after_sequence = request.after_sequence();
+  if (request.has_since()) options.since = FromProtoTime(request.since());
+  options.filter = request.filter();
+  options.view = request.view();
+  options.every_version = request.every_version();
+  if (request.has_heartbeat_interval()) {
+    const google::protobuf::Duration& d = request.heartbeat_interval();
+    options.heartbeat = absl::Seconds(d.seconds()) + absl::Nanoseconds(d.nanos());
+    if (options.heartbeat <= absl::ZeroDuration()) {
+      return absl::InvalidArgumentError("heartbeat_interval: must be positive");
+    }
+  }
+  options.client = ClientOf(peer);
+  return options;
+}
+
+}  // namespace
+
+// One Subscribe call, from the request for it to its end. Keeps itself alive
+// (self_) until gRPC has told it the call ended and none of its operations
+// is left in the queue. Its completions come on the queue's thread; hub
+// threads only wake it. mu_ orders the two.
+class SubscribeQueue::Stream {
+ public:
+  // Asks for the next Subscribe call; a new Stream waits for it.
+  static void Accept(SubscribeQueue& queue) {
+    auto stream = std::shared_ptr<Stream>(new Stream(queue));
+    absl::MutexLock lock(&stream->mu_);  // A stream's lock before the queue's.
+    absl::ReaderMutexLock open(&queue.open_mu_);
+    if (!queue.open_) return;
+    stream->self_ = stream;
+    stream->context_.AsyncNotifyWhenDone(&stream->ended_tag_);
+    queue.service_->RequestSubscribe(&stream->context_, &stream->request_, &stream->writer_,
+                                     queue.cq_.get(), queue.cq_.get(), &stream->started_tag_);
+  }
+
+  // What completed, for the queue's thread.
+  enum class Step { kStarted, kWritten, kWoken, kFinished, kEnded };
+  struct Tag {
+    Stream* stream;
+    Step step;
+  };
+
+  // Reacts to one of its operations completing; `ok` as the queue says.
+  // Operations are only started while the queue is open: after Shutdown
+  // the queue takes none, and the server has cancelled every call anyway.
+  void Proceed(Step step, bool ok) {
+    switch (step) {
+      case Step::kStarted:
+        if (!ok) {
+          // The server is shutting down: no call came, and no end of it
+          // will be announced.
+          absl::MutexLock lock(&mu_);
+          ended_ = done_ = true;
+          break;
+        }
+        Accept(queue_);
+        Begin();
+        break;
+      case Step::kWritten: {
+        absl::MutexLock lock(&mu_);
+        writing_ = false;
+        if (!ok) done_ = true;  // The client went away; kEnded follows.
+        break;
+      }
+      case Step::kWoken: {
+        absl::MutexLock lock(&mu_);
+        waking_ = false;
+        break;
+      }
+      case Step::kFinished: {
+        absl::MutexLock lock(&mu_);
+        finishing_ = false;
+        break;
+      }
+      case Step::kEnded: {
+        absl::MutexLock lock(&mu_);
+        ended_ = done_ = true;
+        break;
+      }
+    }
+    if (step == Step::kWritten || step == Step::kWoken) TryWrite();
+    ReleaseIfIdle();
+  }
+
+ private:
+  explicit Stream(SubscribeQueue& queue) : queue_(queue) {}
+
+  // Starts the subscription the request asks for, or finishes the call
+  // naming what is wrong.
+  void Begin() {
+    v1::SubscribeRequest request;
+    grpc::ByteBuffer copy = request_;  // Shares slices; parsing consumes it.
+    grpc::Status parsed =
+        grpc::SerializationTraits<v1::SubscribeRequest>::Deserialize(&copy, &request);
+    absl::StatusOr<SubscriptionOptions> options =
+        parsed.ok() ? ToOptions(request, context_.peer())
+                    : absl::InvalidArgumentError("malformed SubscribeRequest");
+    absl::Status status = options.status();
+    if (status.ok()) {
+      std::weak_ptr<Stream> weak;
+      {
+        absl::MutexLock lock(&mu_);
+        weak = self_;
+      }
+      absl::StatusOr<std::shared_ptr<Subscription>> sub =
+          queue_.hub_->Subscribe(*options, [weak] {
+            if (auto stream = weak.lock()) stream->Wake();
+          });
+      if (sub.ok()) {
+        absl::MutexLock lock(&mu_);
+        subscription_ = *std::move(sub);
+      } else {
+        status = sub.status();
+      }
+    }
+    if (!status.ok()) {
+      absl::MutexLock lock(&mu_);
+      FinishLocked(status);
+      return;
+    }
+    TryWrite();
+  }
+
+  // The hub has something again: brings the stream back onto the queue's
+  // thread through its alarm, unless a write in flight will look anyway.
+  // Runs on hub threads.
+  void Wake() {
+    absl::MutexLock lock(&mu_);
+    if (writing_ || waking_ || done_) return;
+    absl::ReaderMutexLock open(&queue_.open_mu_);
+    if (!queue_.open_) return;
+    waking_ = true;
+    alarm_.Set(queue_.cq_.get(), gpr_inf_past(GPR_CLOCK_MONOTONIC), &woken_tag_);
+  }
+
+  // Writes the next batch unless a write or a wake-up is in flight.
+  void TryWrite() {
+    absl::MutexLock lock(&mu_);
+    if (writing_ || waking_ || done_ || subscription_ == nullptr) return;
+    absl::StatusOr<std::vector<FrameRun>> frames = subscription_->Next(kMaxResponseBytes);
+    if (!frames.ok()) {
+      FinishLocked(frames.status());
+    } else if (!frames->empty()) {  // Else the hub wakes the stream when there is more.
+      absl::ReaderMutexLock open(&queue_.open_mu_);
+      if (!queue_.open_) {  // The server stopped: the call is cancelled.
+        done_ = true;
+        return;
+      }
+      buffer_ = ToByteBuffer(*frames);
+      writing_ = true;
+      writer_.Write(buffer_, &written_tag_);
+    }
+  }
+
+  void FinishLocked(const absl::Status& status) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    done_ = true;
+    absl::ReaderMutexLock open(&queue_.open_mu_);
+    if (!queue_.open_) return;  // The server stopped: the call is cancelled.
+    finishing_ = true;
+    writer_.Finish(ToGrpcStatus(status), &finished_tag_);
+  }
+
+  // Lets the stream go once the call ended and nothing of it is queued. The
+  // caller must not touch the stream afterwards.
+  void ReleaseIfIdle() {
+    std::shared_ptr<Stream> last;  // Destroyed after mu_ is unlocked.
+    absl::MutexLock lock(&mu_);
+    if (ended_ && !writing_ && !waking_ && !finishing_) last = std::move(self_);
+  }
+
+  SubscribeQueue& queue_;
+  grpc::ServerContext context_;
+  grpc::ByteBuffer request_;
+  grpc::ServerAsyncWriter<grpc::ByteBuffer> writer_{&context_};
+  grpc::Alarm alarm_;
+  Tag started_tag_{this, Step::kStarted};
+  Tag written_tag_{this, Step::kWritten};
+  Tag woken_tag_{this, Step::kWoken};
+  Tag finished_tag_{this, Step::kFinished};
+  Tag ended_tag_{this, Step::kEnded};
+
+  absl::Mutex mu_;
+  std::shared_ptr<Stream> self_ ABSL_GUARDED_BY(mu_);
+  std::shared_ptr<Subscription> subscription_ ABSL_GUARDED_BY(mu_);
+  // The response being written; untouched until kWritten.
+  grpc::ByteBuffer buffer_ ABSL_GUARDED_BY(mu_);
+  bool writing_ ABSL_GUARDED_BY(mu_) = false;    // A write is in the queue.
+  bool waking_ ABSL_GUARDED_BY(mu_) = false;     // The alarm is in the queue.
+  bool finishing_ ABSL_GUARDED_BY(mu_) = false;  // Finish is in the queue.
+  bool done_ ABSL_GUARDED_BY(mu_) = false;       // Nothing more is written.
+  bool ended_ ABSL_GUARDED_BY(mu_) = false;      // gRPC announced the end.
+};
+
+SubscribeQueue::SubscribeQueue(FeedService* service, Hub* hub) : service_(service), hub_(hub) {}
+
+SubscribeQueue::~SubscribeQueue() { Shutdown(); }
+
+void SubscribeQueue::AddTo(grpc::ServerBuilder& builder) { cq_ = builder.AddCompletionQueue(); }
+
+void SubscribeQueue::Start() {
+  {
+    absl::MutexLock lock(&open_mu_);
+    open_ = true;
+  }
+  Stream::Accept(*this);
+  poller_ = std::thread([this] { Poll(); });
+}
+
+void SubscribeQueue::Shutdown() {
+  if (!poller_.joinable()) return;
+  {
+    absl::MutexLock lock(&open_mu_);
+    open_ = false;
+  }
+  cq_->Shutdown();
+  poller_.join();
+}
+
+void SubscribeQueue::Poll() {
+  void* tag = nullptr;
+  bool ok = false;
+  while (cq_->Next(&tag, &ok)) {
+    auto* done = static_cast<Stream::Tag*>(tag);
+    done->stream->Proceed(done->step, ok);
+  }
+}
+
+}  // namespace newswire
