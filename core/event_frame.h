@@ -8,7 +8,7 @@
 // Frames are written into chunks: buffers that consecutive frames are
 // appended to and that never move. A run of consecutive frames of one
 // chunk is one contiguous piece of memory, which a transport sends as one
-// buffer however many events it holds (see service/subscribe_reactor.cc).
+// buffer however many events it holds (see service/subscribe_queue.cc).
 #ifndef NEWSWIRE_CORE_EVENT_FRAME_H_
 #define NEWSWIRE_CORE_EVENT_FRAME_H_
 

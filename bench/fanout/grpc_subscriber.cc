@@ -4,9 +4,13 @@
 //
 //   fanout_grpc_subscriber --target HOST:PORT --streams N [--channels C]
 //                          [--events E] [--latency] [--idle-s S]
+//                          [--api cq|callback]
 //
 // Streams are spread round-robin over C channels (default: one per
-// stream), each channel its own TCP connection. Responses are read raw
+// stream), each channel its own TCP connection. With --api cq (the
+// default) one thread drives every stream on a completion queue; with
+// --api callback, gRPC's callback API does, on its own threads (how the
+// figures before 2026-11-26's "async" rows were taken). Responses are read raw
 // (grpc::ByteBuffer) and walked frame by frame without parsing the events,
 // so the client does the same small work per event as the nats client:
 // find the stamp. Prints what bench/fanout/receipts.h says, E being the
@@ -15,12 +19,14 @@
 #include <cstdlib>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/strings/numbers.h"
 #include "bench/fanout/payload.h"
 #include "bench/fanout/receipts.h"
 #include "grpcpp/create_channel.h"
+#include "grpcpp/completion_queue.h"
 #include "grpcpp/generic/generic_stub.h"
 #include "grpcpp/security/credentials.h"
 #include "grpcpp/support/client_callback.h"
@@ -42,9 +48,31 @@ bool ReadVarint(const uint8_t* data, size_t size, size_t* pos, uint64_t* value) 
   return false;
 }
 
-// One Subscribe call. A server-streaming method is called through the
-// generic stub's bidi call (the request, then half-close), which is the
-// same on the wire and lets responses stay raw bytes.
+// Tallies one response: the stamps of its events, found by walking its
+// frames without parsing them. Returns false if it cannot be read.
+bool TallyResponse(grpc::ByteBuffer& response, int64_t now, Receipts::Stream& tally,
+                   std::vector<int64_t>& stamps) {
+  grpc::Slice slice;
+  if (!response.DumpToSingleSlice(&slice).ok()) return false;
+  const uint8_t* data = slice.begin();
+  size_t pos = 0;
+  uint64_t tag = 0, length = 0;
+  while (pos < slice.size() && ReadVarint(data, slice.size(), &pos, &tag) &&
+         ReadVarint(data, slice.size(), &pos, &length) && pos + length <= slice.size()) {
+    const int64_t stamp =
+        ReadStamp({reinterpret_cast<const char*>(data + pos), static_cast<size_t>(length)});
+    if (stamp >= 0) stamps.push_back(stamp);
+    pos += length;
+  }
+  tally.Message(now, stamps);
+  stamps.clear();
+  return true;
+}
+
+// One Subscribe call on the callback API (--api callback). A
+// server-streaming method is called through the generic stub's bidi call
+// (the request, then half-close), which is the same on the wire and lets
+// responses stay raw bytes.
 class SubscribeStream final
     : public grpc::ClientBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer> {
  public:
@@ -64,23 +92,10 @@ class SubscribeStream final
       subscribed_ = true;  // The first response is CAUGHT_UP.
       receipts_.Subscribed();
     }
-    grpc::Slice slice;
-    if (!response_.DumpToSingleSlice(&slice).ok()) {
+    if (!TallyResponse(response_, now, tally_, stamps_)) {
       receipts_.Failed("unreadable response");
       return;
     }
-    const uint8_t* data = slice.begin();
-    size_t pos = 0;
-    uint64_t tag = 0, length = 0;
-    while (pos < slice.size() && ReadVarint(data, slice.size(), &pos, &tag) &&
-           ReadVarint(data, slice.size(), &pos, &length) && pos + length <= slice.size()) {
-      const int64_t stamp =
-          ReadStamp({reinterpret_cast<const char*>(data + pos), static_cast<size_t>(length)});
-      if (stamp >= 0) stamps_.push_back(stamp);
-      pos += length;
-    }
-    tally_.Message(now, stamps_);
-    stamps_.clear();
     StartRead(&response_);
   }
 
@@ -99,11 +114,76 @@ class SubscribeStream final
   std::vector<int64_t> stamps_;
 };
 
+// One Subscribe call on the completion-queue API (the default): the same
+// call as SubscribeStream, driven by the one thread that polls `cq` for
+// every stream of the process, so a read is never handed from one thread
+// to another.
+class QueuedStream {
+ public:
+  enum class Op { kStarted, kWritten, kClosed, kRead };
+  // The tag of each operation: the stream and what completed.
+  struct Tag {
+    QueuedStream* stream;
+    Op op;
+  };
+
+  QueuedStream(grpc::GenericStub& stub, grpc::CompletionQueue& cq,
+               const grpc::ByteBuffer& request, Receipts& receipts, Receipts::Stream& tally)
+      : receipts_(receipts), tally_(tally), request_(request) {
+    call_ = stub.PrepareCall(&context_, kSubscribeMethod, &cq);
+    call_->StartCall(&started_);
+  }
+
+  // One of its operations completed; `ok` as the queue says.
+  void Proceed(Op op, bool ok) {
+    switch (op) {
+      case Op::kStarted:
+        if (!ok) return receipts_.Failed("call did not start");
+        call_->Write(request_, &written_);
+        call_->Read(&response_, &read_);
+        break;
+      case Op::kWritten:
+        if (ok) call_->WritesDone(&closed_);
+        break;
+      case Op::kClosed:
+        break;
+      case Op::kRead: {
+        if (!ok) return receipts_.Failed("stream ended");
+        const int64_t now = MonotonicNs();
+        if (!subscribed_) {
+          subscribed_ = true;  // The first response is CAUGHT_UP.
+          receipts_.Subscribed();
+        }
+        if (!TallyResponse(response_, now, tally_, stamps_)) {
+          return receipts_.Failed("unreadable response");
+        }
+        call_->Read(&response_, &read_);
+        break;
+      }
+    }
+  }
+
+ private:
+  Receipts& receipts_;
+  Receipts::Stream& tally_;
+  grpc::ClientContext context_;
+  std::unique_ptr<grpc::GenericClientAsyncReaderWriter> call_;
+  grpc::ByteBuffer request_;
+  grpc::ByteBuffer response_;
+  bool subscribed_ = false;
+  std::vector<int64_t> stamps_;
+  Tag started_{this, Op::kStarted};
+  Tag written_{this, Op::kWritten};
+  Tag closed_{this, Op::kClosed};
+  Tag read_{this, Op::kRead};
+};
+
 int Main(int argc, char** argv) {
   std::string target;
   int streams = 1, channels = 0, idle_s = 10;
   int64_t events = 0;
   bool latency = false;
+  std::string api = "cq";
   for (int i = 1; i < argc; ++i) {
     const std::string flag = argv[i];
     if (flag == "--latency") {
@@ -118,6 +198,7 @@ int Main(int argc, char** argv) {
     else if (flag == "--channels") ok = absl::SimpleAtoi(value, &channels);
     else if (flag == "--events") ok = absl::SimpleAtoi(value, &events);
     else if (flag == "--idle-s") ok = absl::SimpleAtoi(value, &idle_s);
+    else if (flag == "--api") ok = (api = value) == "cq" || api == "callback";
     else ok = false;
     if (!ok) {
       std::fprintf(stderr, "fanout_grpc_subscriber: bad flag %s %s\n", flag.c_str(), value);
@@ -126,7 +207,8 @@ int Main(int argc, char** argv) {
   }
   if (target.empty() || streams < 1) {
     std::fprintf(stderr, "usage: fanout_grpc_subscriber --target HOST:PORT --streams N "
-                         "[--channels C] [--events E] [--latency] [--idle-s S]\n");
+                         "[--channels C] [--events E] [--latency] [--idle-s S] "
+                         "[--api cq|callback]\n");
     return 2;
   }
   if (channels < 1 || channels > streams) channels = streams;
@@ -148,9 +230,27 @@ int Main(int argc, char** argv) {
   }
   Receipts receipts(streams, events, latency);
   std::vector<std::unique_ptr<SubscribeStream>> calls;
-  for (int s = 0; s < streams; ++s) {
-    calls.push_back(std::make_unique<SubscribeStream>(*stubs[s % channels], request_bytes,
+  std::vector<std::unique_ptr<QueuedStream>> queued;
+  grpc::CompletionQueue cq;
+  std::thread poller;
+  if (api == "callback") {
+    for (int s = 0; s < streams; ++s) {
+      calls.push_back(std::make_unique<SubscribeStream>(*stubs[s % channels], request_bytes,
+                                                        receipts, receipts.stream(s)));
+    }
+  } else {
+    for (int s = 0; s < streams; ++s) {
+      queued.push_back(std::make_unique<QueuedStream>(*stubs[s % channels], cq, request_bytes,
                                                       receipts, receipts.stream(s)));
+    }
+    poller = std::thread([&cq] {
+      void* tag = nullptr;
+      bool ok = false;
+      while (cq.Next(&tag, &ok)) {
+        auto* done = static_cast<QueuedStream::Tag*>(tag);
+        done->stream->Proceed(done->op, ok);
+      }
+    });
   }
   const int code = receipts.Run(absl::Seconds(idle_s));
   // Streams are still open: leave without tearing them down one by one.
