@@ -135,6 +135,26 @@ class SubscribeQueue::Stream {
     ReleaseIfIdle();
   }
 
+  // The hub has something again. Returns true if the stream is to be
+  // brought back onto the queue's thread (then the caller must, or call
+  // StopWaking); false if a write in flight, or a wake-up already under
+  // way, will look anyway, or nothing more is written.
+  bool StartWaking() {
+    absl::MutexLock lock(&mu_);
+    if (writing_ || waking_ || done_) return false;
+    waking_ = true;
+    return true;
+  }
+
+  // Undoes StartWaking when the queue is closed.
+  void StopWaking() {
+    {
+      absl::MutexLock lock(&mu_);
+      waking_ = false;
+    }
+    ReleaseIfIdle();
+  }
+
  private:
   explicit Stream(SubscribeQueue& queue) : queue_(queue) {}
 
@@ -157,7 +177,7 @@ class SubscribeQueue::Stream {
       }
       absl::StatusOr<std::shared_ptr<Subscription>> sub =
           queue_.hub_->Subscribe(*options, [weak] {
-            if (auto stream = weak.lock()) stream->Wake();
+            if (auto stream = weak.lock()) stream->queue_.Wake(stream);
           });
       if (sub.ok()) {
         absl::MutexLock lock(&mu_);
@@ -172,18 +192,6 @@ class SubscribeQueue::Stream {
       return;
     }
     TryWrite();
-  }
-
-  // The hub has something again: brings the stream back onto the queue's
-  // thread through its alarm, unless a write in flight will look anyway.
-  // Runs on hub threads.
-  void Wake() {
-    absl::MutexLock lock(&mu_);
-    if (writing_ || waking_ || done_) return;
-    absl::ReaderMutexLock open(&queue_.open_mu_);
-    if (!queue_.open_) return;
-    waking_ = true;
-    alarm_.Set(queue_.cq_.get(), gpr_inf_past(GPR_CLOCK_MONOTONIC), &woken_tag_);
   }
 
   // Writes the next batch unless a write or a wake-up is in flight.
@@ -225,10 +233,8 @@ class SubscribeQueue::Stream {
   grpc::ServerContext context_;
   grpc::ByteBuffer request_;
   grpc::ServerAsyncWriter<grpc::ByteBuffer> writer_{&context_};
-  grpc::Alarm alarm_;
   Tag started_tag_{this, Step::kStarted};
   Tag written_tag_{this, Step::kWritten};
-  Tag woken_tag_{this, Step::kWoken};
   Tag finished_tag_{this, Step::kFinished};
   Tag ended_tag_{this, Step::kEnded};
 
@@ -238,7 +244,7 @@ class SubscribeQueue::Stream {
   // The response being written; untouched until kWritten.
   grpc::ByteBuffer buffer_ ABSL_GUARDED_BY(mu_);
   bool writing_ ABSL_GUARDED_BY(mu_) = false;    // A write is in the queue.
-  bool waking_ ABSL_GUARDED_BY(mu_) = false;     // The alarm is in the queue.
+  bool waking_ ABSL_GUARDED_BY(mu_) = false;     // In the queue's ready list.
   bool finishing_ ABSL_GUARDED_BY(mu_) = false;  // Finish is in the queue.
   bool done_ ABSL_GUARDED_BY(mu_) = false;       // Nothing more is written.
   bool ended_ ABSL_GUARDED_BY(mu_) = false;      // gRPC announced the end.
@@ -269,10 +275,43 @@ void SubscribeQueue::Shutdown() {
   poller_.join();
 }
 
+void SubscribeQueue::Wake(const std::shared_ptr<Stream>& stream) {
+  if (!stream->StartWaking()) return;
+  {
+    absl::ReaderMutexLock open(&open_mu_);
+    if (open_) {
+      absl::MutexLock lock(&ready_mu_);
+      ready_.push_back(stream);
+      if (!alarm_set_) {
+        alarm_set_ = true;
+        alarm_.Set(cq_.get(), gpr_inf_past(GPR_CLOCK_MONOTONIC), &alarm_tag_);
+      }
+      return;
+    }
+  }
+  stream->StopWaking();  // The queue is shut down: the call is cancelled.
+}
+
+void SubscribeQueue::RunReady() {
+  std::vector<std::shared_ptr<Stream>> ready;
+  {
+    absl::MutexLock lock(&ready_mu_);
+    ready.swap(ready_);
+    alarm_set_ = false;
+  }
+  for (const std::shared_ptr<Stream>& stream : ready) {
+    stream->Proceed(Stream::Step::kWoken, /*ok=*/true);
+  }
+}
+
 void SubscribeQueue::Poll() {
   void* tag = nullptr;
   bool ok = false;
   while (cq_->Next(&tag, &ok)) {
+    if (tag == &alarm_tag_) {
+      RunReady();
+      continue;
+    }
     auto* done = static_cast<Stream::Tag*>(tag);
     done->stream->Proceed(done->step, ok);
   }

@@ -2,14 +2,14 @@
 //
 // Every Subscribe stream of the server is driven by one thread looping on
 // one completion queue: it starts each write, sees it complete and starts
-// the next, and when the hub has a new event for a stream that was waiting,
-// the hub's wake-up (an alarm in the queue) brings that stream back onto the
-// same thread. Measured against the callback API on this transport
-// (bench/RESULTS.md, "Fanout", and bench/fanout/bare_async_server.cc), one
-// thread that never hands a stream to another is the cheaper way per message
-// and, above all, at low rates, where every event is its own write, the
-// faster one: with the callback API each write completes on another thread
-// than the one that started it.
+// the next. When the hub has news for streams that were waiting, it puts
+// them in a ready list and sets one alarm in the queue, so the same thread
+// picks them all up at once. Measured against the callback API on this
+// transport (bench/RESULTS.md, "Fanout"; bench/fanout/bare_async_server.cc):
+// under load both cost the same per message, but with the callback API
+// every write completes on another thread than the one that started it,
+// and at low rates, where every event is its own write, that hand-off
+// doubled the median latency.
 //
 // Each write is a raw SubscribeResponse: the hub's shared frames go to the
 // socket without being copied or re-serialized.
@@ -18,10 +18,12 @@
 
 #include <memory>
 #include <thread>
+#include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
 #include "core/hub.h"
+#include "grpcpp/alarm.h"
 #include "grpcpp/completion_queue.h"
 #include "grpcpp/server_builder.h"
 #include "service/feed_service.h"
@@ -55,6 +57,13 @@ class SubscribeQueue {
  private:
   class Stream;
 
+  // Brings `stream`, which the hub woke, back onto the queue's thread:
+  // puts it in the ready list and sets the alarm if it is not set. Runs on
+  // hub threads; however many streams an event wakes, the queue's thread
+  // sees one alarm.
+  void Wake(const std::shared_ptr<Stream>& stream);
+  // On the alarm: lets each stream of the ready list write.
+  void RunReady();
   // Handles completions until the queue is shut down and drained.
   void Poll();
 
@@ -65,6 +74,13 @@ class SubscribeQueue {
   // Shutdown: nothing is added to a queue that is shut down.
   absl::Mutex open_mu_;
   bool open_ ABSL_GUARDED_BY(open_mu_) = false;
+  // Streams woken since the alarm last went off; the alarm is set whenever
+  // the list is not empty. Every stream in it has its waking flag set.
+  absl::Mutex ready_mu_ ABSL_ACQUIRED_AFTER(open_mu_);
+  std::vector<std::shared_ptr<Stream>> ready_ ABSL_GUARDED_BY(ready_mu_);
+  bool alarm_set_ ABSL_GUARDED_BY(ready_mu_) = false;
+  grpc::Alarm alarm_;
+  char alarm_tag_ = 0;  // Its address is the alarm's tag.
   std::thread poller_;
 };
 
