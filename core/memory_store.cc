@@ -169,9 +169,9 @@ absl::StatusOr<StoredArticle> MemoryStore::GetArticle(absl::string_view id,
 }
 
 absl::StatusOr<std::optional<SameStory>> MemoryStore::FindSameStory(
-    const Article& article) const {
+    const Article& article, StoryLookup lookup) const {
   absl::ReaderMutexLock lock(&mu_);
-  return stories_.Find(article);
+  return stories_.Find(article, lookup);
 }
 
 absl::StatusOr<v1::SearchArticlesResponse> MemoryStore::Search(

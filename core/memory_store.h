@@ -40,7 +40,7 @@ class MemoryStore final : public Store {
   absl::StatusOr<StoredArticle> GetArticle(absl::string_view id,
                                            uint32_t version) const override;
   absl::StatusOr<std::optional<SameStory>> FindSameStory(
-      const Article& article) const override;
+      const Article& article, StoryLookup lookup) const override;
   // Always FAILED_PRECONDITION: search needs the archive's index.
   absl::StatusOr<v1::SearchArticlesResponse> Search(
       const v1::SearchArticlesRequest& request) const override;

@@ -402,10 +402,10 @@ absl::StatusOr<uint64_t> SqliteStore::Compact(const Retention& retention, absl::
 }
 
 absl::StatusOr<std::optional<SameStory>> SqliteStore::FindSameStory(
-    const Article& article) const {
+    const Article& article, StoryLookup lookup) const {
   absl::StatusOr<Reader> reader = AcquireReader();
   if (!reader.ok()) return reader.status();
-  return FindSameStoryIn(**reader, article);
+  return FindSameStoryIn(**reader, article, lookup);
 }
 
 absl::StatusOr<v1::SearchArticlesResponse> SqliteStore::Search(

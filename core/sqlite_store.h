@@ -75,7 +75,7 @@ class SqliteStore final : public Store {
                                            uint32_t version) const override;
   // See SearchIndex (sqlite_search.h).
   absl::StatusOr<std::optional<SameStory>> FindSameStory(
-      const Article& article) const override;
+      const Article& article, StoryLookup lookup) const override;
   absl::StatusOr<v1::SearchArticlesResponse> Search(
       const v1::SearchArticlesRequest& request) const override;
 

@@ -73,24 +73,13 @@ absl::Status BackfillStoryIndex(SqliteConnection& db) {
       });
 }
 
-absl::StatusOr<std::optional<SameStory>> FindSameStoryIn(SqliteConnection& db,
-                                                         const Article& article) {
-  if (!article.canonical_url().empty()) {
-    absl::StatusOr<std::optional<SameStory>> same = FindBy(
-        db,
-        "SELECT id, version, sequence FROM current_articles "
-        "WHERE canonical_url = ?1 AND canonical_url <> '' AND id <> ?2 AND pub_status <> ?3 "
-        "ORDER BY sequence LIMIT 1",
-        article.canonical_url(), article.id(), SameStory::Match::kSameUrl);
-    if (!same.ok() || same->has_value()) return same;
-  }
-  absl::StatusOr<std::optional<SameStory>> same = FindBy(
-      db,
-      "SELECT id, version, sequence FROM current_articles "
-      "WHERE fingerprint = ?1 AND id <> ?2 AND pub_status <> ?3 ORDER BY sequence LIMIT 1",
-      article.fingerprint(), article.id(), SameStory::Match::kSameContent);
-  if (!same.ok() || same->has_value() || article.simhash() == 0) return same;
+namespace {
 
+// The stored story whose SimHash is nearest to `article`'s, as
+// Store::FindSameStory's last step.
+absl::StatusOr<std::optional<SameStory>> FindNearDuplicate(SqliteConnection& db,
+                                                           const Article& article) {
+  if (article.simhash() == 0) return std::nullopt;
   absl::StatusOr<SqliteConnection::Scoped> near = db.Prepare(
       "SELECT id, version, sequence, simhash FROM current_articles "
       "WHERE simhash <> 0 AND near_duplicate = 0 AND (((simhash >> 0) & 65535)) = ?1 "
@@ -128,6 +117,30 @@ absl::StatusOr<std::optional<SameStory>> FindSameStoryIn(SqliteConnection& db,
   }
   if (rc != SQLITE_DONE) return db.Error(rc, "looking for near-duplicates");
   return nearest;
+}
+
+}  // namespace
+
+absl::StatusOr<std::optional<SameStory>> FindSameStoryIn(SqliteConnection& db,
+                                                         const Article& article,
+                                                         StoryLookup lookup) {
+  if (lookup == StoryLookup::kNearDuplicatesOnly) return FindNearDuplicate(db, article);
+  if (!article.canonical_url().empty()) {
+    absl::StatusOr<std::optional<SameStory>> same = FindBy(
+        db,
+        "SELECT id, version, sequence FROM current_articles "
+        "WHERE canonical_url = ?1 AND canonical_url <> '' AND id <> ?2 AND pub_status <> ?3 "
+        "ORDER BY sequence LIMIT 1",
+        article.canonical_url(), article.id(), SameStory::Match::kSameUrl);
+    if (!same.ok() || same->has_value()) return same;
+  }
+  absl::StatusOr<std::optional<SameStory>> same = FindBy(
+      db,
+      "SELECT id, version, sequence FROM current_articles "
+      "WHERE fingerprint = ?1 AND id <> ?2 AND pub_status <> ?3 ORDER BY sequence LIMIT 1",
+      article.fingerprint(), article.id(), SameStory::Match::kSameContent);
+  if (!same.ok() || same->has_value()) return same;
+  return FindNearDuplicate(db, article);
 }
 
 }  // namespace newswire

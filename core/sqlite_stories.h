@@ -22,7 +22,8 @@ absl::Status BackfillStoryIndex(SqliteConnection& db);
 
 // As Store::FindSameStory, on `db`.
 absl::StatusOr<std::optional<SameStory>> FindSameStoryIn(SqliteConnection& db,
-                                                         const Article& article);
+                                                         const Article& article,
+                                                         StoryLookup lookup);
 
 }  // namespace newswire
 

@@ -53,6 +53,12 @@ struct StoredArticle {
   uint64_t sequence = 0;
 };
 
+// What Store::FindSameStory looks for.
+enum class StoryLookup {
+  kAnyMatch,            // The same URL, else the same content, else a near-duplicate.
+  kNearDuplicatesOnly,  // Only a near-duplicate.
+};
+
 // A stored story that an incoming article repeats (Store::FindSameStory).
 struct SameStory {
   enum class Match { kSameUrl, kSameContent, kNearDuplicate };
@@ -150,9 +156,11 @@ class Store {
   // else with the same fingerprint, else the one whose SimHash is nearest
   // within kNearDuplicateBits (earliest stored on a tie) among those that
   // are not near-duplicates themselves. Killed articles are never matched.
-  // nullopt when there is none. Thread-safe.
-  virtual absl::StatusOr<std::optional<SameStory>> FindSameStory(
-      const Article& article) const = 0;
+  // nullopt when there is none. With kNearDuplicatesOnly, only the last:
+  // for an article of a story already stored under its own id, which stays
+  // that story whatever it shares with another. Thread-safe.
+  virtual absl::StatusOr<std::optional<SameStory>> FindSameStory(const Article& article,
+                                                                 StoryLookup lookup) const = 0;
 
   // Full-text search over the current version of every article (see
   // SearchArticlesRequest). FAILED_PRECONDITION from stores without an

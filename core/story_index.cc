@@ -87,7 +87,14 @@ std::optional<uint32_t> StoryIndex::Earliest(const Slots* slots, const std::stri
   return best;
 }
 
-std::optional<SameStory> StoryIndex::Find(const Article& article) const {
+std::optional<SameStory> StoryIndex::Find(const Article& article, StoryLookup lookup) const {
+  if (lookup == StoryLookup::kAnyMatch) {
+    if (std::optional<SameStory> same = FindCopy(article)) return same;
+  }
+  return FindNearDuplicate(article);
+}
+
+std::optional<SameStory> StoryIndex::FindCopy(const Article& article) const {
   if (!article.canonical_url().empty()) {
     if (auto slot = Earliest(newswire::Find(by_url_, article.canonical_url()), article.id(),
                              [](const Story&) { return true; })) {
@@ -100,6 +107,10 @@ std::optional<SameStory> StoryIndex::Find(const Article& article) const {
                            })) {
     return Match(*slot, SameStory::Match::kSameContent);
   }
+  return std::nullopt;
+}
+
+std::optional<SameStory> StoryIndex::FindNearDuplicate(const Article& article) const {
   if (article.simhash() == 0) return std::nullopt;
   std::optional<uint32_t> nearest;
   int nearest_distance = kNearDuplicateBits + 1;

@@ -26,7 +26,7 @@ class StoryIndex {
   void Update(const Article& article, uint64_t sequence);
 
   // As Store::FindSameStory.
-  std::optional<SameStory> Find(const Article& article) const;
+  std::optional<SameStory> Find(const Article& article, StoryLookup lookup) const;
 
  private:
   struct Story {
@@ -41,6 +41,10 @@ class StoryIndex {
   };
   using Slots = absl::InlinedVector<uint32_t, 1>;
 
+  // The earliest other story with the same URL, else the same content.
+  std::optional<SameStory> FindCopy(const Article& article) const;
+  // The other story whose SimHash is nearest, within kNearDuplicateBits.
+  std::optional<SameStory> FindNearDuplicate(const Article& article) const;
   void Index(uint32_t slot, bool add);
   SameStory Match(uint32_t slot, SameStory::Match match) const;
   // The earliest stored story in `slots` other than `not_id` that `accept`s.

@@ -33,7 +33,10 @@ absl::StatusOr<PublishResult> Wire::Publish(Article article) {
     absl::StatusOr<VersionPick> pick = PickVersion(article);
     if (!pick.ok()) return pick.status();
     if (!pick->unchanged) {
-      absl::StatusOr<std::optional<SameStory>> same = store_->FindSameStory(article);
+      // A story already stored under this id stays that story; it may
+      // only turn out to be a near-duplicate of another.
+      absl::StatusOr<std::optional<SameStory>> same = store_->FindSameStory(
+          article, pick->known ? StoryLookup::kNearDuplicatesOnly : StoryLookup::kAnyMatch);
       if (!same.ok()) return same.status();
       if (same->has_value()) {
         const SameStory& story = **same;
@@ -41,7 +44,7 @@ absl::StatusOr<PublishResult> Wire::Publish(Article article) {
           v1::Link* link = article.add_links();
           link->set_rel(kDuplicateOfRel);
           link->set_href(story.id);
-        } else if (!pick->known) {
+        } else {
           // Another feed's copy of a story already here: that story.
           return PublishResult{.id = story.id,
                                .version = story.version,

@@ -60,7 +60,9 @@ class Wire {
   //  - A new article or version whose body is a near-duplicate of another
   //    story's (SimHash within kNearDuplicateBits) is published with a link
   //    {rel: "duplicate-of", href: that story's id}; subscribers may leave
-  //    such articles out (Filter.exclude_duplicates).
+  //    such articles out (Filter.exclude_duplicates). A new version of a
+  //    stored story stays that story even if it now has another's URL or
+  //    text; a copy of another's text is then a near-duplicate of it.
   // Two such publishes racing may pick the same version (the second gets
   // FAILED_PRECONDITION, nothing is lost), or both store a story that is
   // new to the archive.

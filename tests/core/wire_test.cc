@@ -144,6 +144,29 @@ TEST_P(WirePicksVersion, ANearDuplicateIsPublishedWithALinkToTheFirst) {
   EXPECT_FALSE(IsNearDuplicate(store_->GetArticle("urn:feed-a:2", 0)->article));
 }
 
+// A feed's own story that changes into a copy of another feed's is its own
+// next version, linked to the original: an exact copy is the nearest
+// near-duplicate there is, and that the fingerprint (or URL) also matches
+// must not hide it.
+TEST_P(WirePicksVersion, AStoryUpdatedIntoACopyOfAnotherLinksToIt) {
+  ASSERT_TRUE(wire_->Publish(FromFeed("urn:feed-a:1", "https://a.example/tram", kWireCopy)).ok());
+  ASSERT_TRUE(wire_->Publish(FromFeed("urn:feed-b:7", "https://b.example/hospital",
+                                      "Regional health officials said on Tuesday that waiting "
+                                      "times at the two main hospitals had fallen for the third "
+                                      "month in a row after new staff were hired for the "
+                                      "emergency departments, and patients now wait less."))
+                  .ok());
+  auto update = wire_->Publish(FromFeed("urn:feed-b:7", "https://b.example/hospital", kWireCopy));
+  ASSERT_TRUE(update.ok()) << update.status();
+  EXPECT_FALSE(update->duplicate);
+  EXPECT_EQ(update->id, "urn:feed-b:7");
+  EXPECT_EQ(update->version, 2u);
+  auto stored = store_->GetArticle("urn:feed-b:7", 0);
+  ASSERT_TRUE(stored.ok());
+  ASSERT_TRUE(IsNearDuplicate(stored->article));
+  EXPECT_EQ(stored->article.links(stored->article.links_size() - 1).href(), "urn:feed-a:1");
+}
+
 TEST_P(WirePicksVersion, StoriesWithExplicitVersionsAreNotMerged) {
   Article a = FromFeed("urn:agency:1", "https://agency.example/tram", kWireCopy);
   a.set_version(1);
