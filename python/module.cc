@@ -217,16 +217,14 @@ PYBIND11_MODULE(_core, m) {
       .def(
           "next_batch",
           [](nw::EventStream& stream, double timeout_seconds, size_t max_events) {
-            absl::StatusOr<std::vector<nw::v1::FeedEvent>> batch;
+            absl::StatusOr<std::vector<std::string>> batch;
             {
               py::gil_scoped_release release;
-              batch = stream.NextBatch(absl::Seconds(timeout_seconds), max_events);
+              batch = stream.NextSerializedBatch(absl::Seconds(timeout_seconds), max_events);
             }
-            std::vector<nw::v1::FeedEvent> events = nw::ValueOrThrow(std::move(batch));
+            std::vector<std::string> events = nw::ValueOrThrow(std::move(batch));
             py::list out(events.size());
-            for (size_t i = 0; i < events.size(); ++i) {
-              out[i] = py::bytes(events[i].SerializeAsString());
-            }
+            for (size_t i = 0; i < events.size(); ++i) out[i] = py::bytes(events[i]);
             return out;
           },
           py::arg("timeout_seconds"), py::arg("max_events"),

@@ -2,8 +2,13 @@
 
 #include <algorithm>
 #include <chrono>
+#include <deque>
+#include <string>
 #include <utility>
 
+#include "absl/strings/str_cat.h"
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/wire_format_lite.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 #include "grpcpp/support/client_callback.h"
@@ -30,42 +35,61 @@ absl::StatusOr<Response> Unary(v1::NewsFeed::Stub& stub, Method method,
 
 }  // namespace
 
-// Reads SubscribeResponses with the callback API into a bounded queue.
+// Reads SubscribeResponses raw with the callback API into a bounded queue
+// of serialized events: the frames of SubscribeResponse.events are split
+// apart, not parsed, so a caller that parses events itself (Python) pays for
+// one parse, not a parse here and a serialization for it. The server-streaming
+// method is called through the generic stub's bidi call (the request, then
+// half-close), which is the same on the wire.
 class EventStream::Reader final
-    : public grpc::ClientReadReactor<v1::SubscribeResponse> {
+    : public grpc::ClientBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer> {
  public:
-  void Begin(v1::NewsFeed::Stub* stub, const v1::SubscribeRequest& request) {
-    stub->async()->Subscribe(&context_, &request, this);
+  void Begin(grpc::GenericStub& stub, const v1::SubscribeRequest& request) {
+    grpc::Slice bytes(request.SerializeAsString());
+    request_ = grpc::ByteBuffer(&bytes, 1);
+    stub.PrepareBidiStreamingCall(
+        &context_, absl::StrCat("/", v1::NewsFeed::service_full_name(), "/Subscribe"),
+        grpc::StubOptions(), this);
+    StartWriteLast(&request_, grpc::WriteOptions());
     StartRead(&response_);
     StartCall();
   }
 
   void OnReadDone(bool ok) override {
     if (!ok) return;  // The stream ended; OnDone follows with the status.
-    bool read_more;
+    grpc::Slice slice;
+    const bool readable = response_.DumpToSingleSlice(&slice).ok();
+    response_.Clear();
+    bool read_more = false;
+    bool malformed = false;
     {
       absl::MutexLock lock(&mu_);
-      for (v1::FeedEvent& event : *response_.mutable_events()) {
-        events_.push_back(std::move(event));
+      if (!readable || !SplitEvents(slice, events_)) {
+        // Nothing after a response that cannot be read can be trusted.
+        malformed = malformed_ = true;
+      } else {
+        read_more = events_.size() < kReadAheadEvents;
+        paused_ = !read_more;  // Next resumes reading once the reader catches up.
       }
-      response_.Clear();
-      read_more = events_.size() < kReadAheadEvents;
-      paused_ = !read_more;  // Next resumes reading once the reader catches up.
     }
     if (read_more) StartRead(&response_);
+    if (malformed) context_.TryCancel();
   }
+
+  void OnWriteDone(bool /*ok*/) override {}
 
   void OnDone(const grpc::Status& status) override {
     absl::MutexLock lock(&mu_);
-    status_ = FromGrpcStatus(status);
+    status_ = malformed_ ? absl::InternalError("malformed SubscribeResponse from the server")
+                         : FromGrpcStatus(status);
     if (status_.ok()) status_ = absl::UnavailableError("the server ended the stream");
     done_ = true;
   }
 
-  absl::StatusOr<std::vector<v1::FeedEvent>> NextBatch(absl::Duration timeout,
-                                                       size_t max_events) {
+  absl::StatusOr<std::vector<std::string>> NextBatch(absl::Duration timeout,
+                                                     size_t max_events) {
     bool resume = false;
-    std::vector<v1::FeedEvent> batch;
+    std::vector<std::string> batch;
     {
       absl::MutexLock lock(&mu_);
       auto ready = [this]() ABSL_SHARED_LOCKS_REQUIRED(mu_) {
@@ -98,11 +122,43 @@ class EventStream::Reader final
   }
 
  private:
+  // Appends the events of the serialized SubscribeResponse in `slice` to
+  // `events`, each as its serialized FeedEvent; false if it is malformed.
+  static bool SplitEvents(const grpc::Slice& slice, std::deque<std::string>& events) {
+    using ::google::protobuf::internal::WireFormatLite;
+    constexpr uint32_t kEventsTag = WireFormatLite::MakeTag(
+        v1::SubscribeResponse::kEventsFieldNumber, WireFormatLite::WIRETYPE_LENGTH_DELIMITED);
+    google::protobuf::io::CodedInputStream in(slice.begin(), static_cast<int>(slice.size()));
+    while (const uint32_t tag = in.ReadTag()) {
+      if (tag != kEventsTag) {
+        if (!WireFormatLite::SkipField(&in, tag)) return false;  // Later fields, skipped.
+        continue;
+      }
+      uint32_t length = 0;
+      if (!in.ReadVarint32(&length)) return false;
+      if (length == 0) {  // An empty event: every field at its default.
+        events.emplace_back();
+        continue;
+      }
+      const void* data = nullptr;
+      int available = 0;
+      if (!in.GetDirectBufferPointer(&data, &available) ||
+          static_cast<uint32_t>(available) < length) {
+        return false;
+      }
+      events.emplace_back(static_cast<const char*>(data), length);
+      in.Skip(static_cast<int>(length));
+    }
+    return in.ConsumedEntireMessage();
+  }
+
   grpc::ClientContext context_;
-  v1::SubscribeResponse response_;
+  grpc::ByteBuffer request_;
+  grpc::ByteBuffer response_;
   absl::Mutex mu_;
-  std::deque<v1::FeedEvent> events_ ABSL_GUARDED_BY(mu_);
+  std::deque<std::string> events_ ABSL_GUARDED_BY(mu_);
   bool paused_ ABSL_GUARDED_BY(mu_) = false;
+  bool malformed_ ABSL_GUARDED_BY(mu_) = false;
   bool done_ ABSL_GUARDED_BY(mu_) = false;
   absl::Status status_ ABSL_GUARDED_BY(mu_);
 };
@@ -115,7 +171,7 @@ EventStream::~EventStream() {
 }
 
 absl::StatusOr<std::optional<v1::FeedEvent>> EventStream::Next(absl::Duration timeout) {
-  absl::StatusOr<std::vector<v1::FeedEvent>> batch = reader_->NextBatch(timeout, 1);
+  absl::StatusOr<std::vector<v1::FeedEvent>> batch = NextBatch(timeout, 1);
   if (!batch.ok()) return batch.status();
   if (batch->empty()) return std::optional<v1::FeedEvent>();
   return std::move(batch->front());
@@ -123,6 +179,19 @@ absl::StatusOr<std::optional<v1::FeedEvent>> EventStream::Next(absl::Duration ti
 
 absl::StatusOr<std::vector<v1::FeedEvent>> EventStream::NextBatch(absl::Duration timeout,
                                                                   size_t max_events) {
+  absl::StatusOr<std::vector<std::string>> serialized = reader_->NextBatch(timeout, max_events);
+  if (!serialized.ok()) return serialized.status();
+  std::vector<v1::FeedEvent> events(serialized->size());
+  for (size_t i = 0; i < events.size(); ++i) {
+    if (!events[i].ParseFromString((*serialized)[i])) {
+      return absl::InternalError("malformed FeedEvent from the server");
+    }
+  }
+  return events;
+}
+
+absl::StatusOr<std::vector<std::string>> EventStream::NextSerializedBatch(
+    absl::Duration timeout, size_t max_events) {
   return reader_->NextBatch(timeout, max_events);
 }
 
@@ -131,7 +200,8 @@ void EventStream::Cancel() { reader_->Cancel(); }
 Client::Client(const std::string& target)
     : target_(target),
       channel_(grpc::CreateChannel(target, grpc::InsecureChannelCredentials())),
-      stub_(v1::NewsFeed::NewStub(channel_)) {}
+      stub_(v1::NewsFeed::NewStub(channel_)),
+      generic_stub_(std::make_unique<grpc::GenericStub>(channel_)) {}
 
 absl::StatusOr<PublishResult> Client::Publish(const Article& article,
                                               absl::Duration timeout) {
@@ -163,7 +233,7 @@ absl::StatusOr<v1::SearchArticlesResponse> Client::Search(
 
 std::unique_ptr<EventStream> Client::Subscribe(const v1::SubscribeRequest& request) {
   std::unique_ptr<EventStream> stream(new EventStream());
-  stream->reader_->Begin(stub_.get(), request);
+  stream->reader_->Begin(*generic_stub_, request);
   return stream;
 }
 

@@ -16,6 +16,7 @@
 #include "core/wire.h"
 #include "grpcpp/channel.h"
 #include "grpcpp/client_context.h"
+#include "grpcpp/generic/generic_stub.h"
 #include "newswire/v1/feed.grpc.pb.h"
 
 namespace newswire {
@@ -45,6 +46,12 @@ class EventStream {
   // came in time.
   absl::StatusOr<std::vector<v1::FeedEvent>> NextBatch(absl::Duration timeout,
                                                        size_t max_events);
+
+  // As NextBatch, but each event as the serialized FeedEvent it arrived as
+  // (events are kept as received, so this parses nothing): for callers
+  // that parse it themselves, such as the Python module.
+  absl::StatusOr<std::vector<std::string>> NextSerializedBatch(absl::Duration timeout,
+                                                               size_t max_events);
 
   // Ends the stream; Next then returns CANCELLED once buffered events are
   // consumed. Thread-safe; idempotent.
@@ -89,6 +96,8 @@ class Client {
   std::string target_;
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<v1::NewsFeed::Stub> stub_;
+  // Subscribe responses are read raw through it (see EventStream).
+  std::unique_ptr<grpc::GenericStub> generic_stub_;
 };
 
 }  // namespace newswire
