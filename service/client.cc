@@ -51,12 +51,18 @@ class EventStream::Reader final
         &context_, absl::StrCat("/", v1::NewsFeed::service_full_name(), "/Subscribe"),
         grpc::StubOptions(), this);
     StartWriteLast(&request_, grpc::WriteOptions());
+    // Reads are resumed from outside the reactions (NextBatch, Cancel): the
+    // hold keeps the call, and OnDone, until the last read has come back.
+    AddHold();
     StartRead(&response_);
     StartCall();
   }
 
   void OnReadDone(bool ok) override {
-    if (!ok) return;  // The stream ended; OnDone follows with the status.
+    if (!ok) {  // The stream ended; OnDone follows with the status.
+      RemoveHold();
+      return;
+    }
     grpc::Slice slice;
     const bool readable = response_.DumpToSingleSlice(&slice).ok();
     response_.Clear();
@@ -73,7 +79,10 @@ class EventStream::Reader final
       }
     }
     if (read_more) StartRead(&response_);
-    if (malformed) context_.TryCancel();
+    if (malformed) {
+      context_.TryCancel();
+      RemoveHold();  // No read is started again.
+    }
   }
 
   void OnWriteDone(bool /*ok*/) override {}
@@ -114,7 +123,18 @@ class EventStream::Reader final
     return batch;
   }
 
-  void Cancel() { context_.TryCancel(); }
+  // Ends the call. A paused stream reads once more, so that the read comes
+  // back failed and lets go of the hold.
+  void Cancel() {
+    context_.TryCancel();
+    bool resume = false;
+    {
+      absl::MutexLock lock(&mu_);
+      resume = paused_;
+      paused_ = false;
+    }
+    if (resume) StartRead(&response_);
+  }
 
   void AwaitDone() {
     absl::MutexLock lock(&mu_);

@@ -240,6 +240,32 @@ TEST_P(FeedServiceTest, ShutdownEndsStreamsInEveryStateWhilePublishing) {
   }
 }
 
+// A client that stopped reading (its read-ahead full, so it reads no more)
+// while the server went away still gets every event it had, in order, then
+// UNAVAILABLE; one dropped while paused ends at once.
+TEST_P(FeedServiceTest, APausedClientOutlivesTheServer) {
+  auto paused = client_->Subscribe(From(v1::SubscribeRequest::START_LATEST));
+  auto dropped = client_->Subscribe(From(v1::SubscribeRequest::START_LATEST));
+  AwaitCaughtUp(*paused);
+  AwaitCaughtUp(*dropped);
+  constexpr int kEvents = 6000;  // More than the client reads ahead.
+  for (int i = 0; i < kEvents; ++i) ASSERT_TRUE(server_->wire().Publish(Story(i)).ok());
+  absl::SleepFor(absl::Milliseconds(300));  // Both fill their read-ahead and pause.
+  server_->Shutdown(absl::Milliseconds(500));
+  dropped.reset();
+  uint64_t last = 0;
+  absl::StatusOr<std::optional<v1::FeedEvent>> event;
+  while ((event = paused->Next(absl::Seconds(10))).ok() && event->has_value()) {
+    if (!(*event)->has_article()) continue;
+    ASSERT_EQ((*event)->sequence(), last + 1);
+    last = (*event)->sequence();
+  }
+  EXPECT_GT(last, 0u);
+  EXPECT_FALSE(event.ok());
+  EXPECT_TRUE(absl::IsUnavailable(event.status()) || absl::IsCancelled(event.status()))
+      << event.status();
+}
+
 TEST_P(FeedServiceTest, ManySubscribersAndPublishersSeeEveryEventInOrder) {
   constexpr int kSubscribers = 8;
   constexpr int kEvents = 400;
