@@ -18,8 +18,10 @@ absl::StatusOr<AppendResult> MemoryStore::AppendLocked(Article article, absl::Ti
                                                        bool releasing) {
   std::optional<StoredArticle> same_version, current;
   std::optional<Article> held;
-  Versions& versions = versions_[article.id()];
-  if (!versions.empty()) {
+  // An id gets its entry only once a version of it is appended, so an entry
+  // always holds at least one version.
+  if (auto found = versions_.find(article.id()); found != versions_.end()) {
+    const Versions& versions = found->second;
     current = versions.rbegin()->second;
     if (auto v = versions.find(article.version()); v != versions.end()) {
       same_version = v->second;
@@ -29,7 +31,6 @@ absl::StatusOr<AppendResult> MemoryStore::AppendLocked(Article article, absl::Ti
   if (auto h = held_.find(held_key); h != held_.end()) held = h->second.article;
   absl::StatusOr<AppendPlan> plan =
       PlanAppend(same_version, current, held, article, now, releasing);
-  if (versions.empty()) versions_.erase(article.id());
   if (!plan.ok()) return plan.status();
   if (plan->hold && !plan->duplicate) {
     held_[held_key] = Held{.release = EmbargoEnd(article), .article = article};
