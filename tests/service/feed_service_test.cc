@@ -2,6 +2,7 @@
 #include <atomic>
 #include <memory>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -42,6 +43,21 @@ std::vector<v1::FeedEvent> ReadArticles(EventStream& stream, size_t n) {
     if (event->has_value() && (*event)->has_article()) out.push_back(**event);
   }
   return out;
+}
+
+// Reads `stream` until it ends, expecting its article events to follow
+// sequence `after` one by one, no gap, no duplicate. Returns the last
+// sequence read and the status the stream ended with.
+std::pair<uint64_t, absl::Status> ReadToEnd(EventStream& stream, uint64_t after) {
+  uint64_t last = after;
+  absl::StatusOr<std::optional<v1::FeedEvent>> event;
+  while ((event = stream.Next(absl::Seconds(10))).ok() && event->has_value()) {
+    if (!(*event)->has_article()) continue;
+    EXPECT_EQ((*event)->sequence(), last + 1);
+    if ((*event)->sequence() != last + 1) return {last, absl::InternalError("out of order")};
+    last = (*event)->sequence();
+  }
+  return {last, event.ok() ? absl::DeadlineExceededError("no end in 10 s") : event.status()};
 }
 
 // Waits for the CAUGHT_UP event: after it, the subscription is live.
@@ -223,20 +239,13 @@ TEST_P(FeedServiceTest, ShutdownEndsStreamsInEveryStateWhilePublishing) {
   publishing = false;
   publisher.join();
   for (auto& stream : read) {
-    uint64_t last = 200;
-    absl::StatusOr<std::optional<v1::FeedEvent>> event;
-    while ((event = stream->Next(absl::Seconds(10))).ok() && event->has_value()) {
-      if (!(*event)->has_article()) continue;
-      ASSERT_EQ((*event)->sequence(), last + 1);
-      last = (*event)->sequence();
-    }
-    EXPECT_EQ(event.status().code(), absl::StatusCode::kUnavailable) << event.status();
+    const absl::Status end = ReadToEnd(*stream, 200).second;
+    EXPECT_EQ(end.code(), absl::StatusCode::kUnavailable) << end;
   }
   for (auto& stream : stalled) {
-    absl::StatusOr<std::optional<v1::FeedEvent>> event;
-    while ((event = stream->Next(absl::Seconds(10))).ok() && event->has_value()) {
-    }
-    EXPECT_FALSE(event.ok()) << "a stalled stream did not end";
+    const absl::Status end = ReadToEnd(*stream, 0).second;
+    EXPECT_FALSE(end.ok()) << "a stalled stream did not end";
+    EXPECT_FALSE(absl::IsDeadlineExceeded(end)) << "a stalled stream did not end";
   }
 }
 
@@ -253,17 +262,9 @@ TEST_P(FeedServiceTest, APausedClientOutlivesTheServer) {
   absl::SleepFor(absl::Milliseconds(300));  // Both fill their read-ahead and pause.
   server_->Shutdown(absl::Milliseconds(500));
   dropped.reset();
-  uint64_t last = 0;
-  absl::StatusOr<std::optional<v1::FeedEvent>> event;
-  while ((event = paused->Next(absl::Seconds(10))).ok() && event->has_value()) {
-    if (!(*event)->has_article()) continue;
-    ASSERT_EQ((*event)->sequence(), last + 1);
-    last = (*event)->sequence();
-  }
+  const auto [last, end] = ReadToEnd(*paused, 0);
   EXPECT_GT(last, 0u);
-  EXPECT_FALSE(event.ok());
-  EXPECT_TRUE(absl::IsUnavailable(event.status()) || absl::IsCancelled(event.status()))
-      << event.status();
+  EXPECT_TRUE(absl::IsUnavailable(end) || absl::IsCancelled(end)) << end;
 }
 
 TEST_P(FeedServiceTest, ManySubscribersAndPublishersSeeEveryEventInOrder) {
