@@ -13,6 +13,14 @@
 namespace newswire {
 namespace {
 
+// A document that declares entity `name` as `value` and whose root refers
+// to it `count` times.
+std::string EntityReferences(const std::string& name, const std::string& value, int count) {
+  std::string doc = absl::StrCat("<!DOCTYPE r [<!ENTITY ", name, " \"", value, "\">]><r>");
+  for (int i = 0; i < count; ++i) absl::StrAppend(&doc, "&", name, ";");
+  return doc + "</r>";
+}
+
 std::string RootText(const XmlDocument& doc) {
   xmlChar* text = xmlNodeGetContent(doc.root());
   std::string out = text == nullptr ? "" : reinterpret_cast<const char*>(text);
@@ -82,9 +90,7 @@ TEST(XmlDocument, EntityBombsAreRefused) {
   EXPECT_TRUE(absl::StrContains(XmlDocument::Parse(laughs).status().message(),
                                 "entity expansion refused"));
   // Quadratic blowup: one big entity referenced many times.
-  std::string quadratic = "<!DOCTYPE r [<!ENTITY big \"" + std::string(50000, 'x') + "\">]><r>";
-  for (int i = 0; i < 5000; ++i) quadratic += "&big;";
-  quadratic += "</r>";
+  const std::string quadratic = EntityReferences("big", std::string(50000, 'x'), 5000);
   EXPECT_TRUE(absl::StrContains(XmlDocument::Parse(quadratic).status().message(),
                                 "entity expansion refused"));
   // An entity that refers to itself.
@@ -97,16 +103,11 @@ TEST(XmlDocument, EntityBombsAreRefused) {
 // references to a short entity (7.5 MB, under libxml2's own 10 MB limit)
 // took half a minute, and were accepted. They pass the budget: refused.
 TEST(XmlDocument, ManyReferencesToAShortEntityAreRefusedPastTheBudget) {
-  std::string many = "<!DOCTYPE r [<!ENTITY a \"" + std::string(30, 'x') + "\">]><r>";
-  for (int i = 0; i < 250000; ++i) many += "&a;";
-  many += "</r>";
+  const std::string many = EntityReferences("a", std::string(30, 'x'), 250000);
   EXPECT_TRUE(absl::StrContains(XmlDocument::Parse(many).status().message(),
                                 "entity expansion refused"));
   // Within the budget (here 1 MiB) they expand in full.
-  std::string within = "<!DOCTYPE r [<!ENTITY a \"" + std::string(30, 'x') + "\">]><r>";
-  for (int i = 0; i < 30000; ++i) within += "&a;";
-  within += "</r>";
-  auto doc = XmlDocument::Parse(within);
+  auto doc = XmlDocument::Parse(EntityReferences("a", std::string(30, 'x'), 30000));
   ASSERT_TRUE(doc.ok()) << doc.status();
   EXPECT_EQ(RootText(*doc), std::string(30 * 30000, 'x'));
 }
