@@ -68,6 +68,25 @@ SharedFrame FrameWriter::FrameInView(const v1::FeedEvent& event, v1::ArticleView
   });
 }
 
+bool ForEachFramedEvent(absl::string_view response,
+                        absl::FunctionRef<void(absl::string_view event)> each) {
+  google::protobuf::io::CodedInputStream in(reinterpret_cast<const uint8_t*>(response.data()),
+                                            static_cast<int>(response.size()));
+  while (const uint32_t tag = in.ReadTag()) {
+    if (tag != kEventsTag) {
+      if (!WireFormatLite::SkipField(&in, tag)) return false;
+      continue;
+    }
+    uint32_t length = 0;
+    if (!in.ReadVarint32(&length)) return false;
+    const int at = in.CurrentPosition();
+    if (length > response.size() - static_cast<size_t>(at)) return false;
+    each(response.substr(static_cast<size_t>(at), length));
+    in.Skip(static_cast<int>(length));
+  }
+  return in.ConsumedEntireMessage();
+}
+
 SharedFrame FrameCaughtUp(uint64_t head_sequence) {
   return FrameMarker(v1::EVENT_KIND_CAUGHT_UP, head_sequence);
 }

@@ -86,6 +86,13 @@ class FrameWriter {
   std::shared_ptr<FrameChunk> chunk_;
 };
 
+// The inverse of framing: calls `each` with the serialized FeedEvent of
+// every entry of SubscribeResponse.events in `response` (a serialized
+// SubscribeResponse), in order, without parsing them; other fields are
+// skipped. Returns false if `response` is malformed.
+bool ForEachFramedEvent(absl::string_view response,
+                        absl::FunctionRef<void(absl::string_view event)> each);
+
 // Frames a CAUGHT_UP event carrying `head_sequence`.
 SharedFrame FrameCaughtUp(uint64_t head_sequence);
 

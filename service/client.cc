@@ -7,11 +7,10 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "google/protobuf/io/coded_stream.h"
-#include "google/protobuf/wire_format_lite.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 #include "grpcpp/support/client_callback.h"
+#include "core/event_frame.h"
 #include "service/status.h"
 
 namespace newswire {
@@ -70,7 +69,9 @@ class EventStream::Reader final
     bool malformed = false;
     {
       absl::MutexLock lock(&mu_);
-      if (!readable || !SplitEvents(slice, events_)) {
+      const absl::string_view bytes(reinterpret_cast<const char*>(slice.begin()), slice.size());
+      if (!readable ||
+          !ForEachFramedEvent(bytes, [&](absl::string_view e) { events_.emplace_back(e); })) {
         // Nothing after a response that cannot be read can be trusted.
         malformed = malformed_ = true;
       } else {
@@ -142,36 +143,6 @@ class EventStream::Reader final
   }
 
  private:
-  // Appends the events of the serialized SubscribeResponse in `slice` to
-  // `events`, each as its serialized FeedEvent; false if it is malformed.
-  static bool SplitEvents(const grpc::Slice& slice, std::deque<std::string>& events) {
-    using ::google::protobuf::internal::WireFormatLite;
-    constexpr uint32_t kEventsTag = WireFormatLite::MakeTag(
-        v1::SubscribeResponse::kEventsFieldNumber, WireFormatLite::WIRETYPE_LENGTH_DELIMITED);
-    google::protobuf::io::CodedInputStream in(slice.begin(), static_cast<int>(slice.size()));
-    while (const uint32_t tag = in.ReadTag()) {
-      if (tag != kEventsTag) {
-        if (!WireFormatLite::SkipField(&in, tag)) return false;  // Later fields, skipped.
-        continue;
-      }
-      uint32_t length = 0;
-      if (!in.ReadVarint32(&length)) return false;
-      if (length == 0) {  // An empty event: every field at its default.
-        events.emplace_back();
-        continue;
-      }
-      const void* data = nullptr;
-      int available = 0;
-      if (!in.GetDirectBufferPointer(&data, &available) ||
-          static_cast<uint32_t>(available) < length) {
-        return false;
-      }
-      events.emplace_back(static_cast<const char*>(data), length);
-      in.Skip(static_cast<int>(length));
-    }
-    return in.ConsumedEntireMessage();
-  }
-
   grpc::ClientContext context_;
   grpc::ByteBuffer request_;
   grpc::ByteBuffer response_;

@@ -24,6 +24,7 @@
 
 #include "absl/strings/numbers.h"
 #include "bench/fanout/payload.h"
+#include "core/event_frame.h"
 #include "bench/fanout/receipts.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/completion_queue.h"
@@ -37,33 +38,18 @@ namespace {
 
 constexpr char kSubscribeMethod[] = "/newswire.v1.NewsFeed/Subscribe";
 
-// Reads a varint at `*pos` of `data`; false if it runs past `size`.
-bool ReadVarint(const uint8_t* data, size_t size, size_t* pos, uint64_t* value) {
-  *value = 0;
-  for (int shift = 0; *pos < size && shift < 64; shift += 7) {
-    const uint8_t byte = data[(*pos)++];
-    *value |= uint64_t{byte & 0x7fu} << shift;
-    if (byte < 0x80) return true;
-  }
-  return false;
-}
-
 // Tallies one response: the stamps of its events, found by walking its
 // frames without parsing them. Returns false if it cannot be read.
 bool TallyResponse(grpc::ByteBuffer& response, int64_t now, Receipts::Stream& tally,
                    std::vector<int64_t>& stamps) {
   grpc::Slice slice;
   if (!response.DumpToSingleSlice(&slice).ok()) return false;
-  const uint8_t* data = slice.begin();
-  size_t pos = 0;
-  uint64_t tag = 0, length = 0;
-  while (pos < slice.size() && ReadVarint(data, slice.size(), &pos, &tag) &&
-         ReadVarint(data, slice.size(), &pos, &length) && pos + length <= slice.size()) {
-    const int64_t stamp =
-        ReadStamp({reinterpret_cast<const char*>(data + pos), static_cast<size_t>(length)});
-    if (stamp >= 0) stamps.push_back(stamp);
-    pos += length;
-  }
+  const bool read = ForEachFramedEvent(
+      absl::string_view(reinterpret_cast<const char*>(slice.begin()), slice.size()),
+      [&stamps](absl::string_view event) {
+        if (const int64_t stamp = ReadStamp(event); stamp >= 0) stamps.push_back(stamp);
+      });
+  if (!read) return false;
   tally.Message(now, stamps);
   stamps.clear();
   return true;

@@ -137,6 +137,26 @@ TEST(EventFrame, FramesSideBySideJoinIntoRuns) {
   EXPECT_EQ(response.events_size(), 3);
 }
 
+// Splitting a response gives back each framed event's bytes, in order.
+TEST(EventFrame, ForEachFramedEventSplitsWhatWasFramed) {
+  FrameWriter writer(1 << 16);
+  std::string response;
+  std::vector<std::string> expected;
+  for (uint64_t sequence = 1; sequence <= 5; ++sequence) {
+    v1::FeedEvent event;
+    event.set_sequence(sequence);
+    event.mutable_article()->set_headline(std::string(sequence * 40, 'h'));
+    response += std::string(writer.Frame(event)->bytes);
+    expected.push_back(event.SerializeAsString());
+  }
+  std::vector<std::string> split;
+  ASSERT_TRUE(ForEachFramedEvent(response, [&](absl::string_view e) { split.emplace_back(e); }));
+  EXPECT_EQ(split, expected);
+  // An entry whose length runs past the end is malformed.
+  EXPECT_FALSE(ForEachFramedEvent(response.substr(0, response.size() - 1),
+                                  [](absl::string_view) {}));
+}
+
 TEST(EventFrame, MarkersCarryTheHead) {
   const v1::FeedEvent caught_up = Unframe(*FrameCaughtUp(42));
   EXPECT_EQ(caught_up.kind(), v1::EVENT_KIND_CAUGHT_UP);
