@@ -3,7 +3,6 @@
 #define NEWSWIRE_SERVICE_CLIENT_H_
 
 #include <cstdint>
-#include <deque>
 #include <memory>
 #include <vector>
 #include <optional>
