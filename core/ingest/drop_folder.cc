@@ -14,6 +14,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "core/durable_file.h"
 #include "core/ingest/file.h"
 #include "core/sha256.h"
 
@@ -24,39 +25,6 @@ namespace fs = std::filesystem;
 
 absl::Status ErrnoStatus(absl::string_view what, const std::string& path) {
   return absl::UnavailableError(absl::StrCat(what, " ", path, ": ", std::strerror(errno)));
-}
-
-// Writes `contents` to `path` durably: a temporary file, fsync, rename,
-// fsync of the directory.
-absl::Status WriteDurably(const std::string& dir, const std::string& path,
-                          absl::string_view contents) {
-  const std::string temp = path + ".tmp";
-  const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) return ErrnoStatus("cannot create", temp);
-  size_t written = 0;
-  while (written < contents.size()) {
-    const ssize_t n = ::write(fd, contents.data() + written, contents.size() - written);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      const absl::Status status = ErrnoStatus("cannot write", temp);
-      ::close(fd);
-      return status;
-    }
-    written += static_cast<size_t>(n);
-  }
-  if (::fsync(fd) != 0) {
-    const absl::Status status = ErrnoStatus("cannot sync", temp);
-    ::close(fd);
-    return status;
-  }
-  ::close(fd);
-  if (::rename(temp.c_str(), path.c_str()) != 0) return ErrnoStatus("cannot rename", temp);
-  const int dir_fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dir_fd >= 0) {
-    ::fsync(dir_fd);
-    ::close(dir_fd);
-  }
-  return absl::OkStatus();
 }
 
 }  // namespace
@@ -166,7 +134,7 @@ absl::Status DropFolder::Reject(const Dropped& file, absl::string_view reason) {
   if (::rename(absl::StrCat(dir_, "/", file.name).c_str(), to.c_str()) != 0) {
     return ErrnoStatus("cannot move aside", absl::StrCat(dir_, "/", file.name));
   }
-  if (absl::Status s = WriteDurably(rejected, to + ".error", absl::StrCat(reason, "\n"));
+  if (absl::Status s = WriteFileDurably(to + ".error", absl::StrCat(reason, "\n"));
       !s.ok()) {
     return s;
   }
@@ -180,7 +148,7 @@ absl::Status DropFolder::Save() const {
   for (const auto& [name, seen] : done_) {
     absl::StrAppend(&record, seen.size, " ", seen.mtime_ns, " ", seen.digest, " ", name, "\n");
   }
-  return WriteDurably(dir_, absl::StrCat(dir_, "/", kRecordName), record);
+  return WriteFileDurably(absl::StrCat(dir_, "/", kRecordName), record);
 }
 
 }  // namespace newswire
