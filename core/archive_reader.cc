@@ -3,6 +3,8 @@
 #include <filesystem>
 
 #include "absl/strings/str_cat.h"
+#include "core/policy/audit_log.h"
+#include "core/sqlite_access.h"
 #include "core/sqlite_archive.h"
 #include "core/sqlite_search.h"
 #include "core/sqlite_store.h"
@@ -62,6 +64,13 @@ absl::StatusOr<uint64_t> ArchiveReader::OldestSequence() {
   absl::StatusOr<uint64_t> head = ReadHeadSequence(*db_);
   if (!head.ok()) return head.status();
   return ReadOldestSequence(*db_, *head);
+}
+
+absl::StatusOr<std::vector<v1::AuditEntry>> ArchiveReader::ReadAudit(absl::Time since,
+                                                                     uint64_t after_id,
+                                                                     size_t limit) {
+  absl::MutexLock lock(&mu_);
+  return ReadAuditEntries(*db_, since, after_id, std::min(limit, kMaxAuditRead));
 }
 
 }  // namespace newswire

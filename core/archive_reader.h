@@ -13,6 +13,7 @@
 #include "absl/synchronization/mutex.h"
 #include "core/sqlite.h"
 #include "core/store.h"
+#include "newswire/v1/access.pb.h"
 
 namespace newswire {
 
@@ -30,6 +31,9 @@ class ArchiveReader {
   absl::StatusOr<v1::SearchArticlesResponse> Search(const v1::SearchArticlesRequest& request);
   absl::StatusOr<uint64_t> HeadSequence();
   absl::StatusOr<uint64_t> OldestSequence();
+  // As AuditLog::ReadAudit: what the server has committed of its audit log.
+  absl::StatusOr<std::vector<v1::AuditEntry>> ReadAudit(absl::Time since, uint64_t after_id,
+                                                        size_t limit);
 
  private:
   explicit ArchiveReader(std::unique_ptr<SqliteConnection> db) : db_(std::move(db)) {}

@@ -26,6 +26,11 @@ absl::string_view PrimarySubtag(absl::string_view tag) {
   return tag.substr(0, tag.find('-'));
 }
 
+bool LanguageWithin(absl::string_view tag, absl::string_view range) {
+  return tag == range ||
+         (absl::StartsWith(tag, range) && tag.size() > range.size() && tag[range.size()] == '-');
+}
+
 const char* ValueFieldName(ValueField field) {
   switch (field) {
     case ValueField::kSubjects: return "subjects";
@@ -152,9 +157,7 @@ bool FeedFilter::Matches(const ArticleFacts& facts) const {
   if (!languages_.empty()) {
     const std::string& language = facts.language();
     const bool any = std::any_of(languages_.begin(), languages_.end(), [&](const std::string& t) {
-      return language == t ||
-             (absl::StartsWith(language, t) && language.size() > t.size() &&
-              language[t.size()] == '-');
+      return LanguageWithin(language, t);
     });
     if (!any) return false;
   }

@@ -50,6 +50,10 @@ const google::protobuf::RepeatedPtrField<std::string>& FilterValues(const v1::Fi
 // The primary subtag of a language tag ("en" of "en-gb").
 absl::string_view PrimarySubtag(absl::string_view tag);
 
+// Whether language tag `tag` is within `range`: the same tag, or a
+// narrower one ("en-gb" is within "en"). Both lower-cased.
+bool LanguageWithin(absl::string_view tag, absl::string_view range);
+
 // Checks `filter` against the limits: over kMaxFilterValues values in a
 // field, a value over kMaxFilterValueBytes, a language that is not a tag,
 // min_urgency above 9. INVALID_ARGUMENT names the field ("filter.places:

@@ -115,6 +115,19 @@ uint64_t Subscription::cursor() const {
   return sent_;
 }
 
+void Subscription::End(absl::Status status) {
+  {
+    absl::MutexLock hub_lock(&hub_->mu_);
+    absl::MutexLock lock(&mu_);
+    if (!status_.ok()) return;
+    status_ = std::move(status);
+    queue_.clear();
+    queued_bytes_ = 0;
+    hub_->LeaveLive(this);
+  }
+  on_ready_();
+}
+
 absl::StatusOr<std::vector<FrameRun>> Subscription::Next(size_t max_bytes) {
   uint64_t after;
   {
@@ -265,6 +278,7 @@ absl::StatusOr<std::vector<FrameRun>> Subscription::CatchUp(uint64_t after,
   }
 
   absl::MutexLock lock(&mu_);
+  if (!status_.ok()) return status_;  // Ended while reading (End, Hub::Close).
   sent_ = std::max(sent_, cursor);
   if (joined && !caught_up_sent_) {
     caught_up_sent_ = true;
@@ -424,6 +438,7 @@ bool Hub::TryJoinLive(Subscription* sub, uint64_t cursor) {
   // past the published head, Publish skips because of `seen_`.
   if (cursor < published_head_ || !subscriptions_.contains(sub)) return false;
   absl::MutexLock sub_lock(&sub->mu_);
+  if (!sub->status_.ok()) return true;  // Ended: it stops reading, and stays out.
   sub->live_ = true;
   sub->seen_ = cursor;
   if (sub->filter_.has_value()) {

@@ -103,6 +103,11 @@ class Subscription {
   // up to it was sent or filtered out (its cursor).
   uint64_t cursor() const;
 
+  // Ends the subscription with `status` (not OK; e.g. UNAUTHENTICATED when
+  // its key is revoked): Next returns it from now on and on_ready is
+  // called. No effect once the subscription has ended. Thread-safe.
+  void End(absl::Status status);
+
   // Times this subscription fell behind its queue bound and went back to
   // catching up from the Store.
   uint64_t fallbacks() const;

@@ -1,6 +1,7 @@
 #include "core/memory_store.h"
 
 #include <algorithm>
+#include <limits>
 #include <optional>
 #include <string>
 #include <utility>
@@ -68,6 +69,38 @@ std::vector<absl::StatusOr<AppendResult>> MemoryStore::ReleaseDue(absl::Time now
     results.push_back(AppendLocked(std::move(h.article), now, /*releasing=*/true));
   }
   return results;
+}
+
+absl::StatusOr<std::optional<Article>> MemoryStore::GetHeld(absl::string_view id) const {
+  absl::ReaderMutexLock lock(&mu_);
+  // Held entries are ordered by (id, version): the newest of `id` is the
+  // last one up to (id, the highest version).
+  auto next = held_.upper_bound({std::string(id), std::numeric_limits<uint32_t>::max()});
+  if (next == held_.begin()) return std::optional<Article>();
+  --next;
+  if (next->first.first != id) return std::optional<Article>();
+  return next->second.article;
+}
+
+void MemoryStore::Record(v1::AuditEntry entry) {
+  absl::MutexLock lock(&audit_mu_);
+  entry.set_id(audit_next_id_++);
+  audit_.push_back(std::move(entry));
+  if (audit_.size() > kMaxMemoryAuditEntries) audit_.pop_front();
+}
+
+absl::StatusOr<std::vector<v1::AuditEntry>> MemoryStore::ReadAudit(absl::Time since,
+                                                                   uint64_t after_id,
+                                                                   size_t limit) const {
+  absl::ReaderMutexLock lock(&audit_mu_);
+  std::vector<v1::AuditEntry> entries;
+  limit = std::min(limit, kMaxAuditRead);
+  for (const v1::AuditEntry& entry : audit_) {
+    if (entries.size() >= limit) break;
+    if (entry.id() <= after_id || FromProtoTime(entry.time()) < since) continue;
+    entries.push_back(entry);
+  }
+  return entries;
 }
 
 absl::StatusOr<std::optional<absl::Time>> MemoryStore::NextRelease() const {

@@ -14,18 +14,24 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/container/node_hash_map.h"
 #include "absl/synchronization/mutex.h"
+#include "core/policy/audit_log.h"
 #include "core/store.h"
 #include "core/story_index.h"
 
 namespace newswire {
 
-class MemoryStore final : public Store {
+// Newest audit entries a MemoryStore keeps.
+inline constexpr size_t kMaxMemoryAuditEntries = 100000;
+
+// Also an audit log, of the newest kMaxMemoryAuditEntries entries.
+class MemoryStore final : public Store, public AuditLog {
  public:
   MemoryStore() = default;
 
   absl::StatusOr<AppendResult> Append(Article article,
                                       absl::Time now) override;
   std::vector<absl::StatusOr<AppendResult>> ReleaseDue(absl::Time now) override;
+  absl::StatusOr<std::optional<Article>> GetHeld(absl::string_view id) const override;
   absl::StatusOr<std::optional<absl::Time>> NextRelease() const override;
   absl::StatusOr<std::vector<FeedEvent>> ReadAfter(
       uint64_t after, size_t max_events) const override;
@@ -44,6 +50,10 @@ class MemoryStore final : public Store {
   // Always FAILED_PRECONDITION: search needs the archive's index.
   absl::StatusOr<v1::SearchArticlesResponse> Search(
       const v1::SearchArticlesRequest& request) const override;
+
+  void Record(v1::AuditEntry entry) override;
+  absl::StatusOr<std::vector<v1::AuditEntry>> ReadAudit(absl::Time since, uint64_t after_id,
+                                                        size_t limit) const override;
 
  private:
   // An event of the log; its article is in versions_.
@@ -73,6 +83,10 @@ class MemoryStore final : public Store {
   std::map<std::pair<std::string, uint32_t>, Held> held_ ABSL_GUARDED_BY(mu_);
   // The current version of every article, for FindSameStory.
   StoryIndex stories_ ABSL_GUARDED_BY(mu_);
+
+  mutable absl::Mutex audit_mu_;
+  std::deque<v1::AuditEntry> audit_ ABSL_GUARDED_BY(audit_mu_);
+  uint64_t audit_next_id_ ABSL_GUARDED_BY(audit_mu_) = 1;
 };
 
 }  // namespace newswire

@@ -155,7 +155,8 @@ absl::StatusOr<Article> ParseHeld(SqliteConnection& db, absl::string_view bytes)
 absl::StatusOr<std::optional<Article>> LookUpHeld(SqliteConnection& db, absl::string_view id,
                                                   uint32_t version) {
   absl::StatusOr<SqliteConnection::Scoped> stmt =
-      db.Prepare("SELECT article FROM held WHERE id = ?1 AND version = ?2");
+      db.Prepare("SELECT article FROM held WHERE id = ?1 AND (?2 = 0 OR version = ?2) "
+                 "ORDER BY version DESC LIMIT 1");
   if (!stmt.ok()) return stmt.status();
   (*stmt)->BindText(1, id);
   (*stmt)->Bind(2, version);

@@ -20,7 +20,7 @@ namespace newswire {
 // "NWSR": PRAGMA application_id of a newswire archive.
 inline constexpr int32_t kArchiveApplicationId = 0x4E575352;
 // The schema version this build writes; older archives are migrated.
-inline constexpr int kArchiveSchemaVersion = 5;
+inline constexpr int kArchiveSchemaVersion = 6;
 
 // Page cache of each reading connection, in KiB: big enough to keep the
 // search index's hot pages (segment roots, B-tree interior pages) between
@@ -50,7 +50,8 @@ absl::StatusOr<StoredArticle> ReadArticle(SqliteConnection& db, absl::string_vie
 absl::StatusOr<std::vector<FeedEvent>> ReadEvents(SqliteConnection& db, uint64_t after,
                                                   uint64_t up_to, size_t max_events);
 
-// The held article `id` version `version`, or nullopt.
+// The held article `id` version `version` (0: its newest held version),
+// or nullopt.
 absl::StatusOr<std::optional<Article>> LookUpHeld(SqliteConnection& db, absl::string_view id,
                                                   uint32_t version);
 // Holds `article` until its embargo ends; removes a held article.

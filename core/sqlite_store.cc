@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "core/sqlite_access.h"
 #include "core/sqlite_archive.h"
 #include "core/sqlite_search.h"
 #include "core/sqlite_stories.h"
@@ -14,6 +15,9 @@ namespace {
 
 // Appends committed together at most; a batch is one transaction.
 constexpr size_t kMaxBatch = 512;
+// How long recorded audit entries wait for a publish to commit them before
+// they are committed on their own.
+constexpr absl::Duration kAuditFlushDelay = absl::Milliseconds(50);
 
 // Each step migrates the schema from version N-1 to N (index N-1), in one
 // transaction: its SQL, then its code (may be null). Steps are never edited
@@ -84,6 +88,8 @@ const Migration kMigrations[] = {
      nullptr},
     // 5: the story index, for deduplicating feeds (FindSameStory).
     {kStoryIndexSchema, &BackfillStoryIndex},
+    // 6: API keys and the audit log.
+    {kAccessSchema, nullptr},
 };
 static_assert(std::size(kMigrations) == kArchiveSchemaVersion);
 
@@ -175,12 +181,63 @@ SqliteStore::SqliteStore(std::unique_ptr<DataDirLock> lock, std::string path,
                          std::unique_ptr<SqliteConnection> writer, uint64_t head,
                          uint64_t oldest, const SqliteStoreOptions& options)
     : lock_(std::move(lock)), path_(std::move(path)), writer_(std::move(writer)),
-      head_(head), oldest_(oldest), options_(options) {}
+      head_(head), oldest_(oldest), options_(options) {
+  audit_flusher_ = std::thread([this] { FlushAuditLoop(); });
+}
 
-SqliteStore::~SqliteStore() = default;
+SqliteStore::~SqliteStore() {
+  {
+    absl::MutexLock lock(&audit_mu_);
+    audit_stop_ = true;
+  }
+  audit_flusher_.join();
+}
 
 absl::StatusOr<AppendResult> SqliteStore::Append(Article article, absl::Time now) {
-  return Enqueue(article, now, /*releasing=*/false);
+  return Enqueue(&article, now, /*releasing=*/false);
+}
+
+void SqliteStore::Record(v1::AuditEntry entry) {
+  absl::MutexLock lock(&audit_mu_);
+  audit_pending_.push_back(std::move(entry));
+}
+
+void SqliteStore::FlushAuditLoop() {
+  absl::MutexLock lock(&audit_mu_);
+  while (true) {
+    auto pending_or_stop = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(audit_mu_) {
+      return !audit_pending_.empty() || audit_stop_;
+    };
+    audit_mu_.Await(absl::Condition(&pending_or_stop));
+    // A moment for a publish to take the entries into its commit.
+    auto stop = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(audit_mu_) { return audit_stop_; };
+    audit_mu_.AwaitWithTimeout(absl::Condition(&stop), kAuditFlushDelay);
+    const bool stopping = audit_stop_;
+    if (!audit_pending_.empty()) {
+      audit_mu_.Unlock();
+      // A failed commit (a full disk) keeps the entries for the next one.
+      (void)Enqueue(nullptr, absl::Now(), /*releasing=*/false);
+      audit_mu_.Lock();
+      // Still failing while stopping: what cannot be written is lost with
+      // the process.
+      if (stopping) return;
+    }
+    if (stopping) return;
+  }
+}
+
+absl::StatusOr<std::vector<v1::AuditEntry>> SqliteStore::ReadAudit(absl::Time since,
+                                                                   uint64_t after_id,
+                                                                   size_t limit) const {
+  absl::StatusOr<Reader> reader = AcquireReader();
+  if (!reader.ok()) return reader.status();
+  return ReadAuditEntries(**reader, since, after_id, std::min(limit, kMaxAuditRead));
+}
+
+absl::StatusOr<std::optional<Article>> SqliteStore::GetHeld(absl::string_view id) const {
+  absl::StatusOr<Reader> reader = AcquireReader();
+  if (!reader.ok()) return reader.status();
+  return LookUpHeld(**reader, id, 0);
 }
 
 std::vector<absl::StatusOr<AppendResult>> SqliteStore::ReleaseDue(absl::Time now) {
@@ -194,7 +251,7 @@ std::vector<absl::StatusOr<AppendResult>> SqliteStore::ReleaseDue(absl::Time now
     results.push_back(due.status());
     return results;
   }
-  for (const Article& article : *due) results.push_back(Enqueue(article, now, true));
+  for (const Article& article : *due) results.push_back(Enqueue(&article, now, true));
   return results;
 }
 
@@ -204,9 +261,9 @@ absl::StatusOr<std::optional<absl::Time>> SqliteStore::NextRelease() const {
   return ReadNextRelease(**reader);
 }
 
-absl::StatusOr<AppendResult> SqliteStore::Enqueue(const Article& article, absl::Time now,
+absl::StatusOr<AppendResult> SqliteStore::Enqueue(const Article* article, absl::Time now,
                                                   bool releasing) {
-  PendingAppend self{.article = &article, .now = now, .releasing = releasing,
+  PendingAppend self{.article = article, .now = now, .releasing = releasing,
                      .result = absl::UnknownError("not committed")};
   absl::MutexLock lock(&queue_mu_);
   queue_.push_back(&self);
@@ -231,9 +288,21 @@ absl::StatusOr<AppendResult> SqliteStore::Enqueue(const Article& article, absl::
 void SqliteStore::CommitBatch(const std::vector<PendingAppend*>& batch) {
   SqliteConnection& db = *writer_;
   uint64_t next = head_.load() + 1;
+  // Audit entries recorded so far ride this commit (including those of the
+  // publishes in it, recorded before they were queued).
+  std::vector<v1::AuditEntry> audit;
+  {
+    absl::MutexLock lock(&audit_mu_);
+    audit.swap(audit_pending_);
+  }
   absl::Status failed = db.Execute("BEGIN IMMEDIATE");
+  if (failed.ok()) failed = InsertAuditEntries(db, audit);
   if (failed.ok()) {
     for (PendingAppend* pending : batch) {
+      if (pending->article == nullptr) {  // The audit flusher's.
+        pending->result = AppendResult{};
+        continue;
+      }
       pending->result =
           AppendInTransaction(*pending->article, pending->now, pending->releasing, next);
       // A store failure (not a refused article) fails the whole transaction.
@@ -260,6 +329,9 @@ void SqliteStore::CommitBatch(const std::vector<PendingAppend*>& batch) {
   if (!failed.ok()) {
     (void)db.Execute("ROLLBACK");
     for (PendingAppend* pending : batch) pending->result = failed;
+    absl::MutexLock lock(&audit_mu_);
+    audit_pending_.insert(audit_pending_.begin(), std::make_move_iterator(audit.begin()),
+                          std::make_move_iterator(audit.end()));
     return;
   }
   head_.store(next - 1);

@@ -20,11 +20,13 @@
 #include <deque>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
 #include "core/data_dir.h"
+#include "core/policy/audit_log.h"
 #include "core/sqlite.h"
 #include "core/sqlite_archive.h"
 #include "core/store.h"
@@ -40,7 +42,9 @@ struct SqliteStoreOptions {
   uint64_t max_archive_bytes = 0;
 };
 
-class SqliteStore final : public Store {
+// Also the archive's audit log: entries recorded are committed with the
+// next group commit (or by a commit of their own within about 100 ms).
+class SqliteStore final : public Store, public AuditLog {
  public:
   // Opens the archive in `data_dir`, creating both if missing, and locks the
   // directory for this process. Refuses, without writing anything, a data
@@ -59,6 +63,7 @@ class SqliteStore final : public Store {
   absl::StatusOr<AppendResult> Append(Article article,
                                       absl::Time now) override;
   std::vector<absl::StatusOr<AppendResult>> ReleaseDue(absl::Time now) override;
+  absl::StatusOr<std::optional<Article>> GetHeld(absl::string_view id) const override;
   absl::StatusOr<std::optional<absl::Time>> NextRelease() const override;
   absl::StatusOr<std::vector<FeedEvent>> ReadAfter(
       uint64_t after, size_t max_events) const override;
@@ -79,10 +84,17 @@ class SqliteStore final : public Store {
   absl::StatusOr<v1::SearchArticlesResponse> Search(
       const v1::SearchArticlesRequest& request) const override;
 
+  void Record(v1::AuditEntry entry) override;
+  absl::StatusOr<std::vector<v1::AuditEntry>> ReadAudit(absl::Time since, uint64_t after_id,
+                                                        size_t limit) const override;
+
   const std::string& path() const { return path_; }
+  // The data directory it holds the lock of.
+  const std::string& data_dir() const { return lock_->dir(); }
 
  private:
-  // One publisher waiting in Append.
+  // One publisher waiting in Append (or the audit flusher, with no
+  // article).
   struct PendingAppend {
     const Article* article;
     absl::Time now;
@@ -98,7 +110,10 @@ class SqliteStore final : public Store {
 
   // Appends through group commit: waits for a leader to commit this
   // append, or leads and commits everything queued.
-  absl::StatusOr<AppendResult> Enqueue(const Article& article, absl::Time now, bool releasing);
+  absl::StatusOr<AppendResult> Enqueue(const Article* article, absl::Time now, bool releasing);
+  // Commits recorded audit entries, a moment after they arrive, until the
+  // store is destroyed.
+  void FlushAuditLoop();
   // Commits `batch` in one transaction; sets every result.
   // REQUIRES: called by the one leader at a time (see Append).
   void CommitBatch(const std::vector<PendingAppend*>& batch);
@@ -123,6 +138,12 @@ class SqliteStore final : public Store {
 
   absl::Mutex queue_mu_;
   std::deque<PendingAppend*> queue_ ABSL_GUARDED_BY(queue_mu_);
+
+  // Audit entries not yet committed; the next commit takes them.
+  absl::Mutex audit_mu_;
+  std::vector<v1::AuditEntry> audit_pending_ ABSL_GUARDED_BY(audit_mu_);
+  bool audit_stop_ ABSL_GUARDED_BY(audit_mu_) = false;
+  std::thread audit_flusher_;
 
   mutable absl::Mutex readers_mu_;
   mutable std::vector<std::unique_ptr<SqliteConnection>> idle_readers_

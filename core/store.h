@@ -104,6 +104,11 @@ class Store {
   // is dropped, and its error is among the results. Thread-safe.
   virtual std::vector<absl::StatusOr<AppendResult>> ReleaseDue(absl::Time now) = 0;
 
+  // The newest held version of article `id` (see Append), for readers
+  // entitled to preview embargoed articles; nullopt when none is held.
+  // Thread-safe.
+  virtual absl::StatusOr<std::optional<Article>> GetHeld(absl::string_view id) const = 0;
+
   // When the next held article's embargo ends; nullopt when none is held.
   // Thread-safe.
   virtual absl::StatusOr<std::optional<absl::Time>> NextRelease() const = 0;

@@ -2,6 +2,9 @@
 
 #include <utility>
 
+#include "absl/strings/str_cat.h"
+#include "core/policy/policy.h"
+
 namespace newswire {
 
 v1::PublishResponse ToPublishResponse(const PublishResult& result) {
@@ -26,12 +29,56 @@ Wire::Wire(Store* store, Hub* hub, Clock clock)
     : store_(store), hub_(hub), clock_(std::move(clock)) {}
 
 absl::StatusOr<PublishResult> Wire::Publish(Article article) {
+  static const Caller* const in_process = new Caller(InProcessCaller("Publish"));
+  return Publish(std::move(article), *in_process);
+}
+
+absl::Status Wire::Authorize(const Caller& caller, const Article& article,
+                             const std::optional<Article>* current) const {
+  const Principal& principal = *caller.principal;
+  std::optional<Article> read;
+  // The stored story's source matters only to a key limited to sources.
+  if (current == nullptr && principal.LimitedToSources()) {
+    absl::StatusOr<StoredArticle> stored = store_->GetArticle(article.id(), 0);
+    if (stored.ok()) {
+      read = std::move(stored->article);
+    } else if (absl::IsNotFound(stored.status())) {
+      // A story held under embargo is that source's too.
+      absl::StatusOr<std::optional<Article>> held = store_->GetHeld(article.id());
+      if (!held.ok()) return held.status();
+      read = *std::move(held);
+    } else {
+      return stored.status();
+    }
+    current = &read;
+  }
+  absl::Status status = AuthorizePublish(
+      principal, article, current != nullptr && current->has_value() ? &**current : nullptr);
+  if (gate_ != nullptr) {
+    if (!status.ok()) return gate_->Deny(caller, std::move(status));
+    gate_->Allow(caller, absl::StrCat(article.pub_status() == v1::PUB_STATUS_CANCELED
+                                          ? "kill "
+                                          : "publish ",
+                                      article.id(), " version ", article.version(), " as \"",
+                                      article.source().name(), "\""));
+  }
+  return status;
+}
+
+absl::StatusOr<PublishResult> Wire::Publish(Article article, const Caller& caller) {
   const bool pick_version = article.version() == 0;
   NormalizeArticle(article);
   if (absl::Status s = ValidateArticle(article); !s.ok()) return s;
-  if (pick_version) {
+  if (!pick_version) {
+    if (absl::Status s = Authorize(caller, article, nullptr); !s.ok()) return s;
+  } else {
     absl::StatusOr<VersionPick> pick = PickVersion(article);
     if (!pick.ok()) return pick.status();
+    // An id not stored yet may still be held under embargo: Authorize looks.
+    if (absl::Status s = Authorize(caller, article, pick->known ? &pick->current : nullptr);
+        !s.ok()) {
+      return s;
+    }
     if (!pick->unchanged) {
       // A story already stored under this id stays that story; it may
       // only turn out to be a near-duplicate of another.
@@ -83,7 +130,7 @@ absl::StatusOr<Wire::VersionPick> Wire::PickVersion(Article& article) const {
                      (stored.version_created().seconds() == article.version_created().seconds() &&
                       stored.version_created().nanos() == article.version_created().nanos()));
   article.set_version(same ? stored.version() : stored.version() + 1);
-  return VersionPick{.known = true, .unchanged = same};
+  return VersionPick{.known = true, .unchanged = same, .current = std::move(current->article)};
 }
 
 absl::StatusOr<size_t> Wire::ReleaseDue() {

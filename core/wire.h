@@ -1,6 +1,7 @@
 // Wire: the one publish path. Every writer (gRPC, CLI, Python, a server
 // loading files at start) publishes through it:
-//   normalize → validate → Store::Append (assigns the sequence) → Hub fanout.
+//   normalize → validate → authorize → Store::Append (assigns the
+//   sequence) → Hub fanout.
 #ifndef NEWSWIRE_CORE_WIRE_H_
 #define NEWSWIRE_CORE_WIRE_H_
 
@@ -12,6 +13,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/clock.h"
 #include "core/hub.h"
+#include "core/policy/gate.h"
 #include "core/store.h"
 
 namespace newswire {
@@ -66,6 +68,14 @@ class Wire {
   // Two such publishes racing may pick the same version (the second gets
   // FAILED_PRECONDITION, nothing is lost), or both store a story that is
   // new to the archive.
+  //
+  // `caller` must be allowed to publish it (AuthorizePublish: the publish
+  // scope, and the article's and the stored story's source among its
+  // sources); PERMISSION_DENIED names what is missing. With a gate set,
+  // the denial, or the publish or kill, goes to the audit log (before the
+  // append, so it is committed no later than the article).
+  absl::StatusOr<PublishResult> Publish(Article article, const Caller& caller);
+  // Publishes as the server's own process (InProcessCaller).
   absl::StatusOr<PublishResult> Publish(Article article);
 
   // Publishes the held articles whose embargo has ended; returns how many
@@ -80,21 +90,31 @@ class Wire {
     on_hold_ = std::move(on_hold);
   }
 
+  // Where publishes and denials are audited. REQUIRES: set before
+  // publishing starts; outlives the Wire.
+  void set_gate(Gate* gate) { gate_ = gate; }
+
   absl::Time Now() const { return clock_(); }
 
  private:
   struct VersionPick {
     bool known = false;      // The id is stored already,
     bool unchanged = false;  // and `article` repeats its current version.
+    std::optional<Article> current;  // Which is this.
   };
   // Sets the version of `article` (normalized, asked for version 0) as
   // Publish describes.
   absl::StatusOr<VersionPick> PickVersion(Article& article) const;
+  // Whether `caller` may publish `article`; `current` is the stored
+  // current version of its id when already read.
+  absl::Status Authorize(const Caller& caller, const Article& article,
+                         const std::optional<Article>* current) const;
 
   Store* const store_;
   Hub* const hub_;
   const Clock clock_;
   absl::AnyInvocable<void() const> on_hold_;
+  Gate* gate_ = nullptr;
 };
 
 }  // namespace newswire

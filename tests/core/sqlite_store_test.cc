@@ -221,6 +221,8 @@ TEST(SqliteStore, ArchiveOfSchemaVersion2IsMigratedWithEveryVersionKept) {
       ALTER TABLE current_articles DROP COLUMN fingerprint;
       ALTER TABLE current_articles DROP COLUMN simhash;
       ALTER TABLE current_articles DROP COLUMN near_duplicate;
+      DROP TABLE api_keys;
+      DROP TABLE audit_log;
       PRAGMA user_version = 2;
     )sql").ok());
   }

@@ -1,0 +1,32 @@
+// A filter written as URL query parameters, as the HTTP edge takes it and
+// `newswire keys create --filter` does:
+//
+//   place=Kyiv&place=Lviv&lang=en&min_urgency=3&q=grain+exports
+//
+// Parameters (repeat one for several values; any of them matches):
+// subject, place, person, organisation (or organization), source,
+// lang (or language), keyword, min_urgency, q (or query: search syntax),
+// exclude_duplicates (true/false, 1/0). Plural names (places, …) are
+// accepted too. Values are percent-decoded and '+' reads as a space.
+#ifndef NEWSWIRE_CORE_FILTER_QUERY_H_
+#define NEWSWIRE_CORE_FILTER_QUERY_H_
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "newswire/v1/feed.pb.h"
+
+namespace newswire {
+
+// Parses `query` (an optional leading '?' is skipped). INVALID_ARGUMENT
+// names an unknown parameter or a bad value; the result is checked as
+// ValidateFilter does.
+absl::StatusOr<v1::Filter> ParseFilterQuery(absl::string_view query);
+
+// `filter` written back as query parameters (empty for an empty filter).
+std::string FilterQueryString(const v1::Filter& filter);
+
+}  // namespace newswire
+
+#endif  // NEWSWIRE_CORE_FILTER_QUERY_H_
