@@ -2,6 +2,7 @@
 // cross the boundary as serialized bytes (the pure-Python layer wraps them
 // in protoc-generated classes), errors as newswire.Error subclasses, and
 // every call that blocks releases the GIL.
+#include <functional>
 #include <iostream>
 #include <optional>
 #include <string>
@@ -10,6 +11,7 @@
 
 #include "absl/status/status.h"
 #include "core/archive_reader.h"
+#include "core/filter_query.h"
 #include "core/ingest/feed.h"
 #include "core/ingest/text.h"
 #include "pybind11/pybind11.h"
@@ -112,6 +114,22 @@ PYBIND11_MODULE(_core, m) {
         "newswire.feed.Feed unpacks.");
 
   m.def(
+      "parse_filter_query",
+      [](const std::string& query) {
+        return py::bytes(nw::ValueOrThrow(nw::ParseFilterQuery(query)).SerializeAsString());
+      },
+      py::arg("query"),
+      "Parses a filter written as query parameters (place=Kyiv&lang=en); returns a "
+      "serialized newswire.v1.Filter.");
+  m.def(
+      "filter_query_string",
+      [](const std::string& filter_bytes) {
+        return nw::FilterQueryString(
+            nw::ParseOrThrow<nw::v1::Filter>(filter_bytes, "newswire.v1.Filter"));
+      },
+      py::arg("filter"), "A serialized newswire.v1.Filter as query parameters.");
+
+  m.def(
       "run_cli",
       [](const std::vector<std::string>& args) {
         py::gil_scoped_release release;
@@ -120,16 +138,56 @@ PYBIND11_MODULE(_core, m) {
       py::arg("args"), "Runs the newswire command line; returns its exit code.");
 
   py::class_<nw::Server>(m, "Server", "An in-process newswire server.")
-      .def(py::init([](const std::string& listen, const std::string& data_dir) {
+      .def(py::init([](const std::string& listen, const std::string& data_dir,
+                       const std::string& tls_cert, const std::string& tls_key,
+                       const std::string& client_ca, bool require_client_cert,
+                       double tls_refresh, bool insecure, const std::string& keys_file) {
              nw::ServerOptions options;
              options.listen = listen;
              options.data_dir = data_dir;
+             options.tls.cert_file = tls_cert;
+             options.tls.key_file = tls_key;
+             options.tls.client_ca_file = client_ca;
+             options.tls.require_client_cert = require_client_cert;
+             options.tls.refresh = absl::Seconds(tls_refresh);
+             options.insecure = insecure;
+             options.keys_file = keys_file;
              py::gil_scoped_release release;
              return nw::ValueOrThrow(nw::Server::Start(options));
            }),
            py::arg("listen") = "127.0.0.1:0", py::arg("data_dir") = "",
+           py::arg("tls_cert") = "", py::arg("tls_key") = "", py::arg("client_ca") = "",
+           py::arg("require_client_cert") = false, py::arg("tls_refresh") = 2.0,
+           py::arg("insecure") = false, py::arg("keys_file") = "",
            "Starts serving on `listen` (HOST:PORT; port 0 picks a free port), "
-           "on the archive in `data_dir`, or in memory when it is empty.")
+           "on the archive in `data_dir`, or in memory when it is empty; TLS "
+           "with `tls_cert` and `tls_key`.")
+      .def(
+          "create_key",
+          [](nw::Server& server, const std::string& request_bytes) {
+            const auto request = nw::ParseOrThrow<nw::v1::CreateKeyRequest>(
+                request_bytes, "newswire.v1.CreateKeyRequest");
+            absl::StatusOr<nw::v1::CreateKeyResponse> created;
+            {
+              py::gil_scoped_release release;
+              created = server.keys().Create(request, absl::Now());
+            }
+            return py::bytes(nw::ValueOrThrow(std::move(created)).SerializeAsString());
+          },
+          py::arg("request"),
+          "Creates an API key in process (no admin key needed); takes a serialized "
+          "CreateKeyRequest, returns a serialized CreateKeyResponse.")
+      .def(
+          "revoke_key",
+          [](nw::Server& server, const std::string& id) {
+            absl::StatusOr<nw::v1::ApiKey> revoked;
+            {
+              py::gil_scoped_release release;
+              revoked = server.keys().Revoke(id, absl::Now());
+            }
+            return py::bytes(nw::ValueOrThrow(std::move(revoked)).SerializeAsString());
+          },
+          py::arg("id"), "Revokes an API key in process; returns the serialized ApiKey.")
       .def_property_readonly("address", &nw::Server::address,
                              "HOST:PORT for a client.")
       .def_property_readonly("port", &nw::Server::port, "The bound port.")
@@ -235,7 +293,21 @@ PYBIND11_MODULE(_core, m) {
            py::call_guard<py::gil_scoped_release>(), "Ends the stream.");
 
   py::class_<nw::Client>(m, "Client", "A client of a newswire server.")
-      .def(py::init<const std::string&>(), py::arg("target"))
+      .def(py::init([](const std::string& target, const std::string& key,
+                       const std::string& tls_ca, const std::string& tls_cert,
+                       const std::string& tls_key, const std::string& tls_server_name) {
+             nw::ClientOptions options;
+             options.key = key;
+             options.tls.ca_file = tls_ca;
+             options.tls.cert_file = tls_cert;
+             options.tls.key_file = tls_key;
+             options.tls.server_name = tls_server_name;
+             return nw::ValueOrThrow(nw::Client::Open(target, options));
+           }),
+           py::arg("target"), py::arg("key") = "", py::arg("tls_ca") = "",
+           py::arg("tls_cert") = "", py::arg("tls_key") = "", py::arg("tls_server_name") = "",
+           "Connects lazily to `target`, sending `key` with every call, over TLS "
+           "when a CA or client certificate is given.")
       .def_property_readonly("target", &nw::Client::target)
       .def(
           "publish",
@@ -291,5 +363,51 @@ PYBIND11_MODULE(_core, m) {
           },
           py::arg("request"),
           // The stream uses the client's channel: keep the client alive.
-          py::keep_alive<0, 1>(), "Opens a stream for a serialized SubscribeRequest.");
+          py::keep_alive<0, 1>(), "Opens a stream for a serialized SubscribeRequest.")
+      .def(
+          "call",
+          [](nw::Client& client, const std::string& method, const std::string& request_bytes,
+             double timeout) -> py::bytes {
+            const absl::Duration deadline = absl::Seconds(timeout);
+            // Each method: its request parsed here (with the GIL, so a bad
+            // one raises), then the call without it.
+            std::function<absl::StatusOr<std::string>()> run;
+            auto serialized = [](auto result) -> absl::StatusOr<std::string> {
+              if (!result.ok()) return result.status();
+              return result->SerializeAsString();
+            };
+            if (method == "GetEntitlements") {
+              run = [&] { return serialized(client.GetEntitlements(deadline)); };
+            } else if (method == "ListKeys") {
+              run = [&] { return serialized(client.ListKeys(deadline)); };
+            } else if (method == "CreateKey") {
+              auto request = nw::ParseOrThrow<nw::v1::CreateKeyRequest>(
+                  request_bytes, "newswire.v1.CreateKeyRequest");
+              run = [&, request] { return serialized(client.CreateKey(request, deadline)); };
+            } else if (method == "RevokeKey") {
+              auto request = nw::ParseOrThrow<nw::v1::RevokeKeyRequest>(
+                  request_bytes, "newswire.v1.RevokeKeyRequest");
+              run = [&, request] { return serialized(client.RevokeKey(request.id(), deadline)); };
+            } else if (method == "RotateKey") {
+              auto request = nw::ParseOrThrow<nw::v1::RotateKeyRequest>(
+                  request_bytes, "newswire.v1.RotateKeyRequest");
+              run = [&, request] { return serialized(client.RotateKey(request, deadline)); };
+            } else if (method == "ReadAudit") {
+              auto request = nw::ParseOrThrow<nw::v1::ReadAuditRequest>(
+                  request_bytes, "newswire.v1.ReadAuditRequest");
+              run = [&, request] { return serialized(client.ReadAudit(request, deadline)); };
+            } else {
+              nw::ThrowIfError(absl::InvalidArgumentError("no such method: " + method));
+            }
+            absl::StatusOr<std::string> answer;
+            {
+              py::gil_scoped_release release;
+              answer = run();
+            }
+            return py::bytes(nw::ValueOrThrow(std::move(answer)));
+          },
+          py::arg("method"), py::arg("request"), py::arg("timeout") = 30.0,
+          "Calls an Account or Admin method (GetEntitlements, CreateKey, ListKeys, "
+          "RevokeKey, RotateKey, ReadAudit) with a serialized request; returns the "
+          "serialized response.");
 }

@@ -10,14 +10,21 @@
 #include <set>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "core/archive_reader.h"
+#include "core/filter_query.h"
 #include "core/ingest/drop_folder.h"
 #include "core/ingest/file.h"
 #include "core/ingest/ingest_pass.h"
+#include "core/policy/key_store.h"
+#include "core/policy/key_table.h"
+#include "core/sqlite_store.h"
 #include "service/client.h"
 #include "service/format.h"
 #include "service/server.h"
@@ -30,7 +37,7 @@ constexpr char kDefaultDataDir[] = "newswire-data";
 constexpr char kUsage[] = R"(usage: newswire COMMAND [OPTIONS]
 
 commands:
-  serve   [--listen HOST:PORT] [--data DIR | --memory] [--load PATH]...
+  serve   [--listen HOST:PORT] [--data DIR | --memory [--keys FILE]] [--load PATH]...
           [--retain-days N] [--retain-events N] [--max-archive-mb N]
           run a server on the durable archive in DIR (default ./newswire-data),
           or in memory; port 0 picks a free port; --load publishes the articles
@@ -40,7 +47,30 @@ commands:
           [--max-subscribers N] [--max-subscribers-per-client N]
           [--subscriber-queue-mb N] bound subscriptions (in all, per client
           host) and the bytes queued for a subscriber that does not keep up
-          (past it, it catches up from the archive instead)
+          (past it, it catches up from the archive instead);
+          [--tls-cert FILE --tls-key FILE] [--client-ca FILE]
+          [--require-client-cert] [--tls-refresh DURATION] serve TLS (files
+          re-read every --tls-refresh, default 2s, so a renewed certificate
+          needs no restart); --client-ca verifies client certificates, which
+          --require-client-cert demands; [--insecure] listen beyond loopback
+          without TLS and keys (refused otherwise); --keys FILE keeps a
+          --memory server's API keys in FILE
+  keys    create NAME --scope SCOPES [--sources S,...] [--filter QUERY]
+               [--embargo-preview] [--expires DATE] [--publish-rate N]
+               [--search-rate N] [--max-streams N] [--certificate]
+          keys list [--json] | keys revoke ID | keys rotate ID [--grace DURATION]
+          manage API keys: on a running server (--server, an admin key), or
+          offline in an archive (--data DIR) or keys file (--keys FILE) no
+          server is using; SCOPES: publish,subscribe,search,admin; --sources
+          the sources it may publish as and read; --filter narrows what it
+          reads (place=..&lang=..&min_urgency=..); --certificate grants a
+          client certificate whose URI SAN or CN is NAME instead of a secret.
+          create and rotate print the secret on stdout, once: it is never
+          shown again (only a keyed hash is stored)
+  audit   [--since DATE] [--limit N] [--json] [--data DIR]
+          print the audit log (denied calls, publishes, kills, key changes)
+          from a server (admin key) or an archive
+  whoami  print who the server takes you for and what you may do
   publish [--server HOST:PORT] FILE...
           publish articles: feeds (RSS, Atom, JSON Feed, ninjs) or plain-text
           articles, format read from the bytes; prints id, version, sequence,
@@ -67,6 +97,12 @@ commands:
           (--newest: newest first)
   parse   [--json] FILE
           parse a feed or article offline and print the articles it gives
+
+CLIENT: --server HOST:PORT, --key KEY (else $NEWSWIRE_KEY), --tls-ca FILE
+(verify the server; TLS), --tls-cert FILE --tls-key FILE (a client
+certificate), --tls-server-name NAME (the name the server's certificate
+holds, when it is not the HOST you connect to): for publish, ingest, tail,
+get, search, keys, audit and whoami.
 
 FILTER: --place P, --subject S, --person P, --organisation O, --source S,
 --keyword K, --language L (each repeatable: any of the values; different
@@ -132,6 +168,28 @@ std::string ServerAddress(const Args& args) {
   if (auto server = args.Value("server")) return *server;
   if (const char* env = std::getenv("NEWSWIRE_SERVER"); env && *env) return env;
   return kDefaultServer;
+}
+
+// The flags of every command that talks to a server (CLIENT in kUsage).
+constexpr const char* kClientFlags[] = {"server",   "key",     "tls-ca",
+                                        "tls-cert", "tls-key", "tls-server-name"};
+
+// A client for the server, key and TLS the CLIENT flags give.
+absl::StatusOr<std::unique_ptr<Client>> Connect(const Args& args) {
+  ClientOptions options;
+  if (auto key = args.Value("key")) {
+    options.key = *key;
+  } else if (const char* env = std::getenv("NEWSWIRE_KEY"); env && *env) {
+    options.key = env;
+  }
+  options.tls.ca_file = args.Value("tls-ca").value_or("");
+  options.tls.cert_file = args.Value("tls-cert").value_or("");
+  options.tls.key_file = args.Value("tls-key").value_or("");
+  options.tls.server_name = args.Value("tls-server-name").value_or("");
+  if (options.tls.cert_file.empty() != options.tls.key_file.empty()) {
+    return absl::InvalidArgumentError("--tls-cert and --tls-key go together");
+  }
+  return Client::Open(ServerAddress(args), options);
 }
 
 int Fail(std::ostream& err, const absl::Status& status) {
@@ -277,6 +335,22 @@ int Serve(const Args& args, std::ostream& out, std::ostream& err) {
         std::pair{"max-subscribers-per-client", &per_client}}) {
     if (absl::Status s = PositiveFlag(args, flag, *value); !s.ok()) return Usage(err, s.message());
   }
+  options.tls.cert_file = args.Value("tls-cert").value_or("");
+  options.tls.key_file = args.Value("tls-key").value_or("");
+  options.tls.client_ca_file = args.Value("client-ca").value_or("");
+  options.tls.require_client_cert = args.Has("require-client-cert");
+  if (auto refresh = args.Value("tls-refresh")) {
+    if (!absl::ParseDuration(*refresh, &options.tls.refresh) ||
+        options.tls.refresh < absl::Seconds(1)) {
+      return Usage(err, absl::StrCat("--tls-refresh must be a duration of 1s or more, got \"",
+                                     *refresh, "\""));
+    }
+  }
+  options.insecure = args.Has("insecure");
+  if (auto keys = args.Value("keys")) {
+    if (!args.Has("memory")) return Usage(err, "serve: --keys is for --memory (an archive keeps its keys)");
+    options.keys_file = *keys;
+  }
   options.archive.max_archive_bytes = archive_mb << 20;
   if (queue_mb != 0) options.subscriptions.max_queue_bytes = queue_mb << 20;
   options.subscriptions.max_subscriptions = max_subscribers;
@@ -302,6 +376,12 @@ int Serve(const Args& args, std::ostream& out, std::ostream& err) {
         << (*server)->store().OldestSequence() << ".." << (*server)->store().HeadSequence()
         << ")\n";
   }
+  out << (options.tls.enabled() ? "TLS" : "plaintext") << "; "
+      << ((*server)->keys().enforcing()
+              ? "API keys required"
+              : "no API keys yet: every caller may do everything (newswire keys create to "
+                "require them)")
+      << "\n";
   out << "listening on " << (*server)->address() << std::endl;
   out << "watch the stream: newswire tail --server " << (*server)->address()
       << " --from earliest" << std::endl;
@@ -316,9 +396,10 @@ int Serve(const Args& args, std::ostream& out, std::ostream& err) {
 
 int Publish(const Args& args, std::ostream& out, std::ostream& err) {
   if (args.positional.empty()) return Usage(err, "publish needs at least one FILE");
-  Client client(ServerAddress(args));
+  absl::StatusOr<std::unique_ptr<Client>> client = Connect(args);
+  if (!client.ok()) return Fail(err, client.status());
   const PublishTally tally = PublishPaths(
-      args.positional, [&client](const Article& a) { return client.Publish(a); },
+      args.positional, [&client](const Article& a) { return (*client)->Publish(a); },
       &out, err);
   return tally.failed == 0 ? 0 : 1;
 }
@@ -336,12 +417,13 @@ int Ingest(const Args& args, std::ostream& out, std::ostream& err) {
   if (!folder.ok()) return Fail(err, folder.status());
   const bool watch = args.Has("watch");
   const std::string server = ServerAddress(args);
-  Client client(server);
+  absl::StatusOr<std::unique_ptr<Client>> client = Connect(args);
+  if (!client.ok()) return Fail(err, client.status());
   absl::Duration retry = interval;
   while (true) {
     absl::StatusOr<IngestTally> tally = IngestPass(
-        *folder, /*settled=*/watch, [&client](const Article& a) { return client.Publish(a); },
-        out, err);
+        *folder, /*settled=*/watch,
+        [&client](const Article& a) { return (*client)->Publish(a); }, out, err);
     if (!tally.ok()) return Fail(err, tally.status());
     out.flush();
     if (tally->unavailable && !watch) {
@@ -406,8 +488,9 @@ int Tail(const Args& args, std::ostream& out, std::ostream& err) {
   const bool json = args.Has("json");
   request.set_view(full ? v1::ARTICLE_VIEW_FULL : v1::ARTICLE_VIEW_HEADLINE);
 
-  Client client(ServerAddress(args));
-  std::unique_ptr<EventStream> stream = client.Subscribe(request);
+  absl::StatusOr<std::unique_ptr<Client>> client = Connect(args);
+  if (!client.ok()) return Fail(err, client.status());
+  std::unique_ptr<EventStream> stream = (*client)->Subscribe(request);
   while (true) {
     absl::StatusOr<std::optional<v1::FeedEvent>> event = stream->Next(absl::Hours(1));
     if (!event.ok()) return Fail(err, event.status());
@@ -429,8 +512,9 @@ int Get(const Args& args, std::ostream& out, std::ostream& err) {
   if (auto v = args.Value("version"); v && !absl::SimpleAtoi(*v, &version)) {
     return Usage(err, absl::StrCat("--version must be a number, got \"", *v, "\""));
   }
-  Client client(ServerAddress(args));
-  absl::StatusOr<v1::GetArticleResponse> got = client.Get(args.positional[0], version);
+  absl::StatusOr<std::unique_ptr<Client>> client = Connect(args);
+  if (!client.ok()) return Fail(err, client.status());
+  absl::StatusOr<v1::GetArticleResponse> got = (*client)->Get(args.positional[0], version);
   if (!got.ok()) return Fail(err, got.status());
   out << (args.Has("json") ? ToJsonLine(got->article()) + "\n"
                            : FormatArticle(got->article()));
@@ -461,8 +545,9 @@ int Search(const Args& args, std::ostream& out, std::ostream& err) {
     }
   }
 
-  Client client(ServerAddress(args));
-  absl::StatusOr<v1::SearchArticlesResponse> response = client.Search(request);
+  absl::StatusOr<std::unique_ptr<Client>> client = Connect(args);
+  if (!client.ok()) return Fail(err, client.status());
+  absl::StatusOr<v1::SearchArticlesResponse> response = (*client)->Search(request);
   if (!response.ok()) return Fail(err, response.status());
   if (args.Has("json")) {
     out << ToJsonLine(*response) << "\n";
@@ -494,6 +579,261 @@ int Parse(const Args& args, std::ostream& out, std::ostream& err) {
   return code;
 }
 
+// Keys managed without a server: in an archive no server is using (its
+// lock held while the command runs), or in a keys file.
+struct OfflineKeys {
+  std::unique_ptr<SqliteStore> archive;
+  std::unique_ptr<KeyTable> table;
+};
+absl::StatusOr<OfflineKeys> OpenOfflineKeys(const Args& args) {
+  OfflineKeys keys;
+  std::unique_ptr<KeyStore> store;
+  if (auto file = args.Value("keys")) {
+    store = OpenKeyFile(*file);
+  } else {
+    const std::string dir = *args.Value("data");
+    absl::StatusOr<std::unique_ptr<SqliteStore>> archive = SqliteStore::Open(dir);
+    if (!archive.ok()) {
+      if (absl::IsFailedPrecondition(archive.status())) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            archive.status().message(),
+            " (manage the keys of a running server through it: --server with an admin key)"));
+      }
+      return archive.status();
+    }
+    absl::StatusOr<std::unique_ptr<KeyStore>> in_archive =
+        OpenArchiveKeyStore((*archive)->path(), absl::StrCat(dir, "/", kPepperFileName));
+    if (!in_archive.ok()) return in_archive.status();
+    store = *std::move(in_archive);
+    keys.archive = *std::move(archive);
+  }
+  absl::StatusOr<std::unique_ptr<KeyTable>> table = KeyTable::Open(std::move(store));
+  if (!table.ok()) return table.status();
+  keys.table = *std::move(table);
+  return keys;
+}
+
+// Reads the flags of `keys create` into a request.
+absl::StatusOr<v1::CreateKeyRequest> CreateKeyRequest(const Args& args) {
+  if (args.positional.size() != 2) {
+    return absl::InvalidArgumentError("keys create needs one NAME");
+  }
+  v1::CreateKeyRequest request;
+  request.set_name(args.positional[1]);
+  v1::Entitlements& entitlements = *request.mutable_entitlements();
+  auto scopes = args.Value("scope");
+  if (!scopes) return absl::InvalidArgumentError("keys create needs --scope (publish,subscribe,search,admin)");
+  for (absl::string_view name : absl::StrSplit(*scopes, ',', absl::SkipEmpty())) {
+    v1::Scope scope;
+    if (!v1::Scope_Parse(absl::StrCat("SCOPE_", absl::AsciiStrToUpper(name)), &scope) ||
+        scope == v1::SCOPE_UNSPECIFIED) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "--scope: \"", name, "\" is not one of publish, subscribe, search, admin"));
+    }
+    entitlements.add_scopes(scope);
+  }
+  if (auto sources = args.Value("sources")) {
+    for (absl::string_view source : absl::StrSplit(*sources, ',', absl::SkipEmpty())) {
+      entitlements.add_sources(std::string(absl::StripAsciiWhitespace(source)));
+    }
+  }
+  if (auto filter = args.Value("filter")) {
+    absl::StatusOr<v1::Filter> parsed = ParseFilterQuery(*filter);
+    if (!parsed.ok()) return absl::InvalidArgumentError(absl::StrCat("--filter: ", parsed.status().message()));
+    *entitlements.mutable_filter() = *std::move(parsed);
+  }
+  entitlements.set_embargo_preview(args.Has("embargo-preview"));
+  request.set_certificate(args.Has("certificate"));
+  if (auto expires = args.Value("expires")) {
+    absl::StatusOr<absl::Time> t = ParseDate("expires", *expires);
+    if (!t.ok()) return t.status();
+    *request.mutable_expires() = ToProtoTime(*t);
+  }
+  v1::KeyLimits& limits = *request.mutable_limits();
+  for (const auto& [flag, set] :
+       {std::pair<const char*, void (v1::KeyLimits::*)(double)>{"publish-rate",
+                                                                 &v1::KeyLimits::set_publish_per_second},
+        std::pair<const char*, void (v1::KeyLimits::*)(double)>{"search-rate",
+                                                                 &v1::KeyLimits::set_search_per_second}}) {
+    if (auto text = args.Value(flag)) {
+      double rate = 0;
+      if (!absl::SimpleAtod(*text, &rate) || !(rate > 0)) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("--", flag, " must be a positive number per second, got \"", *text, "\""));
+      }
+      (limits.*set)(rate);
+    }
+  }
+  uint64_t streams = 0;
+  if (absl::Status s = PositiveFlag(args, "max-streams", streams); !s.ok()) return s;
+  limits.set_max_streams(static_cast<uint32_t>(std::min<uint64_t>(streams, UINT32_MAX)));
+  return request;
+}
+
+// What `keys create` and `keys rotate` print: the secret alone on stdout
+// (so `export NEWSWIRE_KEY=$(newswire keys create ...)` works), the key on
+// stderr.
+int PrintCreated(const v1::CreateKeyResponse& created, std::ostream& out, std::ostream& err) {
+  err << "key " << FormatKeyLine(created.key(), absl::Now()) << "\n";
+  if (created.secret().empty()) {
+    err << "a certificate grant: clients whose verified certificate names \""
+        << created.key().name() << "\" are this key\n";
+    return 0;
+  }
+  err << "the secret follows, shown this once (only a keyed hash of it is stored):\n";
+  out << created.secret() << std::endl;
+  return 0;
+}
+
+int Keys(const Args& args, std::ostream& out, std::ostream& err) {
+  if (args.positional.empty()) return Usage(err, "keys needs create, list, revoke or rotate");
+  const std::string& verb = args.positional[0];
+  if (verb != "create" && verb != "list" && verb != "revoke" && verb != "rotate") {
+    return Usage(err, absl::StrCat("keys: unknown verb \"", verb, "\""));
+  }
+  if ((verb == "revoke" || verb == "rotate") && args.positional.size() != 2) {
+    return Usage(err, absl::StrCat("keys ", verb, " needs one ID"));
+  }
+  if (args.Value("data") && args.Value("keys")) {
+    return Usage(err, "keys: --data and --keys exclude each other");
+  }
+  v1::CreateKeyRequest create;
+  if (verb == "create") {
+    absl::StatusOr<v1::CreateKeyRequest> request = CreateKeyRequest(args);
+    if (!request.ok()) return Usage(err, request.status().message());
+    create = *std::move(request);
+  }
+  absl::Duration grace = kDefaultRotationGrace;
+  if (auto text = args.Value("grace")) {
+    if (!absl::ParseDuration(*text, &grace) || grace < absl::ZeroDuration()) {
+      return Usage(err, absl::StrCat("--grace must be a duration such as 24h, got \"", *text, "\""));
+    }
+  }
+  const absl::Time now = absl::Now();
+
+  if (args.Value("data") || args.Value("keys")) {
+    absl::StatusOr<OfflineKeys> keys = OpenOfflineKeys(args);
+    if (!keys.ok()) return Fail(err, keys.status());
+    KeyTable& table = *keys->table;
+    if (verb == "create") {
+      absl::StatusOr<v1::CreateKeyResponse> created = table.Create(create, now);
+      if (!created.ok()) return Fail(err, created.status());
+      return PrintCreated(*created, out, err);
+    }
+    if (verb == "rotate") {
+      absl::StatusOr<v1::CreateKeyResponse> created =
+          table.Rotate(args.positional[1], grace, now);
+      if (!created.ok()) return Fail(err, created.status());
+      return PrintCreated(*created, out, err);
+    }
+    if (verb == "revoke") {
+      absl::StatusOr<v1::ApiKey> revoked = table.Revoke(args.positional[1], now);
+      if (!revoked.ok()) return Fail(err, revoked.status());
+      out << FormatKeyLine(*revoked, now) << "\n";
+      return 0;
+    }
+    for (const v1::ApiKey& key : table.List()) {
+      out << (args.Has("json") ? ToJsonLine(key) : FormatKeyLine(key, now)) << "\n";
+    }
+    return 0;
+  }
+
+  absl::StatusOr<std::unique_ptr<Client>> client = Connect(args);
+  if (!client.ok()) return Fail(err, client.status());
+  if (verb == "create") {
+    absl::StatusOr<v1::CreateKeyResponse> created = (*client)->CreateKey(create);
+    if (!created.ok()) return Fail(err, created.status());
+    return PrintCreated(*created, out, err);
+  }
+  if (verb == "rotate") {
+    v1::RotateKeyRequest request;
+    request.set_id(args.positional[1]);
+    request.mutable_grace()->set_seconds(absl::ToInt64Seconds(grace));
+    absl::StatusOr<v1::CreateKeyResponse> created = (*client)->RotateKey(request);
+    if (!created.ok()) return Fail(err, created.status());
+    return PrintCreated(*created, out, err);
+  }
+  if (verb == "revoke") {
+    absl::StatusOr<v1::RevokeKeyResponse> revoked = (*client)->RevokeKey(args.positional[1]);
+    if (!revoked.ok()) return Fail(err, revoked.status());
+    out << FormatKeyLine(revoked->key(), now) << "\n";
+    return 0;
+  }
+  absl::StatusOr<v1::ListKeysResponse> listed = (*client)->ListKeys();
+  if (!listed.ok()) return Fail(err, listed.status());
+  for (const v1::ApiKey& key : listed->keys()) {
+    out << (args.Has("json") ? ToJsonLine(key) : FormatKeyLine(key, now)) << "\n";
+  }
+  return 0;
+}
+
+int Audit(const Args& args, std::ostream& out, std::ostream& err) {
+  absl::Time since = absl::InfinitePast();
+  if (auto text = args.Value("since")) {
+    absl::StatusOr<absl::Time> t = ParseDate("since", *text);
+    if (!t.ok()) return Usage(err, t.status().message());
+    since = *t;
+  }
+  uint64_t limit = 1000;
+  if (absl::Status s = PositiveFlag(args, "limit", limit); !s.ok()) return Usage(err, s.message());
+  // Pages of at most kMaxAuditRead, until `limit` entries or the end.
+  std::optional<std::unique_ptr<ArchiveReader>> archive;
+  std::unique_ptr<Client> client;
+  if (auto dir = args.Value("data")) {
+    absl::StatusOr<std::unique_ptr<ArchiveReader>> opened = ArchiveReader::Open(*dir);
+    if (!opened.ok()) return Fail(err, opened.status());
+    archive = *std::move(opened);
+  } else {
+    absl::StatusOr<std::unique_ptr<Client>> connected = Connect(args);
+    if (!connected.ok()) return Fail(err, connected.status());
+    client = *std::move(connected);
+  }
+  uint64_t after = 0, printed = 0;
+  while (printed < limit) {
+    const size_t page = std::min<uint64_t>(limit - printed, kMaxAuditRead);
+    absl::StatusOr<std::vector<v1::AuditEntry>> entries;
+    if (archive.has_value()) {
+      entries = (*archive)->ReadAudit(since, after, page);
+    } else {
+      v1::ReadAuditRequest request;
+      if (since != absl::InfinitePast()) *request.mutable_since() = ToProtoTime(since);
+      request.set_after_id(after);
+      request.set_limit(static_cast<uint32_t>(page));
+      absl::StatusOr<v1::ReadAuditResponse> response = client->ReadAudit(request);
+      if (response.ok()) {
+        entries = std::vector<v1::AuditEntry>(response->entries().begin(),
+                                              response->entries().end());
+      } else {
+        entries = response.status();
+      }
+    }
+    if (!entries.ok()) return Fail(err, entries.status());
+    for (const v1::AuditEntry& entry : *entries) {
+      out << (args.Has("json") ? ToJsonLine(entry) : FormatAuditLine(entry)) << "\n";
+      after = entry.id();
+      ++printed;
+    }
+    if (entries->size() < page) break;
+  }
+  return 0;
+}
+
+int WhoAmI(const Args& args, std::ostream& out, std::ostream& err) {
+  absl::StatusOr<std::unique_ptr<Client>> client = Connect(args);
+  if (!client.ok()) return Fail(err, client.status());
+  absl::StatusOr<v1::GetEntitlementsResponse> me = (*client)->GetEntitlements();
+  if (!me.ok()) return Fail(err, me.status());
+  if (args.Has("json")) {
+    out << ToJsonLine(*me) << "\n";
+  } else if (me->via() == v1::GetEntitlementsResponse::VIA_OPEN) {
+    out << "open server: it has no API keys, so every caller may do everything\n";
+  } else {
+    out << (me->via() == v1::GetEntitlementsResponse::VIA_CERTIFICATE ? "certificate " : "key ")
+        << FormatKeyLine(me->key(), absl::Now()) << "\n";
+  }
+  return 0;
+}
+
 struct Command {
   int (*run)(const Args&, std::ostream&, std::ostream&);
   std::set<std::string> with_value;
@@ -506,24 +846,39 @@ std::set<std::string> WithFilterFlags(std::set<std::string> flags) {
   return flags;
 }
 
+// `flags` and the CLIENT flags.
+std::set<std::string> WithClientFlags(std::set<std::string> flags) {
+  flags.insert(std::begin(kClientFlags), std::end(kClientFlags));
+  return flags;
+}
+
 const std::map<std::string, Command>& Commands() {
   static const auto* commands = new std::map<std::string, Command>{
       {"serve",
        {&Serve,
         {"listen", "data", "load", "retain-days", "retain-events", "max-archive-mb",
-         "max-subscribers", "max-subscribers-per-client", "subscriber-queue-mb"},
-        {"memory"}}},
-      {"publish", {&Publish, {"server"}, {}}},
-      {"ingest", {&Ingest, {"server", "interval"}, {"watch"}}},
+         "max-subscribers", "max-subscribers-per-client", "subscriber-queue-mb", "tls-cert",
+         "tls-key", "client-ca", "tls-refresh", "keys"},
+        {"memory", "require-client-cert", "insecure"}}},
+      {"publish", {&Publish, WithClientFlags({}), {}}},
+      {"ingest", {&Ingest, WithClientFlags({"interval"}), {"watch"}}},
       {"tail",
        {&Tail,
-        WithFilterFlags({"server", "from", "since", "query", "min-urgency", "heartbeat"}),
+        WithClientFlags(
+            WithFilterFlags({"from", "since", "query", "min-urgency", "heartbeat"})),
         {"full", "json", "every-version", "exclude-duplicates"}}},
-      {"get", {&Get, {"server", "version"}, {"json"}}},
+      {"get", {&Get, WithClientFlags({"version"}), {"json"}}},
       {"search",
-       {&Search, WithFilterFlags({"server", "limit", "page", "since", "until"}),
+       {&Search, WithClientFlags(WithFilterFlags({"limit", "page", "since", "until"})),
         {"newest", "killed", "json", "exclude-duplicates"}}},
       {"parse", {&Parse, {}, {"json"}}},
+      {"keys",
+       {&Keys,
+        WithClientFlags({"data", "keys", "scope", "sources", "filter", "expires",
+                         "publish-rate", "search-rate", "max-streams", "grace"}),
+        {"embargo-preview", "certificate", "json"}}},
+      {"audit", {&Audit, WithClientFlags({"data", "since", "limit"}), {"json"}}},
+      {"whoami", {&WhoAmI, WithClientFlags({}), {"json"}}},
   };
   return *commands;
 }

@@ -19,20 +19,26 @@ namespace {
 // Events buffered ahead of the reader before the stream stops reading.
 constexpr size_t kReadAheadEvents = 4096;
 
-// Makes one unary call with a deadline `timeout` from now.
-template <typename Response, typename Request, typename Method>
-absl::StatusOr<Response> Unary(v1::NewsFeed::Stub& stub, Method method,
-                               const Request& request, absl::Duration timeout) {
+// Puts `key` in the call's metadata as a bearer token (what grpcio's
+// access_token_call_credentials sends), also over plaintext.
+void AddKey(grpc::ClientContext& context, const std::string& key) {
+  if (!key.empty()) context.AddMetadata("authorization", absl::StrCat("Bearer ", key));
+}
+
+}  // namespace
+
+template <typename Response, typename Stub, typename Request, typename Method>
+absl::StatusOr<Response> Client::Call(Stub& stub, Method method, const Request& request,
+                                      absl::Duration timeout) {
   grpc::ClientContext context;
   context.set_deadline(std::chrono::system_clock::now() +
                        absl::ToChronoMilliseconds(timeout));
+  AddKey(context, key_);
   Response response;
   grpc::Status status = (stub.*method)(&context, request, &response);
   if (!status.ok()) return FromGrpcStatus(status);
   return response;
 }
-
-}  // namespace
 
 // Reads SubscribeResponses raw with the callback API into a bounded queue
 // of serialized events: the frames of SubscribeResponse.events are split
@@ -43,7 +49,9 @@ absl::StatusOr<Response> Unary(v1::NewsFeed::Stub& stub, Method method,
 class EventStream::Reader final
     : public grpc::ClientBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer> {
  public:
-  void Begin(grpc::GenericStub& stub, const v1::SubscribeRequest& request) {
+  void Begin(grpc::GenericStub& stub, const v1::SubscribeRequest& request,
+             const std::string& key) {
+    AddKey(context_, key);
     grpc::Slice bytes(request.SerializeAsString());
     request_ = grpc::ByteBuffer(&bytes, 1);
     stub.PrepareBidiStreamingCall(
@@ -189,16 +197,36 @@ absl::StatusOr<std::vector<std::string>> EventStream::NextSerializedBatch(
 void EventStream::Cancel() { reader_->Cancel(); }
 
 Client::Client(const std::string& target)
+    : Client(target, grpc::CreateChannel(target, grpc::InsecureChannelCredentials()), "") {}
+
+Client::Client(const std::string& target, std::shared_ptr<grpc::Channel> channel,
+               std::string key)
     : target_(target),
-      channel_(grpc::CreateChannel(target, grpc::InsecureChannelCredentials())),
+      key_(std::move(key)),
+      channel_(std::move(channel)),
       stub_(v1::NewsFeed::NewStub(channel_)),
+      account_stub_(v1::Account::NewStub(channel_)),
+      admin_stub_(v1::Admin::NewStub(channel_)),
       generic_stub_(std::make_unique<grpc::GenericStub>(channel_)) {}
+
+absl::StatusOr<std::unique_ptr<Client>> Client::Open(const std::string& target,
+                                                     const ClientOptions& options) {
+  for (char c : options.key) {
+    // gRPC would refuse the metadata value: say what is wrong instead.
+    if (c < 0x21 || c > 0x7e) {
+      return absl::InvalidArgumentError("the API key holds a space or a control character");
+    }
+  }
+  absl::StatusOr<std::shared_ptr<grpc::Channel>> channel = OpenChannel(target, options.tls);
+  if (!channel.ok()) return channel.status();
+  return std::unique_ptr<Client>(new Client(target, *std::move(channel), options.key));
+}
 
 absl::StatusOr<PublishResult> Client::Publish(const Article& article,
                                               absl::Duration timeout) {
   v1::PublishRequest request;
   *request.mutable_article() = article;
-  absl::StatusOr<v1::PublishResponse> response = Unary<v1::PublishResponse>(
+  absl::StatusOr<v1::PublishResponse> response = Call<v1::PublishResponse>(
       *stub_, &v1::NewsFeed::Stub::Publish, request, timeout);
   if (!response.ok()) return response.status();
   return FromPublishResponse(*response);
@@ -212,20 +240,56 @@ absl::StatusOr<v1::GetArticleResponse> Client::Get(const std::string& id,
   request.set_id(id);
   request.set_version(version);
   request.set_view(view);
-  return Unary<v1::GetArticleResponse>(*stub_, &v1::NewsFeed::Stub::GetArticle, request,
-                                       timeout);
+  return Call<v1::GetArticleResponse>(*stub_, &v1::NewsFeed::Stub::GetArticle, request,
+                                      timeout);
 }
 
 absl::StatusOr<v1::SearchArticlesResponse> Client::Search(
     const v1::SearchArticlesRequest& request, absl::Duration timeout) {
-  return Unary<v1::SearchArticlesResponse>(*stub_, &v1::NewsFeed::Stub::SearchArticles,
-                                           request, timeout);
+  return Call<v1::SearchArticlesResponse>(*stub_, &v1::NewsFeed::Stub::SearchArticles,
+                                          request, timeout);
 }
 
 std::unique_ptr<EventStream> Client::Subscribe(const v1::SubscribeRequest& request) {
   std::unique_ptr<EventStream> stream(new EventStream());
-  stream->reader_->Begin(*generic_stub_, request);
+  stream->reader_->Begin(*generic_stub_, request, key_);
   return stream;
+}
+
+absl::StatusOr<v1::GetEntitlementsResponse> Client::GetEntitlements(absl::Duration timeout) {
+  return Call<v1::GetEntitlementsResponse>(*account_stub_, &v1::Account::Stub::GetEntitlements,
+                                           v1::GetEntitlementsRequest(), timeout);
+}
+
+absl::StatusOr<v1::CreateKeyResponse> Client::CreateKey(const v1::CreateKeyRequest& request,
+                                                        absl::Duration timeout) {
+  return Call<v1::CreateKeyResponse>(*admin_stub_, &v1::Admin::Stub::CreateKey, request,
+                                     timeout);
+}
+
+absl::StatusOr<v1::ListKeysResponse> Client::ListKeys(absl::Duration timeout) {
+  return Call<v1::ListKeysResponse>(*admin_stub_, &v1::Admin::Stub::ListKeys,
+                                    v1::ListKeysRequest(), timeout);
+}
+
+absl::StatusOr<v1::RevokeKeyResponse> Client::RevokeKey(const std::string& id,
+                                                        absl::Duration timeout) {
+  v1::RevokeKeyRequest request;
+  request.set_id(id);
+  return Call<v1::RevokeKeyResponse>(*admin_stub_, &v1::Admin::Stub::RevokeKey, request,
+                                     timeout);
+}
+
+absl::StatusOr<v1::CreateKeyResponse> Client::RotateKey(const v1::RotateKeyRequest& request,
+                                                        absl::Duration timeout) {
+  return Call<v1::CreateKeyResponse>(*admin_stub_, &v1::Admin::Stub::RotateKey, request,
+                                     timeout);
+}
+
+absl::StatusOr<v1::ReadAuditResponse> Client::ReadAudit(const v1::ReadAuditRequest& request,
+                                                        absl::Duration timeout) {
+  return Call<v1::ReadAuditResponse>(*admin_stub_, &v1::Admin::Stub::ReadAudit, request,
+                                     timeout);
 }
 
 }  // namespace newswire

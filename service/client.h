@@ -16,7 +16,9 @@
 #include "grpcpp/channel.h"
 #include "grpcpp/client_context.h"
 #include "grpcpp/generic/generic_stub.h"
+#include "newswire/v1/access.grpc.pb.h"
 #include "newswire/v1/feed.grpc.pb.h"
+#include "service/tls.h"
 
 namespace newswire {
 
@@ -64,10 +66,23 @@ class EventStream {
   std::unique_ptr<Reader> reader_;
 };
 
+struct ClientOptions {
+  // API key sent with every call (`authorization: Bearer <key>`); none when
+  // empty.
+  std::string key;
+  // TLS toward the server; plaintext when not enabled.
+  TlsClientOptions tls;
+};
+
 class Client {
  public:
-  // Connects lazily to `target` (HOST:PORT) without TLS.
+  // Connects lazily to `target` (HOST:PORT) without TLS or key.
   explicit Client(const std::string& target);
+
+  // Connects lazily to `target` as `options` say. INVALID_ARGUMENT /
+  // NOT_FOUND name a TLS file that cannot be used.
+  static absl::StatusOr<std::unique_ptr<Client>> Open(const std::string& target,
+                                                      const ClientOptions& options);
 
   // Publishes `article`; see Wire::Publish for the errors.
   absl::StatusOr<PublishResult> Publish(const Article& article,
@@ -89,12 +104,37 @@ class Client {
   // arrive through EventStream::Next.
   std::unique_ptr<EventStream> Subscribe(const v1::SubscribeRequest& request);
 
+  // Who the server takes this client for, and what it may do.
+  absl::StatusOr<v1::GetEntitlementsResponse> GetEntitlements(
+      absl::Duration timeout = absl::Seconds(30));
+
+  // The Admin service (the key needs the admin scope).
+  absl::StatusOr<v1::CreateKeyResponse> CreateKey(const v1::CreateKeyRequest& request,
+                                                  absl::Duration timeout = absl::Seconds(30));
+  absl::StatusOr<v1::ListKeysResponse> ListKeys(absl::Duration timeout = absl::Seconds(30));
+  absl::StatusOr<v1::RevokeKeyResponse> RevokeKey(const std::string& id,
+                                                  absl::Duration timeout = absl::Seconds(30));
+  absl::StatusOr<v1::CreateKeyResponse> RotateKey(const v1::RotateKeyRequest& request,
+                                                  absl::Duration timeout = absl::Seconds(30));
+  absl::StatusOr<v1::ReadAuditResponse> ReadAudit(const v1::ReadAuditRequest& request,
+                                                  absl::Duration timeout = absl::Seconds(30));
+
   const std::string& target() const { return target_; }
 
  private:
+  Client(const std::string& target, std::shared_ptr<grpc::Channel> channel, std::string key);
+
+  // One unary call on `stub` with the key and a deadline `timeout` away.
+  template <typename Response, typename Stub, typename Request, typename Method>
+  absl::StatusOr<Response> Call(Stub& stub, Method method, const Request& request,
+                                absl::Duration timeout);
+
   std::string target_;
+  std::string key_;
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<v1::NewsFeed::Stub> stub_;
+  std::unique_ptr<v1::Account::Stub> account_stub_;
+  std::unique_ptr<v1::Admin::Stub> admin_stub_;
   // Subscribe responses are read raw through it (see EventStream).
   std::unique_ptr<grpc::GenericStub> generic_stub_;
 };

@@ -1,62 +1,114 @@
 #include "service/feed_service.h"
 
+#include <utility>
+
+#include "core/policy/policy.h"
+#include "service/call_credentials.h"
 #include "service/publish_stream_reactor.h"
 #include "service/status.h"
 
 namespace newswire {
+namespace {
 
-FeedService::FeedService(Wire* wire, const Store* store) : wire_(wire), store_(store) {}
+// Finishes `context`'s call at once with `status`.
+grpc::ServerUnaryReactor* FinishNow(grpc::CallbackServerContext* context,
+                                    const absl::Status& status) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  reactor->Finish(ToGrpcStatus(status));
+  return reactor;
+}
+
+}  // namespace
+
+FeedService::FeedService(Wire* wire, const Store* store, Gate* gate)
+    : wire_(wire), store_(store), gate_(gate) {}
 
 grpc::ServerUnaryReactor* FeedService::Publish(
     grpc::CallbackServerContext* context, const v1::PublishRequest* request,
     v1::PublishResponse* response) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  absl::StatusOr<Caller> caller =
+      gate_->Admit(CallCredentials(*context), "Publish", Action::kPublish);
+  if (!caller.ok()) return FinishNow(context, caller.status());
   if (!request->has_article()) {
-    reactor->Finish(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
-                                 "article: required"));
-    return reactor;
+    return FinishNow(context, absl::InvalidArgumentError("article: required"));
   }
-  absl::StatusOr<PublishResult> result = wire_->Publish(request->article());
+  absl::StatusOr<PublishResult> result = wire_->Publish(request->article(), *caller);
   if (result.ok()) *response = ToPublishResponse(*result);
-  reactor->Finish(ToGrpcStatus(result.status()));
-  return reactor;
+  return FinishNow(context, result.status());
 }
 
 grpc::ServerBidiReactor<v1::PublishRequest, v1::PublishResponse>*
-FeedService::PublishStream(grpc::CallbackServerContext* /*context*/) {
-  return StartPublishStreamReactor(*wire_);
+FeedService::PublishStream(grpc::CallbackServerContext* context) {
+  return StartPublishStreamReactor(
+      *wire_, *gate_, gate_->Admit(CallCredentials(*context), "PublishStream", Action::kPublish));
+}
+
+absl::StatusOr<v1::GetArticleResponse> FeedService::Read(
+    const Caller& caller, const v1::GetArticleRequest& request) const {
+  const Principal& principal = *caller.principal;
+  absl::StatusOr<StoredArticle> stored = store_->GetArticle(request.id(), request.version());
+  if (!stored.ok() && !absl::IsNotFound(stored.status())) return stored.status();
+  v1::GetArticleResponse response;
+  if (principal.entitlements().embargo_preview()) {
+    absl::StatusOr<std::optional<Article>> held = store_->GetHeld(request.id());
+    if (!held.ok()) return held.status();
+    if (held->has_value() &&
+        (request.version() == 0 ? !stored.ok() ||
+                                      (*held)->version() > stored->article.version()
+                                : (*held)->version() == request.version())) {
+      *response.mutable_article() = **std::move(held);
+      response.set_held(true);
+    }
+  }
+  if (!response.held()) {
+    if (!stored.ok()) return stored.status();
+    *response.mutable_article() = std::move(stored->article);
+    response.set_sequence(stored->sequence);
+  }
+  if (absl::Status s = AuthorizeRead(principal, response.article()); !s.ok()) {
+    return gate_->Deny(caller, std::move(s));
+  }
+  const v1::ArticleView view = request.view() == v1::ARTICLE_VIEW_UNSPECIFIED
+                                   ? v1::ARTICLE_VIEW_FULL
+                                   : request.view();
+  if (view != v1::ARTICLE_VIEW_FULL) {
+    *response.mutable_article() = ArticleInView(response.article(), view);
+  }
+  return response;
 }
 
 grpc::ServerUnaryReactor* FeedService::GetArticle(
     grpc::CallbackServerContext* context, const v1::GetArticleRequest* request,
     v1::GetArticleResponse* response) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  absl::StatusOr<Caller> caller =
+      gate_->Admit(CallCredentials(*context), "GetArticle", Action::kRead);
+  if (!caller.ok()) return FinishNow(context, caller.status());
   if (request->id().empty()) {
-    reactor->Finish(
-        grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "id: required"));
-    return reactor;
+    return FinishNow(context, absl::InvalidArgumentError("id: required"));
   }
-  absl::StatusOr<StoredArticle> stored =
-      store_->GetArticle(request->id(), request->version());
-  if (stored.ok()) {
-    const v1::ArticleView view = request->view() == v1::ARTICLE_VIEW_UNSPECIFIED
-                                     ? v1::ARTICLE_VIEW_FULL
-                                     : request->view();
-    *response->mutable_article() = ArticleInView(stored->article, view);
-    response->set_sequence(stored->sequence);
-  }
-  reactor->Finish(ToGrpcStatus(stored.status()));
-  return reactor;
+  absl::StatusOr<v1::GetArticleResponse> read = Read(*caller, *request);
+  if (read.ok()) *response = *std::move(read);
+  return FinishNow(context, read.status());
 }
 
 grpc::ServerUnaryReactor* FeedService::SearchArticles(
     grpc::CallbackServerContext* context, const v1::SearchArticlesRequest* request,
     v1::SearchArticlesResponse* response) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  absl::StatusOr<v1::SearchArticlesResponse> result = store_->Search(*request);
+  absl::StatusOr<Caller> caller =
+      gate_->Admit(CallCredentials(*context), "SearchArticles", Action::kSearch);
+  if (!caller.ok()) return FinishNow(context, caller.status());
+  absl::StatusOr<v1::Filter> filter = EntitledFilter(*caller->principal, request->filter());
+  if (!filter.ok()) return FinishNow(context, gate_->Deny(*caller, filter.status()));
+  absl::StatusOr<v1::SearchArticlesResponse> result;
+  if (caller->principal->read_filter().ByteSizeLong() == 0) {
+    result = store_->Search(*request);
+  } else {
+    v1::SearchArticlesRequest narrowed = *request;
+    *narrowed.mutable_filter() = *std::move(filter);
+    result = store_->Search(narrowed);
+  }
   if (result.ok()) *response = *std::move(result);
-  reactor->Finish(ToGrpcStatus(result.status()));
-  return reactor;
+  return FinishNow(context, result.status());
 }
 
 }  // namespace newswire

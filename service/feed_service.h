@@ -1,9 +1,11 @@
 // The NewsFeed gRPC service: translates requests into calls on the core
-// (Wire, Store) and absl::Status into gRPC status. Holds no logic of
-// its own.
+// (Gate, Wire, Store) and absl::Status into gRPC status. Holds no logic of
+// its own: every call is admitted by the Gate (the key in its metadata,
+// the scope, the limits), and what it may publish or read is the policy's.
 #ifndef NEWSWIRE_SERVICE_FEED_SERVICE_H_
 #define NEWSWIRE_SERVICE_FEED_SERVICE_H_
 
+#include "core/policy/gate.h"
 #include "core/store.h"
 #include "core/wire.h"
 #include "newswire/v1/feed.grpc.pb.h"
@@ -20,7 +22,7 @@ class FeedService final
                   v1::NewsFeed::WithCallbackMethod_SearchArticles<v1::NewsFeed::Service>>>>> {
  public:
   // REQUIRES: all three outlive the service.
-  FeedService(Wire* wire, const Store* store);
+  FeedService(Wire* wire, const Store* store, Gate* gate);
 
   grpc::ServerUnaryReactor* Publish(grpc::CallbackServerContext* context,
                                     const v1::PublishRequest* request,
@@ -37,9 +39,17 @@ class FeedService final
                                        const v1::GetArticleRequest* request,
                                        v1::GetArticleResponse* response) override;
 
+  Gate& gate() { return *gate_; }
+
  private:
+  // The article GetArticle answers for `caller` (the held version for a
+  // key with embargo preview, see GetArticleResponse.held).
+  absl::StatusOr<v1::GetArticleResponse> Read(const Caller& caller,
+                                              const v1::GetArticleRequest& request) const;
+
   Wire* const wire_;
   const Store* const store_;
+  Gate* const gate_;
 };
 
 }  // namespace newswire

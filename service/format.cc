@@ -1,10 +1,15 @@
 #include "service/format.h"
 
+#include <string>
+#include <vector>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
 #include "absl/time/time.h"
+#include "core/filter_query.h"
+#include "core/policy/principal.h"
 #include "google/protobuf/util/json_util.h"
 
 namespace newswire {
@@ -83,6 +88,42 @@ std::string FormatArticle(const Article& a) {
   field("fingerprint", a.fingerprint());
   if (!a.body_text().empty()) absl::StrAppend(&out, "\n", a.body_text(), "\n");
   return out;
+}
+
+std::string FormatKeyLine(const v1::ApiKey& key, absl::Time now) {
+  std::vector<std::string> scopes;
+  for (int scope : key.entitlements().scopes()) {
+    scopes.push_back(ScopeName(static_cast<v1::Scope>(scope)));
+  }
+  std::string state = "active";
+  if (key.has_revoked()) {
+    state = absl::StrCat("revoked ", FormatTime(key.revoked()));
+  } else if (key.has_expires() && FromProtoTime(key.expires()) <= now) {
+    state = absl::StrCat("expired ", FormatTime(key.expires()));
+  } else if (key.has_expires()) {
+    state = absl::StrCat("active until ", FormatTime(key.expires()));
+  }
+  if (!key.rotated_to().empty()) absl::StrAppend(&state, ", rotated to ", key.rotated_to());
+  std::string line = absl::StrCat(key.id(), "  ", key.name(), "  ",
+                                  absl::StrJoin(scopes, ","), "  sources=",
+                                  key.entitlements().sources().empty()
+                                      ? "any"
+                                      : absl::StrJoin(key.entitlements().sources(), ","));
+  const std::string filter = FilterQueryString(key.entitlements().filter());
+  if (!filter.empty()) absl::StrAppend(&line, "  filter=", filter);
+  if (key.entitlements().embargo_preview()) absl::StrAppend(&line, "  embargo-preview");
+  if (key.certificate()) absl::StrAppend(&line, "  certificate");
+  absl::StrAppend(&line, "  ", state);
+  return line;
+}
+
+std::string FormatAuditLine(const v1::AuditEntry& entry) {
+  return absl::StrCat(
+      FormatTime(entry.time()), "  ",
+      entry.decision() == v1::AuditEntry::ALLOWED ? "allowed" : "DENIED", "  ", entry.method(),
+      "  ", entry.key_id().empty() ? "-" : entry.key_id(),
+      entry.principal().empty() ? "" : absl::StrCat(" (", entry.principal(), ")"), "  ",
+      entry.peer(), "  ", entry.reason());
 }
 
 std::string ToJsonLine(const google::protobuf::Message& message) {

@@ -8,6 +8,8 @@
 
 #include "core/article.h"
 #include "google/protobuf/message.h"
+#include "absl/time/time.h"
+#include "newswire/v1/access.pb.h"
 #include "newswire/v1/feed.pb.h"
 
 namespace newswire {
@@ -28,6 +30,14 @@ std::string FormatSearchHit(const v1::SearchHit& hit);
 
 // A readable multi-line rendering of every set field, ending in a newline.
 std::string FormatArticle(const Article& article);
+
+// One line per key (no secret): "ID  NAME  SCOPES  SOURCES  STATE"; STATE
+// is active, revoked or expired as of `now`, with the expiry or the key it
+// was rotated to.
+std::string FormatKeyLine(const v1::ApiKey& key, absl::Time now);
+
+// One line: "TIME  DECISION  METHOD  KEY (PRINCIPAL)  PEER  REASON".
+std::string FormatAuditLine(const v1::AuditEntry& entry);
 
 // The proto3 JSON mapping with proto field names, on one line.
 std::string ToJsonLine(const google::protobuf::Message& message);

@@ -17,7 +17,21 @@ constexpr size_t kMaxPendingAcks = 64;
 class PublishStreamReactor final
     : public grpc::ServerBidiReactor<v1::PublishRequest, v1::PublishResponse> {
  public:
-  explicit PublishStreamReactor(Wire& wire) : wire_(wire) { StartRead(&request_); }
+  PublishStreamReactor(Wire& wire, Gate& gate, absl::StatusOr<Caller> caller)
+      : wire_(wire), gate_(gate) {
+    if (!caller.ok()) {
+      // Refused: nothing is read.
+      {
+        absl::MutexLock lock(&mu_);
+        reading_ = false;
+        reads_done_ = finished_ = true;
+      }
+      Finish(ToGrpcStatus(caller.status()));
+      return;
+    }
+    caller_ = *std::move(caller);
+    StartRead(&request_);
+  }
 
   void OnReadDone(bool ok) override {
     if (!ok) {  // The client finished sending (or went away).
@@ -33,10 +47,12 @@ class PublishStreamReactor final
     absl::Status status;
     if (!request_.has_article()) {
       status = absl::InvalidArgumentError("article: required");
+    } else if (received_ > 1 && !(status = gate_.Readmit(caller_, Action::kPublish)).ok()) {
+      // The key was revoked or went over its rate since the stream began.
     } else {
       // Blocks this callback thread until the article is durable; the next
       // read starts only after, so acks stay in order.
-      absl::StatusOr<PublishResult> result = wire_.Publish(request_.article());
+      absl::StatusOr<PublishResult> result = wire_.Publish(request_.article(), caller_);
       if (result.ok()) {
         absl::MutexLock lock(&mu_);
         acks_.push_back(ToPublishResponse(*result));
@@ -106,6 +122,8 @@ class PublishStreamReactor final
   }
 
   Wire& wire_;
+  Gate& gate_;
+  Caller caller_;               // Set before the first read.
   v1::PublishRequest request_;  // Touched only by the read path.
   uint64_t received_ = 0;       // Likewise.
 
@@ -121,8 +139,8 @@ class PublishStreamReactor final
 }  // namespace
 
 grpc::ServerBidiReactor<v1::PublishRequest, v1::PublishResponse>*
-StartPublishStreamReactor(Wire& wire) {
-  return new PublishStreamReactor(wire);
+StartPublishStreamReactor(Wire& wire, Gate& gate, absl::StatusOr<Caller> caller) {
+  return new PublishStreamReactor(wire, gate, std::move(caller));
 }
 
 }  // namespace newswire

@@ -6,15 +6,20 @@
 #ifndef NEWSWIRE_SERVICE_PUBLISH_STREAM_REACTOR_H_
 #define NEWSWIRE_SERVICE_PUBLISH_STREAM_REACTOR_H_
 
+#include "absl/status/statusor.h"
+#include "core/policy/gate.h"
 #include "core/wire.h"
 #include "grpcpp/support/server_callback.h"
 #include "newswire/v1/feed.pb.h"
 
 namespace newswire {
 
-// Starts a reactor on `wire`; it deletes itself when gRPC calls OnDone.
+// Starts a reactor publishing through `wire` as `caller`, admitted by
+// `gate` for the first article; every later article is readmitted (the key
+// still valid, within its publish rate). A call the gate refused ends at
+// once with its status. The reactor deletes itself when gRPC calls OnDone.
 grpc::ServerBidiReactor<v1::PublishRequest, v1::PublishResponse>*
-StartPublishStreamReactor(Wire& wire);
+StartPublishStreamReactor(Wire& wire, Gate& gate, absl::StatusOr<Caller> caller);
 
 }  // namespace newswire
 

@@ -1,9 +1,12 @@
 #include "service/server.h"
 
+#include <algorithm>
 #include <chrono>
+#include <cstdint>
 
 #include "absl/strings/str_cat.h"
 #include "core/memory_store.h"
+#include "core/policy/key_store.h"
 #include "core/sqlite_store.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
@@ -12,15 +15,86 @@
 
 namespace newswire {
 
-Server::Server(std::unique_ptr<Store> store, const ServerOptions& options)
+Server::Server(std::unique_ptr<Store> store, AuditLog* audit, std::unique_ptr<KeyTable> keys,
+               const ServerOptions& options)
     : store_(std::move(store)),
+      audit_(audit),
+      keys_(std::move(keys)),
+      gate_(std::make_unique<Gate>(keys_.get(), audit_)),
       hub_(std::make_unique<Hub>(store_.get(), options.subscriptions)),
       wire_(std::make_unique<Wire>(store_.get(), hub_.get())),
       embargo_clock_(std::make_unique<EmbargoClock>(wire_.get(), store_.get())),
-      service_(wire_.get(), store_.get()),
+      service_(wire_.get(), store_.get(), gate_.get()),
+      account_service_(gate_.get()),
+      admin_service_(gate_.get(), keys_.get(), audit_),
       subscribe_queue_(&service_, hub_.get()),
       retention_(options.retention),
-      compact_interval_(options.compact_interval) {}
+      compact_interval_(options.compact_interval) {
+  wire_->set_gate(gate_.get());
+  keys_->set_on_change([gate = gate_.get()] { gate->KeysChanged(); });
+}
+
+namespace {
+
+int Millis(absl::Duration d) {
+  return static_cast<int>(std::min<int64_t>(absl::ToInt64Milliseconds(d), INT32_MAX));
+}
+
+// Opens the store `options` asks for, and where its keys are kept.
+struct OpenedStore {
+  std::unique_ptr<Store> store;
+  AuditLog* audit = nullptr;
+  std::unique_ptr<KeyStore> keys;
+};
+absl::StatusOr<OpenedStore> OpenStore(const ServerOptions& options) {
+  OpenedStore opened;
+  if (options.data_dir.empty()) {
+    auto memory = std::make_unique<MemoryStore>();
+    opened.audit = memory.get();
+    opened.store = std::move(memory);
+    opened.keys =
+        options.keys_file.empty() ? OpenMemoryKeyStore() : OpenKeyFile(options.keys_file);
+    return opened;
+  }
+  if (!options.keys_file.empty()) {
+    return absl::InvalidArgumentError(
+        "a keys file is for a server without an archive: with a data dir, keys are kept in "
+        "the archive");
+  }
+  absl::StatusOr<std::unique_ptr<SqliteStore>> archive =
+      SqliteStore::Open(options.data_dir, options.archive);
+  if (!archive.ok()) return archive.status();
+  absl::StatusOr<std::unique_ptr<KeyStore>> keys = OpenArchiveKeyStore(
+      (*archive)->path(), absl::StrCat(options.data_dir, "/", kPepperFileName));
+  if (!keys.ok()) return keys.status();
+  opened.keys = *std::move(keys);
+  opened.audit = archive->get();
+  opened.store = *std::move(archive);
+  return opened;
+}
+
+// Refuses a listener anyone on the network could publish to.
+absl::Status CheckExposure(const ServerOptions& options, const KeyTable& keys) {
+  if (options.insecure || IsLoopbackAddress(options.listen)) return absl::OkStatus();
+  const bool tls = options.tls.enabled();
+  const bool keyed = keys.enforcing();
+  if (tls && keyed) return absl::OkStatus();
+  return absl::FailedPreconditionError(absl::StrCat(
+      "refusing to listen on ", options.listen, " without ",
+      !tls && !keyed ? "TLS and API keys" : (!tls ? "TLS" : "API keys"),
+      ": anyone who reaches it could ",
+      !keyed ? "publish, update or kill any story and read everything"
+             : "read every key and story in plain text",
+      ". ",
+      !tls ? "Give --tls-cert and --tls-key (e.g. openssl req -x509 -newkey ec -pkeyopt "
+             "ec_paramgen_curve:prime256v1 -nodes -keyout server.key -out server.crt -subj "
+             "/CN=HOST -addext subjectAltName=DNS:HOST). "
+           : "",
+      !keyed ? "Create a key first (newswire keys create NAME --scope admin --data DIR). " : "",
+      "Or listen on 127.0.0.1, or pass --insecure to accept the risk."));
+}
+
+}  // namespace
 
 absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& options) {
   const size_t colon = options.listen.rfind(':');
@@ -31,16 +105,20 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
 
-  std::unique_ptr<Store> store;
-  if (options.data_dir.empty()) {
-    store = std::make_unique<MemoryStore>();
-  } else {
-    absl::StatusOr<std::unique_ptr<SqliteStore>> archive =
-        SqliteStore::Open(options.data_dir, options.archive);
-    if (!archive.ok()) return archive.status();
-    store = *std::move(archive);
+  absl::StatusOr<OpenedStore> opened = OpenStore(options);
+  if (!opened.ok()) return opened.status();
+  absl::StatusOr<std::unique_ptr<KeyTable>> keys = KeyTable::Open(std::move(opened->keys));
+  if (!keys.ok()) return keys.status();
+  if (absl::Status s = CheckExposure(options, **keys); !s.ok()) return s;
+  std::shared_ptr<grpc::ServerCredentials> credentials = grpc::InsecureServerCredentials();
+  if (options.tls.enabled()) {
+    absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> tls =
+        MakeServerCredentials(options.tls);
+    if (!tls.ok()) return tls.status();
+    credentials = *std::move(tls);
   }
-  std::unique_ptr<Server> server(new Server(std::move(store), options));
+  std::unique_ptr<Server> server(
+      new Server(std::move(opened->store), opened->audit, *std::move(keys), options));
   const bool retains = options.retention.max_events > 0 ||
                        options.retention.max_age > absl::ZeroDuration();
   if (retains) {
@@ -49,9 +127,23 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
     }
   }
   grpc::ServerBuilder builder;
-  builder.AddListeningPort(options.listen, grpc::InsecureServerCredentials(),
-                           &server->port_);
+  // gRPC shares ports (SO_REUSEPORT) by default: a second server on the
+  // same address would listen too, and clients would be split silently
+  // between two archives.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, Millis(options.keepalive_time));
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, Millis(options.keepalive_timeout));
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
+  // Clients may ping every 10 s (grpcio's keepalive) without being told
+  // off for too many pings.
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS, 10000);
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_MS, Millis(options.max_connection_age));
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_IDLE_MS,
+                             Millis(options.max_connection_idle));
+  builder.AddListeningPort(options.listen, credentials, &server->port_);
   builder.RegisterService(&server->service_);
+  builder.RegisterService(&server->account_service_);
+  builder.RegisterService(&server->admin_service_);
   server->subscribe_queue_.AddTo(builder);
   server->grpc_server_ = builder.BuildAndStart();
   if (server->grpc_server_ == nullptr || server->port_ == 0) {

@@ -1,6 +1,7 @@
 // A running newswire server: the store, hub and publish path of the core
-// behind a gRPC listener with the NewsFeed service, the standard health
-// service and server reflection.
+// behind a gRPC listener with the NewsFeed, Account and Admin services, the
+// standard health service and server reflection; every call admitted by
+// the Gate against the server's API keys.
 #ifndef NEWSWIRE_SERVICE_SERVER_H_
 #define NEWSWIRE_SERVICE_SERVER_H_
 
@@ -12,12 +13,17 @@
 #include "absl/time/time.h"
 #include "core/embargo_clock.h"
 #include "core/hub.h"
+#include "core/policy/audit_log.h"
+#include "core/policy/gate.h"
+#include "core/policy/key_table.h"
 #include "core/sqlite_store.h"
 #include "core/store.h"
 #include "core/wire.h"
 #include "grpcpp/server.h"
+#include "service/access_service.h"
 #include "service/feed_service.h"
 #include "service/subscribe_queue.h"
+#include "service/tls.h"
 
 namespace newswire {
 
@@ -35,14 +41,34 @@ struct ServerOptions {
   // compact_interval. The default keeps everything.
   Retention retention;
   absl::Duration compact_interval = absl::Minutes(1);
+
+  // TLS for the listener; plaintext without a certificate.
+  TlsServerOptions tls;
+  // Listen on an address other than loopback without TLS or without API
+  // keys anyway (refused by default: anyone who reaches the port could
+  // publish or kill stories).
+  bool insecure = false;
+  // Without a data dir: keep API keys in this file (else only in memory).
+  std::string keys_file;
+  // Keepalive: a connection quiet this long is pinged, and closed if the
+  // ping is not answered within keepalive_timeout (dead clients found).
+  absl::Duration keepalive_time = absl::Seconds(30);
+  absl::Duration keepalive_timeout = absl::Seconds(10);
+  // A connection this old is asked to reconnect (new calls go to a new
+  // connection, with a fresh handshake); calls on it run to their end.
+  absl::Duration max_connection_age = absl::Hours(1);
+  // A connection without calls for this long is closed.
+  absl::Duration max_connection_idle = absl::Minutes(30);
 };
 
 class Server {
  public:
-  // Opens the store, starts serving and returns once the port is bound and
-  // accepting. Returns the store's error if the archive cannot be opened
-  // (see SqliteStore::Open), UNAVAILABLE naming the address if it cannot be
-  // bound.
+  // Opens the store and its keys, starts serving and returns once the port
+  // is bound and accepting. Returns the store's error if the archive cannot
+  // be opened (see SqliteStore::Open), INVALID_ARGUMENT / NOT_FOUND naming
+  // a bad TLS file, FAILED_PRECONDITION for an address other than loopback
+  // without TLS and keys (unless options.insecure), UNAVAILABLE naming the
+  // address if it cannot be bound (in use: the port is never shared).
   static absl::StatusOr<std::unique_ptr<Server>> Start(const ServerOptions& options);
 
   Server(const Server&) = delete;
@@ -58,6 +84,10 @@ class Server {
   Wire& wire() { return *wire_; }
   // Where events are stored.
   const Store& store() const { return *store_; }
+  // The API keys (created in process by scripts and tests).
+  KeyTable& keys() { return *keys_; }
+  // The audit log.
+  const AuditLog& audit_log() const { return *audit_; }
 
   // Compacts the event log now, as the retention option says; returns how
   // many events were deleted. The server also does this on its own.
@@ -69,17 +99,24 @@ class Server {
   void Shutdown(absl::Duration grace = absl::Seconds(5));
 
  private:
-  Server(std::unique_ptr<Store> store, const ServerOptions& options);
+  Server(std::unique_ptr<Store> store, AuditLog* audit, std::unique_ptr<KeyTable> keys,
+         const ServerOptions& options);
 
   // Runs Compact every compact_interval until shutdown.
   void CompactLoop();
 
   const std::unique_ptr<Store> store_;
+  AuditLog* const audit_;  // The store's.
+  const std::unique_ptr<KeyTable> keys_;
+  // Admits every call; outlives the streams it watches.
+  const std::unique_ptr<Gate> gate_;
   const std::unique_ptr<Hub> hub_;
   const std::unique_ptr<Wire> wire_;
   // Releases embargoed articles; stops before the Wire it publishes into.
   const std::unique_ptr<EmbargoClock> embargo_clock_;
   FeedService service_;
+  AccountService account_service_;
+  AdminService admin_service_;
   // Serves Subscribe; stops after the gRPC server, before the hub.
   SubscribeQueue subscribe_queue_;
   int port_ = 0;

@@ -1,6 +1,7 @@
 #include "service/subscribe_queue.h"
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -12,6 +13,8 @@
 #include "grpcpp/server_context.h"
 #include "grpcpp/support/async_stream.h"
 #include "core/article.h"
+#include "core/policy/policy.h"
+#include "service/call_credentials.h"
 #include "service/status.h"
 
 namespace newswire {
@@ -158,16 +161,40 @@ class SubscribeQueue::Stream {
  private:
   explicit Stream(SubscribeQueue& queue) : queue_(queue) {}
 
-  // Starts the subscription the request asks for, or finishes the call
-  // naming what is wrong.
+  // Starts the subscription the request asks for, for a caller the gate
+  // admits and entitles to it, or finishes the call naming what is wrong.
   void Begin() {
-    v1::SubscribeRequest request;
-    grpc::ByteBuffer copy = request_;  // Shares slices; parsing consumes it.
-    grpc::Status parsed =
-        grpc::SerializationTraits<v1::SubscribeRequest>::Deserialize(&copy, &request);
-    absl::StatusOr<SubscriptionOptions> options =
-        parsed.ok() ? ToOptions(request, context_.peer())
-                    : absl::InvalidArgumentError("malformed SubscribeRequest");
+    Gate& gate = queue_.service_->gate();
+    absl::StatusOr<Caller> caller =
+        gate.Admit(CallCredentials(context_), "Subscribe", Action::kSubscribe);
+    absl::StatusOr<SubscriptionOptions> options;
+    if (!caller.ok()) {
+      options = caller.status();
+    } else {
+      v1::SubscribeRequest request;
+      grpc::ByteBuffer copy = request_;  // Shares slices; parsing consumes it.
+      grpc::Status parsed =
+          grpc::SerializationTraits<v1::SubscribeRequest>::Deserialize(&copy, &request);
+      options = parsed.ok() ? ToOptions(request, context_.peer())
+                            : absl::InvalidArgumentError("malformed SubscribeRequest");
+    }
+    if (options.ok()) {
+      absl::StatusOr<v1::Filter> entitled = EntitledFilter(*caller->principal, options->filter);
+      if (entitled.ok()) {
+        options->filter = *std::move(entitled);
+      } else {
+        options = gate.Deny(*caller, entitled.status());
+      }
+    }
+    std::optional<StreamLease> lease;
+    if (options.ok()) {
+      absl::StatusOr<StreamLease> opened = gate.OpenStream(*caller);
+      if (opened.ok()) {
+        lease.emplace(*std::move(opened));
+      } else {
+        options = opened.status();
+      }
+    }
     absl::Status status = options.status();
     if (status.ok()) {
       std::weak_ptr<Stream> weak;
@@ -180,8 +207,14 @@ class SubscribeQueue::Stream {
             if (auto stream = weak.lock()) stream->queue_.Wake(stream);
           });
       if (sub.ok()) {
+        // A revoked or expired key ends the stream (from the gate's thread).
+        lease->OnKeyInvalid([weak_sub = std::weak_ptr<Subscription>(*sub)](
+                                const absl::Status& invalid) {
+          if (auto live = weak_sub.lock()) live->End(invalid);
+        });
         absl::MutexLock lock(&mu_);
         subscription_ = *std::move(sub);
+        lease_.emplace(std::move(*lease));
       } else {
         status = sub.status();
       }
@@ -241,6 +274,8 @@ class SubscribeQueue::Stream {
   absl::Mutex mu_;
   std::shared_ptr<Stream> self_ ABSL_GUARDED_BY(mu_);
   std::shared_ptr<Subscription> subscription_ ABSL_GUARDED_BY(mu_);
+  // Counts the stream against its key's limit while it lives.
+  std::optional<StreamLease> lease_ ABSL_GUARDED_BY(mu_);
   // The response being written; untouched until kWritten.
   grpc::ByteBuffer buffer_ ABSL_GUARDED_BY(mu_);
   bool writing_ ABSL_GUARDED_BY(mu_) = false;    // A write is in the queue.

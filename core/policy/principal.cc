@@ -28,14 +28,16 @@ v1::Filter ReadFilter(const v1::Entitlements& entitlements) {
   return filter;
 }
 
-v1::ApiKey Everything(absl::string_view name) {
+// Every scope; embargo preview only where asked: even an open server keeps
+// embargoes (a held article is not readable until its release).
+v1::ApiKey Everything(absl::string_view name, bool embargo_preview) {
   v1::ApiKey key;
   key.set_name(std::string(name));
   for (v1::Scope scope : {v1::SCOPE_PUBLISH, v1::SCOPE_SUBSCRIBE, v1::SCOPE_SEARCH,
                           v1::SCOPE_ADMIN}) {
     key.mutable_entitlements()->add_scopes(scope);
   }
-  key.mutable_entitlements()->set_embargo_preview(true);
+  key.mutable_entitlements()->set_embargo_preview(embargo_preview);
   return key;
 }
 
@@ -43,13 +45,13 @@ v1::ApiKey Everything(absl::string_view name) {
 
 std::shared_ptr<const Principal> Principal::InProcess() {
   static const auto* principal =
-      new std::shared_ptr<const Principal>(new Principal(Everything("in-process"), Via::kInProcess));
+      new std::shared_ptr<const Principal>(new Principal(Everything("in-process", true), Via::kInProcess));
   return *principal;
 }
 
 std::shared_ptr<const Principal> Principal::Open() {
   static const auto* principal =
-      new std::shared_ptr<const Principal>(new Principal(Everything("open"), Via::kOpen));
+      new std::shared_ptr<const Principal>(new Principal(Everything("open", false), Via::kOpen));
   return *principal;
 }
 

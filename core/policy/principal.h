@@ -30,7 +30,8 @@ class Principal {
     kCertificate,  // A verified client certificate, granted a key.
   };
 
-  // The shared principals of in-process code and of open servers.
+  // The shared principals of in-process code and of open servers: every
+  // scope, no limits; the open one without embargo preview.
   static std::shared_ptr<const Principal> InProcess();
   static std::shared_ptr<const Principal> Open();
 

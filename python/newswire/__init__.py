@@ -14,8 +14,10 @@
 # runtime, a .proto registered by _core between two *_pb2 imports gives
 # FeedEvent.article a class other than article_pb2.Article.
 from newswire.v1 import article_pb2 as _article_pb2, feed_pb2 as _feed_pb2  # noqa: F401  # isort: skip
+from newswire.v1 import access_pb2 as _access_pb2  # noqa: F401  # isort: skip
 from newswire._errors import *  # noqa: F401,F403
 from newswire._errors import __all__ as _error_names
+from newswire.access import Account, ApiKey, AuditEntry
 from newswire.archive import Archive
 from newswire.article import Article, Entity, Link, Source
 from newswire.client import Client, Event, PublishResult, Server, Subscription, parse_text
@@ -25,7 +27,10 @@ from newswire.search import SearchHit, SearchPage
 __version__ = "0.1.0"
 
 __all__ = [
+    "Account",
+    "ApiKey",
     "Archive",
+    "AuditEntry",
     "Article",
     "Client",
     "Entity",

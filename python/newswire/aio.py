@@ -20,9 +20,10 @@ from __future__ import annotations
 import asyncio
 import collections
 import threading
-from typing import Any
+from typing import Any, Sequence
 
 from newswire import client as _client
+from newswire.access import Account, ApiKey, AuditEntry
 from newswire.article import Article
 from newswire.client import Event, PublishResult, subscribe_request
 from newswire.search import SearchPage
@@ -124,11 +125,34 @@ class Subscription:
 
 class Client:
     """An asyncio client of a newswire server at ``target`` ("HOST:PORT");
-    the methods take the same arguments as newswire.Client's."""
+    the constructor and methods take the same arguments as
+    newswire.Client's (``key``, ``tls_ca``, ``tls_cert``, ``tls_key``,
+    ``tls_server_name``)."""
 
-    def __init__(self, target: str = _client.DEFAULT_SERVER) -> None:
-        self._sync = _client.Client(target)
+    def __init__(self, target: str = _client.DEFAULT_SERVER, **options: Any) -> None:
+        self._sync = _client.Client(target, **options)
         self.target = target
+
+    async def whoami(self, timeout: float = 30.0) -> Account:
+        return await asyncio.to_thread(self._sync.whoami, timeout)
+
+    async def create_key(self, name: str, scopes: Sequence[str],
+                         **options: Any) -> tuple[ApiKey, str]:
+        return await asyncio.to_thread(self._sync.create_key, name, scopes, **options)
+
+    async def list_keys(self, timeout: float = 30.0) -> list[ApiKey]:
+        return await asyncio.to_thread(self._sync.list_keys, timeout)
+
+    async def revoke_key(self, id: str, timeout: float = 30.0) -> ApiKey:
+        return await asyncio.to_thread(self._sync.revoke_key, id, timeout)
+
+    async def rotate_key(self, id: str, grace: float = 86400.0,
+                         timeout: float = 30.0) -> tuple[ApiKey, str]:
+        return await asyncio.to_thread(self._sync.rotate_key, id, grace, timeout)
+
+    async def audit(self, since: Any = None, limit: int = 1000,
+                    timeout: float = 30.0) -> list[AuditEntry]:
+        return await asyncio.to_thread(self._sync.audit, since, limit, timeout)
 
     async def publish(self, article: Article | str, timeout: float = 30.0) -> PublishResult:
         return await asyncio.to_thread(self._sync.publish, article, timeout)

@@ -9,9 +9,10 @@ import time
 from typing import Any, NamedTuple, Sequence
 
 from newswire import _core
+from newswire.access import Account, ApiKey, AuditEntry, account_from_pb, key_request
 from newswire.article import Article, proto_timestamp
 from newswire.search import Searchable, fill_filter, view_value
-from newswire.v1 import feed_pb2
+from newswire.v1 import access_pb2, feed_pb2
 
 __all__ = ["Client", "Event", "PublishResult", "Server", "Subscription", "parse_text"]
 
@@ -223,12 +224,91 @@ class Subscription:
         self.close()
 
 
-class Client(Searchable):
-    """A client of a newswire server at ``target`` ("HOST:PORT")."""
+def _path(value: str | os.PathLike[str] | None) -> str:
+    return os.fspath(value) if value is not None else ""
 
-    def __init__(self, target: str = DEFAULT_SERVER) -> None:
-        self._core = _core.Client(target)
+
+class Client(Searchable):
+    """A client of a newswire server at ``target`` ("HOST:PORT").
+
+    ``key``: the API key sent with every call (default: $NEWSWIRE_KEY, if
+    set). ``tls_ca``: a PEM file of the CA that signed the server's
+    certificate; the channel is TLS when it (or a client certificate) is
+    given. ``tls_cert`` / ``tls_key``: a client certificate, for servers
+    that ask for one. ``tls_server_name``: the name the server's
+    certificate holds, when it is not the host of ``target``."""
+
+    def __init__(self, target: str = DEFAULT_SERVER, *, key: str | None = None,
+                 tls_ca: str | os.PathLike[str] | None = None,
+                 tls_cert: str | os.PathLike[str] | None = None,
+                 tls_key: str | os.PathLike[str] | None = None,
+                 tls_server_name: str | None = None) -> None:
+        if key is None:
+            key = os.environ.get("NEWSWIRE_KEY", "")
+        self._core = _core.Client(target, key, _path(tls_ca), _path(tls_cert), _path(tls_key),
+                                  tls_server_name or "")
         self.target = target
+
+    def whoami(self, timeout: float = 30.0) -> Account:
+        """Who the server takes this client for, and what it may do."""
+        data = self._core.call("GetEntitlements", b"", timeout)
+        return account_from_pb(access_pb2.GetEntitlementsResponse.FromString(data))
+
+    def create_key(self, name: str, scopes: Sequence[str], *, timeout: float = 30.0,
+                   **options: Any) -> tuple[ApiKey, str]:
+        """Creates an API key for principal ``name`` (needs the admin scope,
+        or a server without keys yet); returns the key and its secret,
+        which is never shown again. ``scopes``: any of "publish",
+        "subscribe", "search", "admin". Options: ``sources`` (the sources
+        it may publish as and read), ``filter`` (query parameters narrowing
+        what it reads, e.g. "lang=en&min_urgency=3"), ``embargo_preview``,
+        ``expires`` (a timezone-aware datetime), ``publish_rate`` and
+        ``search_rate`` (per second), ``max_streams``, ``certificate``
+        (grant a client certificate naming ``name`` instead of a secret)."""
+        request = key_request(name, scopes, **options)
+        data = self._core.call("CreateKey", request.SerializeToString(), timeout)
+        created = access_pb2.CreateKeyResponse.FromString(data)
+        return ApiKey.from_pb(created.key), created.secret
+
+    def list_keys(self, timeout: float = 30.0) -> list[ApiKey]:
+        """Every key the server has (revoked and expired ones too)."""
+        data = self._core.call("ListKeys", b"", timeout)
+        return [ApiKey.from_pb(k) for k in access_pb2.ListKeysResponse.FromString(data).keys]
+
+    def revoke_key(self, id: str, timeout: float = 30.0) -> ApiKey:
+        """Revokes key ``id``: new calls with it are refused at once and its
+        open streams end with UnauthenticatedError."""
+        request = access_pb2.RevokeKeyRequest(id=id)
+        data = self._core.call("RevokeKey", request.SerializeToString(), timeout)
+        return ApiKey.from_pb(access_pb2.RevokeKeyResponse.FromString(data).key)
+
+    def rotate_key(self, id: str, grace: float = 86400.0,
+                   timeout: float = 30.0) -> tuple[ApiKey, str]:
+        """Replaces key ``id`` by a new one with the same entitlements; the
+        old one stays valid ``grace`` seconds more. Returns the new key and
+        its secret."""
+        request = access_pb2.RotateKeyRequest(id=id)
+        request.grace.FromNanoseconds(int(grace * 1e9))
+        data = self._core.call("RotateKey", request.SerializeToString(), timeout)
+        created = access_pb2.CreateKeyResponse.FromString(data)
+        return ApiKey.from_pb(created.key), created.secret
+
+    def audit(self, since: _dt.datetime | None = None, limit: int = 1000,
+              timeout: float = 30.0) -> list[AuditEntry]:
+        """The audit log, oldest first (needs the admin scope)."""
+        entries: list[AuditEntry] = []
+        request = access_pb2.ReadAuditRequest()
+        if since is not None:
+            request.since.CopyFrom(proto_timestamp(since, "since"))
+        while len(entries) < limit:
+            request.limit = min(limit - len(entries), 10000)
+            data = self._core.call("ReadAudit", request.SerializeToString(), timeout)
+            page = access_pb2.ReadAuditResponse.FromString(data).entries
+            entries.extend(AuditEntry.from_pb(e) for e in page)
+            if len(page) < request.limit:
+                break
+            request.after_id = page[-1].id
+        return entries
 
     def publish(self, article: Article | str, timeout: float = 30.0) -> PublishResult:
         """Publishes an Article (or plain text, parsed with parse_text).
@@ -285,10 +365,37 @@ class Server:
     """A newswire server running in this process, for scripts and tests.
     ``listen`` is "HOST:PORT"; port 0 (the default) picks a free port.
     With ``data_dir`` it serves the durable archive there (created if
-    missing); without, it keeps everything in memory."""
+    missing); without, it keeps everything in memory (and its API keys in
+    ``keys_file``, if given).
 
-    def __init__(self, listen: str = "127.0.0.1:0", data_dir: str | os.PathLike | None = None) -> None:
-        self._core = _core.Server(listen, os.fspath(data_dir) if data_dir is not None else "")
+    ``tls_cert`` / ``tls_key``: serve TLS (the files are re-read every
+    ``tls_refresh`` seconds, so a renewed certificate needs no restart);
+    ``client_ca`` verifies client certificates, which
+    ``require_client_cert`` demands. Listening beyond loopback needs TLS and
+    a key, unless ``insecure``."""
+
+    def __init__(self, listen: str = "127.0.0.1:0",
+                 data_dir: str | os.PathLike[str] | None = None, *,
+                 tls_cert: str | os.PathLike[str] | None = None,
+                 tls_key: str | os.PathLike[str] | None = None,
+                 client_ca: str | os.PathLike[str] | None = None,
+                 require_client_cert: bool = False, tls_refresh: float = 2.0,
+                 insecure: bool = False,
+                 keys_file: str | os.PathLike[str] | None = None) -> None:
+        self._core = _core.Server(listen, _path(data_dir), _path(tls_cert), _path(tls_key),
+                                  _path(client_ca), require_client_cert, tls_refresh, insecure,
+                                  _path(keys_file))
+
+    def create_key(self, name: str, scopes: Sequence[str], **options: Any) -> tuple[ApiKey, str]:
+        """Creates an API key in this process (no admin key needed), as
+        Client.create_key; returns the key and its secret."""
+        created = access_pb2.CreateKeyResponse.FromString(
+            self._core.create_key(key_request(name, scopes, **options).SerializeToString()))
+        return ApiKey.from_pb(created.key), created.secret
+
+    def revoke_key(self, id: str) -> ApiKey:
+        """Revokes key ``id`` in this process, as Client.revoke_key."""
+        return ApiKey.from_pb(access_pb2.ApiKey.FromString(self._core.revoke_key(id)))
 
     @property
     def address(self) -> str:
