@@ -13,7 +13,8 @@ namespace newswire {
 namespace {
 
 absl::Status ErrnoStatus(absl::string_view what, const std::string& path) {
-  return absl::UnavailableError(absl::StrCat(what, " ", path, ": ", std::strerror(errno)));
+  return absl::UnavailableError(
+      absl::StrCat(what, " ", path, ": ", std::strerror(errno)));
 }
 
 }  // namespace
@@ -40,7 +41,8 @@ absl::Status WriteFileDurably(const std::string& path, absl::string_view content
     return status;
   }
   ::close(fd);
-  if (::rename(temp.c_str(), path.c_str()) != 0) return ErrnoStatus("cannot rename", temp);
+  if (::rename(temp.c_str(), path.c_str()) != 0)
+    return ErrnoStatus("cannot rename", temp);
   std::filesystem::path dir = std::filesystem::path(path).parent_path();
   if (dir.empty()) dir = std::filesystem::path(".");
   const int dir_fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);

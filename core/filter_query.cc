@@ -28,7 +28,8 @@ absl::StatusOr<std::string> Decode(absl::string_view text) {
       out.push_back(' ');
     } else if (c == '%') {
       const absl::string_view hex = text.substr(i + 1, 2);
-      if (hex.size() != 2 || !absl::ascii_isxdigit(hex[0]) || !absl::ascii_isxdigit(hex[1])) {
+      if (hex.size() != 2 || !absl::ascii_isxdigit(hex[0]) ||
+          !absl::ascii_isxdigit(hex[1])) {
         return absl::InvalidArgumentError("a '%' escape needs two hex digits");
       }
       out.push_back(absl::HexStringToBytes(hex)[0]);
@@ -48,8 +49,9 @@ std::string Encode(absl::string_view text) {
     } else if (c == ' ') {
       out.push_back('+');
     } else {
-      absl::StrAppend(&out, "%", absl::AsciiStrToUpper(absl::BytesToHexString(
-                                     absl::string_view(reinterpret_cast<char*>(&c), 1))));
+      absl::StrAppend(&out, "%",
+                      absl::AsciiStrToUpper(absl::BytesToHexString(
+                          absl::string_view(reinterpret_cast<char*>(&c), 1))));
     }
   }
   return out;
@@ -83,9 +85,9 @@ absl::StatusOr<v1::Filter> ParseFilterQuery(absl::string_view query) {
     absl::StatusOr<std::string> value =
         Decode(eq == absl::string_view::npos ? absl::string_view() : pair.substr(eq + 1));
     if (!name.ok() || !value.ok()) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "filter \"", absl::CHexEscape(pair.substr(0, 100)), "\": ",
-          (!name.ok() ? name.status() : value.status()).message()));
+      return absl::InvalidArgumentError(
+          absl::StrCat("filter \"", absl::CHexEscape(pair.substr(0, 100)),
+                       "\": ", (!name.ok() ? name.status() : value.status()).message()));
     }
     const std::string key = absl::AsciiStrToLower(*name);
     if (Values* values = ListField(filter, key)) {
@@ -96,9 +98,9 @@ absl::StatusOr<v1::Filter> ParseFilterQuery(absl::string_view query) {
     } else if (key == "min_urgency") {
       uint32_t urgency = 0;
       if (!absl::SimpleAtoi(*value, &urgency)) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "filter min_urgency: \"", absl::CHexEscape(value->substr(0, 20)),
-            "\" is not a number from 1 to 9"));
+        return absl::InvalidArgumentError(
+            absl::StrCat("filter min_urgency: \"", absl::CHexEscape(value->substr(0, 20)),
+                         "\" is not a number from 1 to 9"));
       }
       filter.set_min_urgency(urgency);
     } else if (key == "q" || key == "query") {
@@ -115,7 +117,8 @@ absl::StatusOr<v1::Filter> ParseFilterQuery(absl::string_view query) {
     } else {
       return absl::InvalidArgumentError(absl::StrCat(
           "filter: unknown parameter \"", absl::CHexEscape(key.substr(0, 40)),
-          "\" (subject, place, person, organisation, source, lang, keyword, min_urgency, q, "
+          "\" (subject, place, person, organisation, source, lang, keyword, min_urgency, "
+          "q, "
           "exclude_duplicates)"));
     }
   }
@@ -126,7 +129,8 @@ absl::StatusOr<v1::Filter> ParseFilterQuery(absl::string_view query) {
 std::string FilterQueryString(const v1::Filter& filter) {
   std::vector<std::string> parts;
   auto add = [&parts](absl::string_view name, const Values& values) {
-    for (const std::string& v : values) parts.push_back(absl::StrCat(name, "=", Encode(v)));
+    for (const std::string& v : values)
+      parts.push_back(absl::StrCat(name, "=", Encode(v)));
   };
   add("subject", filter.subjects());
   add("place", filter.places());
@@ -135,8 +139,10 @@ std::string FilterQueryString(const v1::Filter& filter) {
   add("source", filter.sources());
   add("lang", filter.languages());
   add("keyword", filter.keywords());
-  if (filter.min_urgency() != 0) parts.push_back(absl::StrCat("min_urgency=", filter.min_urgency()));
-  if (!filter.query().empty()) parts.push_back(absl::StrCat("q=", Encode(filter.query())));
+  if (filter.min_urgency() != 0)
+    parts.push_back(absl::StrCat("min_urgency=", filter.min_urgency()));
+  if (!filter.query().empty())
+    parts.push_back(absl::StrCat("q=", Encode(filter.query())));
   if (filter.exclude_duplicates()) parts.push_back("exclude_duplicates=true");
   return absl::StrJoin(parts, "&");
 }

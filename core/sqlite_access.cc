@@ -9,7 +9,8 @@ absl::Status InsertAuditEntries(SqliteConnection& db,
                                 const std::vector<v1::AuditEntry>& entries) {
   if (entries.empty()) return absl::OkStatus();
   absl::StatusOr<SqliteConnection::Scoped> insert = db.Prepare(
-      "INSERT INTO audit_log (time_us, key_id, principal, peer, method, decision, reason) "
+      "INSERT INTO audit_log (time_us, key_id, principal, peer, method, decision, "
+      "reason) "
       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
   if (!insert.ok()) return insert.status();
   for (const v1::AuditEntry& entry : entries) {
@@ -29,13 +30,16 @@ absl::Status InsertAuditEntries(SqliteConnection& db,
 
 absl::StatusOr<std::vector<v1::AuditEntry>> ReadAuditEntries(SqliteConnection& db,
                                                              absl::Time since,
-                                                             uint64_t after_id, size_t limit) {
+                                                             uint64_t after_id,
+                                                             size_t limit) {
   absl::StatusOr<SqliteConnection::Scoped> select = db.Prepare(
-      "SELECT id, time_us, key_id, principal, peer, method, decision, reason FROM audit_log "
+      "SELECT id, time_us, key_id, principal, peer, method, decision, reason FROM "
+      "audit_log "
       "WHERE id > ?1 AND time_us >= ?2 ORDER BY id LIMIT ?3");
   if (!select.ok()) return select.status();
   (*select)->Bind(1, static_cast<int64_t>(after_id));
-  (*select)->Bind(2, since == absl::InfinitePast() ? INT64_MIN : absl::ToUnixMicros(since));
+  (*select)->Bind(2,
+                  since == absl::InfinitePast() ? INT64_MIN : absl::ToUnixMicros(since));
   (*select)->Bind(3, static_cast<int64_t>(limit));
   std::vector<v1::AuditEntry> entries;
   int rc;
@@ -63,9 +67,10 @@ absl::StatusOr<std::vector<v1::KeyRecord>> ReadKeyRecords(SqliteConnection& db) 
   while ((rc = (*select)->Step()) == SQLITE_ROW) {
     v1::KeyRecord& record = records.emplace_back();
     const absl::string_view blob = (*select)->ColumnBytes(2);
-    if (!record.mutable_key()->ParseFromArray(blob.data(), static_cast<int>(blob.size()))) {
-      return absl::DataLossError(absl::StrCat(db.path(), ": API key ",
-                                              (*select)->ColumnBytes(0), " does not parse"));
+    if (!record.mutable_key()->ParseFromArray(blob.data(),
+                                              static_cast<int>(blob.size()))) {
+      return absl::DataLossError(absl::StrCat(
+          db.path(), ": API key ", (*select)->ColumnBytes(0), " does not parse"));
     }
     record.set_digest(std::string((*select)->ColumnBytes(1)));
   }
@@ -73,7 +78,8 @@ absl::StatusOr<std::vector<v1::KeyRecord>> ReadKeyRecords(SqliteConnection& db) 
   return records;
 }
 
-absl::Status WriteKeyRecords(SqliteConnection& db, const std::vector<v1::KeyRecord>& records) {
+absl::Status WriteKeyRecords(SqliteConnection& db,
+                             const std::vector<v1::KeyRecord>& records) {
   absl::StatusOr<SqliteConnection::Scoped> upsert = db.Prepare(
       "INSERT INTO api_keys (id, digest, key) VALUES (?1, ?2, ?3) "
       "ON CONFLICT (id) DO UPDATE SET digest = excluded.digest, key = excluded.key");

@@ -50,13 +50,15 @@ absl::Status InsertAuditEntries(SqliteConnection& db,
 // `limit`.
 absl::StatusOr<std::vector<v1::AuditEntry>> ReadAuditEntries(SqliteConnection& db,
                                                              absl::Time since,
-                                                             uint64_t after_id, size_t limit);
+                                                             uint64_t after_id,
+                                                             size_t limit);
 
 // Every key, oldest first. DATA_LOSS names a row that does not parse.
 absl::StatusOr<std::vector<v1::KeyRecord>> ReadKeyRecords(SqliteConnection& db);
 
 // Inserts each record, or replaces the one with its key id.
-absl::Status WriteKeyRecords(SqliteConnection& db, const std::vector<v1::KeyRecord>& records);
+absl::Status WriteKeyRecords(SqliteConnection& db,
+                             const std::vector<v1::KeyRecord>& records);
 
 }  // namespace newswire
 

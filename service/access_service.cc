@@ -10,18 +10,14 @@
 namespace newswire {
 namespace {
 
-grpc::ServerUnaryReactor* FinishNow(grpc::CallbackServerContext* context,
-                                    const absl::Status& status) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  reactor->Finish(ToGrpcStatus(status));
-  return reactor;
-}
-
 v1::GetEntitlementsResponse::Via ViaOf(const Principal& principal) {
   switch (principal.via()) {
-    case Principal::Via::kKey: return v1::GetEntitlementsResponse::VIA_KEY;
-    case Principal::Via::kCertificate: return v1::GetEntitlementsResponse::VIA_CERTIFICATE;
-    default: return v1::GetEntitlementsResponse::VIA_OPEN;
+    case Principal::Via::kKey:
+      return v1::GetEntitlementsResponse::VIA_KEY;
+    case Principal::Via::kCertificate:
+      return v1::GetEntitlementsResponse::VIA_CERTIFICATE;
+    default:
+      return v1::GetEntitlementsResponse::VIA_OPEN;
   }
 }
 
@@ -30,15 +26,16 @@ v1::GetEntitlementsResponse::Via ViaOf(const Principal& principal) {
 template <typename Response, typename Act>
 grpc::ServerUnaryReactor* AdminCall(Gate& gate, grpc::CallbackServerContext* context,
                                     const char* method, Response* response, Act act) {
-  absl::StatusOr<Caller> caller = gate.Admit(CallCredentials(*context), method, Action::kAdmin);
-  if (!caller.ok()) return FinishNow(context, caller.status());
+  absl::StatusOr<Caller> caller =
+      gate.Admit(CallCredentials(*context), method, Action::kAdmin);
+  if (!caller.ok()) return FinishUnary(context, caller.status());
   std::string audited;
   absl::StatusOr<Response> result = act(audited);
   if (result.ok()) {
     *response = *std::move(result);
     if (!audited.empty()) gate.Allow(*caller, std::move(audited));
   }
-  return FinishNow(context, result.status());
+  return FinishUnary(context, result.status());
 }
 
 }  // namespace
@@ -48,13 +45,13 @@ grpc::ServerUnaryReactor* AccountService::GetEntitlements(
     v1::GetEntitlementsResponse* response) {
   absl::StatusOr<Caller> caller =
       gate_->Admit(CallCredentials(*context), "GetEntitlements", Action::kAccount);
-  if (!caller.ok()) return FinishNow(context, caller.status());
+  if (!caller.ok()) return FinishUnary(context, caller.status());
   const Principal& principal = *caller->principal;
   response->set_via(ViaOf(principal));
   if (response->via() != v1::GetEntitlementsResponse::VIA_OPEN) {
     *response->mutable_key() = principal.CurrentKey();
   }
-  return FinishNow(context, absl::OkStatus());
+  return FinishUnary(context, absl::OkStatus());
 }
 
 grpc::ServerUnaryReactor* AdminService::CreateKey(grpc::CallbackServerContext* context,
@@ -78,7 +75,8 @@ grpc::ServerUnaryReactor* AdminService::ListKeys(grpc::CallbackServerContext* co
   return AdminCall(*gate_, context, "ListKeys", response,
                    [&](std::string&) -> absl::StatusOr<v1::ListKeysResponse> {
                      v1::ListKeysResponse listed;
-                     for (v1::ApiKey& key : keys_->List()) *listed.add_keys() = std::move(key);
+                     for (v1::ApiKey& key : keys_->List())
+                       *listed.add_keys() = std::move(key);
                      return listed;
                    });
 }
@@ -88,7 +86,8 @@ grpc::ServerUnaryReactor* AdminService::RevokeKey(grpc::CallbackServerContext* c
                                                   v1::RevokeKeyResponse* response) {
   return AdminCall(*gate_, context, "RevokeKey", response,
                    [&](std::string& audited) -> absl::StatusOr<v1::RevokeKeyResponse> {
-                     absl::StatusOr<v1::ApiKey> revoked = keys_->Revoke(request->id(), absl::Now());
+                     absl::StatusOr<v1::ApiKey> revoked =
+                         keys_->Revoke(request->id(), absl::Now());
                      if (!revoked.ok()) return revoked.status();
                      audited = absl::StrCat("revoked key ", revoked->id(), " of \"",
                                             revoked->name(), "\"");
@@ -101,40 +100,40 @@ grpc::ServerUnaryReactor* AdminService::RevokeKey(grpc::CallbackServerContext* c
 grpc::ServerUnaryReactor* AdminService::RotateKey(grpc::CallbackServerContext* context,
                                                   const v1::RotateKeyRequest* request,
                                                   v1::CreateKeyResponse* response) {
-  return AdminCall(
-      *gate_, context, "RotateKey", response,
-      [&](std::string& audited) -> absl::StatusOr<v1::CreateKeyResponse> {
-        absl::Duration grace = kDefaultRotationGrace;
-        if (request->has_grace()) {
-          grace = absl::Seconds(request->grace().seconds()) +
-                  absl::Nanoseconds(request->grace().nanos());
-          if (grace < absl::ZeroDuration()) {
-            return absl::InvalidArgumentError("grace: cannot be negative");
-          }
-        }
-        absl::StatusOr<v1::CreateKeyResponse> made =
-            keys_->Rotate(request->id(), grace, absl::Now());
-        if (made.ok()) {
-          audited = absl::StrCat("rotated key ", request->id(), " to ", made->key().id());
-        }
-        return made;
-      });
+  return AdminCall(*gate_, context, "RotateKey", response,
+                   [&](std::string& audited) -> absl::StatusOr<v1::CreateKeyResponse> {
+                     absl::Duration grace = kDefaultRotationGrace;
+                     if (request->has_grace()) {
+                       grace = absl::Seconds(request->grace().seconds()) +
+                               absl::Nanoseconds(request->grace().nanos());
+                       if (grace < absl::ZeroDuration()) {
+                         return absl::InvalidArgumentError("grace: cannot be negative");
+                       }
+                     }
+                     absl::StatusOr<v1::CreateKeyResponse> made =
+                         keys_->Rotate(request->id(), grace, absl::Now());
+                     if (made.ok()) {
+                       audited = absl::StrCat("rotated key ", request->id(), " to ",
+                                              made->key().id());
+                     }
+                     return made;
+                   });
 }
 
 grpc::ServerUnaryReactor* AdminService::ReadAudit(grpc::CallbackServerContext* context,
                                                   const v1::ReadAuditRequest* request,
                                                   v1::ReadAuditResponse* response) {
-  return AdminCall(*gate_, context, "ReadAudit", response,
-                   [&](std::string&) -> absl::StatusOr<v1::ReadAuditResponse> {
-                     absl::StatusOr<std::vector<v1::AuditEntry>> entries = audit_->ReadAudit(
-                         request->has_since() ? FromProtoTime(request->since())
-                                              : absl::InfinitePast(),
-                         request->after_id(), request->limit() == 0 ? 1000 : request->limit());
-                     if (!entries.ok()) return entries.status();
-                     v1::ReadAuditResponse answer;
-                     for (v1::AuditEntry& e : *entries) *answer.add_entries() = std::move(e);
-                     return answer;
-                   });
+  return AdminCall(
+      *gate_, context, "ReadAudit", response,
+      [&](std::string&) -> absl::StatusOr<v1::ReadAuditResponse> {
+        absl::StatusOr<std::vector<v1::AuditEntry>> entries = audit_->ReadAudit(
+            request->has_since() ? FromProtoTime(request->since()) : absl::InfinitePast(),
+            request->after_id(), request->limit() == 0 ? 1000 : request->limit());
+        if (!entries.ok()) return entries.status();
+        v1::ReadAuditResponse answer;
+        for (v1::AuditEntry& e : *entries) *answer.add_entries() = std::move(e);
+        return answer;
+      });
 }
 
 }  // namespace newswire

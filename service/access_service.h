@@ -17,9 +17,9 @@ class AccountService final : public v1::Account::CallbackService {
   // REQUIRES: `gate` outlives the service.
   explicit AccountService(Gate* gate) : gate_(gate) {}
 
-  grpc::ServerUnaryReactor* GetEntitlements(grpc::CallbackServerContext* context,
-                                            const v1::GetEntitlementsRequest* request,
-                                            v1::GetEntitlementsResponse* response) override;
+  grpc::ServerUnaryReactor* GetEntitlements(
+      grpc::CallbackServerContext* context, const v1::GetEntitlementsRequest* request,
+      v1::GetEntitlementsResponse* response) override;
 
  private:
   Gate* const gate_;

@@ -21,10 +21,11 @@ Credentials CallCredentials(const grpc::ServerContextBase& context) {
     }
     credentials.secret = std::string(value);
   } else if (auto key = metadata.find(kApiKeyHeader); key != metadata.end()) {
-    credentials.secret = std::string(
-        absl::StripAsciiWhitespace(absl::string_view(key->second.data(), key->second.size())));
+    credentials.secret = std::string(absl::StripAsciiWhitespace(
+        absl::string_view(key->second.data(), key->second.size())));
   }
-  if (std::shared_ptr<const grpc::AuthContext> auth = context.auth_context(); auth != nullptr) {
+  if (std::shared_ptr<const grpc::AuthContext> auth = context.auth_context();
+      auth != nullptr) {
     credentials.certificate = CertificatePrincipal(*auth);
   }
   credentials.peer = context.peer();

@@ -8,17 +8,6 @@
 #include "service/status.h"
 
 namespace newswire {
-namespace {
-
-// Finishes `context`'s call at once with `status`.
-grpc::ServerUnaryReactor* FinishNow(grpc::CallbackServerContext* context,
-                                    const absl::Status& status) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  reactor->Finish(ToGrpcStatus(status));
-  return reactor;
-}
-
-}  // namespace
 
 FeedService::FeedService(Wire* wire, const Store* store, Gate* gate)
     : wire_(wire), store_(store), gate_(gate) {}
@@ -28,13 +17,13 @@ grpc::ServerUnaryReactor* FeedService::Publish(
     v1::PublishResponse* response) {
   absl::StatusOr<Caller> caller =
       gate_->Admit(CallCredentials(*context), "Publish", Action::kPublish);
-  if (!caller.ok()) return FinishNow(context, caller.status());
+  if (!caller.ok()) return FinishUnary(context, caller.status());
   if (!request->has_article()) {
-    return FinishNow(context, absl::InvalidArgumentError("article: required"));
+    return FinishUnary(context, absl::InvalidArgumentError("article: required"));
   }
   absl::StatusOr<PublishResult> result = wire_->Publish(request->article(), *caller);
   if (result.ok()) *response = ToPublishResponse(*result);
-  return FinishNow(context, result.status());
+  return FinishUnary(context, result.status());
 }
 
 grpc::ServerBidiReactor<v1::PublishRequest, v1::PublishResponse>*
@@ -82,13 +71,13 @@ grpc::ServerUnaryReactor* FeedService::GetArticle(
     v1::GetArticleResponse* response) {
   absl::StatusOr<Caller> caller =
       gate_->Admit(CallCredentials(*context), "GetArticle", Action::kRead);
-  if (!caller.ok()) return FinishNow(context, caller.status());
+  if (!caller.ok()) return FinishUnary(context, caller.status());
   if (request->id().empty()) {
-    return FinishNow(context, absl::InvalidArgumentError("id: required"));
+    return FinishUnary(context, absl::InvalidArgumentError("id: required"));
   }
   absl::StatusOr<v1::GetArticleResponse> read = Read(*caller, *request);
   if (read.ok()) *response = *std::move(read);
-  return FinishNow(context, read.status());
+  return FinishUnary(context, read.status());
 }
 
 grpc::ServerUnaryReactor* FeedService::SearchArticles(
@@ -96,9 +85,9 @@ grpc::ServerUnaryReactor* FeedService::SearchArticles(
     v1::SearchArticlesResponse* response) {
   absl::StatusOr<Caller> caller =
       gate_->Admit(CallCredentials(*context), "SearchArticles", Action::kSearch);
-  if (!caller.ok()) return FinishNow(context, caller.status());
+  if (!caller.ok()) return FinishUnary(context, caller.status());
   absl::StatusOr<v1::Filter> filter = EntitledFilter(*caller->principal, request->filter());
-  if (!filter.ok()) return FinishNow(context, gate_->Deny(*caller, filter.status()));
+  if (!filter.ok()) return FinishUnary(context, gate_->Deny(*caller, filter.status()));
   absl::StatusOr<v1::SearchArticlesResponse> result;
   if (caller->principal->read_filter().ByteSizeLong() == 0) {
     result = store_->Search(*request);
@@ -108,7 +97,7 @@ grpc::ServerUnaryReactor* FeedService::SearchArticles(
     result = store_->Search(narrowed);
   }
   if (result.ok()) *response = *std::move(result);
-  return FinishNow(context, result.status());
+  return FinishUnary(context, result.status());
 }
 
 }  // namespace newswire

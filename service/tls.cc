@@ -45,18 +45,20 @@ Bio MemoryBio(const std::string& pem) {
 absl::StatusOr<std::string> ReadPem(const std::string& path, absl::string_view what) {
   absl::StatusOr<std::string> pem = ReadFileContents(path, kMaxPemBytes);
   if (!pem.ok()) {
-    return absl::Status(pem.status().code(), absl::StrCat(what, ": ", pem.status().message()));
+    return absl::Status(pem.status().code(),
+                        absl::StrCat(what, ": ", pem.status().message()));
   }
   return pem;
 }
 
-absl::StatusOr<Certificate> FirstCertificate(const std::string& pem, const std::string& path,
+absl::StatusOr<Certificate> FirstCertificate(const std::string& pem,
+                                             const std::string& path,
                                              absl::string_view what) {
   Bio bio = MemoryBio(pem);
   Certificate cert(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
   if (cert == nullptr) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(what, ": ", path, " holds no PEM certificate (\"-----BEGIN CERTIFICATE\")"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        what, ": ", path, " holds no PEM certificate (\"-----BEGIN CERTIFICATE\")"));
   }
   return cert;
 }
@@ -68,11 +70,13 @@ absl::Status CheckServerFiles(const TlsServerOptions& options) {
   }
   if (options.require_client_cert && options.client_ca_file.empty()) {
     return absl::InvalidArgumentError(
-        "--require-client-cert needs --client-ca (the CA that signs client certificates)");
+        "--require-client-cert needs --client-ca (the CA that signs client "
+        "certificates)");
   }
   absl::StatusOr<std::string> cert_pem = ReadPem(options.cert_file, "--tls-cert");
   if (!cert_pem.ok()) return cert_pem.status();
-  absl::StatusOr<Certificate> cert = FirstCertificate(*cert_pem, options.cert_file, "--tls-cert");
+  absl::StatusOr<Certificate> cert =
+      FirstCertificate(*cert_pem, options.cert_file, "--tls-cert");
   if (!cert.ok()) return cert.status();
   absl::StatusOr<std::string> key_pem = ReadPem(options.key_file, "--tls-key");
   if (!key_pem.ok()) return key_pem.status();
@@ -84,9 +88,9 @@ absl::Status CheckServerFiles(const TlsServerOptions& options) {
         " holds no unencrypted PEM private key (\"-----BEGIN PRIVATE KEY\")"));
   }
   if (X509_check_private_key(cert->get(), key.get()) != 1) {
-    return absl::InvalidArgumentError(absl::StrCat("--tls-key: ", options.key_file,
-                                                   " is not the key of the certificate in ",
-                                                   options.cert_file));
+    return absl::InvalidArgumentError(
+        absl::StrCat("--tls-key: ", options.key_file,
+                     " is not the key of the certificate in ", options.cert_file));
   }
   if (!options.client_ca_file.empty()) {
     absl::StatusOr<std::string> ca_pem = ReadPem(options.client_ca_file, "--client-ca");
@@ -124,16 +128,17 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> MakeServerCredentials(
     tls.set_cert_request_type(GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE);
   } else {
     tls.watch_root_certs();
-    tls.set_cert_request_type(options.require_client_cert
-                                  ? GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY
-                                  : GRPC_SSL_REQUEST_CLIENT_CERTIFICATE_AND_VERIFY);
+    tls.set_cert_request_type(
+        options.require_client_cert
+            ? GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY
+            : GRPC_SSL_REQUEST_CLIENT_CERTIFICATE_AND_VERIFY);
   }
   return grpc::experimental::TlsServerCredentials(tls);
 }
 
-absl::StatusOr<std::shared_ptr<grpc::Channel>> OpenChannel(const std::string& target,
-                                                           const TlsClientOptions& options,
-                                                           grpc::ChannelArguments args) {
+absl::StatusOr<std::shared_ptr<grpc::Channel>> OpenChannel(
+    const std::string& target, const TlsClientOptions& options,
+    grpc::ChannelArguments args) {
   if (!options.enabled()) {
     return grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(), args);
   }
@@ -141,13 +146,15 @@ absl::StatusOr<std::shared_ptr<grpc::Channel>> OpenChannel(const std::string& ta
   if (!options.ca_file.empty()) {
     absl::StatusOr<std::string> ca = ReadPem(options.ca_file, "--tls-ca");
     if (!ca.ok()) return ca.status();
-    if (absl::Status s = FirstCertificate(*ca, options.ca_file, "--tls-ca").status(); !s.ok()) {
+    if (absl::Status s = FirstCertificate(*ca, options.ca_file, "--tls-ca").status();
+        !s.ok()) {
       return s;
     }
     ssl.pem_root_certs = *std::move(ca);
   }
   if (options.cert_file.empty() != options.key_file.empty()) {
-    return absl::InvalidArgumentError("a client certificate needs both --tls-cert and --tls-key");
+    return absl::InvalidArgumentError(
+        "a client certificate needs both --tls-cert and --tls-key");
   }
   if (!options.cert_file.empty()) {
     absl::StatusOr<std::string> cert = ReadPem(options.cert_file, "--tls-cert");
@@ -165,7 +172,8 @@ std::string CertificatePrincipal(const grpc::AuthContext& context) {
   // A TLS server that asked for no certificate, or a client that sent none,
   // leaves the peer unauthenticated; so does plaintext.
   if (!context.IsPeerAuthenticated()) return "";
-  if (std::string uri = FirstProperty(context, GRPC_PEER_URI_PROPERTY_NAME); !uri.empty()) {
+  if (std::string uri = FirstProperty(context, GRPC_PEER_URI_PROPERTY_NAME);
+      !uri.empty()) {
     return uri;
   }
   return FirstProperty(context, GRPC_X509_CN_PROPERTY_NAME);

@@ -67,9 +67,9 @@ struct TlsClientOptions {
 // Opens a channel to `target` (lazily: nothing is connected yet), with
 // `args`: plaintext when !options.enabled(), else TLS. NOT_FOUND /
 // INVALID_ARGUMENT name a file that cannot be read or is not PEM.
-absl::StatusOr<std::shared_ptr<grpc::Channel>> OpenChannel(const std::string& target,
-                                                           const TlsClientOptions& options,
-                                                           grpc::ChannelArguments args = {});
+absl::StatusOr<std::shared_ptr<grpc::Channel>> OpenChannel(
+    const std::string& target, const TlsClientOptions& options,
+    grpc::ChannelArguments args = {});
 
 // The principal a call's verified client certificate names: its first URI
 // SAN, else its subject CN; empty without a verified client certificate.

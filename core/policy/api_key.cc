@@ -18,15 +18,16 @@ namespace newswire {
 namespace {
 
 constexpr size_t kBodyBytes = 32;
-constexpr size_t kBodyChars = 43;   // 62^43 > 2^256.
-constexpr size_t kCheckChars = 6;   // 62^6 > 2^32.
+constexpr size_t kBodyChars = 43;  // 62^43 > 2^256.
+constexpr size_t kCheckChars = 6;  // 62^6 > 2^32.
 constexpr absl::string_view kBase62 =
     "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 constexpr absl::string_view kBase32 = "abcdefghijklmnopqrstuvwxyz234567";
 
 std::string RandomBytes(size_t n) {
   std::string bytes(n, '\0');
-  if (RAND_bytes(reinterpret_cast<unsigned char*>(bytes.data()), static_cast<int>(n)) != 1) {
+  if (RAND_bytes(reinterpret_cast<unsigned char*>(bytes.data()), static_cast<int>(n)) !=
+      1) {
     // Without randomness no key can be made safely; this does not happen
     // on a working system (getrandom).
     std::abort();
@@ -93,9 +94,10 @@ absl::StatusOr<std::string> SecretKeyId(absl::string_view secret) {
   if (secret.size() != kLength || !AllOf(id, kBase32) ||
       secret[kApiKeyPrefix.size() + kApiKeyIdLength] != '_' ||
       !AllOf(secret.substr(kLength - kBodyChars - kCheckChars), kBase62)) {
-    return absl::UnauthenticatedError(absl::StrCat(
-        "malformed API key: a newswire key is ", kLength,
-        " characters \"nw_<id>_<secret>\" (got ", secret.size(), "; truncated or mistyped?)"));
+    return absl::UnauthenticatedError(
+        absl::StrCat("malformed API key: a newswire key is ", kLength,
+                     " characters \"nw_<id>_<secret>\" (got ", secret.size(),
+                     "; truncated or mistyped?)"));
   }
   const absl::string_view head = secret.substr(0, kLength - kCheckChars);
   const std::string expected = Checksum(head);

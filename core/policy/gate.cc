@@ -14,14 +14,13 @@ namespace {
 // How often open streams are checked for keys that expired.
 constexpr absl::Duration kWatchInterval = absl::Milliseconds(500);
 
-std::string RateText(double per_second) {
-  return absl::StrCat(per_second, "/s");
-}
+std::string RateText(double per_second) { return absl::StrCat(per_second, "/s"); }
 
 }  // namespace
 
 Caller InProcessCaller(std::string method) {
-  return Caller{.principal = Principal::InProcess(), .peer = "in-process",
+  return Caller{.principal = Principal::InProcess(),
+                .peer = "in-process",
                 .method = std::move(method)};
 }
 
@@ -61,7 +60,8 @@ absl::StatusOr<std::shared_ptr<const Principal>> Gate::Authenticate(
       "`x-api-key: <key>` (newswire --key, $NEWSWIRE_KEY)");
 }
 
-absl::Status Gate::Check(const Principal& principal, Action action, absl::Time now) const {
+absl::Status Gate::Check(const Principal& principal, Action action,
+                         absl::Time now) const {
   switch (action) {
     case Action::kPublish:
       if (absl::Status s = RequireScope(principal, v1::SCOPE_PUBLISH); !s.ok()) return s;
@@ -101,7 +101,8 @@ absl::StatusOr<Caller> Gate::Admit(const Credentials& credentials, std::string m
     RecordUnauthenticated(credentials, method, principal.status());
     return principal.status();
   }
-  Caller caller{.principal = *std::move(principal), .peer = credentials.peer,
+  Caller caller{.principal = *std::move(principal),
+                .peer = credentials.peer,
                 .method = std::move(method)};
   if (absl::Status s = Check(*caller.principal, action, now); !s.ok()) {
     return Deny(caller, std::move(s));
@@ -127,7 +128,8 @@ void Gate::Allow(const Caller& caller, std::string what) {
   Record(caller, v1::AuditEntry::ALLOWED, std::move(what));
 }
 
-void Gate::Record(const Caller& caller, v1::AuditEntry::Decision decision, std::string reason) {
+void Gate::Record(const Caller& caller, v1::AuditEntry::Decision decision,
+                  std::string reason) {
   if (caller.principal->via() == Principal::Via::kInProcess) return;
   v1::AuditEntry entry;
   *entry.mutable_time() = ToProtoTime(clock_());
@@ -140,8 +142,8 @@ void Gate::Record(const Caller& caller, v1::AuditEntry::Decision decision, std::
   audit_->Record(std::move(entry));
 }
 
-void Gate::RecordUnauthenticated(const Credentials& credentials, const std::string& method,
-                                 const absl::Status& status) {
+void Gate::RecordUnauthenticated(const Credentials& credentials,
+                                 const std::string& method, const absl::Status& status) {
   const absl::Time now = clock_();
   if (!unauthenticated_audit_.Take(now)) {
     unrecorded_.fetch_add(1, std::memory_order_relaxed);
@@ -173,13 +175,14 @@ absl::StatusOr<StreamLease> Gate::OpenStream(const Caller& caller) {
   uint32_t now_open = open.fetch_add(1) + 1;
   if (max != 0 && now_open > max) {
     open.fetch_sub(1);
-    return Deny(caller, absl::ResourceExhaustedError(absl::StrCat(
-                            "stream limit of ", Describe(*caller.principal), " (", max,
-                            " open at once) reached")));
+    return Deny(caller, absl::ResourceExhaustedError(
+                            absl::StrCat("stream limit of ", Describe(*caller.principal),
+                                         " (", max, " open at once) reached")));
   }
   absl::MutexLock lock(&mu_);
   const uint64_t id = next_lease_++;
-  watched_[id] = Watched{.principal = caller.principal, .peer = caller.peer, .end = nullptr};
+  watched_[id] =
+      Watched{.principal = caller.principal, .peer = caller.peer, .end = nullptr};
   return StreamLease(this, id);
 }
 
@@ -223,11 +226,11 @@ void Gate::WatchLoop() {
       if (watched.end == nullptr) continue;
       absl::Status status = watched.principal->CheckValid(now);
       if (status.ok()) continue;
-      ending.push_back(Ending{
-          .caller = Caller{.principal = watched.principal, .peer = watched.peer,
-                           .method = "Subscribe"},
-          .end = std::exchange(watched.end, nullptr),
-          .status = std::move(status)});
+      ending.push_back(Ending{.caller = Caller{.principal = watched.principal,
+                                               .peer = watched.peer,
+                                               .method = "Subscribe"},
+                              .end = std::exchange(watched.end, nullptr),
+                              .status = std::move(status)});
     }
     if (ending.empty()) continue;
     mu_.Unlock();

@@ -89,7 +89,8 @@ class Gate {
   // Admits calls against `keys`; a table without keys admits every call
   // as the open principal (which only a loopback or --insecure server has).
   // REQUIRES: both outlive the gate.
-  Gate(const KeyTable* keys, AuditLog* audit, Clock clock = [] { return absl::Now(); });
+  Gate(
+      const KeyTable* keys, AuditLog* audit, Clock clock = [] { return absl::Now(); });
   Gate(const Gate&) = delete;
   Gate& operator=(const Gate&) = delete;
   // REQUIRES: every lease is gone.
@@ -133,11 +134,12 @@ class Gate {
     std::function<void(const absl::Status&)> end;
   };
 
-  absl::StatusOr<std::shared_ptr<const Principal>> Authenticate(const Credentials& credentials,
-                                                                absl::Time now) const;
+  absl::StatusOr<std::shared_ptr<const Principal>> Authenticate(
+      const Credentials& credentials, absl::Time now) const;
   // Scope and rate of `action` for `principal`.
   absl::Status Check(const Principal& principal, Action action, absl::Time now) const;
-  void Record(const Caller& caller, v1::AuditEntry::Decision decision, std::string reason);
+  void Record(const Caller& caller, v1::AuditEntry::Decision decision,
+              std::string reason);
   // A denial of a call no key admitted; rate-limited, so a flood of bad
   // keys cannot fill the disk.
   void RecordUnauthenticated(const Credentials& credentials, const std::string& method,

@@ -71,7 +71,8 @@ class FileKeyStore final : public KeyStore {
     std::string json;
     google::protobuf::util::JsonPrintOptions options;
     options.add_whitespace = true;
-    if (auto s = google::protobuf::util::MessageToJsonString(*file, &json, options); !s.ok()) {
+    if (auto s = google::protobuf::util::MessageToJsonString(*file, &json, options);
+        !s.ok()) {
       return absl::InternalError(absl::StrCat(path_, ": ", s.ToString()));
     }
     return WriteFileDurably(path_, json, 0600);
@@ -108,9 +109,9 @@ class MemoryKeyStore final : public KeyStore {
   absl::Status Save(const std::vector<v1::KeyRecord>& records) override {
     absl::MutexLock lock(&mu_);
     for (const v1::KeyRecord& record : records) {
-      auto same = std::find_if(records_.begin(), records_.end(), [&](const v1::KeyRecord& r) {
-        return r.key().id() == record.key().id();
-      });
+      auto same = std::find_if(
+          records_.begin(), records_.end(),
+          [&](const v1::KeyRecord& r) { return r.key().id() == record.key().id(); });
       if (same == records_.end()) {
         records_.push_back(record);
       } else {
@@ -134,10 +135,12 @@ class MemoryKeyStore final : public KeyStore {
 
 }  // namespace
 
-std::unique_ptr<KeyStore> OpenMemoryKeyStore() { return std::make_unique<MemoryKeyStore>(); }
+std::unique_ptr<KeyStore> OpenMemoryKeyStore() {
+  return std::make_unique<MemoryKeyStore>();
+}
 
-absl::StatusOr<std::unique_ptr<KeyStore>> OpenArchiveKeyStore(const std::string& archive_path,
-                                                              const std::string& pepper_path) {
+absl::StatusOr<std::unique_ptr<KeyStore>> OpenArchiveKeyStore(
+    const std::string& archive_path, const std::string& pepper_path) {
   absl::StatusOr<std::unique_ptr<SqliteConnection>> db =
       SqliteConnection::Open(archive_path, SQLITE_OPEN_READWRITE);
   if (!db.ok()) return db.status();
@@ -154,12 +157,13 @@ absl::StatusOr<std::string> LoadPepper(const std::string& path, bool create) {
   if (!std::filesystem::exists(path, ec)) {
     if (!create) {
       return absl::FailedPreconditionError(absl::StrCat(
-          path, " is missing: it holds the key that API key hashes are made with; restore it "
-                "from the backup it was made with (without it no key can be checked)"));
+          path,
+          " is missing: it holds the key that API key hashes are made with; restore it "
+          "from the backup it was made with (without it no key can be checked)"));
     }
     const std::string pepper = GeneratePepper();
-    if (absl::Status s = WriteFileDurably(path, absl::StrCat(absl::BytesToHexString(pepper), "\n"),
-                                          0600);
+    if (absl::Status s = WriteFileDurably(
+            path, absl::StrCat(absl::BytesToHexString(pepper), "\n"), 0600);
         !s.ok()) {
       return s;
     }
@@ -168,8 +172,9 @@ absl::StatusOr<std::string> LoadPepper(const std::string& path, bool create) {
   absl::StatusOr<std::string> text = ReadFileContents(path, 1024);
   if (!text.ok()) return text.status();
   const absl::string_view hex = absl::StripAsciiWhitespace(*text);
-  if (hex.size() != 2 * kPepperBytes ||
-      !std::all_of(hex.begin(), hex.end(), [](char c) { return absl::ascii_isxdigit(c); })) {
+  if (hex.size() != 2 * kPepperBytes || !std::all_of(hex.begin(), hex.end(), [](char c) {
+        return absl::ascii_isxdigit(c);
+      })) {
     return absl::DataLossError(
         absl::StrCat(path, ": not a key pepper (", 2 * kPepperBytes, " hex digits)"));
   }

@@ -38,8 +38,8 @@ class KeyStore {
 // Keys in the archive file at `archive_path` (newswire.db, schema 6 or
 // later), the pepper in `pepper_path`. Uses its own connection, so it may
 // sit beside a SqliteStore on the same file.
-absl::StatusOr<std::unique_ptr<KeyStore>> OpenArchiveKeyStore(const std::string& archive_path,
-                                                              const std::string& pepper_path);
+absl::StatusOr<std::unique_ptr<KeyStore>> OpenArchiveKeyStore(
+    const std::string& archive_path, const std::string& pepper_path);
 
 // Keys in the file at `path` (JSON of v1.KeyFile; missing: no keys yet),
 // the pepper in `path`.pepper. Saves rewrite the whole file durably.

@@ -33,7 +33,8 @@ absl::Status ValidateLimits(const v1::KeyLimits& limits) {
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<KeyTable>> KeyTable::Open(std::unique_ptr<KeyStore> store) {
+absl::StatusOr<std::unique_ptr<KeyTable>> KeyTable::Open(
+    std::unique_ptr<KeyStore> store) {
   absl::StatusOr<std::vector<v1::KeyRecord>> records = store->Load();
   if (!records.ok()) return records.status();
   std::unique_ptr<KeyTable> table(new KeyTable(std::move(store)));
@@ -120,8 +121,8 @@ absl::Status KeyTable::EnsurePepper() {
   return absl::OkStatus();
 }
 
-absl::StatusOr<v1::CreateKeyResponse> KeyTable::Create(const v1::CreateKeyRequest& request,
-                                                       absl::Time now) {
+absl::StatusOr<v1::CreateKeyResponse> KeyTable::Create(
+    const v1::CreateKeyRequest& request, absl::Time now) {
   if (absl::Status s = ValidateName(request.name()); !s.ok()) return s;
   if (absl::Status s = ValidateEntitlements(request.entitlements()); !s.ok()) return s;
   if (absl::Status s = ValidateLimits(request.limits()); !s.ok()) return s;
@@ -161,7 +162,8 @@ absl::StatusOr<v1::ApiKey> KeyTable::Revoke(absl::string_view id, absl::Time now
       absl::ReaderMutexLock lock(&mu_);
       auto it = by_id_.find(id);
       if (it == by_id_.end()) {
-        return absl::NotFoundError(absl::StrCat("no API key ", absl::CHexEscape(id.substr(0, 64))));
+        return absl::NotFoundError(
+            absl::StrCat("no API key ", absl::CHexEscape(id.substr(0, 64))));
       }
       if (it->second.record.has_revoked()) return it->second.record;
       *record.mutable_key() = it->second.record;
@@ -180,7 +182,8 @@ absl::StatusOr<v1::ApiKey> KeyTable::Revoke(absl::string_view id, absl::Time now
 }
 
 absl::StatusOr<v1::CreateKeyResponse> KeyTable::Rotate(absl::string_view id,
-                                                       absl::Duration grace, absl::Time now) {
+                                                       absl::Duration grace,
+                                                       absl::Time now) {
   v1::CreateKeyResponse response;
   {
     absl::MutexLock write(&write_mu_);
@@ -189,7 +192,8 @@ absl::StatusOr<v1::CreateKeyResponse> KeyTable::Rotate(absl::string_view id,
       absl::ReaderMutexLock lock(&mu_);
       auto it = by_id_.find(id);
       if (it == by_id_.end()) {
-        return absl::NotFoundError(absl::StrCat("no API key ", absl::CHexEscape(id.substr(0, 64))));
+        return absl::NotFoundError(
+            absl::StrCat("no API key ", absl::CHexEscape(id.substr(0, 64))));
       }
       const Entry& old = it->second;
       if (old.record.certificate()) {

@@ -78,7 +78,9 @@ class KeyTable {
 
   // Called, without the table's lock, after a key was revoked or its
   // expiry brought forward. REQUIRES: set before the table is shared.
-  void set_on_change(absl::AnyInvocable<void()> on_change) { on_change_ = std::move(on_change); }
+  void set_on_change(absl::AnyInvocable<void()> on_change) {
+    on_change_ = std::move(on_change);
+  }
 
  private:
   struct Entry {
@@ -94,7 +96,8 @@ class KeyTable {
   absl::Status EnsurePepper() ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
   // Gives `key` a new id not in use, and returns its secret; `digest`
   // receives the secret's digest.
-  std::string NewSecretFor(v1::ApiKey& key, std::string& digest) ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  std::string NewSecretFor(v1::ApiKey& key, std::string& digest)
+      ABSL_SHARED_LOCKS_REQUIRED(mu_);
 
   const std::unique_ptr<KeyStore> store_;
   // Held while a change is persisted and applied: one change at a time.
@@ -103,7 +106,8 @@ class KeyTable {
   std::string pepper_ ABSL_GUARDED_BY(mu_);
   absl::flat_hash_map<std::string, Entry> by_id_ ABSL_GUARDED_BY(mu_);
   // Certificate grants by name, oldest first.
-  absl::flat_hash_map<std::string, std::vector<std::string>> certificates_ ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_map<std::string, std::vector<std::string>> certificates_
+      ABSL_GUARDED_BY(mu_);
   std::vector<std::string> order_ ABSL_GUARDED_BY(mu_);
   absl::AnyInvocable<void()> on_change_;
 };

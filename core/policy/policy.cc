@@ -23,18 +23,25 @@ std::string List(const Values& values) {
     shown.push_back(absl::StrCat("\"", absl::CHexEscape(values[i]), "\""));
   }
   std::string text = absl::StrJoin(shown, ", ");
-  if (values.size() > kShown) absl::StrAppend(&text, " and ", values.size() - kShown, " more");
+  if (values.size() > kShown)
+    absl::StrAppend(&text, " and ", values.size() - kShown, " more");
   return text;
 }
 
 Values* MutableValues(v1::Filter& filter, ValueField field) {
   switch (field) {
-    case ValueField::kSubjects: return filter.mutable_subjects();
-    case ValueField::kPlaces: return filter.mutable_places();
-    case ValueField::kPeople: return filter.mutable_people();
-    case ValueField::kOrganisations: return filter.mutable_organisations();
-    case ValueField::kSources: return filter.mutable_sources();
-    case ValueField::kKeywords: return filter.mutable_keywords();
+    case ValueField::kSubjects:
+      return filter.mutable_subjects();
+    case ValueField::kPlaces:
+      return filter.mutable_places();
+    case ValueField::kPeople:
+      return filter.mutable_people();
+    case ValueField::kOrganisations:
+      return filter.mutable_organisations();
+    case ValueField::kSources:
+      return filter.mutable_sources();
+    case ValueField::kKeywords:
+      return filter.mutable_keywords();
   }
   return filter.mutable_keywords();
 }
@@ -54,14 +61,15 @@ absl::Status Narrow(absl::string_view name, const Values& entitled, Values& requ
     for (const std::string& allowed : entitled) {
       std::string both = within(value, allowed);
       if (!both.empty()) {
-        if (std::find(kept.begin(), kept.end(), both) == kept.end()) kept.Add(std::move(both));
+        if (std::find(kept.begin(), kept.end(), both) == kept.end())
+          kept.Add(std::move(both));
       }
     }
   }
   if (kept.empty()) {
-    return absl::PermissionDeniedError(absl::StrCat(
-        "filter.", name, ": ", Describe(principal), " may read only ", List(entitled),
-        "; the request asks only for ", List(requested)));
+    return absl::PermissionDeniedError(
+        absl::StrCat("filter.", name, ": ", Describe(principal), " may read only ",
+                     List(entitled), "; the request asks only for ", List(requested)));
   }
   requested = std::move(kept);
   return absl::OkStatus();
@@ -82,8 +90,10 @@ std::string NarrowerLanguage(const std::string& value, const std::string& allowe
 
 std::string Describe(const Principal& principal) {
   switch (principal.via()) {
-    case Principal::Via::kInProcess: return "the server itself";
-    case Principal::Via::kOpen: return "an open server's caller";
+    case Principal::Via::kInProcess:
+      return "the server itself";
+    case Principal::Via::kOpen:
+      return "an open server's caller";
     case Principal::Via::kKey:
     case Principal::Via::kCertificate:
       return absl::StrCat("key \"", absl::CHexEscape(principal.name()), "\" (",
@@ -94,8 +104,8 @@ std::string Describe(const Principal& principal) {
 
 absl::Status RequireScope(const Principal& principal, v1::Scope scope) {
   if (principal.HasScope(scope)) return absl::OkStatus();
-  return absl::PermissionDeniedError(absl::StrCat(Describe(principal), " lacks the ",
-                                                  ScopeName(scope), " scope"));
+  return absl::PermissionDeniedError(
+      absl::StrCat(Describe(principal), " lacks the ", ScopeName(scope), " scope"));
 }
 
 absl::Status AuthorizePublish(const Principal& principal, const Article& article,
@@ -110,9 +120,9 @@ absl::Status AuthorizePublish(const Principal& principal, const Article& article
   }
   if (current != nullptr && !principal.HasSource(current->source().name())) {
     return absl::PermissionDeniedError(absl::StrCat(
-        "article ", absl::CHexEscape(article.id().substr(0, 200)), " is a story of source \"",
-        absl::CHexEscape(current->source().name()), "\": ", Describe(principal),
-        " may update or kill only stories of ", List(sources)));
+        "article ", absl::CHexEscape(article.id().substr(0, 200)),
+        " is a story of source \"", absl::CHexEscape(current->source().name()), "\": ",
+        Describe(principal), " may update or kill only stories of ", List(sources)));
   }
   return absl::OkStatus();
 }
@@ -128,15 +138,16 @@ absl::StatusOr<v1::Filter> EntitledFilter(const Principal& principal,
       return s;
     }
   }
-  if (absl::Status s = Narrow("languages", entitled.languages(), *narrowed.mutable_languages(),
-                              principal, NarrowerLanguage);
+  if (absl::Status s = Narrow("languages", entitled.languages(),
+                              *narrowed.mutable_languages(), principal, NarrowerLanguage);
       !s.ok()) {
     return s;
   }
   if (entitled.min_urgency() != 0) {
-    narrowed.set_min_urgency(narrowed.min_urgency() == 0
-                                 ? entitled.min_urgency()
-                                 : std::min(narrowed.min_urgency(), entitled.min_urgency()));
+    narrowed.set_min_urgency(
+        narrowed.min_urgency() == 0
+            ? entitled.min_urgency()
+            : std::min(narrowed.min_urgency(), entitled.min_urgency()));
   }
   if (entitled.exclude_duplicates()) narrowed.set_exclude_duplicates(true);
   return narrowed;
@@ -154,18 +165,19 @@ absl::Status AuthorizeRead(const Principal& principal, const Article& article) {
     const Values& allowed = FilterValues(entitled, field);
     if (allowed.empty()) continue;
     const auto& have = facts.Values(field);
-    const bool any = std::any_of(allowed.begin(), allowed.end(), [&](const std::string& v) {
-      return have.contains(absl::AsciiStrToLower(v));
-    });
+    const bool any = std::any_of(
+        allowed.begin(), allowed.end(),
+        [&](const std::string& v) { return have.contains(absl::AsciiStrToLower(v)); });
     if (!any) return outside(ValueFieldName(field), absl::StrCat("only ", List(allowed)));
   }
   if (entitled.languages_size() > 0) {
-    const bool any =
-        std::any_of(entitled.languages().begin(), entitled.languages().end(),
-                    [&](const std::string& range) {
-                      return LanguageWithin(facts.language(), absl::AsciiStrToLower(range));
-                    });
-    if (!any) return outside("languages", absl::StrCat("only ", List(entitled.languages())));
+    const bool any = std::any_of(entitled.languages().begin(), entitled.languages().end(),
+                                 [&](const std::string& range) {
+                                   return LanguageWithin(facts.language(),
+                                                         absl::AsciiStrToLower(range));
+                                 });
+    if (!any)
+      return outside("languages", absl::StrCat("only ", List(entitled.languages())));
   }
   if (entitled.min_urgency() != 0 &&
       (facts.urgency() == 0 || facts.urgency() > entitled.min_urgency())) {
@@ -189,14 +201,14 @@ absl::Status ValidateEntitlements(const v1::Entitlements& entitlements) {
     }
   }
   if (entitlements.sources_size() > kMaxFilterValues) {
-    return absl::InvalidArgumentError(absl::StrCat("entitlements.sources: over ",
-                                                   kMaxFilterValues, " values"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("entitlements.sources: over ", kMaxFilterValues, " values"));
   }
   for (const std::string& source : entitlements.sources()) {
     if (source.empty() || source.size() > kMaxFilterValueBytes) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "entitlements.sources: a source name must have 1 to ", kMaxFilterValueBytes,
-          " bytes"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("entitlements.sources: a source name must have 1 to ",
+                       kMaxFilterValueBytes, " bytes"));
     }
   }
   const v1::Filter& filter = entitlements.filter();

@@ -33,8 +33,8 @@ v1::Filter ReadFilter(const v1::Entitlements& entitlements) {
 v1::ApiKey Everything(absl::string_view name, bool embargo_preview) {
   v1::ApiKey key;
   key.set_name(std::string(name));
-  for (v1::Scope scope : {v1::SCOPE_PUBLISH, v1::SCOPE_SUBSCRIBE, v1::SCOPE_SEARCH,
-                          v1::SCOPE_ADMIN}) {
+  for (v1::Scope scope :
+       {v1::SCOPE_PUBLISH, v1::SCOPE_SUBSCRIBE, v1::SCOPE_SEARCH, v1::SCOPE_ADMIN}) {
     key.mutable_entitlements()->add_scopes(scope);
   }
   key.mutable_entitlements()->set_embargo_preview(embargo_preview);
@@ -44,14 +44,14 @@ v1::ApiKey Everything(absl::string_view name, bool embargo_preview) {
 }  // namespace
 
 std::shared_ptr<const Principal> Principal::InProcess() {
-  static const auto* principal =
-      new std::shared_ptr<const Principal>(new Principal(Everything("in-process", true), Via::kInProcess));
+  static const auto* principal = new std::shared_ptr<const Principal>(
+      new Principal(Everything("in-process", true), Via::kInProcess));
   return *principal;
 }
 
 std::shared_ptr<const Principal> Principal::Open() {
-  static const auto* principal =
-      new std::shared_ptr<const Principal>(new Principal(Everything("open", false), Via::kOpen));
+  static const auto* principal = new std::shared_ptr<const Principal>(
+      new Principal(Everything("open", false), Via::kOpen));
   return *principal;
 }
 
@@ -60,7 +60,8 @@ Principal::Principal(v1::ApiKey key, Via via)
       key_(std::move(key)),
       scopes_(ScopeBits(key_.entitlements())),
       read_filter_(ReadFilter(key_.entitlements())),
-      revoked_us_(key_.has_revoked() ? absl::ToUnixMicros(FromProtoTime(key_.revoked())) : 0),
+      revoked_us_(key_.has_revoked() ? absl::ToUnixMicros(FromProtoTime(key_.revoked()))
+                                     : 0),
       expires_us_(key_.has_expires() ? absl::ToUnixMicros(FromProtoTime(key_.expires()))
                                      : kNever),
       publish_bucket_(key_.limits().publish_per_second(), key_.limits().publish_burst()),
@@ -107,7 +108,8 @@ absl::Time Principal::ValidUntil() const {
 
 void Principal::Revoke(absl::Time when) {
   int64_t expected = 0;
-  revoked_us_.compare_exchange_strong(expected, std::max<int64_t>(1, absl::ToUnixMicros(when)));
+  revoked_us_.compare_exchange_strong(expected,
+                                      std::max<int64_t>(1, absl::ToUnixMicros(when)));
 }
 
 void Principal::ExpireBy(absl::Time when) {
@@ -119,11 +121,16 @@ void Principal::ExpireBy(absl::Time when) {
 
 std::string ScopeName(v1::Scope scope) {
   switch (scope) {
-    case v1::SCOPE_PUBLISH: return "publish";
-    case v1::SCOPE_SUBSCRIBE: return "subscribe";
-    case v1::SCOPE_SEARCH: return "search";
-    case v1::SCOPE_ADMIN: return "admin";
-    default: return absl::StrCat("scope ", static_cast<int>(scope));
+    case v1::SCOPE_PUBLISH:
+      return "publish";
+    case v1::SCOPE_SUBSCRIBE:
+      return "subscribe";
+    case v1::SCOPE_SEARCH:
+      return "search";
+    case v1::SCOPE_ADMIN:
+      return "admin";
+    default:
+      return absl::StrCat("scope ", static_cast<int>(scope));
   }
 }
 

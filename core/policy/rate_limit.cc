@@ -13,7 +13,8 @@ bool TokenBucket::Take(absl::Time now) {
   if (unlimited()) return true;
   absl::MutexLock lock(&mu_);
   if (filled_at_ != absl::InfinitePast() && now > filled_at_) {
-    tokens_ = std::min(burst_, tokens_ + absl::ToDoubleSeconds(now - filled_at_) * per_second_);
+    tokens_ =
+        std::min(burst_, tokens_ + absl::ToDoubleSeconds(now - filled_at_) * per_second_);
   }
   if (now > filled_at_) filled_at_ = now;
   if (tokens_ < 1) return false;

@@ -14,6 +14,7 @@
 #include "newswire/v1/feed.grpc.pb.h"
 #include "service/client.h"
 #include "service/server.h"
+#include "tests/core/policy/key_request.h"
 #include "tests/core/temp_dir.h"
 #include "tests/service/loopback.h"
 
@@ -32,15 +33,6 @@ Article Story(const std::string& source, int n, const std::string& language = "e
   return a;
 }
 
-v1::CreateKeyRequest KeyRequest(const std::string& name, std::vector<v1::Scope> scopes,
-                                std::vector<std::string> sources = {}) {
-  v1::CreateKeyRequest request;
-  request.set_name(name);
-  for (v1::Scope s : scopes) request.mutable_entitlements()->add_scopes(s);
-  for (const std::string& s : sources) request.mutable_entitlements()->add_sources(s);
-  return request;
-}
-
 // Article events of `stream` until `n` came or the stream ended or idled
 // for `idle`.
 std::vector<v1::FeedEvent> ReadArticles(EventStream& stream, size_t n,
@@ -57,7 +49,8 @@ std::vector<v1::FeedEvent> ReadArticles(EventStream& stream, size_t n,
 class AccessTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    auto server = Server::Start(LoopbackOptions(GetParam() == "sqlite" ? dir_.path() : ""));
+    auto server =
+        Server::Start(LoopbackOptions(GetParam() == "sqlite" ? dir_.path() : ""));
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = *std::move(server);
   }
@@ -141,12 +134,14 @@ TEST_P(AccessTest, PublishingAsAnotherSourceIsDeniedAndAudited) {
 TEST_P(AccessTest, OneChannelAlternatingKeysIsJudgedPerCall) {
   const std::string writer = CreateKey(KeyRequest("writer", {v1::SCOPE_PUBLISH}));
   const std::string reader = CreateKey(KeyRequest("reader", {v1::SCOPE_SUBSCRIBE}));
-  auto channel = grpc::CreateChannel(server_->address(), grpc::InsecureChannelCredentials());
+  auto channel =
+      grpc::CreateChannel(server_->address(), grpc::InsecureChannelCredentials());
   auto stub = v1::NewsFeed::NewStub(channel);
   for (int i = 0; i < 100; ++i) {
     const bool as_writer = i % 2 == 0;
     grpc::ClientContext context;
-    context.AddMetadata("authorization", absl::StrCat("Bearer ", as_writer ? writer : reader));
+    context.AddMetadata("authorization",
+                        absl::StrCat("Bearer ", as_writer ? writer : reader));
     v1::PublishRequest request;
     *request.mutable_article() = Story("AP", i);
     v1::PublishResponse response;
@@ -163,7 +158,8 @@ TEST_P(AccessTest, OneChannelAlternatingKeysIsJudgedPerCall) {
 TEST_P(AccessTest, ManyThreadsOfMixedKeysOnOneConnection) {
   const std::string writer = CreateKey(KeyRequest("writer", {v1::SCOPE_PUBLISH}, {"AP"}));
   const std::string reader = CreateKey(KeyRequest("reader", {v1::SCOPE_SEARCH}));
-  auto channel = grpc::CreateChannel(server_->address(), grpc::InsecureChannelCredentials());
+  auto channel =
+      grpc::CreateChannel(server_->address(), grpc::InsecureChannelCredentials());
   auto stub = v1::NewsFeed::NewStub(channel);
   std::atomic<int> wrong{0}, published{0};
   std::vector<std::thread> threads;
@@ -177,7 +173,8 @@ TEST_P(AccessTest, ManyThreadsOfMixedKeysOnOneConnection) {
         v1::PublishRequest request;
         *request.mutable_article() = Story("AP", t * 1000 + i);
         v1::PublishResponse response;
-        const grpc::StatusCode code = stub->Publish(&context, request, &response).error_code();
+        const grpc::StatusCode code =
+            stub->Publish(&context, request, &response).error_code();
         const grpc::StatusCode expected =
             kind == 0 ? grpc::StatusCode::OK
                       : (kind == 1 ? grpc::StatusCode::PERMISSION_DENIED
@@ -219,7 +216,8 @@ TEST_P(AccessTest, RevocationEndsAnOpenStreamWithinTwoSeconds) {
 
   bool revocation = false, ended = false;
   for (const auto& entry : Audit()) {
-    revocation |= entry.method() == "RevokeKey" && absl::StrContains(entry.reason(), ids_["reader"]);
+    revocation |= entry.method() == "RevokeKey" &&
+                  absl::StrContains(entry.reason(), ids_["reader"]);
     ended |= entry.key_id() == ids_["reader"] &&
              absl::StrContains(entry.reason(), "stream ended");
   }
@@ -290,12 +288,14 @@ TEST_P(AccessTest, EmbargoedArticlesAreVisibleOnlyWithPreview) {
   ASSERT_TRUE(seen.ok()) << seen.status();
   EXPECT_TRUE(seen->held());
   EXPECT_EQ(seen->article().headline(), "AP report 9");
-  EXPECT_EQ(ClientWith(plain)->Get("urn:AP:9").status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(ClientWith(plain)->Get("urn:AP:9").status().code(),
+            absl::StatusCode::kNotFound);
 }
 
 TEST_P(AccessTest, PublishStreamStopsAtRevocation) {
   const std::string desk = CreateKey(KeyRequest("desk", {v1::SCOPE_PUBLISH}));
-  auto channel = grpc::CreateChannel(server_->address(), grpc::InsecureChannelCredentials());
+  auto channel =
+      grpc::CreateChannel(server_->address(), grpc::InsecureChannelCredentials());
   auto stub = v1::NewsFeed::NewStub(channel);
   grpc::ClientContext context;
   context.AddMetadata("authorization", "Bearer " + desk);
@@ -346,14 +346,17 @@ TEST(ServerKeys, KeysSurviveARestartOfTheArchive) {
   {
     auto server = Server::Start(LoopbackOptions(dir.path()));
     ASSERT_TRUE(server.ok());
-    secret = (*server)->keys().Create(KeyRequest("desk", {v1::SCOPE_PUBLISH}), absl::Now())
+    secret = (*server)
+                 ->keys()
+                 .Create(KeyRequest("desk", {v1::SCOPE_PUBLISH}), absl::Now())
                  ->secret();
   }
   auto server = Server::Start(LoopbackOptions(dir.path()));
   ASSERT_TRUE(server.ok()) << server.status();
   EXPECT_EQ(Client((*server)->address()).Publish(Story("AP", 1)).status().code(),
             absl::StatusCode::kUnauthenticated);
-  auto client = Client::Open((*server)->address(), ClientOptions{.key = secret, .tls = {}});
+  auto client =
+      Client::Open((*server)->address(), ClientOptions{.key = secret, .tls = {}});
   ASSERT_TRUE(client.ok());
   EXPECT_TRUE((*client)->Publish(Story("AP", 1)).ok());
 }

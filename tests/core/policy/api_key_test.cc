@@ -47,7 +47,8 @@ TEST(ApiKey, ForeignAndTruncatedKeysAreToldApart) {
   ASSERT_FALSE(foreign.ok());
   EXPECT_THAT(foreign.status().message(), HasSubstr("not a newswire API key"));
   const std::string secret = GenerateSecret().secret;
-  absl::StatusOr<std::string> truncated = SecretKeyId(secret.substr(0, secret.size() - 3));
+  absl::StatusOr<std::string> truncated =
+      SecretKeyId(secret.substr(0, secret.size() - 3));
   ASSERT_FALSE(truncated.ok());
   EXPECT_EQ(truncated.status().code(), absl::StatusCode::kUnauthenticated);
   EXPECT_THAT(truncated.status().message(), HasSubstr("truncated or mistyped"));
@@ -73,7 +74,8 @@ TEST(ApiKey, DigestIsHmacSha256) {
                                     0x6a, 0x04, 0x24, 0x26, 0x08, 0x95, 0x75, 0xc7,
                                     0x5a, 0x00, 0x3f, 0x08, 0x9d, 0x27, 0x39, 0x83,
                                     0x9d, 0xec, 0x58, 0xb9, 0x64, 0xec, 0x38, 0x43};
-  EXPECT_EQ(digest, std::string(reinterpret_cast<const char*>(expected), sizeof expected));
+  EXPECT_EQ(digest,
+            std::string(reinterpret_cast<const char*>(expected), sizeof expected));
 }
 
 }  // namespace

@@ -30,7 +30,8 @@ class GateTest : public ::testing::Test {
   }
 
   static Credentials With(std::string secret) {
-    return Credentials{.secret = std::move(secret), .certificate = "", .peer = "ipv4:10.0.0.7:1"};
+    return Credentials{
+        .secret = std::move(secret), .certificate = "", .peer = "ipv4:10.0.0.7:1"};
   }
 
   std::vector<v1::AuditEntry> Audit() {
@@ -126,7 +127,8 @@ TEST_F(GateTest, RevocationEndsWatchedStreams) {
   // New calls with it are refused at once.
   EXPECT_EQ(gate_.Admit(With(secret), "Subscribe", Action::kSubscribe).status().code(),
             absl::StatusCode::kUnauthenticated);
-  EXPECT_EQ(gate_.Readmit(caller, Action::kSubscribe).code(), absl::StatusCode::kUnauthenticated);
+  EXPECT_EQ(gate_.Readmit(caller, Action::kSubscribe).code(),
+            absl::StatusCode::kUnauthenticated);
 }
 
 TEST_F(GateTest, ExpiryEndsWatchedStreams) {

@@ -11,6 +11,7 @@
 #include "core/sqlite_store.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/core/policy/key_request.h"
 #include "tests/core/temp_dir.h"
 
 namespace newswire {
@@ -19,15 +20,6 @@ namespace {
 using ::testing::HasSubstr;
 
 const absl::Time kNow = absl::FromUnixSeconds(1'800'000'000);
-
-v1::CreateKeyRequest Request(const std::string& name, std::vector<v1::Scope> scopes,
-                             std::vector<std::string> sources = {}) {
-  v1::CreateKeyRequest request;
-  request.set_name(name);
-  for (v1::Scope s : scopes) request.mutable_entitlements()->add_scopes(s);
-  for (const std::string& s : sources) request.mutable_entitlements()->add_sources(s);
-  return request;
-}
 
 std::string ReadAll(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -53,7 +45,7 @@ TEST(KeyTable, EmptyTableDoesNotEnforce) {
 
 TEST(KeyTable, CreatedKeyAuthenticatesWithItsEntitlements) {
   auto table = *KeyTable::Open(OpenMemoryKeyStore());
-  auto created = table->Create(Request("ap-desk", {v1::SCOPE_PUBLISH}, {"AP"}), kNow);
+  auto created = table->Create(KeyRequest("ap-desk", {v1::SCOPE_PUBLISH}, {"AP"}), kNow);
   ASSERT_TRUE(created.ok()) << created.status();
   EXPECT_TRUE(table->enforcing());
   auto principal = table->Authenticate(created->secret(), kNow);
@@ -68,10 +60,10 @@ TEST(KeyTable, CreatedKeyAuthenticatesWithItsEntitlements) {
 
 TEST(KeyTable, UnknownRevokedExpiredAndMistypedKeysAreToldApart) {
   auto table = *KeyTable::Open(OpenMemoryKeyStore());
-  v1::CreateKeyRequest expiring = Request("short", {v1::SCOPE_SEARCH});
+  v1::CreateKeyRequest expiring = KeyRequest("short", {v1::SCOPE_SEARCH});
   *expiring.mutable_expires() = ToProtoTime(kNow + absl::Hours(1));
   auto short_lived = *table->Create(expiring, kNow);
-  auto revoked = *table->Create(Request("gone", {v1::SCOPE_SEARCH}), kNow);
+  auto revoked = *table->Create(KeyRequest("gone", {v1::SCOPE_SEARCH}), kNow);
   ASSERT_TRUE(table->Revoke(revoked.key().id(), kNow).ok());
 
   auto expired = table->Authenticate(short_lived.secret(), kNow + absl::Hours(2));
@@ -99,7 +91,7 @@ TEST(KeyTable, RevocationReachesPrincipalsAlreadyHandedOut) {
   auto table = *KeyTable::Open(OpenMemoryKeyStore());
   int changes = 0;
   table->set_on_change([&changes] { ++changes; });
-  auto created = *table->Create(Request("reader", {v1::SCOPE_SUBSCRIBE}), kNow);
+  auto created = *table->Create(KeyRequest("reader", {v1::SCOPE_SUBSCRIBE}), kNow);
   std::shared_ptr<const Principal> held = *table->Authenticate(created.secret(), kNow);
   ASSERT_TRUE(held->CheckValid(kNow).ok());
   ASSERT_TRUE(table->Revoke(created.key().id(), kNow + absl::Seconds(1)).ok());
@@ -108,13 +100,15 @@ TEST(KeyTable, RevocationReachesPrincipalsAlreadyHandedOut) {
   EXPECT_EQ(changes, 1);
   // Again: nothing changes.
   ASSERT_TRUE(table->Revoke(created.key().id(), kNow + absl::Seconds(3)).ok());
-  EXPECT_EQ(table->List()[0].revoked().seconds(), absl::ToUnixSeconds(kNow + absl::Seconds(1)));
-  EXPECT_EQ(table->Revoke("nosuchkey", kNow).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(table->List()[0].revoked().seconds(),
+            absl::ToUnixSeconds(kNow + absl::Seconds(1)));
+  EXPECT_EQ(table->Revoke("nosuchkey", kNow).status().code(),
+            absl::StatusCode::kNotFound);
 }
 
 TEST(KeyTable, RotationKeepsBothValidThroughTheGrace) {
   auto table = *KeyTable::Open(OpenMemoryKeyStore());
-  auto old_key = *table->Create(Request("feed", {v1::SCOPE_PUBLISH}, {"AP"}), kNow);
+  auto old_key = *table->Create(KeyRequest("feed", {v1::SCOPE_PUBLISH}, {"AP"}), kNow);
   auto rotated = table->Rotate(old_key.key().id(), absl::Hours(1), kNow);
   ASSERT_TRUE(rotated.ok()) << rotated.status();
   EXPECT_NE(rotated->key().id(), old_key.key().id());
@@ -132,7 +126,7 @@ TEST(KeyTable, RotationKeepsBothValidThroughTheGrace) {
 
 TEST(KeyTable, CertificateGrantHasNoSecret) {
   auto table = *KeyTable::Open(OpenMemoryKeyStore());
-  v1::CreateKeyRequest request = Request("spiffe://newsroom/ap", {v1::SCOPE_PUBLISH});
+  v1::CreateKeyRequest request = KeyRequest("spiffe://newsroom/ap", {v1::SCOPE_PUBLISH});
   request.set_certificate(true);
   auto created = table->Create(request, kNow);
   ASSERT_TRUE(created.ok()) << created.status();
@@ -140,8 +134,9 @@ TEST(KeyTable, CertificateGrantHasNoSecret) {
   auto principal = table->AuthenticateCertificate("spiffe://newsroom/ap", kNow);
   ASSERT_TRUE(principal.ok()) << principal.status();
   EXPECT_EQ((*principal)->via(), Principal::Via::kCertificate);
-  EXPECT_EQ(table->AuthenticateCertificate("spiffe://newsroom/other", kNow).status().code(),
-            absl::StatusCode::kUnauthenticated);
+  EXPECT_EQ(
+      table->AuthenticateCertificate("spiffe://newsroom/other", kNow).status().code(),
+      absl::StatusCode::kUnauthenticated);
   EXPECT_EQ(table->Rotate(created->key().id(), absl::Hours(1), kNow).status().code(),
             absl::StatusCode::kFailedPrecondition);
   ASSERT_TRUE(table->Revoke(created->key().id(), kNow).ok());
@@ -150,14 +145,15 @@ TEST(KeyTable, CertificateGrantHasNoSecret) {
 
 TEST(KeyTable, BadRequestsNameTheField) {
   auto table = *KeyTable::Open(OpenMemoryKeyStore());
-  EXPECT_THAT(table->Create(Request("", {v1::SCOPE_SEARCH}), kNow).status().message(),
+  EXPECT_THAT(table->Create(KeyRequest("", {v1::SCOPE_SEARCH}), kNow).status().message(),
               HasSubstr("name"));
-  EXPECT_THAT(table->Create(Request("x", {}), kNow).status().message(), HasSubstr("scopes"));
-  v1::CreateKeyRequest with_query = Request("x", {v1::SCOPE_SEARCH});
+  EXPECT_THAT(table->Create(KeyRequest("x", {}), kNow).status().message(),
+              HasSubstr("scopes"));
+  v1::CreateKeyRequest with_query = KeyRequest("x", {v1::SCOPE_SEARCH});
   with_query.mutable_entitlements()->mutable_filter()->set_query("grain");
   EXPECT_THAT(table->Create(with_query, kNow).status().message(),
               HasSubstr("entitlements.filter.query"));
-  v1::CreateKeyRequest past = Request("x", {v1::SCOPE_SEARCH});
+  v1::CreateKeyRequest past = KeyRequest("x", {v1::SCOPE_SEARCH});
   *past.mutable_expires() = ToProtoTime(kNow - absl::Seconds(1));
   EXPECT_THAT(table->Create(past, kNow).status().message(), HasSubstr("expires"));
   EXPECT_FALSE(table->enforcing());  // Nothing was created.
@@ -169,19 +165,21 @@ TEST(KeyTable, ArchiveKeepsKeysAcrossRestartsAndNoSecret) {
   {
     auto archive = SqliteStore::Open(dir.path());
     ASSERT_TRUE(archive.ok()) << archive.status();
-    auto store = OpenArchiveKeyStore((*archive)->path(), dir.path() + "/" + kPepperFileName);
+    auto store =
+        OpenArchiveKeyStore((*archive)->path(), dir.path() + "/" + kPepperFileName);
     ASSERT_TRUE(store.ok()) << store.status();
     auto table = *KeyTable::Open(*std::move(store));
-    auto created = *table->Create(Request("desk", {v1::SCOPE_PUBLISH}), kNow);
+    auto created = *table->Create(KeyRequest("desk", {v1::SCOPE_PUBLISH}), kNow);
     secret = created.secret();
     id = created.key().id();
     auto rotated = *table->Rotate(id, absl::Hours(1), kNow);
     ASSERT_TRUE(table->Revoke(rotated.key().id(), kNow).ok());
   }
   // The pepper is the owner's alone.
-  const auto perms = std::filesystem::status(dir.path() + "/" + kPepperFileName).permissions();
-  EXPECT_EQ(perms & std::filesystem::perms::all, std::filesystem::perms::owner_read |
-                                                     std::filesystem::perms::owner_write);
+  const auto perms =
+      std::filesystem::status(dir.path() + "/" + kPepperFileName).permissions();
+  EXPECT_EQ(perms & std::filesystem::perms::all,
+            std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
   EXPECT_FALSE(absl::StrContains(ReadTree(dir.path()), secret.substr(14)));
 
   auto archive = SqliteStore::Open(dir.path());
@@ -202,7 +200,7 @@ TEST(KeyTable, MissingPepperIsRefusedByName) {
   const std::string file = dir.path() + "/keys.json";
   {
     auto table = *KeyTable::Open(OpenKeyFile(file));
-    ASSERT_TRUE(table->Create(Request("desk", {v1::SCOPE_PUBLISH}), kNow).ok());
+    ASSERT_TRUE(table->Create(KeyRequest("desk", {v1::SCOPE_PUBLISH}), kNow).ok());
   }
   std::filesystem::remove(file + ".pepper");
   auto reopened = KeyTable::Open(OpenKeyFile(file));
@@ -217,7 +215,7 @@ TEST(KeyTable, KeysFileKeepsKeysWithoutSecrets) {
   std::string secret;
   {
     auto table = *KeyTable::Open(OpenKeyFile(file));
-    secret = table->Create(Request("desk", {v1::SCOPE_PUBLISH}), kNow)->secret();
+    secret = table->Create(KeyRequest("desk", {v1::SCOPE_PUBLISH}), kNow)->secret();
   }
   EXPECT_FALSE(absl::StrContains(ReadAll(file), secret.substr(14)));
   EXPECT_TRUE(absl::StrContains(ReadAll(file), "desk"));

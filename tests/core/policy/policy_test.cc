@@ -12,7 +12,8 @@ using ::testing::HasSubstr;
 
 // A key's principal with `scopes`, `sources` and the entitlement `filter`
 // (as query parameters).
-Principal KeyPrincipal(std::vector<v1::Scope> scopes, std::vector<std::string> sources = {},
+Principal KeyPrincipal(std::vector<v1::Scope> scopes,
+                       std::vector<std::string> sources = {},
                        const std::string& filter = "") {
   v1::ApiKey key;
   key.set_id("k1");
@@ -53,7 +54,8 @@ TEST(Policy, PublishOnlyAsOwnSources) {
   EXPECT_FALSE(AuthorizePublish(ap, Story(""), nullptr).ok());
   Principal anyone = KeyPrincipal({v1::SCOPE_PUBLISH});
   EXPECT_TRUE(AuthorizePublish(anyone, Story("Reuters"), nullptr).ok());
-  EXPECT_FALSE(AuthorizePublish(KeyPrincipal({v1::SCOPE_SEARCH}), Story("AP"), nullptr).ok());
+  EXPECT_FALSE(
+      AuthorizePublish(KeyPrincipal({v1::SCOPE_SEARCH}), Story("AP"), nullptr).ok());
 }
 
 TEST(Policy, KillOrUpdateOfAnotherSourcesStoryIsRefused) {
@@ -69,7 +71,8 @@ TEST(Policy, KillOrUpdateOfAnotherSourcesStoryIsRefused) {
 }
 
 TEST(Policy, UnfilteredRequestIsNarrowedToTheEntitlement) {
-  Principal key = KeyPrincipal({v1::SCOPE_SUBSCRIBE}, {"AP", "Reuters"}, "lang=en&min_urgency=5");
+  Principal key =
+      KeyPrincipal({v1::SCOPE_SUBSCRIBE}, {"AP", "Reuters"}, "lang=en&min_urgency=5");
   absl::StatusOr<v1::Filter> filter = EntitledFilter(key, v1::Filter());
   ASSERT_TRUE(filter.ok()) << filter.status();
   EXPECT_THAT(filter->sources(), ElementsAre("AP", "Reuters"));
@@ -79,7 +82,8 @@ TEST(Policy, UnfilteredRequestIsNarrowedToTheEntitlement) {
 
 TEST(Policy, BroaderRequestIsNarrowedSilently) {
   Principal key = KeyPrincipal({v1::SCOPE_SUBSCRIBE}, {"AP"}, "lang=en&min_urgency=3");
-  v1::Filter asked = *ParseFilterQuery("source=ap&source=BBC&lang=en-GB&lang=fr&min_urgency=6");
+  v1::Filter asked =
+      *ParseFilterQuery("source=ap&source=BBC&lang=en-GB&lang=fr&min_urgency=6");
   absl::StatusOr<v1::Filter> filter = EntitledFilter(key, asked);
   ASSERT_TRUE(filter.ok()) << filter.status();
   EXPECT_THAT(filter->sources(), ElementsAre("ap"));
@@ -96,20 +100,22 @@ TEST(Policy, NarrowerLanguageOfEachPairIsKept) {
 
 TEST(Policy, DisjointRequestIsDeniedNamingTheField) {
   Principal key = KeyPrincipal({v1::SCOPE_SUBSCRIBE}, {"AP"}, "place=Odesa");
-  absl::StatusOr<v1::Filter> sources = EntitledFilter(key, *ParseFilterQuery("source=Reuters"));
+  absl::StatusOr<v1::Filter> sources =
+      EntitledFilter(key, *ParseFilterQuery("source=Reuters"));
   ASSERT_FALSE(sources.ok());
   EXPECT_EQ(sources.status().code(), absl::StatusCode::kPermissionDenied);
   EXPECT_THAT(sources.status().message(), HasSubstr("filter.sources"));
   EXPECT_THAT(sources.status().message(), HasSubstr("\"AP\""));
-  absl::StatusOr<v1::Filter> places = EntitledFilter(key, *ParseFilterQuery("place=Kyiv"));
+  absl::StatusOr<v1::Filter> places =
+      EntitledFilter(key, *ParseFilterQuery("place=Kyiv"));
   ASSERT_FALSE(places.ok());
   EXPECT_THAT(places.status().message(), HasSubstr("filter.places"));
 }
 
 TEST(Policy, RequestKeepsItsOwnConditions) {
   Principal key = KeyPrincipal({v1::SCOPE_SUBSCRIBE}, {"AP"});
-  absl::StatusOr<v1::Filter> filter =
-      EntitledFilter(key, *ParseFilterQuery("place=Kyiv&q=grain&exclude_duplicates=true"));
+  absl::StatusOr<v1::Filter> filter = EntitledFilter(
+      key, *ParseFilterQuery("place=Kyiv&q=grain&exclude_duplicates=true"));
   ASSERT_TRUE(filter.ok());
   EXPECT_THAT(filter->places(), ElementsAre("Kyiv"));
   EXPECT_EQ(filter->query(), "grain");
@@ -130,13 +136,14 @@ TEST(Policy, ReadOutsideTheEntitlementIsDeniedNamingIt) {
 
 TEST(Policy, OpenAndInProcessPrincipalsMayDoEverything) {
   for (const auto& principal : {Principal::Open(), Principal::InProcess()}) {
-    for (v1::Scope s : {v1::SCOPE_PUBLISH, v1::SCOPE_SUBSCRIBE, v1::SCOPE_SEARCH,
-                        v1::SCOPE_ADMIN}) {
+    for (v1::Scope s :
+         {v1::SCOPE_PUBLISH, v1::SCOPE_SUBSCRIBE, v1::SCOPE_SEARCH, v1::SCOPE_ADMIN}) {
       EXPECT_TRUE(RequireScope(*principal, s).ok());
     }
     EXPECT_TRUE(AuthorizePublish(*principal, Story("Anyone"), nullptr).ok());
     v1::Filter asked = *ParseFilterQuery("place=Kyiv");
-    EXPECT_EQ(EntitledFilter(*principal, asked)->SerializeAsString(), asked.SerializeAsString());
+    EXPECT_EQ(EntitledFilter(*principal, asked)->SerializeAsString(),
+              asked.SerializeAsString());
   }
 }
 
