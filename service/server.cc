@@ -110,15 +110,17 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   absl::StatusOr<std::unique_ptr<KeyTable>> keys = KeyTable::Open(std::move(opened->keys));
   if (!keys.ok()) return keys.status();
   if (absl::Status s = CheckExposure(options, **keys); !s.ok()) return s;
-  std::shared_ptr<grpc::ServerCredentials> credentials = grpc::InsecureServerCredentials();
+  std::unique_ptr<ServerTls> tls;
   if (options.tls.enabled()) {
-    absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> tls =
-        MakeServerCredentials(options.tls);
-    if (!tls.ok()) return tls.status();
-    credentials = *std::move(tls);
+    absl::StatusOr<std::unique_ptr<ServerTls>> started = ServerTls::Start(options.tls);
+    if (!started.ok()) return started.status();
+    tls = *std::move(started);
   }
   std::unique_ptr<Server> server(
       new Server(std::move(opened->store), opened->audit, *std::move(keys), options));
+  server->tls_ = std::move(tls);
+  const std::shared_ptr<grpc::ServerCredentials> credentials =
+      server->tls_ != nullptr ? server->tls_->credentials() : grpc::InsecureServerCredentials();
   const bool retains = options.retention.max_events > 0 ||
                        options.retention.max_age > absl::ZeroDuration();
   if (retains) {

@@ -128,6 +128,8 @@ class Server {
   bool shut_down_ ABSL_GUARDED_BY(shutdown_mu_) = false;
   // Runs CompactLoop when retention is set; joined at shutdown.
   std::thread compactor_;
+  // TLS files, watched for replacement; outlives the gRPC server.
+  std::unique_ptr<ServerTls> tls_;
   // Last, so it stops before the parts it serves are destroyed.
   std::unique_ptr<grpc::Server> grpc_server_;
 };
