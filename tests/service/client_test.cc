@@ -17,6 +17,7 @@
 #include "grpcpp/server_builder.h"
 #include "gtest/gtest.h"
 #include "service/client.h"
+#include "tests/service/canned_reactor.h"
 
 namespace newswire {
 namespace {
@@ -30,22 +31,7 @@ class CannedService final : public grpc::CallbackGenericService {
   explicit CannedService(std::string response) : response_(std::move(response)) {}
 
   grpc::ServerGenericBidiReactor* CreateReactor(grpc::GenericCallbackServerContext*) override {
-    class Reactor final : public grpc::ServerGenericBidiReactor {
-     public:
-      explicit Reactor(const std::string& response) {
-        grpc::Slice slice(response);
-        response_ = grpc::ByteBuffer(&slice, 1);
-        StartRead(&request_);
-      }
-      void OnReadDone(bool) override {
-        StartWriteAndFinish(&response_, grpc::WriteOptions(), grpc::Status::OK);
-      }
-      void OnDone() override { delete this; }
-
-     private:
-      grpc::ByteBuffer request_, response_;
-    };
-    return new Reactor(response_);
+    return new CannedReactor(response_);
   }
 
  private:

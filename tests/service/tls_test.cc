@@ -31,6 +31,7 @@
 #include "grpcpp/support/byte_buffer.h"
 #include "gtest/gtest.h"
 #include "service/status.h"
+#include "tests/service/canned_reactor.h"
 #include "tests/service/test_certs.h"
 
 namespace newswire {
@@ -66,22 +67,6 @@ std::string ToString(const grpc::ByteBuffer& buffer) {
   }
   return text;
 }
-
-// Answers kPrincipalMethod with the caller's CertificatePrincipal.
-class PrincipalReactor final : public grpc::ServerGenericBidiReactor {
- public:
-  explicit PrincipalReactor(std::string principal)
-      : response_(ToByteBuffer(std::move(principal))) {
-    StartRead(&request_);
-  }
-  void OnReadDone(bool) override {
-    StartWriteAndFinish(&response_, grpc::WriteOptions(), grpc::Status::OK);
-  }
-  void OnDone() override { delete this; }
-
- private:
-  grpc::ByteBuffer request_, response_;
-};
 
 // Answers kTickMethod with a message every 50 ms until the call is
 // cancelled. Exactly one of a write and a timer is outstanding at a time,
@@ -134,7 +119,8 @@ class TlsProbeService final : public grpc::CallbackGenericService {
   grpc::ServerGenericBidiReactor* CreateReactor(
       grpc::GenericCallbackServerContext* context) override {
     if (context->method() == kTickMethod) return new TickReactor();
-    return new PrincipalReactor(CertificatePrincipal(*context->auth_context()));
+    // Answers kPrincipalMethod with the caller's CertificatePrincipal.
+    return new CannedReactor(CertificatePrincipal(*context->auth_context()));
   }
 };
 
