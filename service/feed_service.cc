@@ -10,7 +10,7 @@
 namespace newswire {
 
 FeedService::FeedService(Wire* wire, const Store* store, Gate* gate)
-    : wire_(wire), store_(store), gate_(gate) {}
+    : wire_(wire), store_(store), gate_(gate), publish_workers_(kPublishWorkers) {}
 
 grpc::ServerUnaryReactor* FeedService::Publish(
     grpc::CallbackServerContext* context, const v1::PublishRequest* request,
@@ -21,9 +21,15 @@ grpc::ServerUnaryReactor* FeedService::Publish(
   if (!request->has_article()) {
     return FinishUnary(context, absl::InvalidArgumentError("article: required"));
   }
-  absl::StatusOr<PublishResult> result = wire_->Publish(request->article(), *caller);
-  if (result.ok()) *response = ToPublishResponse(*result);
-  return FinishUnary(context, result.status());
+  // The wait for the commit happens on a worker (see PublishWorkers); the
+  // request and response live until the call is finished.
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  publish_workers_.Run([this, reactor, request, response, caller = *std::move(caller)] {
+    absl::StatusOr<PublishResult> result = wire_->Publish(request->article(), caller);
+    if (result.ok()) *response = ToPublishResponse(*result);
+    reactor->Finish(ToGrpcStatus(result.status()));
+  });
+  return reactor;
 }
 
 grpc::ServerBidiReactor<v1::PublishRequest, v1::PublishResponse>*

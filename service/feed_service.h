@@ -9,12 +9,16 @@
 #include "core/store.h"
 #include "core/wire.h"
 #include "newswire/v1/feed.grpc.pb.h"
+#include "service/publish_workers.h"
 
 namespace newswire {
 
 // Subscribe is a raw method on the completion-queue API, served by a
 // SubscribeQueue (service/subscribe_queue.h): its streams write pre-framed
 // bytes shared by all subscribers. The other methods are callback methods.
+// Threads unary publishes wait for their commit on.
+inline constexpr int kPublishWorkers = 32;
+
 class FeedService final
     : public v1::NewsFeed::WithRawMethod_Subscribe<v1::NewsFeed::WithCallbackMethod_Publish<
           v1::NewsFeed::WithCallbackMethod_PublishStream<
@@ -50,6 +54,8 @@ class FeedService final
   Wire* const wire_;
   const Store* const store_;
   Gate* const gate_;
+  // Last: destroyed first, after finishing what is queued.
+  PublishWorkers publish_workers_;
 };
 
 }  // namespace newswire
