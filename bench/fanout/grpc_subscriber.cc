@@ -4,7 +4,10 @@
 //
 //   fanout_grpc_subscriber --target HOST:PORT --streams N [--channels C]
 //                          [--events E] [--latency] [--idle-s S]
-//                          [--api cq|callback]
+//                          [--api cq|callback] [--tls-ca FILE] [--key KEY]
+//
+// --tls-ca connects over TLS, verifying the server with FILE; --key sends an
+// API key with every Subscribe call (`authorization: Bearer KEY`).
 //
 // Streams are spread round-robin over C channels (default: one per
 // stream), each channel its own TCP connection. With --api cq (the
@@ -17,7 +20,9 @@
 // events each stream expects (0 holds the streams open until stdin closes).
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <memory>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -37,6 +42,16 @@ namespace newswire::bench {
 namespace {
 
 constexpr char kSubscribeMethod[] = "/newswire.v1.NewsFeed/Subscribe";
+
+// The API key every call sends (--key); empty: none.
+std::string& ApiKey() {
+  static auto* key = new std::string();
+  return *key;
+}
+
+void AddKey(grpc::ClientContext& context) {
+  if (!ApiKey().empty()) context.AddMetadata("authorization", "Bearer " + ApiKey());
+}
 
 // Tallies one response: the stamps of its events, found by walking its
 // frames without parsing them. Returns false if it cannot be read.
@@ -65,6 +80,7 @@ class SubscribeStream final
   SubscribeStream(grpc::GenericStub& stub, const grpc::ByteBuffer& request,
                   Receipts& receipts, Receipts::Stream& tally)
       : receipts_(receipts), tally_(tally), request_(request) {
+    AddKey(context_);
     stub.PrepareBidiStreamingCall(&context_, kSubscribeMethod, grpc::StubOptions(), this);
     StartWriteLast(&request_, grpc::WriteOptions());
     StartRead(&response_);
@@ -116,6 +132,7 @@ class QueuedStream {
   QueuedStream(grpc::GenericStub& stub, grpc::CompletionQueue& cq,
                const grpc::ByteBuffer& request, Receipts& receipts, Receipts::Stream& tally)
       : receipts_(receipts), tally_(tally), request_(request) {
+    AddKey(context_);
     call_ = stub.PrepareCall(&context_, kSubscribeMethod, &cq);
     call_->StartCall(&started_);
   }
@@ -170,6 +187,7 @@ int Main(int argc, char** argv) {
   int64_t events = 0;
   bool latency = false;
   std::string api = "cq";
+  std::string tls_ca;
   for (int i = 1; i < argc; ++i) {
     const std::string flag = argv[i];
     if (flag == "--latency") {
@@ -185,6 +203,8 @@ int Main(int argc, char** argv) {
     else if (flag == "--events") ok = absl::SimpleAtoi(value, &events);
     else if (flag == "--idle-s") ok = absl::SimpleAtoi(value, &idle_s);
     else if (flag == "--api") ok = (api = value) == "cq" || api == "callback";
+    else if (flag == "--tls-ca") tls_ca = value;
+    else if (flag == "--key") ApiKey() = value;
     else ok = false;
     if (!ok) {
       std::fprintf(stderr, "fanout_grpc_subscriber: bad flag %s %s\n", flag.c_str(), value);
@@ -209,10 +229,19 @@ int Main(int argc, char** argv) {
   // Without it, channels to one target share one connection.
   args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
   args.SetMaxReceiveMessageSize(-1);
+  std::shared_ptr<grpc::ChannelCredentials> credentials = grpc::InsecureChannelCredentials();
+  if (!tls_ca.empty()) {
+    std::ifstream in(tls_ca);
+    std::stringstream pem;
+    pem << in.rdbuf();
+    grpc::SslCredentialsOptions ssl;
+    ssl.pem_root_certs = pem.str();
+    credentials = grpc::SslCredentials(ssl);
+  }
   std::vector<std::unique_ptr<grpc::GenericStub>> stubs;
   for (int c = 0; c < channels; ++c) {
     stubs.push_back(std::make_unique<grpc::GenericStub>(
-        grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(), args)));
+        grpc::CreateCustomChannel(target, credentials, args)));
   }
   Receipts receipts(streams, events, latency);
   std::vector<std::unique_ptr<SubscribeStream>> calls;

@@ -4,8 +4,11 @@
 // in process, on the driver's commands (bench/fanout/publisher.h).
 //
 //   fanout_newswire [--listen HOST:PORT]     (default 127.0.0.1:0)
+//                   [--tls-cert FILE --tls-key FILE] [--key]
 //
-// Prints "listening HOST:PORT" once serving. Each publish command builds its
+// Prints "listening HOST:PORT" once serving. With --tls-* it serves TLS;
+// with --key it creates a subscribe key first (so every call needs one)
+// and prints "key SECRET" before "listening". Each publish command builds its
 // articles first (FanoutArticle), then stamps each headline just before
 // publishing it from one thread; BATCH is ignored (the server batches by
 // itself). Subscribers use the Subscribe RPC as any client does.
@@ -46,13 +49,34 @@ int Main(int argc, char** argv) {
   absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   ServerOptions options;
   options.listen = "127.0.0.1:0";
-  for (int i = 1; i + 1 < argc; i += 2) {
-    if (std::string(argv[i]) == "--listen") options.listen = argv[i + 1];
+  bool key = false;
+  for (int i = 1; i < argc; ++i) {
+    const std::string flag = argv[i];
+    if (flag == "--key") {
+      key = true;
+    } else if (i + 1 < argc) {
+      const char* value = argv[++i];
+      if (flag == "--listen") options.listen = value;
+      if (flag == "--tls-cert") options.tls.cert_file = value;
+      if (flag == "--tls-key") options.tls.key_file = value;
+    }
   }
   absl::StatusOr<std::unique_ptr<Server>> server = Server::Start(options);
   if (!server.ok()) {
     std::fprintf(stderr, "fanout_newswire: %s\n", server.status().ToString().c_str());
     return 1;
+  }
+  if (key) {
+    v1::CreateKeyRequest request;
+    request.set_name("fanout-subscribers");
+    request.mutable_entitlements()->add_scopes(v1::SCOPE_SUBSCRIBE);
+    absl::StatusOr<v1::CreateKeyResponse> created =
+        (*server)->keys().Create(request, absl::Now());
+    if (!created.ok()) {
+      std::fprintf(stderr, "fanout_newswire: %s\n", created.status().ToString().c_str());
+      return 1;
+    }
+    std::printf("key %s\n", created->secret().c_str());
   }
   std::printf("listening %s\n", (*server)->address().c_str());
   std::fflush(stdout);

@@ -21,6 +21,10 @@ Contenders (binaries in --bin, see each file's header):
   nats       nats-server (Debian) and fanout_nats (libnats): a publisher
              process, one connection per subscriber.
 
+With --access (issue 11) only newswire runs, three ways: plain; with a
+subscribe key every stream sends (authenticated per stream); with TLS
+(a throwaway certificate made with openssl) and the key.
+
 Throughput: each contender publishes --events-N events as fast as it can;
 delivered events/s = events received by all subscribers / (last receipt -
 first publish), CLOCK_MONOTONIC across processes. Latency: 100 subscribers,
@@ -140,17 +144,26 @@ class Contender:
 
 
 class GrpcContender(Contender):
-    """fanout_newswire or fanout_bare: server and publisher in one process."""
+    """fanout_newswire or fanout_bare: server and publisher in one process.
+    With `tls` (a directory holding server.crt and server.key) it serves
+    TLS; with --key among `flags` the server makes a subscribe key that
+    every subscriber sends."""
 
-    def __init__(self, bin_dir: str, binary: str, *flags: str) -> None:
+    def __init__(self, bin_dir: str, binary: str, *flags: str, tls: str | None = None) -> None:
         self.bin_dir = bin_dir
+        self.client_flags: list[str] = []
+        if tls:
+            flags = (*flags, "--tls-cert", f"{tls}/server.crt", "--tls-key", f"{tls}/server.key")
+            self.client_flags += ["--tls-ca", f"{tls}/server.crt"]
         server = Child(binary, [os.path.join(bin_dir, binary), "--listen", "127.0.0.1:0", *flags])
+        if "--key" in flags:
+            self.client_flags += ["--key", server.expect("key", 30).split()[1]]
         self.address = server.expect("listening", 30).split()[1]
         self.servers, self.publisher = [server], server
 
     def subscriber_argv(self, streams, events, latency, channels=None):
         argv = [os.path.join(self.bin_dir, "fanout_grpc_subscriber"), "--target", self.address,
-                "--streams", str(streams), "--events", str(events)]
+                "--streams", str(streams), "--events", str(events), *self.client_flags]
         if channels:
             argv += ["--channels", str(channels)]
         return argv + (["--latency"] if latency else [])
@@ -290,6 +303,9 @@ def main() -> int:
     ap.add_argument("--idle-streams", type=int, default=10000)
     ap.add_argument("--nats-delivery", default="global", choices=["own", "global"])
     ap.add_argument("--skip", default="", help="comma list of: throughput,latency,idle")
+    ap.add_argument("--access", action="store_true",
+                    help="issue 11: only newswire plain, with a key, and with TLS + a key "
+                         "(throughput and latency), interleaved")
     args = ap.parse_args()
 
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
@@ -303,6 +319,8 @@ def main() -> int:
     bare_async = lambda: GrpcContender(args.bin, "fanout_bare_async", "--cq-threads", "1")
     nats = lambda: NatsContender(args.bin, args.nats_delivery)
     skip = set(filter(None, args.skip.split(",")))
+    if args.access:
+        return access_main(args, newswire)
     subs_list = [int(x) for x in args.subs.split(",")]
     events_list = [int(x) for x in args.events.split(",")]
     procs_list = [int(x) for x in args.client_procs.split(",")]
@@ -397,6 +415,77 @@ def main() -> int:
             before, after = idle_rss(make, args.idle_streams, procs, channels)
             print(f"{name:9s} server RSS {before:,} KiB -> {after:,} KiB: "
                   f"{(after - before) / args.idle_streams:.1f} KiB per subscriber", flush=True)
+    return 0
+
+
+def make_certificate(dir: str) -> None:
+    """A throwaway EC P-256 certificate for 127.0.0.1 in `dir`."""
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                    "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2", "-subj",
+                    "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
+                    "-keyout", f"{dir}/server.key", "-out", f"{dir}/server.crt"],
+                   check=True, capture_output=True)
+
+
+def access_main(args: argparse.Namespace, newswire) -> int:
+    """Issue 11: what keys and TLS cost newswire's fanout, each contender
+    against plain newswire in the same round (order rotated per round)."""
+    tls_dir = tempfile.mkdtemp(prefix="fanout-tls-")
+    make_certificate(tls_dir)
+    contenders = [("plain", newswire),
+                  ("key", lambda: GrpcContender(args.bin, "fanout_newswire", "--key")),
+                  ("tls+key", lambda: GrpcContender(args.bin, "fanout_newswire", "--key",
+                                                    tls=tls_dir))]
+    skip = set(filter(None, args.skip.split(",")))
+    subs_list = [int(x) for x in args.subs.split(",")]
+    events_list = [int(x) for x in args.events.split(",")]
+    procs_list = [int(x) for x in args.client_procs.split(",")]
+    results: dict[tuple[int, str], list[Measurement]] = {}
+    latency: dict[str, list[Measurement]] = {}
+    for r in range(args.rounds):
+        k = r % len(contenders)
+        order = contenders[k:] + contenders[:k]
+        if "throughput" not in skip:
+            for subs, events, procs in zip(subs_list, events_list, procs_list):
+                for name, make in order:
+                    m = measure(make, subs, events, procs=procs)
+                    results.setdefault((subs, name), []).append(m)
+                    lost = "" if m.delivered == m.expected else f"  LOST {m.expected - m.delivered}"
+                    print(f"round {r + 1}  subs {subs:5d}  {name:8s} {m.rate:12,.0f} ev/s  "
+                          f"{m.per_message:7.2f} ev/msg  cpu server {m.server_cpu:5.2f} "
+                          f"clients {m.client_cpu:5.2f}{lost}", flush=True)
+        if "latency" not in skip:
+            for name, make in order:
+                m = measure(make, 100, args.latency_events, rate=1000, latency=True)
+                latency.setdefault(name, []).append(m)
+                print(f"round {r + 1}  latency 100 subs @1000/s  {name:8s} p50 {m.p50_us:9.1f} us"
+                      f"  p99 {m.p99_us:9.1f} us", flush=True)
+    names = [name for name, _ in contenders]
+    if results:
+        print(f"\nDelivered events/s, min / median over {args.rounds} rounds; ratio to plain: "
+              f"median (range) of the per-round ratios\n")
+        print("| subs | events | " + " | ".join(names) + " | key/plain | tls+key/plain |")
+        print("|---" * (len(names) + 4) + "|")
+        for subs, events in zip(subs_list, events_list):
+            cells = [summary([m.rate for m in results[(subs, n)]]) for n in names]
+            ratios = []
+            for n in names[1:]:
+                rs = [a.rate / b.rate for a, b in zip(results[(subs, n)], results[(subs, "plain")])]
+                ratios.append(f"{statistics.median(rs):.2f}x ({min(rs):.2f}-{max(rs):.2f})")
+            print(f"| {subs:,} | {events:,} | " + " | ".join(cells) + " | " + " | ".join(ratios)
+                  + " |")
+        lost = [(k, m.expected - m.delivered) for k, ms in results.items() for m in ms
+                if m.delivered != m.expected]
+        print(f"\nundelivered events: {lost or 'none'}")
+    if latency:
+        print(f"\nLatency at 1,000 events/s, 100 subscribers, {args.latency_events} events, "
+              f"min / median over rounds (us)\n")
+        print("| contender | p50 | p99 |")
+        print("|---|---|---|")
+        for name in names:
+            ms = latency[name]
+            print(f"| {name} | {summary([m.p50_us for m in ms])} | "
+                  f"{summary([m.p99_us for m in ms])} |")
     return 0
 
 
