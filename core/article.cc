@@ -431,35 +431,43 @@ absl::Time FromProtoTime(const google::protobuf::Timestamp& timestamp) {
          absl::Nanoseconds(timestamp.nanos());
 }
 
-size_t InvalidUtf8Offset(absl::string_view text) {
+size_t Utf8SequenceLength(absl::string_view text, size_t at) {
   const auto* s = reinterpret_cast<const unsigned char*>(text.data());
   const size_t n = text.size();
+  const unsigned char c = s[at];
+  if (c < 0x80) return 1;
+  size_t len;
+  unsigned char lo = 0x80, hi = 0xBF;  // Allowed range of the second byte.
+  if (c >= 0xC2 && c <= 0xDF) {
+    len = 2;
+  } else if (c >= 0xE0 && c <= 0xEF) {
+    len = 3;
+    if (c == 0xE0) lo = 0xA0;  // No overlong forms.
+    if (c == 0xED) hi = 0x9F;  // No surrogates.
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    len = 4;
+    if (c == 0xF0) lo = 0x90;  // No overlong forms.
+    if (c == 0xF4) hi = 0x8F;  // Nothing past U+10FFFF.
+  } else {
+    return 0;
+  }
+  if (at + len > n || s[at + 1] < lo || s[at + 1] > hi) return 0;
+  for (size_t k = 2; k < len; ++k) {
+    if ((s[at + k] & 0xC0) != 0x80) return 0;
+  }
+  return len;
+}
+
+size_t InvalidUtf8Offset(absl::string_view text) {
   size_t i = 0;
-  while (i < n) {
-    const unsigned char c = s[i];
-    if (c < 0x80) {
+  while (i < text.size()) {
+    // ASCII runs are the common case: skip them without the call.
+    if (static_cast<unsigned char>(text[i]) < 0x80) {
       ++i;
       continue;
     }
-    size_t len;
-    unsigned char lo = 0x80, hi = 0xBF;  // Allowed range of the second byte.
-    if (c >= 0xC2 && c <= 0xDF) {
-      len = 2;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-      len = 3;
-      if (c == 0xE0) lo = 0xA0;  // No overlong forms.
-      if (c == 0xED) hi = 0x9F;  // No surrogates.
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      len = 4;
-      if (c == 0xF0) lo = 0x90;  // No overlong forms.
-      if (c == 0xF4) hi = 0x8F;  // Nothing past U+10FFFF.
-    } else {
-      return i;
-    }
-    if (i + len > n || s[i + 1] < lo || s[i + 1] > hi) return i;
-    for (size_t k = 2; k < len; ++k) {
-      if ((s[i + k] & 0xC0) != 0x80) return i;
-    }
+    const size_t len = Utf8SequenceLength(text, i);
+    if (len == 0) return i;
     i += len;
   }
   return absl::string_view::npos;

@@ -100,6 +100,11 @@ Article ArticleInView(const Article& article, v1::ArticleView view);
 google::protobuf::Timestamp ToProtoTime(absl::Time time);
 absl::Time FromProtoTime(const google::protobuf::Timestamp& timestamp);
 
+// Returns the length of the well-formed UTF-8 sequence that starts at byte
+// `at` of `text` (1 for ASCII, up to 4), or 0 if none starts there.
+// REQUIRES: at < text.size().
+size_t Utf8SequenceLength(absl::string_view text, size_t at);
+
 // Returns the byte offset of the first byte of `text` that does not start a
 // well-formed UTF-8 sequence (overlong forms, surrogates and code points
 // past U+10FFFF are ill-formed), or absl::string_view::npos if all is valid.

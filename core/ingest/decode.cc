@@ -35,15 +35,61 @@ void AppendUtf8(uint32_t code_point, std::string& out) {
   }
 }
 
+void AppendWindows1252(char c, std::string& out) {
+  const auto u = static_cast<unsigned char>(c);
+  if (u < 0x80) {
+    out.push_back(c);
+  } else {
+    AppendUtf8(u < 0xA0 ? kWindows1252High[u - 0x80] : u, out);
+  }
+}
+
 std::string FromWindows1252(absl::string_view bytes) {
   std::string out;
   out.reserve(bytes.size() + bytes.size() / 8);
-  for (char c : bytes) {
-    const auto u = static_cast<unsigned char>(c);
-    if (u < 0x80) {
-      out.push_back(c);
+  for (char c : bytes) AppendWindows1252(c, out);
+  return out;
+}
+
+// Text that is UTF-8 but for some bytes: how much of each there is.
+struct Utf8Mix {
+  size_t first_invalid = absl::string_view::npos;
+  size_t invalid_bytes = 0;
+  size_t multibyte_sequences = 0;  // Valid non-ASCII characters.
+};
+
+Utf8Mix MeasureUtf8(absl::string_view bytes) {
+  Utf8Mix mix;
+  for (size_t i = 0; i < bytes.size();) {
+    if (static_cast<unsigned char>(bytes[i]) < 0x80) {
+      ++i;
+      continue;
+    }
+    const size_t len = Utf8SequenceLength(bytes, i);
+    if (len == 0) {
+      if (mix.invalid_bytes++ == 0) mix.first_invalid = i;
+      ++i;
     } else {
-      AppendUtf8(u < 0xA0 ? kWindows1252High[u - 0x80] : u, out);
+      ++mix.multibyte_sequences;
+      i += len;
+    }
+  }
+  return mix;
+}
+
+// `bytes` read sequence by sequence: well-formed UTF-8 kept as it is, each
+// byte that starts no well-formed sequence read as windows-1252.
+std::string FromMostlyUtf8(absl::string_view bytes) {
+  std::string out;
+  out.reserve(bytes.size() + 16);
+  for (size_t i = 0; i < bytes.size();) {
+    const size_t len = Utf8SequenceLength(bytes, i);
+    if (len == 0) {
+      AppendWindows1252(bytes[i], out);
+      ++i;
+    } else {
+      out.append(bytes.data() + i, len);
+      i += len;
     }
   }
   return out;
@@ -86,8 +132,10 @@ bool ConvertWithIconv(absl::string_view bytes, const char* from, size_t unit,
 // A label reduced to lowercase without quotes or whitespace.
 std::string CleanLabel(absl::string_view label) {
   label = absl::StripAsciiWhitespace(label);
-  while (!label.empty() && (label.front() == '"' || label.front() == '\'')) label.remove_prefix(1);
-  while (!label.empty() && (label.back() == '"' || label.back() == '\'')) label.remove_suffix(1);
+  while (!label.empty() && (label.front() == '"' || label.front() == '\''))
+    label.remove_prefix(1);
+  while (!label.empty() && (label.back() == '"' || label.back() == '\''))
+    label.remove_suffix(1);
   return absl::AsciiStrToLower(absl::StripAsciiWhitespace(label));
 }
 
@@ -104,9 +152,9 @@ Reading ReadingFor(absl::string_view label) {
   if (label == "utf-8" || label == "utf8" || label == "unicode-1-1-utf-8") {
     return {Family::kUtf8};
   }
-  for (absl::string_view latin : {"iso-8859-1", "iso8859-1", "iso_8859-1", "latin1",
-                                  "l1", "us-ascii", "ascii", "ansi_x3.4-1968",
-                                  "windows-1252", "cp1252", "x-cp1252", "cp819"}) {
+  for (absl::string_view latin :
+       {"iso-8859-1", "iso8859-1", "iso_8859-1", "latin1", "l1", "us-ascii", "ascii",
+        "ansi_x3.4-1968", "windows-1252", "cp1252", "x-cp1252", "cp819"}) {
     if (label == latin) return {Family::kWindows1252};
   }
   if (label == "utf-16le") return {Family::kIconv, "UTF-16LE", 2};
@@ -184,7 +232,8 @@ void ReplaceC1Controls(std::string& text) {
 std::string XmlDeclaredEncoding(absl::string_view text) {
   if (!absl::StartsWith(text, "<?xml")) return "";
   const size_t end = text.find("?>");
-  const absl::string_view decl = text.substr(0, end == absl::string_view::npos ? 200 : end);
+  const absl::string_view decl =
+      text.substr(0, end == absl::string_view::npos ? 200 : end);
   const size_t key = decl.find("encoding");
   if (key == absl::string_view::npos) return "";
   absl::string_view rest = absl::StripLeadingAsciiWhitespace(decl.substr(key + 8));
@@ -196,7 +245,8 @@ std::string XmlDeclaredEncoding(absl::string_view text) {
   return CleanLabel(rest.substr(0, rest.find(quote)));
 }
 
-DecodedText DecodeFeedBytes(absl::string_view bytes, absl::string_view transport_charset) {
+DecodedText DecodeFeedBytes(absl::string_view bytes,
+                            absl::string_view transport_charset) {
   std::string label;
   for (const Bom& bom : kBoms) {
     if (absl::StartsWith(bytes, bom.bytes)) {
@@ -222,9 +272,11 @@ DecodedText DecodeFeedBytes(absl::string_view bytes, absl::string_view transport
     bool replaced = false;
     const std::string iconv_name =
         reading.iconv_name != nullptr ? reading.iconv_name : absl::AsciiStrToUpper(label);
-    if (ConvertWithIconv(bytes, iconv_name.c_str(), reading.unit, decoded.text, replaced)) {
+    if (ConvertWithIconv(bytes, iconv_name.c_str(), reading.unit, decoded.text,
+                         replaced)) {
       if (replaced) {
-        decoded.note = absl::StrCat("bytes invalid in ", label, " were replaced by U+FFFD");
+        decoded.note =
+            absl::StrCat("bytes invalid in ", label, " were replaced by U+FFFD");
       }
       return decoded;
     }
@@ -232,11 +284,21 @@ DecodedText DecodeFeedBytes(absl::string_view bytes, absl::string_view transport
   }
   // UTF-8, as labelled or in place of an unknown label.
   const std::string why = unknown ? absl::StrCat("unknown encoding \"", label, "\"") : "";
-  if (const size_t bad = InvalidUtf8Offset(bytes); bad != absl::string_view::npos) {
-    decoded.note = absl::StrCat(why, unknown ? " and " : "", "not valid UTF-8 at byte ", bad,
-                                ": read as windows-1252");
-    decoded.encoding = "windows-1252";
-    decoded.text = FromWindows1252(bytes);
+  if (const Utf8Mix mix = MeasureUtf8(bytes); mix.invalid_bytes > 0) {
+    const std::string where = absl::StrCat(why, unknown ? " and " : "",
+                                           "not valid UTF-8 at byte ", mix.first_invalid);
+    if (mix.multibyte_sequences == 0) {
+      // Nothing in it is UTF-8 beyond ASCII: windows-1252 throughout.
+      decoded.note = absl::StrCat(where, ": read as windows-1252");
+      decoded.encoding = "windows-1252";
+      decoded.text = FromWindows1252(bytes);
+      return decoded;
+    }
+    decoded.note = absl::StrCat(where, " (", mix.invalid_bytes, " invalid byte",
+                                mix.invalid_bytes == 1 ? "" : "s",
+                                "): those bytes read as windows-1252, the rest as UTF-8");
+    decoded.encoding = "utf-8";
+    decoded.text = FromMostlyUtf8(bytes);
     return decoded;
   }
   if (unknown) {

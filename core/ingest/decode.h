@@ -34,9 +34,13 @@ struct DecodedText {
 // "us-ascii" are decoded as windows-1252 (their superset, which is what such
 // feeds really contain), "gb2312" as GBK, "euc-kr" as windows-949, "big5" as
 // Big5-HKSCS. If the label is UTF-8, absent or unknown and the bytes are not
-// valid UTF-8, they are read as windows-1252, so a mislabelled feed still
-// reads as text; bytes invalid in any other encoding become U+FFFD. Either
-// way `note` says so. Never fails: every byte string decodes to something.
+// valid UTF-8, they are read sequence by sequence: well-formed UTF-8 stays as
+// it is and only the bytes that start no well-formed sequence are read as
+// windows-1252 (a stray 0x92 in UTF-8 text becomes U+2019, and "—" around it
+// stays "—"); bytes with no well-formed multibyte sequence at all are
+// windows-1252 throughout (`encoding` says "windows-1252"), so a mislabelled
+// feed still reads as text. Bytes invalid in any other encoding become
+// U+FFFD. Either way `note` says so, with the offset of the first bad byte. Never fails: every byte string decodes to something.
 DecodedText DecodeFeedBytes(absl::string_view bytes,
                             absl::string_view transport_charset = "");
 

@@ -4,8 +4,10 @@
 #include <array>
 #include <cstddef>
 #include <cstdlib>
+#include <filesystem>
 #include <optional>
 #include <string>
+#include <system_error>
 #include <utility>
 #include <vector>
 
@@ -21,12 +23,15 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "absl/types/span.h"
+#include "core/ingest/zone_names.h"
 
 namespace newswire {
 namespace {
 
 // Error messages quote at most this much of the text.
 constexpr size_t kMaxQuotedBytes = 80;
+// No IANA zone name is longer ("America/Argentina/ComodRivadavia" is 32).
+constexpr size_t kMaxRegionNameBytes = 64;
 // No zone is further than this from UTC (the widest in use is +14:00).
 constexpr int kMaxOffsetMinutes = 18 * 60;
 
@@ -42,30 +47,16 @@ constexpr std::array<absl::string_view, 12> kMonthNames = {
 constexpr std::array<absl::string_view, 7> kWeekdayNames = {
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"};
 
-// The zone names RFC 822 defines, military letters aside, and "UTC".
-struct NamedZone {
-  absl::string_view name;  // Lowercase.
-  int hours;               // East of UTC.
-};
-constexpr std::array<NamedZone, 12> kNamedZones = {{{"ut", 0},
-                                                    {"utc", 0},
-                                                    {"gmt", 0},
-                                                    {"z", 0},
-                                                    {"est", -5},
-                                                    {"edt", -4},
-                                                    {"cst", -6},
-                                                    {"cdt", -5},
-                                                    {"mst", -7},
-                                                    {"mdt", -6},
-                                                    {"pst", -8},
-                                                    {"pdt", -7}}};
-
 // A zone as the text states it. The numbers are as written, not yet checked.
 struct Zone {
   bool known = false;  // False for "-0000" and for names we cannot place.
   int sign = 1;
   int hours = 0;
   int minutes = 0;
+  std::string unplaced_name;  // The name, when it is one we cannot place.
+  // An IANA zone ("Europe/Paris"): the offset is the one in effect at the
+  // date, not `hours` and `minutes`.
+  std::optional<absl::TimeZone> region;
 };
 
 enum class Meridiem { kNone, kAm, kPm };
@@ -82,6 +73,7 @@ struct Fields {
   int second = 0;
   int nanos = 0;
   Meridiem meridiem = Meridiem::kNone;
+  bool has_clock = false;  // False for a date alone ("2004-01-05").
   std::optional<Zone> zone;
 };
 
@@ -240,6 +232,7 @@ class WordReader {
 // "hhmmss"; seconds may carry a fraction after "." or ",".
 bool ConsumeClock(absl::string_view& in, Fields& f) {
   if (!ConsumeNumber(in, 1, 2, f.hour)) return false;
+  f.has_clock = true;
   const bool extended = absl::ConsumePrefix(&in, ":");
   if (!ConsumeNumber(in, 2, 2, f.minute)) return false;
   const bool has_seconds =
@@ -298,6 +291,33 @@ bool IsUtcName(absl::string_view name) {
          absl::EqualsIgnoreCase(name, "gmt");
 }
 
+// True if `word` can be an IANA zone name ("Europe/Paris",
+// "America/Argentina/Buenos_Aires", "Etc/GMT-3"): parts of letters, digits,
+// '_', '-' and '+', each opening with a letter, joined by '/'.
+bool IsRegionName(absl::string_view word) {
+  if (word.size() > kMaxRegionNameBytes || !absl::StrContains(word, '/')) return false;
+  for (absl::string_view part : absl::StrSplit(word, '/')) {
+    if (part.empty() || !IsLetter(part[0])) return false;
+    for (char c : part) {
+      if (!IsLetter(c) && !IsDigit(c) && c != '_' && c != '-' && c != '+') return false;
+    }
+  }
+  return true;
+}
+
+// The IANA zone `name` names, if this machine's tzdata has it. Only names of
+// files there are handed to absl, which keeps every name it is asked for.
+std::optional<absl::TimeZone> LoadRegion(absl::string_view name) {
+  const char* tzdir = std::getenv("TZDIR");
+  const std::string path =
+      absl::StrCat(tzdir != nullptr ? tzdir : "/usr/share/zoneinfo", "/", name);
+  std::error_code error;
+  if (!std::filesystem::is_regular_file(path, error)) return std::nullopt;
+  absl::TimeZone zone;
+  if (!absl::LoadTimeZone(std::string(name), &zone)) return std::nullopt;
+  return zone;
+}
+
 // Reads a zone written as one word. A word of letters that names no zone we
 // know is a zone of unknown offset when `allow_unplaced`, else not a zone.
 std::optional<Zone> ParseZone(absl::string_view word, bool allow_unplaced) {
@@ -312,20 +332,28 @@ std::optional<Zone> ParseZone(absl::string_view word, bool allow_unplaced) {
   const absl::string_view name = word.substr(0, LeadingLetters(word));
   const absl::string_view offset = word.substr(name.size());
   if (name.empty()) return std::nullopt;
-  if (!offset.empty()) {  // "GMT+2", "UTC-05:00".
-    if (!IsUtcName(name)) return std::nullopt;
-    return ParseNumericOffset(offset);
+  if (!offset.empty()) {
+    // "GMT+2", "UTC-05:00".
+    if (IsUtcName(name)) return ParseNumericOffset(offset);
+    if (!allow_unplaced || !IsRegionName(word)) return std::nullopt;
+    Zone zone;
+    zone.region = LoadRegion(word);
+    zone.known = zone.region.has_value();
+    if (!zone.known) zone.unplaced_name = std::string(word);
+    return zone;
   }
-  for (const NamedZone& named : kNamedZones) {
-    if (absl::EqualsIgnoreCase(name, named.name)) {
-      return Zone{.known = true,
-                  .sign = named.hours < 0 ? -1 : 1,
-                  .hours = std::abs(named.hours),
-                  .minutes = 0};
-    }
+  if (const std::optional<int> minutes = ZoneOffsetMinutes(name)) {
+    Zone zone;
+    zone.known = true;
+    zone.sign = *minutes < 0 ? -1 : 1;
+    zone.hours = std::abs(*minutes) / 60;
+    zone.minutes = std::abs(*minutes) % 60;
+    return zone;
   }
   if (!allow_unplaced) return std::nullopt;
-  return Zone();
+  Zone zone;
+  zone.unplaced_name = std::string(name);
+  return zone;
 }
 
 // Reads the zone at the reader, if there is one. A glued word must be a zone
@@ -480,6 +508,23 @@ absl::Status OutOfRange(absl::string_view field, int value, absl::string_view te
   return OutOfRange(field, absl::StrCat(value), text);
 }
 
+// Why the clock time `f` states was read as UTC, if it was for want of a
+// zone: see FeedDate::offset_note.
+std::string OffsetNote(const Fields& f) {
+  if (!f.has_clock) return "";
+  if (!f.zone.has_value()) return "no time zone given: the clock time is read as UTC";
+  const std::string& name = f.zone->unplaced_name;
+  if (name.empty()) return "";  // Placed, or "-0000": unknown on purpose.
+  if (name.size() == 1) {
+    return absl::StrCat("military zone letter \"", name,
+                        "\" is read as an unknown offset (RFC 1123): the clock time is "
+                        "read as UTC");
+  }
+  return absl::StrCat("unknown time zone \"",
+                      absl::CHexEscape(name.substr(0, kMaxQuotedBytes)),
+                      "\": the clock time is read as UTC");
+}
+
 // Checks the fields `text` stated and turns them into a FeedDate.
 absl::StatusOr<FeedDate> ToFeedDate(Fields f, absl::string_view text) {
   if (f.month < 1 || f.month > 12) return OutOfRange("month", f.month, text);
@@ -498,6 +543,17 @@ absl::StatusOr<FeedDate> ToFeedDate(Fields f, absl::string_view text) {
   if (f.second == 60) f.second = 59;  // A leap second; absl::Time has none.
 
   FeedDate date;
+  const absl::CivilSecond civil(f.year, f.month, f.day, f.hour, f.minute, f.second);
+  if (f.zone.has_value() && f.zone->region.has_value()) {
+    // A wall time that a change of offset skips or repeats reads with the
+    // offset before the change.
+    const absl::TimeZone& region = *f.zone->region;
+    const absl::Time at = region.At(civil).pre;
+    date.time = at + absl::Nanoseconds(f.nanos);
+    date.offset_minutes = region.At(at).offset / 60;
+    date.offset_known = true;
+    return date;
+  }
   if (f.zone.has_value()) {
     const Zone& zone = *f.zone;
     const int minutes = zone.hours * 60 + zone.minutes;
@@ -511,8 +567,8 @@ absl::StatusOr<FeedDate> ToFeedDate(Fields f, absl::string_view text) {
     date.offset_known = zone.known;
     if (zone.known) date.offset_minutes = zone.sign * minutes;
   }
+  date.offset_note = OffsetNote(f);
   // Hour 24 is normalized to midnight of the next day.
-  const absl::CivilSecond civil(f.year, f.month, f.day, f.hour, f.minute, f.second);
   date.time = absl::FromCivil(civil, absl::UTCTimeZone()) + absl::Nanoseconds(f.nanos) -
               absl::Minutes(date.offset_minutes);
   return date;

@@ -7,6 +7,7 @@
 #define NEWSWIRE_CORE_INGEST_FEED_DATE_H_
 
 #include <cstddef>
+#include <string>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -26,6 +27,11 @@ struct FeedDate {
   // False when the text had no zone, "-0000", or a zone name we cannot
   // place; offset_minutes is then 0 and the clock time was read as UTC.
   bool offset_known = false;
+  // Why, when the text has a clock time and the offset is unknown for want
+  // of a zone we can place, that time was read as UTC: "no time zone given:
+  // ...", "unknown time zone \"XYZ\": ...". Empty otherwise, and for
+  // "-0000", which states on purpose that the offset is unknown.
+  std::string offset_note;
 };
 
 // Parses a date from a feed. Two families are read; text that opens with
@@ -62,9 +68,12 @@ struct FeedDate {
 //    that the offset is unknown (RFC 2822, RFC 3339);
 //  - "Z", "UT", "UTC", "GMT", each alone or with a numeric offset ("GMT+2",
 //    "UTC-05:00", "GMT +0100");
-//  - "EST"/"EDT", "CST"/"CDT", "MST"/"MDT", "PST"/"PDT" (North America);
-//  - any other word of letters (military single letters, "CET", "BST"):
-//    unknown offset.
+//  - the abbreviations in core/ingest/zone_names.h ("EST", "CEST", "JST",
+//    "AEST", "IST" as India, ...);
+//  - an IANA zone name this machine's tzdata has ("Europe/Paris"), with the
+//    offset in effect at that date and time;
+//  - any other word of letters (military single letters, "XYZ"): unknown
+//    offset, with offset_note saying so.
 // Parenthesised comments ("(PST)", nested or left open) count as spaces;
 // words without digits after the zone ("Coordinated Universal Time") are
 // ignored; leading, trailing and repeated whitespace (no-break space

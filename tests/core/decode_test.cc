@@ -2,6 +2,9 @@
 
 #include <string>
 
+#include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
+#include "core/article.h"
 #include "gtest/gtest.h"
 
 namespace newswire {
@@ -35,30 +38,66 @@ TEST(Decode, LatinLabelsReadAsWindows1252) {
   // 0x93/0x94 are curly quotes in windows-1252, C1 controls in ISO-8859-1:
   // feeds labelled ISO-8859-1 mean windows-1252.
   DecodedText d = DecodeFeedBytes(
-      "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><t>\x93" "caf\xE9\x94</t>");
+      "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><t>\x93"
+      "caf\xE9\x94</t>");
   EXPECT_EQ(d.text,
-            "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><t>\xE2\x80\x9C" "caf\xC3\xA9\xE2\x80\x9D</t>");
+            "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><t>\xE2\x80\x9C"
+            "caf\xC3\xA9\xE2\x80\x9D</t>");
   EXPECT_EQ(d.encoding, "iso-8859-1");
   EXPECT_EQ(d.note, "");
 }
 
 TEST(Decode, MislabelledWindows1252StillReadsAsText) {
-  DecodedText d = DecodeFeedBytes("<?xml version='1.0' encoding='utf-8'?><t>\x93Hi\x94</t>");
-  EXPECT_EQ(d.text, "<?xml version='1.0' encoding='utf-8'?><t>\xE2\x80\x9CHi\xE2\x80\x9D</t>");
+  DecodedText d =
+      DecodeFeedBytes("<?xml version='1.0' encoding='utf-8'?><t>\x93Hi\x94</t>");
+  EXPECT_EQ(d.text,
+            "<?xml version='1.0' encoding='utf-8'?><t>\xE2\x80\x9CHi\xE2\x80\x9D</t>");
   EXPECT_EQ(d.encoding, "windows-1252");
   EXPECT_EQ(d.note, "not valid UTF-8 at byte 41: read as windows-1252");
 }
 
+// UTF-8 text with one stray windows-1252 byte (0x92, a curly apostrophe):
+// the valid characters stay, only the stray byte is read as windows-1252.
+TEST(Decode, AStrayByteInUtf8TextIsReadAloneAsWindows1252) {
+  const std::string bytes = "KYIV, Ukraine \xE2\x80\x94 Japan\x92s minister, caf\xC3\xA9";
+  DecodedText d = DecodeFeedBytes(bytes);
+  EXPECT_EQ(d.text,
+            "KYIV, Ukraine \xE2\x80\x94 Japan\xE2\x80\x99s minister, caf\xC3\xA9");
+  EXPECT_EQ(d.encoding, "utf-8");
+  EXPECT_EQ(
+      d.note,
+      "not valid UTF-8 at byte 23 (1 invalid byte): those bytes read as windows-1252, "
+      "the rest as UTF-8");
+  // The same when the document says it is UTF-8, or the server does.
+  DecodedText labelled = DecodeFeedBytes(bytes, "UTF-8");
+  EXPECT_EQ(labelled.text, d.text);
+  EXPECT_EQ(labelled.encoding, "utf-8");
+}
+
+TEST(Decode, TruncatedSequencesAreReadByteByByte) {
+  // "\xE2\x80" lacks its third byte: each of the two is windows-1252 ("â€");
+  // the valid "é" after it is kept.
+  DecodedText d = DecodeFeedBytes("a\xE2\x80 b \xC3\xA9");
+  EXPECT_EQ(d.text, "a\xC3\xA2\xE2\x82\xAC b \xC3\xA9");
+  EXPECT_TRUE(absl::StrContains(d.note, "at byte 1 (2 invalid bytes)")) << d.note;
+  // Every result is valid UTF-8.
+  for (const char* bytes : {"\xFF", "\xC3", "\xF0\x9F\x98", "\xED\xA0\x80 \xC3\xA9",
+                            "\xC0\xAF \xE2\x80\x94"}) {
+    EXPECT_TRUE(IsValidUtf8(DecodeFeedBytes(bytes).text)) << absl::CHexEscape(bytes);
+  }
+}
+
 TEST(Decode, TransportCharsetOverridesTheDeclaration) {
-  DecodedText d = DecodeFeedBytes("<?xml version='1.0' encoding='utf-8'?><t>\xE9</t>",
-                                  "ISO-8859-1");
+  DecodedText d =
+      DecodeFeedBytes("<?xml version='1.0' encoding='utf-8'?><t>\xE9</t>", "ISO-8859-1");
   EXPECT_EQ(d.encoding, "iso-8859-1");
   EXPECT_EQ(d.text, "<?xml version='1.0' encoding='utf-8'?><t>\xC3\xA9</t>");
 }
 
 TEST(Decode, LegacyAsianCharsetsGoThroughIconv) {
   // "한" in EUC-KR is B0 A1... use a simple one: U+AC00 "가" = B0 A1.
-  DecodedText d = DecodeFeedBytes("<?xml version=\"1.0\" encoding=\"euc-kr\"?><t>\xB0\xA1</t>");
+  DecodedText d =
+      DecodeFeedBytes("<?xml version=\"1.0\" encoding=\"euc-kr\"?><t>\xB0\xA1</t>");
   EXPECT_EQ(d.encoding, "euc-kr");
   EXPECT_EQ(d.text, "<?xml version=\"1.0\" encoding=\"euc-kr\"?><t>\xEA\xB0\x80</t>");
   // Bytes invalid in the charset become U+FFFD, and the note says so.

@@ -10,11 +10,13 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
+#include "core/ingest/zone_names.h"
 #include "gtest/gtest.h"
 
 namespace newswire {
@@ -136,9 +138,92 @@ TEST(FeedDate, UnplacedZonesLeaveTheOffsetUnknown) {
   EXPECT_TRUE(ParsesTo("Mon, 05 Jan 2004 10:20:00 A", clock_as_utc, kUnknown));
   EXPECT_TRUE(ParsesTo("Mon, 05 Jan 2004 10:20:00 m", clock_as_utc, kUnknown));
   EXPECT_TRUE(ParsesTo("Mon, 05 Jan 2004 10:20:00 Y", clock_as_utc, kUnknown));
-  EXPECT_TRUE(ParsesTo("Mon, 05 Jan 2004 10:20:00 CET", clock_as_utc, kUnknown));
-  EXPECT_TRUE(ParsesTo("Mon, 05 Jan 2004 10:20:00 IST", clock_as_utc, kUnknown));
-  EXPECT_TRUE(ParsesTo("Mon, 05 Jan 2004 10:20:00 Europe/Paris", clock_as_utc, kUnknown));
+  EXPECT_TRUE(ParsesTo("Mon, 05 Jan 2004 10:20:00 XYZ", clock_as_utc, kUnknown));
+  EXPECT_TRUE(
+      ParsesTo("Mon, 05 Jan 2004 10:20:00 Mars/Olympus_Mons", clock_as_utc, kUnknown));
+}
+
+// The example: CEST is two hours east, so 15:04:05 CEST is 13:04:05Z.
+TEST(FeedDate, ZoneAbbreviationsAreRead) {
+  EXPECT_TRUE(ParsesTo("Mon, 02 Jan 2006 15:04:05 CEST", Utc(2006, 1, 2, 13, 4, 5), 120));
+  EXPECT_TRUE(ParsesTo("Mon, 02 Jan 2006 15:04:05 CET", Utc(2006, 1, 2, 14, 4, 5), 60));
+  EXPECT_TRUE(ParsesTo("Mon, 02 Jan 2006 15:04:05 BST", Utc(2006, 1, 2, 14, 4, 5), 60));
+  EXPECT_TRUE(ParsesTo("Mon, 02 Jan 2006 15:04:05 IST", Utc(2006, 1, 2, 9, 34, 5), 330));
+  EXPECT_TRUE(ParsesTo("Mon, 02 Jan 2006 15:04:05 JST", Utc(2006, 1, 2, 6, 4, 5), 540));
+  EXPECT_TRUE(ParsesTo("Mon, 02 Jan 2006 15:04:05 MSK", Utc(2006, 1, 2, 12, 4, 5), 180));
+  EXPECT_TRUE(ParsesTo("Mon, 02 Jan 2006 15:04:05 EEST", Utc(2006, 1, 2, 12, 4, 5), 180));
+  EXPECT_TRUE(ParsesTo("Mon, 02 Jan 2006 15:04:05 AEST", Utc(2006, 1, 2, 5, 4, 5), 600));
+  EXPECT_TRUE(
+      ParsesTo("Mon, 02 Jan 2006 15:04:05 NST", Utc(2006, 1, 2, 18, 34, 5), -210));
+  EXPECT_TRUE(ParsesTo("Mon, 02 Jan 2006 15:04:05 npt", Utc(2006, 1, 2, 9, 19, 5), 345));
+  // Glued to the clock, in ISO 8601 dates, and before the year (date(1)).
+  EXPECT_TRUE(ParsesTo("2006-01-02T15:04:05CEST", Utc(2006, 1, 2, 13, 4, 5), 120));
+  EXPECT_TRUE(ParsesTo("2006-01-02 15:04:05 JST", Utc(2006, 1, 2, 6, 4, 5), 540));
+  EXPECT_TRUE(ParsesTo("Mon Jan 02 15:04:05 CEST 2006", Utc(2006, 1, 2, 13, 4, 5), 120));
+  // A comment naming the zone in full is still a comment.
+  EXPECT_TRUE(ParsesTo("Mon, 02 Jan 2006 15:04:05 CEST (Central European Summer Time)",
+                       Utc(2006, 1, 2, 13, 4, 5), 120));
+}
+
+// Every abbreviation in the table reads as the numeric offset it stands
+// for, in upper and lower case, in both date families.
+TEST(FeedDate, EveryTableAbbreviationMatchesItsNumericOffset) {
+  for (const ZoneAbbreviation& zone : ZoneAbbreviations()) {
+    const int offset = zone.offset_minutes;
+    const std::string numeric = absl::StrCat(
+        offset < 0 ? "-" : "+", absl::Dec(std::abs(offset) / 60, absl::kZeroPad2),
+        absl::Dec(std::abs(offset) % 60, absl::kZeroPad2));
+    const absl::StatusOr<FeedDate> expected =
+        ParseFeedDate(absl::StrCat("Tue, 09 Jul 2024 23:59:30 ", numeric));
+    ASSERT_TRUE(expected.ok()) << numeric;
+    for (const std::string& name :
+         {std::string(zone.name), absl::AsciiStrToLower(zone.name)}) {
+      EXPECT_TRUE(ParsesTo(absl::StrCat("Tue, 09 Jul 2024 23:59:30 ", name),
+                           expected->time, offset))
+          << name;
+      EXPECT_TRUE(
+          ParsesTo(absl::StrCat("2024-07-09T23:59:30 ", name), expected->time, offset))
+          << name;
+      EXPECT_TRUE(ParseFeedDate(absl::StrCat("Tue, 09 Jul 2024 23:59:30 ", name))
+                      ->offset_note.empty())
+          << name;
+    }
+  }
+}
+
+TEST(FeedDate, IanaZoneNamesUseTheOffsetInEffect) {
+  absl::TimeZone paris;
+  if (!absl::LoadTimeZone("Europe/Paris", &paris)) {
+    GTEST_SKIP() << "no tzdata on this machine (Debian package tzdata)";
+  }
+  EXPECT_TRUE(
+      ParsesTo("Mon, 05 Jan 2004 10:20:00 Europe/Paris", Utc(2004, 1, 5, 9, 20), 60));
+  EXPECT_TRUE(
+      ParsesTo("Mon, 05 Jul 2004 10:20:00 Europe/Paris", Utc(2004, 7, 5, 8, 20), 120));
+  EXPECT_TRUE(ParsesTo("2024-03-01 12:00 America/Argentina/Buenos_Aires",
+                       Utc(2024, 3, 1, 15, 0), -180));
+  // A name that only looks like a path is not looked up as one.
+  EXPECT_TRUE(ParsesTo("Mon, 05 Jan 2004 10:20:00 Europe/../../etc",
+                       Utc(2004, 1, 5, 10, 20), kUnknown));
+}
+
+TEST(FeedDate, TheOffsetNoteSaysWhyTheClockWasReadAsUtc) {
+  const auto note = [](absl::string_view text) {
+    const absl::StatusOr<FeedDate> date = ParseFeedDate(text);
+    return date.ok() ? date->offset_note : std::string(date.status().message());
+  };
+  EXPECT_EQ(note("Mon, 02 Jan 2006 15:04:05 XYZ"),
+            "unknown time zone \"XYZ\": the clock time is read as UTC");
+  EXPECT_EQ(note("Mon, 02 Jan 2006 15:04:05"),
+            "no time zone given: the clock time is read as UTC");
+  EXPECT_TRUE(
+      absl::StrContains(note("Mon, 02 Jan 2006 15:04:05 A"), "military zone letter"));
+  // Nothing to say: a placed zone, "-0000" (unknown on purpose), a date
+  // without a clock time.
+  EXPECT_EQ(note("Mon, 02 Jan 2006 15:04:05 CEST"), "");
+  EXPECT_EQ(note("Mon, 02 Jan 2006 15:04:05 -0000"), "");
+  EXPECT_EQ(note("2006-01-02"), "");
+  EXPECT_EQ(note("Mon, 02 Jan 2006"), "");
 }
 
 TEST(FeedDate, WeekdayIsOptionalAndNeverChecked) {
@@ -220,8 +305,7 @@ TEST(FeedDate, YearAfterTheTimeIsRead) {
   // date(1), with the zone before the year or after it.
   EXPECT_TRUE(ParsesTo("Mon Jan  5 10:20:00 EST 2004", Utc(2004, 1, 5, 15, 20), -300));
   EXPECT_TRUE(ParsesTo("Mon Jan  5 10:20:00 2004 EST", Utc(2004, 1, 5, 15, 20), -300));
-  EXPECT_TRUE(
-      ParsesTo("Mon Jan  5 10:20:00 CET 2004", Utc(2004, 1, 5, 10, 20), kUnknown));
+  EXPECT_TRUE(ParsesTo("Mon Jan  5 10:20:00 CET 2004", Utc(2004, 1, 5, 9, 20), 60));
   EXPECT_TRUE(ParsesTo("05 Jan 10:20:00 2004 +0100", Utc(2004, 1, 5, 9, 20), 60));
 }
 
