@@ -13,6 +13,7 @@
 #include "core/ingest/xml_document.h"
 #include "core/ingest/xml_feed.h"
 #include "core/ingest/xml_nodes.h"
+#include "core/ingest/xml_prefixes.h"
 
 namespace newswire {
 namespace {
@@ -34,7 +35,9 @@ Shape ShapeOf(absl::string_view bytes) {
     return Shape::kText;
   }
   if (bytes[0] == '<') return Shape::kXml;
-  const auto byte = [&](size_t i) { return i < bytes.size() ? static_cast<unsigned char>(bytes[i]) : 1; };
+  const auto byte = [&](size_t i) {
+    return i < bytes.size() ? static_cast<unsigned char>(bytes[i]) : 1;
+  };
   // Byte order marks of UTF-16/32, or a NUL beside the first character.
   if ((byte(0) == 0xFF && byte(1) == 0xFE) || (byte(0) == 0xFE && byte(1) == 0xFF) ||
       byte(0) == 0 || byte(1) == 0) {
@@ -49,7 +52,8 @@ absl::StatusOr<FeedFormat> XmlFormat(const xmlNode* root) {
   if (name == "rss") return FeedFormat::kRss;
   if (name == "RDF" && (ns == xml::kRdf || ns.empty())) return FeedFormat::kRdf;
   if (name == "feed") return FeedFormat::kAtom;
-  if (name == "entry" && (ns == xml::kAtom10 || ns == xml::kAtom03)) return FeedFormat::kAtom;
+  if (name == "entry" && (ns == xml::kAtom10 || ns == xml::kAtom03))
+    return FeedFormat::kAtom;
   return absl::InvalidArgumentError(absl::StrCat(
       "XML whose root element <", name,
       "> is not a feed (expected <rss>, <rdf:RDF>, <feed> or an Atom <entry>)"));
@@ -67,11 +71,13 @@ absl::StatusOr<Feed> ParseXmlFeed(absl::string_view bytes, const FeedOptions& op
   DecodedText decoded = DecodeFeedBytes(bytes, options.charset);
   absl::StatusOr<XmlDocument> document = XmlDocument::Parse(decoded.text);
   if (!document.ok()) return document.status();
+  std::vector<std::string> prefix_notes = BindUndeclaredPrefixes(document->root());
   absl::StatusOr<FeedFormat> format = XmlFormat(document->root());
   if (!format.ok()) return format.status();
   Feed feed;
   feed.encoding = decoded.encoding;
   if (!decoded.note.empty()) feed.notes.push_back(std::move(decoded.note));
+  for (std::string& note : prefix_notes) feed.notes.push_back(std::move(note));
   feed.well_formed = document->well_formed();
   if (!feed.well_formed) feed.notes.push_back(document->first_error());
   if (*format == FeedFormat::kAtom) {
@@ -115,7 +121,8 @@ absl::string_view FeedFormatName(FeedFormat format) {
   return "unknown";
 }
 
-absl::StatusOr<FeedFormat> DetectFeedFormat(absl::string_view bytes, const FeedOptions& options) {
+absl::StatusOr<FeedFormat> DetectFeedFormat(absl::string_view bytes,
+                                            const FeedOptions& options) {
   if (absl::Status status = CheckSize(bytes); !status.ok()) return status;
   switch (ShapeOf(bytes)) {
     case Shape::kJson:
@@ -124,6 +131,7 @@ absl::StatusOr<FeedFormat> DetectFeedFormat(absl::string_view bytes, const FeedO
       absl::StatusOr<XmlDocument> document =
           XmlDocument::Parse(DecodeFeedBytes(bytes, options.charset).text);
       if (!document.ok()) return document.status();
+      BindUndeclaredPrefixes(document->root());  // An undeclared "rdf:RDF".
       return XmlFormat(document->root());
     }
     case Shape::kText:

@@ -9,6 +9,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/strip.h"
+#include "core/ingest/author.h"
 #include "core/ingest/feed_date.h"
 #include "core/ingest/html_text.h"
 #include "core/ingest/text.h"
@@ -59,37 +60,32 @@ std::string FirstSentence(absl::string_view text) {
   return absl::StrCat(cut, "\xE2\x80\xA6");
 }
 
-// "jo@example.org (Jo Bloggs)" -> "Jo Bloggs"; "jo@example.org" -> "jo";
-// "Jo Bloggs <jo@example.org>" and "Jo Bloggs (jo@example.org)" -> "Jo Bloggs".
-std::string AuthorName(absl::string_view author) {
-  author = absl::StripAsciiWhitespace(author);
-  if (const size_t open = author.find('(');
-      open != absl::string_view::npos && absl::EndsWith(author, ")")) {
-    const absl::string_view before = absl::StripAsciiWhitespace(author.substr(0, open));
-    const absl::string_view inside =
-        absl::StripAsciiWhitespace(author.substr(open + 1, author.size() - open - 2));
-    if (absl::StrContains(before, '@')) return std::string(inside);
-    if (absl::StrContains(inside, '@') && !before.empty()) return std::string(before);
-  }
-  if (const size_t open = author.find('<'); open != absl::string_view::npos && open > 0 &&
-                                            absl::StrContains(author.substr(open), '@')) {
-    return std::string(absl::StripAsciiWhitespace(author.substr(0, open)));
-  }
-  if (!absl::StrContains(author, ' ') && absl::StrContains(author, '@')) {
-    return std::string(author.substr(0, author.find('@')));
-  }
-  return std::string(author);
-}
-
 std::string Byline(const std::vector<std::string>& authors) {
   std::vector<std::string> names;
   for (const std::string& author : authors) {
-    std::string name = CollapseWhitespace(HtmlToLine(AuthorName(author)));
+    std::string name = CollapseWhitespace(HtmlToLine(ParseAuthor(author).name));
     if (!name.empty() && std::find(names.begin(), names.end(), name) == names.end()) {
       names.push_back(std::move(name));
     }
   }
   return absl::StrJoin(names, ", ");
+}
+
+// Adds a rel="author" mailto: link for each author the feed gave only as an
+// address, so the address is kept where the byline has no name for it.
+void AddAuthorAddresses(const std::vector<std::string>& authors, Article& article) {
+  for (const std::string& text : authors) {
+    const Author author = ParseAuthor(HtmlToLine(text));
+    if (!author.address_only) continue;
+    const std::string href = absl::StrCat("mailto:", author.address);
+    const bool seen =
+        std::any_of(article.links().begin(), article.links().end(),
+                    [&](const v1::Link& link) { return link.href() == href; });
+    if (seen) continue;
+    v1::Link* link = article.add_links();
+    link->set_href(href);
+    link->set_rel("author");
+  }
 }
 
 std::string ItemId(const FeedItem& item, const FeedContext& context,
@@ -185,6 +181,7 @@ absl::StatusOr<Article> ItemToArticle(const FeedItem& item, const FeedContext& c
     *copy = link;
     copy->set_href(NormalizeUrl(ResolveUrl(item.base_url, link.href())));
   }
+  AddAuthorAddresses(item.authors, article);
 
   article.set_id(ItemId(item, context, page));
   std::optional<google::protobuf::Timestamp> published =

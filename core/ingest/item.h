@@ -64,7 +64,10 @@ FeedContext ItemContext(const Feed& feed, const FeedOptions& options);
 //    plain text, else the first paragraph; unless the preset has one, a
 //    dateline opening the body is moved to `dateline` (agency to
 //    source.name) as ParseText does;
-//  - byline: the authors' names (an e-mail address in RSS style is dropped);
+//  - byline: the authors' names (ParseAuthor: an address beside a name is
+//    dropped; an address alone gives a name only when it is one, as
+//    "jane.doe@..."), and a rel="author" "mailto:" link for each author
+//    given as an address alone;
 //  - subjects: the categories; links: `links`, plus the page as "alternate";
 //    canonical_url: the page, resolved against base_url;
 //  - id: the guid when it is a URI; a guid that is not (e.g. "12345")

@@ -1,5 +1,6 @@
 #include "core/ingest/json_feed.h"
 
+#include <optional>
 #include <string>
 
 #include "absl/strings/match.h"
@@ -48,11 +49,45 @@ absl::StatusOr<Value> ParseJson(absl::string_view text) {
   return root;
 }
 
-bool IsJsonFeed(Value root) {
-  const std::string version = String(root, "version");
-  return absl::StartsWith(version, "https://jsonfeed.org/version/") ||
-         absl::StartsWith(version, "http://jsonfeed.org/version/");
+// The JSON Feed version a document states.
+struct JsonFeedVersion {
+  absl::string_view name;  // Feed::version: "jsonfeed10" or "jsonfeed11".
+  std::string note;        // Set when the version was not written as the spec says.
+};
+
+// "version" as the spec writes it ("https://jsonfeed.org/version/1.1"), or
+// as feeds in the wild do: "1", "1.0" or "1.1", as a string or a number.
+// Those are only read as JSON Feed beside an "items" array, so that other
+// JSON with a version ("package.json") is not taken for a feed.
+std::optional<JsonFeedVersion> VersionOf(Value root) {
+  const std::string url = String(root, "version");
+  if (absl::StartsWith(url, "https://jsonfeed.org/version/") ||
+      absl::StartsWith(url, "http://jsonfeed.org/version/")) {
+    return JsonFeedVersion{absl::EndsWith(url, "/1.1") ? "jsonfeed11" : "jsonfeed10", ""};
+  }
+  std::optional<Value> version = Member(root, "version");
+  std::optional<Value> items = Member(root, "items");
+  if (!version.has_value() || !items.has_value() || !items->is_array())
+    return std::nullopt;
+  std::string written;
+  if (version->is_string()) {
+    written = url;
+  } else if (double number = 0; version->get_double().get(number) == simdjson::SUCCESS) {
+    written = number == 1.0 ? "1" : number == 1.1 ? "1.1" : "";
+  }
+  absl::string_view name;
+  if (written == "1" || written == "1.0") name = "jsonfeed10";
+  if (written == "1.1") name = "jsonfeed11";
+  if (name.empty()) return std::nullopt;
+  return JsonFeedVersion{
+      name,
+      absl::StrCat("\"version\" is ", version->is_string() ? "\"" : "", written,
+                   version->is_string() ? "\"" : "",
+                   ", not https://jsonfeed.org/version/", written == "1.1" ? "1.1" : "1",
+                   ": read as JSON Feed ", written == "1.1" ? "1.1" : "1.0")};
 }
+
+bool IsJsonFeed(Value root) { return VersionOf(root).has_value(); }
 
 bool IsNinjs(Value root) {
   if (root.is_array()) {
@@ -68,19 +103,23 @@ absl::StatusOr<FeedFormat> FormatOf(Value root) {
   if (IsJsonFeed(root)) return FeedFormat::kJsonFeed;
   if (IsNinjs(root)) return FeedFormat::kNinjs;
   return absl::InvalidArgumentError(
-      "JSON that is neither a JSON Feed (no jsonfeed.org \"version\") nor ninjs "
+      "JSON that is neither a JSON Feed (no jsonfeed.org \"version\", nor \"1\", \"1.0\" "
+      "or "
+      "\"1.1\" with \"items\") nor ninjs "
       "(no \"uri\", \"headline\", \"headlines\" or \"versioncreated\")");
 }
 
 // JSON Feed 1.1 has "authors"; 1.0 one "author".
 void ReadAuthors(Value object, std::vector<std::string>& authors) {
-  ForEachIn(object, "authors", [&](Value author) { authors.push_back(String(author, "name")); });
+  ForEachIn(object, "authors",
+            [&](Value author) { authors.push_back(String(author, "name")); });
   if (std::optional<Value> author = Member(object, "author"); author.has_value()) {
     authors.push_back(String(*author, "name"));
   }
 }
 
-FeedItem ReadItem(Value object, const FeedOptions& options, const std::string& home_page) {
+FeedItem ReadItem(Value object, const FeedOptions& options,
+                  const std::string& home_page) {
   FeedItem item;
   item.base_url = home_page.empty() ? options.base_url : home_page;
   item.id = String(object, "id");
@@ -130,10 +169,12 @@ FeedItem ReadItem(Value object, const FeedOptions& options, const std::string& h
   return item;
 }
 
+// REQUIRES: IsJsonFeed(root).
 void ReadJsonFeedDocument(Value root, const FeedOptions& options, Feed& feed) {
   feed.format = FeedFormat::kJsonFeed;
-  const std::string version = String(root, "version");
-  feed.version = absl::EndsWith(version, "/1.1") ? "jsonfeed11" : "jsonfeed10";
+  const std::optional<JsonFeedVersion> version = VersionOf(root);
+  feed.version = std::string(version->name);
+  if (!version->note.empty()) feed.notes.push_back(version->note);
   feed.title = PlainLine({String(root, "title"), ItemText::Kind::kGuess});
   feed.link = NormalizeUrl(ResolveUrl(options.base_url, String(root, "home_page_url")));
   feed.description = PlainLine({String(root, "description"), ItemText::Kind::kGuess});

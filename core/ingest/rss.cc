@@ -1,9 +1,13 @@
 // RSS 0.9x / 2.0 and RSS 1.0 / 0.90 (RDF) into Articles (see feed.h).
 #include <cstdlib>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "core/ingest/html_text.h"
 #include "core/ingest/item.h"
 #include "core/ingest/url.h"
@@ -84,11 +88,76 @@ void ReadDublinCore(const xmlNode* child, FeedItem& item) {
   }
 }
 
-FeedItem ReadItem(const xmlNode* node, const FeedOptions& options) {
+// What an item states in other vocabularies, used where it states nothing
+// in RSS's own: Atom elements (atom:published, atom:author, ...) and
+// iTunes podcast ones (itunes:summary, itunes:author, itunes:keywords).
+struct StandIns {
+  ItemText summary;
+  ItemText content;
+  std::string published;
+  std::vector<std::string> authors;
+  std::vector<v1::Entity> categories;
+  std::vector<std::string> keywords;
+};
+
+// Reads an atom:* or itunes:* child of an item into `extra`; false if it is
+// neither one of those.
+bool ReadStandIn(const xmlNode* child, StandIns& extra) {
+  const absl::string_view name = Name(child);
+  if (Namespace(child) == xml::kAtom10) {
+    if (name == "published") {
+      if (extra.published.empty()) extra.published = Text(child);
+    } else if (name == "author" || name == "contributor") {
+      extra.authors.push_back(AtomPersonName(child));
+    } else if (name == "summary") {
+      extra.summary = AtomText(child);
+    } else if (name == "content") {
+      extra.content = AtomText(child);
+    } else if (name == "category") {
+      extra.categories.push_back(AtomCategory(child));
+    } else {
+      return false;
+    }
+    return true;
+  }
+  if (absl::EqualsIgnoreCase(Namespace(child), xml::kItunes)) {
+    if (name == "summary") {
+      extra.summary = {Text(child), ItemText::Kind::kGuess};
+    } else if (name == "author") {
+      extra.authors.push_back(Text(child));
+    } else if (name == "keywords") {
+      for (absl::string_view keyword : absl::StrSplit(Text(child), ',')) {
+        keyword = absl::StripAsciiWhitespace(keyword);
+        if (!keyword.empty()) extra.keywords.emplace_back(keyword);
+      }
+    } else {
+      return false;
+    }
+    return true;
+  }
+  return false;
+}
+
+// Fills what `item` lacks from `extra`.
+void UseStandIns(StandIns extra, FeedItem& item) {
+  if (item.summary.value.empty()) item.summary = std::move(extra.summary);
+  if (item.content.value.empty()) item.content = std::move(extra.content);
+  if (item.published.empty()) item.published = std::move(extra.published);
+  if (item.authors.empty()) item.authors = std::move(extra.authors);
+  if (item.categories.empty()) item.categories = std::move(extra.categories);
+  if (item.preset.keywords().empty()) {
+    for (std::string& keyword : extra.keywords)
+      item.preset.add_keywords(std::move(keyword));
+  }
+}
+
+FeedItem ReadItem(const xmlNode* node, const FeedOptions& options,
+                  const std::string& channel_author) {
   FeedItem item;
   item.base_url = xml::BaseUrl(node, options.base_url);
   item.language = xml::Language(node);
   std::string permalink;
+  StandIns extra;
   ForEachChild(node, [&](const xmlNode* child) {
     const absl::string_view ns = Namespace(child);
     if (IsRss(child, "title")) {
@@ -99,7 +168,8 @@ FeedItem ReadItem(const xmlNode* node, const FeedOptions& options) {
       item.summary = Description(child);
     } else if (IsRss(child, "guid")) {
       item.id = Stripped(child);
-      if (absl::AsciiStrToLower(xml::Attribute(child, "isPermaLink", "true")) != "false") {
+      if (absl::AsciiStrToLower(xml::Attribute(child, "isPermaLink", "true")) !=
+          "false") {
         permalink = item.id;
       }
     } else if (IsRss(child, "pubDate")) {
@@ -123,7 +193,8 @@ FeedItem ReadItem(const xmlNode* node, const FeedOptions& options) {
     } else if (IsIn(child, xml::kXhtml, "body") ||
                (ns.empty() && Name(child) == "body")) {
       // xhtml:body, or a <body> some feeds write without its namespace.
-      if (item.content.value.empty()) item.content = {xml::InnerXml(child), ItemText::Kind::kHtml};
+      if (item.content.value.empty())
+        item.content = {xml::InnerXml(child), ItemText::Kind::kHtml};
     } else if (ns == xml::kDublinCore) {
       ReadDublinCore(child, item);
     } else if (ns == xml::kDcTerms) {
@@ -146,13 +217,19 @@ FeedItem ReadItem(const xmlNode* node, const FeedOptions& options) {
       item.updated = Text(child);
     } else if (IsIn(child, xml::kMediaRss, "content")) {
       item.links.push_back(Enclosure(child, "url", "fileSize"));
+    } else {
+      ReadStandIn(child, extra);
     }
   });
+  UseStandIns(std::move(extra), item);
+  if (item.authors.empty() && !channel_author.empty())
+    item.authors.push_back(channel_author);
   if (item.url.empty()) item.url = permalink;
   if (item.id.empty()) {
     // RSS 1.0 names each item by its rdf:about.
     for (const xmlAttr* attr = node->properties; attr != nullptr; attr = attr->next) {
-      if (attr->ns != nullptr && xml::kRdf == reinterpret_cast<const char*>(attr->ns->href) &&
+      if (attr->ns != nullptr &&
+          xml::kRdf == reinterpret_cast<const char*>(attr->ns->href) &&
           absl::string_view(reinterpret_cast<const char*>(attr->name)) == "about" &&
           attr->children != nullptr && attr->children->content != nullptr) {
         item.id = reinterpret_cast<const char*>(attr->children->content);
@@ -164,8 +241,8 @@ FeedItem ReadItem(const xmlNode* node, const FeedOptions& options) {
 
 std::string Version(const xmlNode* root, const xmlNode* channel) {
   if (Name(root) != "rss") {
-    const bool rss090 = channel != nullptr ? Namespace(channel) == xml::kRss090
-                                           : DeclaresRss090(root);
+    const bool rss090 =
+        channel != nullptr ? Namespace(channel) == xml::kRss090 : DeclaresRss090(root);
     return rss090 ? "rss090" : "rss10";
   }
   const std::string version(absl::StripAsciiWhitespace(xml::Attribute(root, "version")));
@@ -192,13 +269,27 @@ void ReadRss(const xmlNode* root, const FeedOptions& options, Feed& feed) {
   feed.format = Name(root) == "rss" ? FeedFormat::kRss : FeedFormat::kRdf;
   feed.version = Version(root, channel);
 
+  // The channel's author (atom:author, itunes:author) for items without one.
+  std::string channel_author;
   if (channel != nullptr) {
     const std::string base = xml::BaseUrl(channel, options.base_url);
+    std::string atom_link;
     ForEachChild(channel, [&](const xmlNode* child) {
       if (IsRss(child, "title")) {
         feed.title = PlainLine(child);
       } else if (IsRss(child, "link")) {
         if (feed.link.empty()) feed.link = NormalizeUrl(ResolveUrl(base, Text(child)));
+      } else if (IsIn(child, xml::kAtom10, "link")) {
+        const v1::Link link = xml::AtomLink(child);
+        if (atom_link.empty() && link.rel() == "alternate" && !link.href().empty()) {
+          atom_link = ResolveUrl(xml::BaseUrl(child, options.base_url), link.href());
+        }
+      } else if (IsIn(child, xml::kAtom10, "author") && channel_author.empty()) {
+        channel_author = AtomPersonName(child);
+      } else if (Name(child) == "author" &&
+                 absl::EqualsIgnoreCase(Namespace(child), xml::kItunes) &&
+                 channel_author.empty()) {
+        channel_author = Text(child);
       } else if (IsRss(child, "description")) {
         feed.description = PlainLine(child);
       } else if (IsRss(child, "language") || IsIn(child, xml::kDublinCore, "language")) {
@@ -208,12 +299,14 @@ void ReadRss(const xmlNode* root, const FeedOptions& options, Feed& feed) {
       }
     });
     if (feed.language.empty()) feed.language = xml::Language(channel);
+    if (feed.link.empty() && !atom_link.empty()) feed.link = NormalizeUrl(atom_link);
   }
   const FeedContext context = ItemContext(feed, options);
   // Items sit in the channel (RSS 0.9x/2.0) or beside it (RDF).
   const auto read_items = [&](const xmlNode* parent) {
     ForEachChild(parent, [&](const xmlNode* child) {
-      if (IsRss(child, "item")) AddItem(ReadItem(child, options), context, feed);
+      if (IsRss(child, "item"))
+        AddItem(ReadItem(child, options, channel_author), context, feed);
     });
   };
   if (channel != nullptr) read_items(channel);

@@ -48,7 +48,10 @@ class XmlDocument {
   //
   // A document that is not well-formed is recovered where libxml2 can (an
   // unescaped '&', a mismatched end tag) and `well_formed()` is false, with
-  // the first error in `first_error()`. Returns INVALID_ARGUMENT, with the
+  // the first error in `first_error()`. A namespace prefix used without a
+  // declaration is such an error (the document is not namespace-well-formed);
+  // the element keeps its prefixed name, outside any namespace, for
+  // BindUndeclaredPrefixes. Returns INVALID_ARGUMENT, with the
   // line and libxml2's message, when nothing usable remains (no root
   // element, or the document ends inside its root element: truncated), for
   // refused entity expansion, and for input over kMaxXmlBytes or nesting

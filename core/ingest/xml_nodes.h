@@ -21,6 +21,7 @@ inline constexpr absl::string_view kDcTerms = "http://purl.org/dc/terms/";
 inline constexpr absl::string_view kContent = "http://purl.org/rss/1.0/modules/content/";
 inline constexpr absl::string_view kXhtml = "http://www.w3.org/1999/xhtml";
 inline constexpr absl::string_view kMediaRss = "http://search.yahoo.com/mrss/";
+inline constexpr absl::string_view kItunes = "http://www.itunes.com/dtds/podcast-1.0.dtd";
 
 // The element's local name ("title" for <dc:title>).
 absl::string_view Name(const xmlNode* node);

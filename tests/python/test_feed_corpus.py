@@ -561,8 +561,11 @@ def _enclosure(link: newswire.Link) -> Presented:
     return view
 
 
-def _person(name: str) -> Presented:
-    return Presented("author", {"name": name})
+def _person(name: str | None = None, email: str | None = None) -> Presented:
+    fields = {"name": name} if name else {}
+    if email:
+        fields["email"] = email
+    return Presented("author", fields)
 
 
 def present_article(article: newswire.Article) -> EntryView:
@@ -592,6 +595,12 @@ def present_article(article: newswire.Article) -> EntryView:
         values["author"] = Line(article.byline)
         values["author_detail"] = _person(names[0]) if len(names) == 1 else None
         values["authors"] = [_person(n) for n in names]
+    else:
+        # Authors given only as addresses: no byline, a rel="author" link each.
+        addresses = [link.href[len("mailto:"):] for link in article.links
+                     if link.rel == "author" and link.href.startswith("mailto:")]
+        if addresses:
+            values["authors"] = [_person(email=a) for a in addresses]
     if article.subjects:
         values["tags"] = [Presented("tag", {"term": s.code or s.name, "scheme": s.scheme or None,
                                             "label": s.name if s.code else None})
