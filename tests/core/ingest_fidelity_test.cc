@@ -119,7 +119,7 @@ TEST(IngestFidelity, UndeclaredWellKnownPrefixesAreRead) {
           "dawn.</p>]]></content:encoded>"
           "<dc:creator>Ana Lima</dc:creator>"
           "<media:content url=\"https://img.example/storm.jpg\" type=\"image/jpeg\" "
-          "fileSize=\"2048\"/>"
+          "fileSize=\"2048\" media:medium=\"image\"/>"
           "<foo:bar>unknown</foo:bar></item>"));
   ASSERT_EQ(feed.articles.size(), 1u);
   const Article& a = feed.articles[0];
