@@ -91,7 +91,7 @@ void MemoryStore::Record(v1::AuditEntry entry) {
 
 absl::StatusOr<std::vector<v1::AuditEntry>> MemoryStore::ReadAudit(absl::Time since,
                                                                    uint64_t after_id,
-                                                                   size_t limit) const {
+                                                                   size_t limit) {
   absl::ReaderMutexLock lock(&audit_mu_);
   std::vector<v1::AuditEntry> entries;
   limit = std::min(limit, kMaxAuditRead);

@@ -53,7 +53,7 @@ class MemoryStore final : public Store, public AuditLog {
 
   void Record(v1::AuditEntry entry) override;
   absl::StatusOr<std::vector<v1::AuditEntry>> ReadAudit(absl::Time since, uint64_t after_id,
-                                                        size_t limit) const override;
+                                                        size_t limit) override;
 
  private:
   // An event of the log; its article is in versions_.

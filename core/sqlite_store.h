@@ -86,7 +86,7 @@ class SqliteStore final : public Store, public AuditLog {
 
   void Record(v1::AuditEntry entry) override;
   absl::StatusOr<std::vector<v1::AuditEntry>> ReadAudit(absl::Time since, uint64_t after_id,
-                                                        size_t limit) const override;
+                                                        size_t limit) override;
 
   const std::string& path() const { return path_; }
   // The data directory it holds the lock of.

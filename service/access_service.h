@@ -29,7 +29,7 @@ class AccountService final : public v1::Account::CallbackService {
 class AdminService final : public v1::Admin::CallbackService {
  public:
   // REQUIRES: all three outlive the service.
-  AdminService(Gate* gate, KeyTable* keys, const AuditLog* audit)
+  AdminService(Gate* gate, KeyTable* keys, AuditLog* audit)
       : gate_(gate), keys_(keys), audit_(audit) {}
 
   grpc::ServerUnaryReactor* CreateKey(grpc::CallbackServerContext* context,
@@ -51,7 +51,7 @@ class AdminService final : public v1::Admin::CallbackService {
  private:
   Gate* const gate_;
   KeyTable* const keys_;
-  const AuditLog* const audit_;
+  AuditLog* const audit_;
 };
 
 }  // namespace newswire

@@ -87,7 +87,7 @@ class Server {
   // The API keys (created in process by scripts and tests).
   KeyTable& keys() { return *keys_; }
   // The audit log.
-  const AuditLog& audit_log() const { return *audit_; }
+  AuditLog& audit_log() { return *audit_; }
 
   // Compacts the event log now, as the retention option says; returns how
   // many events were deleted. The server also does this on its own.

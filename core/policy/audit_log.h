@@ -28,10 +28,12 @@ class AuditLog {
   virtual void Record(v1::AuditEntry entry) = 0;
 
   // Entries with id > `after_id` and time >= `since`, oldest first, at most
-  // `limit` (and kMaxAuditRead). Thread-safe.
+  // `limit` (and kMaxAuditRead). Every entry recorded before the call is
+  // among them: entries not yet committed are committed first, so that an
+  // action's row can be read as soon as the action returned. Thread-safe.
   virtual absl::StatusOr<std::vector<v1::AuditEntry>> ReadAudit(absl::Time since,
                                                                 uint64_t after_id,
-                                                                size_t limit) const = 0;
+                                                                size_t limit) = 0;
 };
 
 }  // namespace newswire

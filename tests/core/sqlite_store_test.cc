@@ -55,7 +55,8 @@ TEST(SqliteStore, ReopenKeepsEventsArticlesAndTheSequence) {
   EXPECT_EQ((*events)[3].article().headline(), "Story 1 version 2");
   EXPECT_EQ(absl::ToUnixSeconds(FromProtoTime((*events)[3].published_at())),
             absl::ToUnixSeconds(kNow + absl::Hours(1)));
-  EXPECT_EQ((*store)->GetArticle("urn:test:1", 1)->article.headline(), "Story 1 version 1");
+  EXPECT_EQ((*store)->GetArticle("urn:test:1", 1)->article.headline(),
+            "Story 1 version 1");
 
   // Sequences continue; duplicates of stored articles are still detected.
   auto next = (*store)->Append(Story(9), kNow);
@@ -65,6 +66,25 @@ TEST(SqliteStore, ReopenKeepsEventsArticlesAndTheSequence) {
   ASSERT_TRUE(again.ok());
   EXPECT_TRUE(again->duplicate);
   EXPECT_EQ(again->sequence, 2u);
+}
+
+// An action's audit row is readable as soon as the action returned, not
+// only after the flusher's next commit.
+TEST(SqliteStore, AuditEntriesAreReadableAtOnce) {
+  TempDir dir;
+  auto store = SqliteStore::Open(dir.path());
+  ASSERT_TRUE(store.ok()) << store.status();
+  for (int i = 0; i < 20; ++i) {
+    v1::AuditEntry entry;
+    entry.set_method("RevokeKey");
+    entry.set_reason(absl::StrCat("revoked key ", i));
+    (*store)->Record(entry);
+    absl::StatusOr<std::vector<v1::AuditEntry>> read =
+        (*store)->ReadAudit(absl::InfinitePast(), 0, 1000);
+    ASSERT_TRUE(read.ok()) << read.status();
+    ASSERT_EQ(read->size(), static_cast<size_t>(i + 1));
+    EXPECT_EQ(read->back().reason(), absl::StrCat("revoked key ", i));
+  }
 }
 
 TEST(SqliteStore, CompactionSurvivesReopen) {
@@ -175,9 +195,10 @@ TEST(SqliteStore, RefusesAnArchiveFromANewerNewswire) {
     auto db = SqliteConnection::Open(dir.path() + "/" + kArchiveFileName,
                                      SQLITE_OPEN_READWRITE);
     ASSERT_TRUE(db.ok());
-    ASSERT_TRUE((*db)->Execute(absl::StrCat("PRAGMA user_version = ",
-                                            kArchiveSchemaVersion + 1))
-                    .ok());
+    ASSERT_TRUE(
+        (*db)
+            ->Execute(absl::StrCat("PRAGMA user_version = ", kArchiveSchemaVersion + 1))
+            .ok());
   }
   auto store = SqliteStore::Open(dir.path());
   EXPECT_EQ(store.status().code(), absl::StatusCode::kFailedPrecondition);
@@ -200,7 +221,8 @@ TEST(SqliteStore, ArchiveOfSchemaVersion2IsMigratedWithEveryVersionKept) {
     auto db = SqliteConnection::Open(dir.path() + "/" + kArchiveFileName,
                                      SQLITE_OPEN_READWRITE);
     ASSERT_TRUE(db.ok());
-    ASSERT_TRUE((*db)->Execute(R"sql(
+    ASSERT_TRUE((*db)
+                    ->Execute(R"sql(
       CREATE TABLE old_articles (id TEXT NOT NULL, version INTEGER NOT NULL,
         sequence INTEGER NOT NULL, pub_status INTEGER NOT NULL,
         fingerprint TEXT NOT NULL, article BLOB NOT NULL,
@@ -224,7 +246,8 @@ TEST(SqliteStore, ArchiveOfSchemaVersion2IsMigratedWithEveryVersionKept) {
       DROP TABLE api_keys;
       DROP TABLE audit_log;
       PRAGMA user_version = 2;
-    )sql").ok());
+    )sql")
+                    .ok());
   }
   auto store = SqliteStore::Open(dir.path());
   ASSERT_TRUE(store.ok()) << store.status();
@@ -232,7 +255,8 @@ TEST(SqliteStore, ArchiveOfSchemaVersion2IsMigratedWithEveryVersionKept) {
   ASSERT_TRUE(events.ok()) << events.status();
   ASSERT_EQ(events->size(), 4u);
   EXPECT_EQ((*events)[3].article().headline(), "Story 2 version 2");
-  EXPECT_EQ((*store)->GetArticle("urn:test:2", 1)->article.headline(), "Story 2 version 1");
+  EXPECT_EQ((*store)->GetArticle("urn:test:2", 1)->article.headline(),
+            "Story 2 version 1");
   EXPECT_EQ((*store)->GetArticle("urn:test:2", 0)->sequence, 4u);
   // Still one row per id and version: a republish is a duplicate.
   auto again = (*store)->Append(Story(2, 2), kNow);
@@ -251,7 +275,8 @@ TEST(SqliteStore, ArchiveOfSchemaVersion2IsMigratedWithEveryVersionKept) {
   EXPECT_EQ((*same)->id, "urn:test:2");
   EXPECT_EQ((*same)->version, 2u);
   store->reset();
-  auto db = SqliteConnection::Open(dir.path() + "/" + kArchiveFileName, SQLITE_OPEN_READONLY);
+  auto db =
+      SqliteConnection::Open(dir.path() + "/" + kArchiveFileName, SQLITE_OPEN_READONLY);
   ASSERT_TRUE(db.ok());
   EXPECT_EQ(*(*db)->QueryInt("PRAGMA user_version"), kArchiveSchemaVersion);
   EXPECT_EQ(*(*db)->QueryInt("SELECT max(rowid) FROM articles"), 5);
@@ -263,14 +288,16 @@ TEST(SqliteStore, DataDirThatIsAFileIsRefused) {
   WriteAll(file, "x");
   auto store = SqliteStore::Open(file);
   EXPECT_FALSE(store.ok());
-  EXPECT_NE(store.status().message().find("not-a-dir"), std::string::npos) << store.status();
+  EXPECT_NE(store.status().message().find("not-a-dir"), std::string::npos)
+      << store.status();
   EXPECT_EQ(ReadAll(file), "x");
 }
 
 TEST(SqliteStore, ArchiveIsMarkedAndInWalMode) {
   TempDir dir;
   ASSERT_TRUE(SqliteStore::Open(dir.path()).ok());
-  auto db = SqliteConnection::Open(dir.path() + "/" + kArchiveFileName, SQLITE_OPEN_READWRITE);
+  auto db =
+      SqliteConnection::Open(dir.path() + "/" + kArchiveFileName, SQLITE_OPEN_READWRITE);
   ASSERT_TRUE(db.ok());
   EXPECT_EQ(*(*db)->QueryInt("PRAGMA application_id"), kArchiveApplicationId);
   EXPECT_EQ(*(*db)->QueryInt("PRAGMA user_version"), kArchiveSchemaVersion);
