@@ -17,6 +17,7 @@
 PYTHON   := /usr/bin/python3
 BUILD    := build
 LISTEN   ?= 127.0.0.1:50051
+HTTP     ?= 127.0.0.1:8080
 DATA     ?= newswire-data
 JOBS     ?= $(shell nproc)
 SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
@@ -25,11 +26,12 @@ DEB_PACKAGES := cmake g++ make pkg-config \
 	libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler \
 	libabsl-dev pybind11-dev python3-dev python3-pybind11 python3-grpcio \
 	python3-protobuf python3-pytest libsqlite3-dev libssl-dev openssl libxml2-dev libsimdjson-dev libgtest-dev libgmock-dev \
-	tzdata
+	tzdata libboost1.74-dev python3-feedparser
 
 # Only for benchmarks: the nats-server contender and its C client
-# (bench-fanout); Debian's feedparser (bench/ingest_parse.py).
-BENCH_DEB_PACKAGES := nats-server libnats-dev python3-feedparser
+# (bench-fanout). (Debian's feedparser, which bench/ingest_parse.py also
+# uses, is in DEB_PACKAGES: the HTTP feed tests read with it.)
+BENCH_DEB_PACKAGES := nats-server libnats-dev
 
 # Only for `make fuzz`: clang and its libFuzzer and sanitizer runtimes.
 FUZZ_DEB_PACKAGES := clang libclang-rt-14-dev
@@ -62,9 +64,10 @@ run: deps build
 	@echo "Starting newswire on $(LISTEN), archive in $(DATA)/, examples/ loaded. In another terminal:"
 	@echo "  $(BUILD)/newswire tail --server $(LISTEN) --from earliest"
 	@echo "  $(BUILD)/newswire publish --server $(LISTEN) examples/*.txt"
+	@echo "  curl http://$(HTTP)/v1/feed.atom    (or .rss, .json; in any feed reader)"
 	@echo "Stop with Ctrl-C."
 	@echo
-	exec $(BUILD)/newswire serve --listen $(LISTEN) --data $(DATA) --load examples
+	exec $(BUILD)/newswire serve --listen $(LISTEN) --data $(DATA) --load examples --http $(HTTP)
 
 test: deps build
 	cd $(BUILD) && ctest --output-on-failure -j$(JOBS)

@@ -27,6 +27,8 @@
 #include "core/sqlite_store.h"
 #include "service/client.h"
 #include "service/format.h"
+#include "service/http_feeds.h"
+#include "service/http_server.h"
 #include "service/server.h"
 #include "service/stop_signals.h"
 
@@ -57,7 +59,11 @@ commands:
           needs no restart); --client-ca verifies client certificates, which
           --require-client-cert demands; [--insecure] listen beyond loopback
           without TLS and keys (refused otherwise); --keys FILE keeps a
-          --memory server's API keys in FILE
+          --memory server's API keys in FILE; [--http HOST:PORT] also serve
+          the archive's feeds over HTTP (/v1/feed.atom, .rss, .json; filters
+          as query parameters; ETag and If-Modified-Since); it does not check
+          API keys yet, so it takes loopback only (else --insecure) and stays
+          off, with a warning, while the server requires keys
   keys    create NAME --scope SCOPES [--sources S,...] [--filter QUERY]
                [--embargo-preview] [--expires DATE] [--publish-rate N]
                [--search-rate N] [--max-streams N] [--certificate]
@@ -306,6 +312,28 @@ PublishTally PublishPaths(const std::vector<std::string>& paths, PublishFn publi
   return tally;
 }
 
+// The HTTP edge beside `server`. It does not check API keys yet, so it is
+// refused where it would be the way around them: on an address others can
+// reach (unless --insecure), or while the server requires keys.
+absl::StatusOr<std::unique_ptr<HttpServer>> StartHttp(absl::string_view listen,
+                                                      const ServerOptions& options,
+                                                      Server& server) {
+  if (!IsLoopbackAddress(listen) && !options.insecure) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "--http ", listen, " is reachable from other machines, and the HTTP edge does not "
+        "check API keys yet: listen on 127.0.0.1, or pass --insecure to serve the feeds "
+        "to anyone"));
+  }
+  if (server.keys().enforcing()) {
+    return absl::FailedPreconditionError(
+        "the HTTP edge does not check API keys yet, and this server requires them, so it "
+        "stays off (it would be a way around them)");
+  }
+  HttpServerOptions http_options;
+  http_options.listen = std::string(listen);
+  return HttpServer::Start(http_options, FeedRoutes(server.store()));
+}
+
 int Serve(const Args& args, std::ostream& out, std::ostream& err) {
   // Before gRPC starts its threads, so that they inherit the mask.
   StopSignals stop_signals;
@@ -385,12 +413,26 @@ int Serve(const Args& args, std::ostream& out, std::ostream& err) {
                                           "everything (newswire keys create to "
                                           "require them)")
       << "\n";
+  std::unique_ptr<HttpServer> http;
+  if (auto listen = args.Value("http")) {
+    absl::StatusOr<std::unique_ptr<HttpServer>> started = StartHttp(*listen, options, **server);
+    if (started.ok()) {
+      http = *std::move(started);
+      out << "HTTP feeds: http://" << http->address() << "/v1/feed.atom (.rss, .json)\n";
+    } else if ((*server)->keys().enforcing()) {
+      // gRPC is still safe to serve: say why HTTP is not, and go on.
+      err << "newswire: HTTP feeds off: " << started.status().message() << "\n";
+    } else {
+      return Fail(err, started.status());
+    }
+  }
   out << "listening on " << (*server)->address() << std::endl;
   out << "watch the stream: newswire tail --server " << (*server)->address()
       << " --from earliest" << std::endl;
 
   const int signal = stop_signals.Wait();
   out << "newswire: " << StopSignalName(signal) << ", shutting down" << std::endl;
+  if (http != nullptr) http->Shutdown();
   (*server)->Shutdown();
   return 0;
 }
@@ -890,7 +932,7 @@ const std::map<std::string, Command>& Commands() {
        {&Serve,
         {"listen", "data", "load", "retain-days", "retain-events", "max-archive-mb",
          "max-subscribers", "max-subscribers-per-client", "subscriber-queue-mb",
-         "tls-cert", "tls-key", "client-ca", "tls-refresh", "keys"},
+         "tls-cert", "tls-key", "client-ca", "tls-refresh", "keys", "http"},
         {"memory", "require-client-cert", "insecure"}}},
       {"publish", {&Publish, WithClientFlags({}), {}}},
       {"ingest", {&Ingest, WithClientFlags({"interval"}), {"watch"}}},
