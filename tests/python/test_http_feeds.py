@@ -14,7 +14,7 @@ import urllib.parse
 import pytest
 
 import newswire
-from conftest import NEWSWIRE_BIN, ServeProcess
+from conftest import NEWSWIRE_BIN, SOURCE_DIR, ServeProcess
 
 feedparser = pytest.importorskip("feedparser", reason="Debian's python3-feedparser is not installed")
 
@@ -76,13 +76,23 @@ def test_feedparser_reads_each_format(wire, path, content_type, version):
 
 
 def test_json_feed_is_json_feed_1_1(wire):
-    # (Debian's feedparser 6.0 reads no JSON Feed: checked as JSON here, and
-    # against the JSON Feed schema once the schema test lands.)
+    # Debian's feedparser 6.0 reads no JSON Feed: checked against the JSON
+    # Feed 1.1 schema (tests/data/schemas, written from the specification).
+    jsonschema = pytest.importorskip("jsonschema", reason="python3-jsonschema is not installed")
     host, _ = wire
     status, headers, body = get(host, "/v1/feed.json")
     assert status == 200
     assert headers["Content-Type"].startswith("application/feed+json")
     document = json.loads(body)
+    schema = json.loads((SOURCE_DIR / "tests" / "data" / "schemas" /
+                         "jsonfeed-1.1.schema.json").read_text(encoding="utf-8"))
+    jsonschema.Draft7Validator.check_schema(schema)
+    jsonschema.validate(document, schema)
+    # The schema can fail: an item without content is refused.
+    broken = json.loads(body)
+    del broken["items"][0]["content_html"], broken["items"][0]["content_text"]
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(broken, schema)
     assert document["version"] == "https://jsonfeed.org/version/1.1"
     assert document["feed_url"] == f"http://{host}/v1/feed.json"
     items = document["items"]
