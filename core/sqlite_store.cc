@@ -106,9 +106,8 @@ absl::Status Migrate(SqliteConnection& db) {
     }
     if (!s.ok()) {
       (void)db.Execute("ROLLBACK");
-      return absl::Status(
-          s.code(), absl::StrCat("migrating the archive to schema version ", v + 1, ": ",
-                                 s.message()));
+      return absl::Status(s.code(), absl::StrCat("migrating the archive to schema version ",
+                                                 v + 1, ": ", s.message()));
     }
   }
   return absl::OkStatus();
@@ -124,9 +123,8 @@ absl::Status ConfigureWriter(SqliteConnection& db, const SqliteStoreOptions& opt
   if (options.max_archive_bytes == 0) return absl::OkStatus();
   absl::StatusOr<int64_t> page_size = db.QueryInt("PRAGMA page_size");
   if (!page_size.ok()) return page_size.status();
-  return db.Execute(
-      absl::StrCat("PRAGMA max_page_count = ",
-                   std::max<uint64_t>(1, options.max_archive_bytes / *page_size)));
+  return db.Execute(absl::StrCat("PRAGMA max_page_count = ",
+                                 std::max<uint64_t>(1, options.max_archive_bytes / *page_size)));
 }
 
 }  // namespace
@@ -175,19 +173,15 @@ absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(
   if (!head.ok()) return head.status();
   absl::StatusOr<uint64_t> oldest = ReadOldestSequence(**db, *head);
   if (!oldest.ok()) return oldest.status();
-  return std::unique_ptr<SqliteStore>(
-      new SqliteStore(*std::move(lock), path, *std::move(db), *head, *oldest, options));
+  return std::unique_ptr<SqliteStore>(new SqliteStore(*std::move(lock), path, *std::move(db),
+                                                      *head, *oldest, options));
 }
 
 SqliteStore::SqliteStore(std::unique_ptr<DataDirLock> lock, std::string path,
                          std::unique_ptr<SqliteConnection> writer, uint64_t head,
                          uint64_t oldest, const SqliteStoreOptions& options)
-    : lock_(std::move(lock)),
-      path_(std::move(path)),
-      writer_(std::move(writer)),
-      head_(head),
-      oldest_(oldest),
-      options_(options) {
+    : lock_(std::move(lock)), path_(std::move(path)), writer_(std::move(writer)),
+      head_(head), oldest_(oldest), options_(options) {
   audit_flusher_ = std::thread([this] { FlushAuditLoop(); });
 }
 
@@ -260,8 +254,7 @@ absl::StatusOr<std::optional<Article>> SqliteStore::GetHeld(absl::string_view id
 
 std::vector<absl::StatusOr<AppendResult>> SqliteStore::ReleaseDue(absl::Time now) {
   std::vector<absl::StatusOr<AppendResult>> results;
-  absl::StatusOr<std::vector<Article>> due =
-      [&]() -> absl::StatusOr<std::vector<Article>> {
+  absl::StatusOr<std::vector<Article>> due = [&]() -> absl::StatusOr<std::vector<Article>> {
     absl::StatusOr<Reader> reader = AcquireReader();
     if (!reader.ok()) return reader.status();
     return ReadHeldUntil(**reader, now);
@@ -282,9 +275,7 @@ absl::StatusOr<std::optional<absl::Time>> SqliteStore::NextRelease() const {
 
 absl::StatusOr<AppendResult> SqliteStore::Enqueue(const Article* article, absl::Time now,
                                                   bool releasing) {
-  PendingAppend self{.article = article,
-                     .now = now,
-                     .releasing = releasing,
+  PendingAppend self{.article = article, .now = now, .releasing = releasing,
                      .result = absl::UnknownError("not committed")};
   absl::MutexLock lock(&queue_mu_);
   queue_.push_back(&self);
@@ -328,8 +319,7 @@ void SqliteStore::CommitBatch(const std::vector<PendingAppend*>& batch) {
           AppendInTransaction(*pending->article, pending->now, pending->releasing, next);
       // A store failure (not a refused article) fails the whole transaction.
       const absl::StatusCode code = pending->result.status().code();
-      if (code != absl::StatusCode::kOk &&
-          code != absl::StatusCode::kFailedPrecondition) {
+      if (code != absl::StatusCode::kOk && code != absl::StatusCode::kFailedPrecondition) {
         failed = pending->result.status();
         break;
       }
@@ -360,8 +350,7 @@ void SqliteStore::CommitBatch(const std::vector<PendingAppend*>& batch) {
 }
 
 absl::StatusOr<AppendResult> SqliteStore::AppendInTransaction(const Article& article,
-                                                              absl::Time now,
-                                                              bool releasing,
+                                                              absl::Time now, bool releasing,
                                                               uint64_t& next) {
   SqliteConnection& db = *writer_;
   absl::StatusOr<std::optional<StoredArticle>> same_version =
@@ -369,16 +358,14 @@ absl::StatusOr<AppendResult> SqliteStore::AppendInTransaction(const Article& art
   if (!same_version.ok()) return same_version.status();
   absl::StatusOr<std::optional<StoredArticle>> current = LookUp(db, article.id(), 0);
   if (!current.ok()) return current.status();
-  absl::StatusOr<std::optional<Article>> held =
-      LookUpHeld(db, article.id(), article.version());
+  absl::StatusOr<std::optional<Article>> held = LookUpHeld(db, article.id(), article.version());
   if (!held.ok()) return held.status();
   absl::StatusOr<AppendPlan> plan =
       PlanAppend(*same_version, *current, *held, article, now, releasing);
   // A released article leaves the held ones in this commit, whatever
   // becomes of it.
   if (releasing) {
-    if (absl::Status s = DeleteHeld(db, article.id(), article.version()); !s.ok())
-      return s;
+    if (absl::Status s = DeleteHeld(db, article.id(), article.version()); !s.ok()) return s;
   }
   if (!plan.ok()) return plan.status();
   if (plan->hold && !plan->duplicate) {
@@ -454,8 +441,7 @@ uint64_t SqliteStore::HeadSequence() const { return head_.load(); }
 
 uint64_t SqliteStore::OldestSequence() const { return oldest_.load(); }
 
-absl::StatusOr<uint64_t> SqliteStore::Compact(const Retention& retention,
-                                              absl::Time now) {
+absl::StatusOr<uint64_t> SqliteStore::Compact(const Retention& retention, absl::Time now) {
   absl::MutexLock lock(&compact_mu_);
   // Its own connection: the writer belongs to the group-commit leader, and
   // SQLite serializes the two writers (busy_timeout waits).
@@ -513,8 +499,8 @@ absl::StatusOr<v1::SearchArticlesResponse> SqliteStore::Search(
   return SearchIndex(**reader, request);
 }
 
-absl::StatusOr<std::vector<Article>> SqliteStore::EarlierVersions(
-    absl::string_view id, uint32_t version) const {
+absl::StatusOr<std::vector<Article>> SqliteStore::EarlierVersions(absl::string_view id,
+                                                                  uint32_t version) const {
   absl::StatusOr<Reader> reader = AcquireReader();
   if (!reader.ok()) return reader.status();
   return ReadEarlierVersions(**reader, id, version);

@@ -142,7 +142,7 @@ absl::StatusOr<Args> ParseArgs(const std::vector<std::string>& args, size_t firs
   Args parsed;
   for (size_t i = first; i < args.size(); ++i) {
     const std::string& arg = args[i];
-    if (arg == "--") {
+    if (arg == "--" ) {
       parsed.positional.insert(parsed.positional.end(), args.begin() + i + 1, args.end());
       break;
     }
@@ -259,8 +259,7 @@ absl::StatusOr<absl::Time> ParseDate(absl::string_view flag, const std::string& 
 
 // What parsing `file` repaired or skipped, one "PATH: note: ..." line each.
 void PrintNotes(const ParsedFile& file, std::ostream& err) {
-  for (const std::string& note : file.notes)
-    err << file.path << ": note: " << note << "\n";
+  for (const std::string& note : file.notes) err << file.path << ": note: " << note << "\n";
 }
 
 struct PublishTally {
@@ -291,9 +290,8 @@ PublishTally PublishPaths(const std::vector<std::string>& paths, PublishFn publi
       for (const Article& article : *file.articles) {
         absl::StatusOr<PublishResult> result = publish(article);
         if (!result.ok()) {
-          Fail(err,
-               absl::Status(result.status().code(),
-                            absl::StrCat(file.path, ": ", result.status().message())));
+          Fail(err, absl::Status(result.status().code(),
+                                 absl::StrCat(file.path, ": ", result.status().message())));
           ++tally.failed;
           continue;
         }
@@ -343,13 +341,12 @@ int Serve(const Args& args, std::ostream& out, std::ostream& err) {
   if (args.Has("memory") && args.Value("data")) {
     return Usage(err, "serve: --data and --memory exclude each other");
   }
-  if (!args.Has("memory"))
-    options.data_dir = args.Value("data").value_or(kDefaultDataDir);
+  if (!args.Has("memory")) options.data_dir = args.Value("data").value_or(kDefaultDataDir);
   if (auto days = args.Value("retain-days")) {
     double n = 0;
     if (!absl::SimpleAtod(*days, &n) || n <= 0) {
-      return Usage(err, absl::StrCat("--retain-days must be a positive number, got \"",
-                                     *days, "\""));
+      return Usage(err, absl::StrCat("--retain-days must be a positive number, got \"", *days,
+                                     "\""));
     }
     options.retention.max_age = absl::Hours(24 * n);
   }
@@ -362,8 +359,7 @@ int Serve(const Args& args, std::ostream& out, std::ostream& err) {
         std::pair{"subscriber-queue-mb", &queue_mb},
         std::pair{"max-subscribers", &max_subscribers},
         std::pair{"max-subscribers-per-client", &per_client}}) {
-    if (absl::Status s = PositiveFlag(args, flag, *value); !s.ok())
-      return Usage(err, s.message());
+    if (absl::Status s = PositiveFlag(args, flag, *value); !s.ok()) return Usage(err, s.message());
   }
   options.tls.cert_file = args.Value("tls-cert").value_or("");
   options.tls.key_file = args.Value("tls-key").value_or("");
@@ -372,15 +368,13 @@ int Serve(const Args& args, std::ostream& out, std::ostream& err) {
   if (auto refresh = args.Value("tls-refresh")) {
     if (!absl::ParseDuration(*refresh, &options.tls.refresh) ||
         options.tls.refresh < absl::Seconds(1)) {
-      return Usage(err,
-                   absl::StrCat("--tls-refresh must be a duration of 1s or more, got \"",
-                                *refresh, "\""));
+      return Usage(err, absl::StrCat("--tls-refresh must be a duration of 1s or more, got \"",
+                                     *refresh, "\""));
     }
   }
   options.insecure = args.Has("insecure");
   if (auto keys = args.Value("keys")) {
-    if (!args.Has("memory"))
-      return Usage(err, "serve: --keys is for --memory (an archive keeps its keys)");
+    if (!args.Has("memory")) return Usage(err, "serve: --keys is for --memory (an archive keeps its keys)");
     options.keys_file = *keys;
   }
   options.archive.max_archive_bytes = archive_mb << 20;
@@ -394,7 +388,8 @@ int Serve(const Args& args, std::ostream& out, std::ostream& err) {
   if (it != args.values.end()) {
     Wire& wire = (*server)->wire();
     const PublishTally tally = PublishPaths(
-        it->second, [&wire](const Article& a) { return wire.Publish(a); }, nullptr, err);
+        it->second, [&wire](const Article& a) { return wire.Publish(a); }, nullptr,
+        err);
     out << "loaded " << tally.published << " articles from "
         << absl::StrJoin(it->second, ", ");
     if (tally.failed > 0) out << " (" << tally.failed << " failed, see above)";
@@ -404,8 +399,8 @@ int Serve(const Args& args, std::ostream& out, std::ostream& err) {
     out << "store: in memory (nothing survives a restart)\n";
   } else {
     out << "archive: " << options.data_dir << " (sequences "
-        << (*server)->store().OldestSequence() << ".."
-        << (*server)->store().HeadSequence() << ")\n";
+        << (*server)->store().OldestSequence() << ".." << (*server)->store().HeadSequence()
+        << ")\n";
   }
   out << (options.tls.enabled() ? "TLS" : "plaintext") << "; "
       << ((*server)->keys().enforcing() ? "API keys required"
@@ -452,9 +447,8 @@ int Ingest(const Args& args, std::ostream& out, std::ostream& err) {
   absl::Duration interval = absl::Seconds(1);
   if (auto text = args.Value("interval")) {
     if (!absl::ParseDuration(*text, &interval) || interval <= absl::ZeroDuration()) {
-      return Usage(
-          err, absl::StrCat("--interval must be a duration such as 1s or 500ms, got \"",
-                            *text, "\""));
+      return Usage(err, absl::StrCat("--interval must be a duration such as 1s or 500ms, got \"",
+                                     *text, "\""));
     }
   }
   absl::StatusOr<DropFolder> folder = DropFolder::Open(args.positional[0]);
@@ -500,12 +494,10 @@ int Tail(const Args& args, std::ostream& out, std::ostream& err) {
     request.set_after_sequence(after);
   } else {
     return Usage(err, absl::StrCat("--from must be latest, earliest or a sequence "
-                                   "number, got \"",
-                                   from, "\""));
+                                   "number, got \"", from, "\""));
   }
   if (auto since = args.Value("since")) {
-    if (args.Value("from"))
-      return Usage(err, "tail: --from and --since exclude each other");
+    if (args.Value("from")) return Usage(err, "tail: --from and --since exclude each other");
     absl::StatusOr<absl::Time> t = ParseDate("since", *since);
     if (!t.ok()) return Usage(err, t.status().message());
     request.set_start(v1::SubscribeRequest::START_SINCE);
@@ -517,14 +509,13 @@ int Tail(const Args& args, std::ostream& out, std::ostream& err) {
   if (absl::Status s = PositiveFlag(args, "min-urgency", urgency); !s.ok()) {
     return Usage(err, s.message());
   }
-  request.mutable_filter()->set_min_urgency(static_cast<uint32_t>(
-      std::min<uint64_t>(urgency, std::numeric_limits<uint32_t>::max())));
+  request.mutable_filter()->set_min_urgency(
+      static_cast<uint32_t>(std::min<uint64_t>(urgency, std::numeric_limits<uint32_t>::max())));
   if (auto heartbeat = args.Value("heartbeat")) {
     absl::Duration d;
     if (!absl::ParseDuration(*heartbeat, &d) || d <= absl::ZeroDuration()) {
-      return Usage(err,
-                   absl::StrCat("--heartbeat must be a duration such as 5s or 1m, got \"",
-                                *heartbeat, "\""));
+      return Usage(err, absl::StrCat("--heartbeat must be a duration such as 5s or 1m, got \"",
+                                     *heartbeat, "\""));
     }
     request.mutable_heartbeat_interval()->set_seconds(absl::ToInt64Seconds(d));
     request.mutable_heartbeat_interval()->set_nanos(
@@ -575,8 +566,7 @@ int Get(const Args& args, std::ostream& out, std::ostream& err) {
   }
   absl::StatusOr<std::unique_ptr<Client>> client = Connect(args);
   if (!client.ok()) return Fail(err, client.status());
-  absl::StatusOr<v1::GetArticleResponse> got =
-      (*client)->Get(args.positional[0], version);
+  absl::StatusOr<v1::GetArticleResponse> got = (*client)->Get(args.positional[0], version);
   if (!got.ok()) return Fail(err, got.status());
   out << (args.Has("json") ? ToJsonLine(got->article()) + "\n"
                            : FormatArticle(got->article()));
@@ -589,8 +579,7 @@ int Search(const Args& args, std::ostream& out, std::ostream& err) {
   if (auto limit = args.Value("limit")) {
     uint32_t n = 0;
     if (!absl::SimpleAtoi(*limit, &n) || n == 0) {
-      return Usage(
-          err, absl::StrCat("--limit must be a positive number, got \"", *limit, "\""));
+      return Usage(err, absl::StrCat("--limit must be a positive number, got \"", *limit, "\""));
     }
     request.set_page_size(n);
   }
@@ -603,8 +592,8 @@ int Search(const Args& args, std::ostream& out, std::ostream& err) {
     if (auto text = args.Value(flag)) {
       absl::StatusOr<absl::Time> t = ParseDate(flag, *text);
       if (!t.ok()) return Usage(err, t.status().message());
-      *(flag == std::string("since") ? request.mutable_since()
-                                     : request.mutable_until()) = ToProtoTime(*t);
+      *(flag == std::string("since") ? request.mutable_since() : request.mutable_until()) =
+          ToProtoTime(*t);
     }
   }
 
@@ -686,9 +675,7 @@ absl::StatusOr<v1::CreateKeyRequest> CreateKeyRequest(const Args& args) {
   request.set_name(args.positional[1]);
   v1::Entitlements& entitlements = *request.mutable_entitlements();
   auto scopes = args.Value("scope");
-  if (!scopes)
-    return absl::InvalidArgumentError(
-        "keys create needs --scope (publish,subscribe,search,admin)");
+  if (!scopes) return absl::InvalidArgumentError("keys create needs --scope (publish,subscribe,search,admin)");
   for (absl::string_view name : absl::StrSplit(*scopes, ',', absl::SkipEmpty())) {
     v1::Scope scope;
     if (!v1::Scope_Parse(absl::StrCat("SCOPE_", absl::AsciiStrToUpper(name)), &scope) ||
@@ -705,9 +692,7 @@ absl::StatusOr<v1::CreateKeyRequest> CreateKeyRequest(const Args& args) {
   }
   if (auto filter = args.Value("filter")) {
     absl::StatusOr<v1::Filter> parsed = ParseFilterQuery(*filter);
-    if (!parsed.ok())
-      return absl::InvalidArgumentError(
-          absl::StrCat("--filter: ", parsed.status().message()));
+    if (!parsed.ok()) return absl::InvalidArgumentError(absl::StrCat("--filter: ", parsed.status().message()));
     *entitlements.mutable_filter() = *std::move(parsed);
   }
   entitlements.set_embargo_preview(args.Has("embargo-preview"));
@@ -719,15 +704,15 @@ absl::StatusOr<v1::CreateKeyRequest> CreateKeyRequest(const Args& args) {
   }
   v1::KeyLimits& limits = *request.mutable_limits();
   for (const auto& [flag, set] :
-       {std::pair<const char*, void (v1::KeyLimits::*)(double)>{
-            "publish-rate", &v1::KeyLimits::set_publish_per_second},
-        std::pair<const char*, void (v1::KeyLimits::*)(double)>{
-            "search-rate", &v1::KeyLimits::set_search_per_second}}) {
+       {std::pair<const char*, void (v1::KeyLimits::*)(double)>{"publish-rate",
+                                                                 &v1::KeyLimits::set_publish_per_second},
+        std::pair<const char*, void (v1::KeyLimits::*)(double)>{"search-rate",
+                                                                 &v1::KeyLimits::set_search_per_second}}) {
     if (auto text = args.Value(flag)) {
       double rate = 0;
       if (!absl::SimpleAtod(*text, &rate) || !(rate > 0)) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "--", flag, " must be a positive number per second, got \"", *text, "\""));
+        return absl::InvalidArgumentError(
+            absl::StrCat("--", flag, " must be a positive number per second, got \"", *text, "\""));
       }
       (limits.*set)(rate);
     }
@@ -741,8 +726,7 @@ absl::StatusOr<v1::CreateKeyRequest> CreateKeyRequest(const Args& args) {
 // What `keys create` and `keys rotate` print: the secret alone on stdout
 // (so `export NEWSWIRE_KEY=$(newswire keys create ...)` works), the key on
 // stderr.
-int PrintCreated(const v1::CreateKeyResponse& created, std::ostream& out,
-                 std::ostream& err) {
+int PrintCreated(const v1::CreateKeyResponse& created, std::ostream& out, std::ostream& err) {
   err << "key " << FormatKeyLine(created.key(), absl::Now()) << "\n";
   if (created.secret().empty()) {
     err << "a certificate grant: clients whose verified certificate names \""
@@ -755,8 +739,7 @@ int PrintCreated(const v1::CreateKeyResponse& created, std::ostream& out,
 }
 
 int Keys(const Args& args, std::ostream& out, std::ostream& err) {
-  if (args.positional.empty())
-    return Usage(err, "keys needs create, list, revoke or rotate");
+  if (args.positional.empty()) return Usage(err, "keys needs create, list, revoke or rotate");
   const std::string& verb = args.positional[0];
   if (verb != "create" && verb != "list" && verb != "revoke" && verb != "rotate") {
     return Usage(err, absl::StrCat("keys: unknown verb \"", verb, "\""));
@@ -776,8 +759,7 @@ int Keys(const Args& args, std::ostream& out, std::ostream& err) {
   absl::Duration grace = kDefaultRotationGrace;
   if (auto text = args.Value("grace")) {
     if (!absl::ParseDuration(*text, &grace) || grace < absl::ZeroDuration()) {
-      return Usage(err, absl::StrCat("--grace must be a duration such as 24h, got \"",
-                                     *text, "\""));
+      return Usage(err, absl::StrCat("--grace must be a duration such as 24h, got \"", *text, "\""));
     }
   }
   const absl::Time now = absl::Now();
@@ -825,8 +807,7 @@ int Keys(const Args& args, std::ostream& out, std::ostream& err) {
     return PrintCreated(*created, out, err);
   }
   if (verb == "revoke") {
-    absl::StatusOr<v1::RevokeKeyResponse> revoked =
-        (*client)->RevokeKey(args.positional[1]);
+    absl::StatusOr<v1::RevokeKeyResponse> revoked = (*client)->RevokeKey(args.positional[1]);
     if (!revoked.ok()) return Fail(err, revoked.status());
     out << FormatKeyLine(revoked->key(), now) << "\n";
     return 0;
@@ -847,8 +828,7 @@ int Audit(const Args& args, std::ostream& out, std::ostream& err) {
     since = *t;
   }
   uint64_t limit = 1000;
-  if (absl::Status s = PositiveFlag(args, "limit", limit); !s.ok())
-    return Usage(err, s.message());
+  if (absl::Status s = PositiveFlag(args, "limit", limit); !s.ok()) return Usage(err, s.message());
   // Pages of at most kMaxAuditRead, until `limit` entries or the end.
   std::optional<std::unique_ptr<ArchiveReader>> archive;
   std::unique_ptr<Client> client;
@@ -901,8 +881,7 @@ int WhoAmI(const Args& args, std::ostream& out, std::ostream& err) {
   } else if (me->via() == v1::GetEntitlementsResponse::VIA_OPEN) {
     out << "open server: it has no API keys, so every caller may do everything\n";
   } else {
-    out << (me->via() == v1::GetEntitlementsResponse::VIA_CERTIFICATE ? "certificate "
-                                                                      : "key ")
+    out << (me->via() == v1::GetEntitlementsResponse::VIA_CERTIFICATE ? "certificate " : "key ")
         << FormatKeyLine(me->key(), absl::Now()) << "\n";
   }
   return 0;
@@ -943,8 +922,7 @@ const std::map<std::string, Command>& Commands() {
         {"full", "json", "every-version", "exclude-duplicates"}}},
       {"get", {&Get, WithClientFlags({"version"}), {"json"}}},
       {"search",
-       {&Search,
-        WithClientFlags(WithFilterFlags({"limit", "page", "since", "until"})),
+       {&Search, WithClientFlags(WithFilterFlags({"limit", "page", "since", "until"})),
         {"newest", "killed", "json", "exclude-duplicates"}}},
       {"parse", {&Parse, {}, {"json"}}},
       {"keys",
@@ -960,7 +938,8 @@ const std::map<std::string, Command>& Commands() {
 
 }  // namespace
 
-int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+int RunCli(const std::vector<std::string>& args, std::ostream& out,
+           std::ostream& err) {
   if (args.empty()) return Usage(err, "no command given");
   if (args[0] == "help" || args[0] == "--help" || args[0] == "-h") {
     out << kUsage;
@@ -970,8 +949,8 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
   if (command == Commands().end()) {
     return Usage(err, absl::StrCat("unknown command \"", args[0], "\""));
   }
-  absl::StatusOr<Args> parsed =
-      ParseArgs(args, 1, command->second.with_value, command->second.switches);
+  absl::StatusOr<Args> parsed = ParseArgs(args, 1, command->second.with_value,
+                                          command->second.switches);
   if (!parsed.ok()) {
     return Usage(err, absl::StrCat(args[0], ": ", parsed.status().message()));
   }

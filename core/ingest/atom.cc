@@ -45,8 +45,7 @@ bool IsPageLink(const v1::Link& link) {
           link.media_type() == "application/xhtml+xml");
 }
 
-FeedItem ReadEntry(const xmlNode* node, const FeedOptions& options,
-                   const std::string& feed_author) {
+FeedItem ReadEntry(const xmlNode* node, const FeedOptions& options, const std::string& feed_author) {
   FeedItem item;
   item.base_url = xml::BaseUrl(node, options.base_url);
   item.language = xml::Language(node);
@@ -157,8 +156,8 @@ void ReadAtom(const xmlNode* root, const FeedOptions& options, Feed& feed) {
   feed.format = FeedFormat::kAtom;
   const absl::string_view ns = xml::Namespace(root);
   const bool atom03 = ns == xml::kAtom03 ||
-                      (ns != xml::kAtom10 && absl::StripAsciiWhitespace(xml::Attribute(
-                                                 root, "version")) == "0.3");
+                      (ns != xml::kAtom10 &&
+                       absl::StripAsciiWhitespace(xml::Attribute(root, "version")) == "0.3");
   feed.version = atom03 ? "atom03" : "atom10";
   feed.language = xml::Language(root);
   if (Name(root) == "entry") {
@@ -189,8 +188,7 @@ void ReadAtom(const xmlNode* root, const FeedOptions& options, Feed& feed) {
 
   const FeedContext context = ItemContext(feed, options);
   ForEachChild(root, [&](const xmlNode* child) {
-    if (IsAtom(child, "entry"))
-      AddItem(ReadEntry(child, options, feed_author), context, feed);
+    if (IsAtom(child, "entry")) AddItem(ReadEntry(child, options, feed_author), context, feed);
   });
 }
 

@@ -132,10 +132,8 @@ bool ConvertWithIconv(absl::string_view bytes, const char* from, size_t unit,
 // A label reduced to lowercase without quotes or whitespace.
 std::string CleanLabel(absl::string_view label) {
   label = absl::StripAsciiWhitespace(label);
-  while (!label.empty() && (label.front() == '"' || label.front() == '\''))
-    label.remove_prefix(1);
-  while (!label.empty() && (label.back() == '"' || label.back() == '\''))
-    label.remove_suffix(1);
+  while (!label.empty() && (label.front() == '"' || label.front() == '\'')) label.remove_prefix(1);
+  while (!label.empty() && (label.back() == '"' || label.back() == '\'')) label.remove_suffix(1);
   return absl::AsciiStrToLower(absl::StripAsciiWhitespace(label));
 }
 
@@ -152,9 +150,9 @@ Reading ReadingFor(absl::string_view label) {
   if (label == "utf-8" || label == "utf8" || label == "unicode-1-1-utf-8") {
     return {Family::kUtf8};
   }
-  for (absl::string_view latin :
-       {"iso-8859-1", "iso8859-1", "iso_8859-1", "latin1", "l1", "us-ascii", "ascii",
-        "ansi_x3.4-1968", "windows-1252", "cp1252", "x-cp1252", "cp819"}) {
+  for (absl::string_view latin : {"iso-8859-1", "iso8859-1", "iso_8859-1", "latin1",
+                                  "l1", "us-ascii", "ascii", "ansi_x3.4-1968",
+                                  "windows-1252", "cp1252", "x-cp1252", "cp819"}) {
     if (label == latin) return {Family::kWindows1252};
   }
   if (label == "utf-16le") return {Family::kIconv, "UTF-16LE", 2};
@@ -232,8 +230,7 @@ void ReplaceC1Controls(std::string& text) {
 std::string XmlDeclaredEncoding(absl::string_view text) {
   if (!absl::StartsWith(text, "<?xml")) return "";
   const size_t end = text.find("?>");
-  const absl::string_view decl =
-      text.substr(0, end == absl::string_view::npos ? 200 : end);
+  const absl::string_view decl = text.substr(0, end == absl::string_view::npos ? 200 : end);
   const size_t key = decl.find("encoding");
   if (key == absl::string_view::npos) return "";
   absl::string_view rest = absl::StripLeadingAsciiWhitespace(decl.substr(key + 8));
@@ -245,8 +242,7 @@ std::string XmlDeclaredEncoding(absl::string_view text) {
   return CleanLabel(rest.substr(0, rest.find(quote)));
 }
 
-DecodedText DecodeFeedBytes(absl::string_view bytes,
-                            absl::string_view transport_charset) {
+DecodedText DecodeFeedBytes(absl::string_view bytes, absl::string_view transport_charset) {
   std::string label;
   for (const Bom& bom : kBoms) {
     if (absl::StartsWith(bytes, bom.bytes)) {
@@ -272,11 +268,9 @@ DecodedText DecodeFeedBytes(absl::string_view bytes,
     bool replaced = false;
     const std::string iconv_name =
         reading.iconv_name != nullptr ? reading.iconv_name : absl::AsciiStrToUpper(label);
-    if (ConvertWithIconv(bytes, iconv_name.c_str(), reading.unit, decoded.text,
-                         replaced)) {
+    if (ConvertWithIconv(bytes, iconv_name.c_str(), reading.unit, decoded.text, replaced)) {
       if (replaced) {
-        decoded.note =
-            absl::StrCat("bytes invalid in ", label, " were replaced by U+FFFD");
+        decoded.note = absl::StrCat("bytes invalid in ", label, " were replaced by U+FFFD");
       }
       return decoded;
     }

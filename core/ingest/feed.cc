@@ -35,9 +35,7 @@ Shape ShapeOf(absl::string_view bytes) {
     return Shape::kText;
   }
   if (bytes[0] == '<') return Shape::kXml;
-  const auto byte = [&](size_t i) {
-    return i < bytes.size() ? static_cast<unsigned char>(bytes[i]) : 1;
-  };
+  const auto byte = [&](size_t i) { return i < bytes.size() ? static_cast<unsigned char>(bytes[i]) : 1; };
   // Byte order marks of UTF-16/32, or a NUL beside the first character.
   if ((byte(0) == 0xFF && byte(1) == 0xFE) || (byte(0) == 0xFE && byte(1) == 0xFF) ||
       byte(0) == 0 || byte(1) == 0) {
@@ -52,8 +50,7 @@ absl::StatusOr<FeedFormat> XmlFormat(const xmlNode* root) {
   if (name == "rss") return FeedFormat::kRss;
   if (name == "RDF" && (ns == xml::kRdf || ns.empty())) return FeedFormat::kRdf;
   if (name == "feed") return FeedFormat::kAtom;
-  if (name == "entry" && (ns == xml::kAtom10 || ns == xml::kAtom03))
-    return FeedFormat::kAtom;
+  if (name == "entry" && (ns == xml::kAtom10 || ns == xml::kAtom03)) return FeedFormat::kAtom;
   return absl::InvalidArgumentError(absl::StrCat(
       "XML whose root element <", name,
       "> is not a feed (expected <rss>, <rdf:RDF>, <feed> or an Atom <entry>)"));
@@ -121,8 +118,7 @@ absl::string_view FeedFormatName(FeedFormat format) {
   return "unknown";
 }
 
-absl::StatusOr<FeedFormat> DetectFeedFormat(absl::string_view bytes,
-                                            const FeedOptions& options) {
+absl::StatusOr<FeedFormat> DetectFeedFormat(absl::string_view bytes, const FeedOptions& options) {
   if (absl::Status status = CheckSize(bytes); !status.ok()) return status;
   switch (ShapeOf(bytes)) {
     case Shape::kJson:

@@ -103,8 +103,7 @@ std::string ItemId(const FeedItem& item, const FeedContext& context,
 // The time `text` states, setting the article's UTC offset when it states
 // one; notes a date it cannot read.
 std::optional<google::protobuf::Timestamp> ReadTime(absl::string_view text,
-                                                    absl::string_view what,
-                                                    Article& article,
+                                                    absl::string_view what, Article& article,
                                                     std::vector<std::string>& notes) {
   if (absl::StripAsciiWhitespace(text).empty()) return std::nullopt;
   absl::StatusOr<FeedDate> date = ParseFeedDate(text);
@@ -138,8 +137,7 @@ absl::StatusOr<Article> ItemToArticle(const FeedItem& item, const FeedContext& c
   const std::string page =
       item.url.empty() ? "" : NormalizeUrl(ResolveUrl(item.base_url, item.url));
 
-  HtmlContent body =
-      Body(item.content.value.empty() ? item.summary : item.content, item.base_url);
+  HtmlContent body = Body(item.content.value.empty() ? item.summary : item.content, item.base_url);
   std::string summary;
   if (!item.summary.value.empty() && !item.content.value.empty()) {
     summary = Body(item.summary, item.base_url).text;
@@ -194,10 +192,9 @@ absl::StatusOr<Article> ItemToArticle(const FeedItem& item, const FeedContext& c
   }
 
   // "en_US", as some feeds write it, is "en-US".
-  const std::string language =
-      absl::StrReplaceAll(absl::StripAsciiWhitespace(
-                              item.language.empty() ? context.language : item.language),
-                          {{"_", "-"}});
+  const std::string language = absl::StrReplaceAll(
+      absl::StripAsciiWhitespace(item.language.empty() ? context.language : item.language),
+      {{"_", "-"}});
   if (!language.empty()) {
     if (IsLanguageTag(language)) {
       article.set_language(language);
@@ -213,8 +210,7 @@ absl::StatusOr<Article> ItemToArticle(const FeedItem& item, const FeedContext& c
 
   NormalizeArticle(article);  // Sets version 1 when the preset has none,
   if (absl::Status status = ValidateArticle(article); !status.ok()) return status;
-  article.set_version(
-      item.preset.version());  // which becomes 0 again: the Wire picks it.
+  article.set_version(item.preset.version());  // which becomes 0 again: the Wire picks it.
   return article;
 }
 
@@ -231,8 +227,7 @@ FeedContext ItemContext(const Feed& feed, const FeedOptions& options) {
 void AddItem(const FeedItem& item, const FeedContext& context, Feed& feed) {
   const size_t number = feed.articles.size() + 1;
   if (feed.articles.size() >= kMaxFeedItems) {
-    const std::string limit =
-        absl::StrCat("items after the first ", kMaxFeedItems, " skipped");
+    const std::string limit = absl::StrCat("items after the first ", kMaxFeedItems, " skipped");
     if (feed.notes.empty() || feed.notes.back() != limit) feed.notes.push_back(limit);
     ++feed.skipped_items;
     return;
@@ -240,8 +235,7 @@ void AddItem(const FeedItem& item, const FeedContext& context, Feed& feed) {
   std::vector<std::string> notes;
   absl::StatusOr<Article> article = ItemToArticle(item, context, notes);
   const std::string where = absl::StrCat("item ", number + feed.skipped_items);
-  for (const std::string& note : notes)
-    feed.notes.push_back(absl::StrCat(where, ": ", note));
+  for (const std::string& note : notes) feed.notes.push_back(absl::StrCat(where, ": ", note));
   if (!article.ok()) {
     ++feed.skipped_items;
     feed.notes.push_back(absl::StrCat(where, " skipped: ", article.status().message()));

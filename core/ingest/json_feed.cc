@@ -111,15 +111,13 @@ absl::StatusOr<FeedFormat> FormatOf(Value root) {
 
 // JSON Feed 1.1 has "authors"; 1.0 one "author".
 void ReadAuthors(Value object, std::vector<std::string>& authors) {
-  ForEachIn(object, "authors",
-            [&](Value author) { authors.push_back(String(author, "name")); });
+  ForEachIn(object, "authors", [&](Value author) { authors.push_back(String(author, "name")); });
   if (std::optional<Value> author = Member(object, "author"); author.has_value()) {
     authors.push_back(String(*author, "name"));
   }
 }
 
-FeedItem ReadItem(Value object, const FeedOptions& options,
-                  const std::string& home_page) {
+FeedItem ReadItem(Value object, const FeedOptions& options, const std::string& home_page) {
   FeedItem item;
   item.base_url = home_page.empty() ? options.base_url : home_page;
   item.id = String(object, "id");

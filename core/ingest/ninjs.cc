@@ -15,9 +15,8 @@
 namespace newswire::json {
 namespace {
 
-constexpr absl::string_view kNinjsKeys[] = {
-    "uri",          "headline",  "headlines", "versioncreated",
-    "firstcreated", "body_text", "bodies"};
+constexpr absl::string_view kNinjsKeys[] = {"uri", "headline", "headlines", "versioncreated",
+                                            "firstcreated", "body_text", "bodies"};
 
 // The value of the entry of list `key` whose role is `role` (or that has
 // none), else the first entry's; with its content type.
@@ -77,27 +76,24 @@ FeedItem ReadObject(Value object, std::vector<std::string>& notes) {
   FeedItem item;
   Article& preset = item.preset;
   item.id = String(object, "uri");
-  const bool v2 =
-      Member(object, "headlines").has_value() || Member(object, "bodies").has_value();
+  const bool v2 = Member(object, "headlines").has_value() || Member(object, "bodies").has_value();
   if (v2) {
     item.title = AsText(FromList(object, "headlines", "main"));
     item.summary = AsText(FromList(object, "descriptions", "summary"));
     item.content = AsText(FromList(object, "bodies", "main"));
-    preset.set_subheadline(
-        CollapseWhitespace(FromList(object, "headlines", "sub").value));
-    if (preset.subheadline() == CollapseWhitespace(item.title.value))
-      preset.clear_subheadline();
-    ForEachIn(object, "bylines",
-              [&](Value byline) { item.authors.push_back(String(byline, "byline")); });
+    preset.set_subheadline(CollapseWhitespace(FromList(object, "headlines", "sub").value));
+    if (preset.subheadline() == CollapseWhitespace(item.title.value)) preset.clear_subheadline();
+    ForEachIn(object, "bylines", [&](Value byline) {
+      item.authors.push_back(String(byline, "byline"));
+    });
     ForEachIn(object, "infosources", [&](Value source) {
-      if (preset.source().name().empty())
-        preset.mutable_source()->set_name(String(source, "name"));
+      if (preset.source().name().empty()) preset.mutable_source()->set_name(String(source, "name"));
     });
   } else {
     item.title = {String(object, "headline"), ItemText::Kind::kText};
     item.summary = {String(object, "description_text"), ItemText::Kind::kText};
-    if (std::string html = String(object, "description_html");
-        !html.empty() && item.summary.value.empty()) {
+    if (std::string html = String(object, "description_html"); !html.empty() &&
+                                                                 item.summary.value.empty()) {
       item.summary = {std::move(html), ItemText::Kind::kHtml};
     }
     std::string html = String(object, "body_html");
@@ -120,13 +116,11 @@ FeedItem ReadObject(Value object, std::vector<std::string>& notes) {
       version.has_value() && *version > 0 && *version <= UINT32_MAX) {
     preset.set_version(static_cast<uint32_t>(*version));
   }
-  if (std::optional<uint64_t> urgency = Unsigned(object, "urgency");
-      urgency.has_value()) {
+  if (std::optional<uint64_t> urgency = Unsigned(object, "urgency"); urgency.has_value()) {
     if (*urgency <= kMaxUrgency) {
       preset.set_urgency(static_cast<uint32_t>(*urgency));
     } else {
-      notes.push_back(
-          absl::StrCat("urgency ", *urgency, " left out: the ninjs scale is 1-9"));
+      notes.push_back(absl::StrCat("urgency ", *urgency, " left out: the ninjs scale is 1-9"));
     }
   }
   preset.set_pub_status(PubStatus(String(object, "pubstatus")));
@@ -176,8 +170,8 @@ void ReadNinjs(Value root, const FeedOptions& options, Feed& feed) {
     std::vector<std::string> notes;
     FeedItem item = ReadObject(object, notes);
     for (std::string& note : notes) {
-      feed.notes.push_back(absl::StrCat(
-          "item ", feed.articles.size() + feed.skipped_items + 1, ": ", note));
+      feed.notes.push_back(absl::StrCat("item ", feed.articles.size() + feed.skipped_items + 1,
+                                        ": ", note));
     }
     AddItem(item, context, feed);
   };

@@ -168,8 +168,7 @@ FeedItem ReadItem(const xmlNode* node, const FeedOptions& options,
       item.summary = Description(child);
     } else if (IsRss(child, "guid")) {
       item.id = Stripped(child);
-      if (absl::AsciiStrToLower(xml::Attribute(child, "isPermaLink", "true")) !=
-          "false") {
+      if (absl::AsciiStrToLower(xml::Attribute(child, "isPermaLink", "true")) != "false") {
         permalink = item.id;
       }
     } else if (IsRss(child, "pubDate")) {
@@ -193,8 +192,7 @@ FeedItem ReadItem(const xmlNode* node, const FeedOptions& options,
     } else if (IsIn(child, xml::kXhtml, "body") ||
                (ns.empty() && Name(child) == "body")) {
       // xhtml:body, or a <body> some feeds write without its namespace.
-      if (item.content.value.empty())
-        item.content = {xml::InnerXml(child), ItemText::Kind::kHtml};
+      if (item.content.value.empty()) item.content = {xml::InnerXml(child), ItemText::Kind::kHtml};
     } else if (ns == xml::kDublinCore) {
       ReadDublinCore(child, item);
     } else if (ns == xml::kDcTerms) {
@@ -228,8 +226,7 @@ FeedItem ReadItem(const xmlNode* node, const FeedOptions& options,
   if (item.id.empty()) {
     // RSS 1.0 names each item by its rdf:about.
     for (const xmlAttr* attr = node->properties; attr != nullptr; attr = attr->next) {
-      if (attr->ns != nullptr &&
-          xml::kRdf == reinterpret_cast<const char*>(attr->ns->href) &&
+      if (attr->ns != nullptr && xml::kRdf == reinterpret_cast<const char*>(attr->ns->href) &&
           absl::string_view(reinterpret_cast<const char*>(attr->name)) == "about" &&
           attr->children != nullptr && attr->children->content != nullptr) {
         item.id = reinterpret_cast<const char*>(attr->children->content);
@@ -241,8 +238,8 @@ FeedItem ReadItem(const xmlNode* node, const FeedOptions& options,
 
 std::string Version(const xmlNode* root, const xmlNode* channel) {
   if (Name(root) != "rss") {
-    const bool rss090 =
-        channel != nullptr ? Namespace(channel) == xml::kRss090 : DeclaresRss090(root);
+    const bool rss090 = channel != nullptr ? Namespace(channel) == xml::kRss090
+                                           : DeclaresRss090(root);
     return rss090 ? "rss090" : "rss10";
   }
   const std::string version(absl::StripAsciiWhitespace(xml::Attribute(root, "version")));

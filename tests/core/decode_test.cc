@@ -38,20 +38,16 @@ TEST(Decode, LatinLabelsReadAsWindows1252) {
   // 0x93/0x94 are curly quotes in windows-1252, C1 controls in ISO-8859-1:
   // feeds labelled ISO-8859-1 mean windows-1252.
   DecodedText d = DecodeFeedBytes(
-      "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><t>\x93"
-      "caf\xE9\x94</t>");
+      "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><t>\x93" "caf\xE9\x94</t>");
   EXPECT_EQ(d.text,
-            "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><t>\xE2\x80\x9C"
-            "caf\xC3\xA9\xE2\x80\x9D</t>");
+            "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><t>\xE2\x80\x9C" "caf\xC3\xA9\xE2\x80\x9D</t>");
   EXPECT_EQ(d.encoding, "iso-8859-1");
   EXPECT_EQ(d.note, "");
 }
 
 TEST(Decode, MislabelledWindows1252StillReadsAsText) {
-  DecodedText d =
-      DecodeFeedBytes("<?xml version='1.0' encoding='utf-8'?><t>\x93Hi\x94</t>");
-  EXPECT_EQ(d.text,
-            "<?xml version='1.0' encoding='utf-8'?><t>\xE2\x80\x9CHi\xE2\x80\x9D</t>");
+  DecodedText d = DecodeFeedBytes("<?xml version='1.0' encoding='utf-8'?><t>\x93Hi\x94</t>");
+  EXPECT_EQ(d.text, "<?xml version='1.0' encoding='utf-8'?><t>\xE2\x80\x9CHi\xE2\x80\x9D</t>");
   EXPECT_EQ(d.encoding, "windows-1252");
   EXPECT_EQ(d.note, "not valid UTF-8 at byte 41: read as windows-1252");
 }
@@ -88,16 +84,15 @@ TEST(Decode, TruncatedSequencesAreReadByteByByte) {
 }
 
 TEST(Decode, TransportCharsetOverridesTheDeclaration) {
-  DecodedText d =
-      DecodeFeedBytes("<?xml version='1.0' encoding='utf-8'?><t>\xE9</t>", "ISO-8859-1");
+  DecodedText d = DecodeFeedBytes("<?xml version='1.0' encoding='utf-8'?><t>\xE9</t>",
+                                  "ISO-8859-1");
   EXPECT_EQ(d.encoding, "iso-8859-1");
   EXPECT_EQ(d.text, "<?xml version='1.0' encoding='utf-8'?><t>\xC3\xA9</t>");
 }
 
 TEST(Decode, LegacyAsianCharsetsGoThroughIconv) {
   // "한" in EUC-KR is B0 A1... use a simple one: U+AC00 "가" = B0 A1.
-  DecodedText d =
-      DecodeFeedBytes("<?xml version=\"1.0\" encoding=\"euc-kr\"?><t>\xB0\xA1</t>");
+  DecodedText d = DecodeFeedBytes("<?xml version=\"1.0\" encoding=\"euc-kr\"?><t>\xB0\xA1</t>");
   EXPECT_EQ(d.encoding, "euc-kr");
   EXPECT_EQ(d.text, "<?xml version=\"1.0\" encoding=\"euc-kr\"?><t>\xEA\xB0\x80</t>");
   // Bytes invalid in the charset become U+FFFD, and the note says so.

@@ -55,8 +55,7 @@ TEST(SqliteStore, ReopenKeepsEventsArticlesAndTheSequence) {
   EXPECT_EQ((*events)[3].article().headline(), "Story 1 version 2");
   EXPECT_EQ(absl::ToUnixSeconds(FromProtoTime((*events)[3].published_at())),
             absl::ToUnixSeconds(kNow + absl::Hours(1)));
-  EXPECT_EQ((*store)->GetArticle("urn:test:1", 1)->article.headline(),
-            "Story 1 version 1");
+  EXPECT_EQ((*store)->GetArticle("urn:test:1", 1)->article.headline(), "Story 1 version 1");
 
   // Sequences continue; duplicates of stored articles are still detected.
   auto next = (*store)->Append(Story(9), kNow);
@@ -195,10 +194,9 @@ TEST(SqliteStore, RefusesAnArchiveFromANewerNewswire) {
     auto db = SqliteConnection::Open(dir.path() + "/" + kArchiveFileName,
                                      SQLITE_OPEN_READWRITE);
     ASSERT_TRUE(db.ok());
-    ASSERT_TRUE(
-        (*db)
-            ->Execute(absl::StrCat("PRAGMA user_version = ", kArchiveSchemaVersion + 1))
-            .ok());
+    ASSERT_TRUE((*db)->Execute(absl::StrCat("PRAGMA user_version = ",
+                                            kArchiveSchemaVersion + 1))
+                    .ok());
   }
   auto store = SqliteStore::Open(dir.path());
   EXPECT_EQ(store.status().code(), absl::StatusCode::kFailedPrecondition);
@@ -221,8 +219,7 @@ TEST(SqliteStore, ArchiveOfSchemaVersion2IsMigratedWithEveryVersionKept) {
     auto db = SqliteConnection::Open(dir.path() + "/" + kArchiveFileName,
                                      SQLITE_OPEN_READWRITE);
     ASSERT_TRUE(db.ok());
-    ASSERT_TRUE((*db)
-                    ->Execute(R"sql(
+    ASSERT_TRUE((*db)->Execute(R"sql(
       CREATE TABLE old_articles (id TEXT NOT NULL, version INTEGER NOT NULL,
         sequence INTEGER NOT NULL, pub_status INTEGER NOT NULL,
         fingerprint TEXT NOT NULL, article BLOB NOT NULL,
@@ -246,8 +243,7 @@ TEST(SqliteStore, ArchiveOfSchemaVersion2IsMigratedWithEveryVersionKept) {
       DROP TABLE api_keys;
       DROP TABLE audit_log;
       PRAGMA user_version = 2;
-    )sql")
-                    .ok());
+    )sql").ok());
   }
   auto store = SqliteStore::Open(dir.path());
   ASSERT_TRUE(store.ok()) << store.status();
@@ -255,8 +251,7 @@ TEST(SqliteStore, ArchiveOfSchemaVersion2IsMigratedWithEveryVersionKept) {
   ASSERT_TRUE(events.ok()) << events.status();
   ASSERT_EQ(events->size(), 4u);
   EXPECT_EQ((*events)[3].article().headline(), "Story 2 version 2");
-  EXPECT_EQ((*store)->GetArticle("urn:test:2", 1)->article.headline(),
-            "Story 2 version 1");
+  EXPECT_EQ((*store)->GetArticle("urn:test:2", 1)->article.headline(), "Story 2 version 1");
   EXPECT_EQ((*store)->GetArticle("urn:test:2", 0)->sequence, 4u);
   // Still one row per id and version: a republish is a duplicate.
   auto again = (*store)->Append(Story(2, 2), kNow);
@@ -275,8 +270,7 @@ TEST(SqliteStore, ArchiveOfSchemaVersion2IsMigratedWithEveryVersionKept) {
   EXPECT_EQ((*same)->id, "urn:test:2");
   EXPECT_EQ((*same)->version, 2u);
   store->reset();
-  auto db =
-      SqliteConnection::Open(dir.path() + "/" + kArchiveFileName, SQLITE_OPEN_READONLY);
+  auto db = SqliteConnection::Open(dir.path() + "/" + kArchiveFileName, SQLITE_OPEN_READONLY);
   ASSERT_TRUE(db.ok());
   EXPECT_EQ(*(*db)->QueryInt("PRAGMA user_version"), kArchiveSchemaVersion);
   EXPECT_EQ(*(*db)->QueryInt("SELECT max(rowid) FROM articles"), 5);
@@ -288,16 +282,14 @@ TEST(SqliteStore, DataDirThatIsAFileIsRefused) {
   WriteAll(file, "x");
   auto store = SqliteStore::Open(file);
   EXPECT_FALSE(store.ok());
-  EXPECT_NE(store.status().message().find("not-a-dir"), std::string::npos)
-      << store.status();
+  EXPECT_NE(store.status().message().find("not-a-dir"), std::string::npos) << store.status();
   EXPECT_EQ(ReadAll(file), "x");
 }
 
 TEST(SqliteStore, ArchiveIsMarkedAndInWalMode) {
   TempDir dir;
   ASSERT_TRUE(SqliteStore::Open(dir.path()).ok());
-  auto db =
-      SqliteConnection::Open(dir.path() + "/" + kArchiveFileName, SQLITE_OPEN_READWRITE);
+  auto db = SqliteConnection::Open(dir.path() + "/" + kArchiveFileName, SQLITE_OPEN_READWRITE);
   ASSERT_TRUE(db.ok());
   EXPECT_EQ(*(*db)->QueryInt("PRAGMA application_id"), kArchiveApplicationId);
   EXPECT_EQ(*(*db)->QueryInt("PRAGMA user_version"), kArchiveSchemaVersion);

@@ -87,19 +87,17 @@ class TestPki {
   absl::StatusOr<TestIdentity> NewAuthority(absl::string_view common_name) {
     const std::string base = NextBase();
     TestIdentity id{base + ".pem", base + ".key"};
-    if (absl::Status s =
-            WriteFile(base + ".cnf", Config(common_name,
-                                            "basicConstraints = critical, CA:TRUE\n"
-                                            "keyUsage = critical, keyCertSign, cRLSign\n"
-                                            "subjectKeyIdentifier = hash\n"));
+    if (absl::Status s = WriteFile(base + ".cnf", Config(common_name,
+                                                         "basicConstraints = critical, CA:TRUE\n"
+                                                         "keyUsage = critical, keyCertSign, cRLSign\n"
+                                                         "subjectKeyIdentifier = hash\n"));
         !s.ok()) {
       return s;
     }
-    absl::Status s = Openssl(
-        absl::StrCat("req -x509 -config ", Quote(base + ".cnf"), " -extensions v3",
-                     " -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout ",
-                     Quote(id.key_file), " -out ", Quote(id.cert_file),
-                     " -days 2 -set_serial ", serial_));
+    absl::Status s = Openssl(absl::StrCat(
+        "req -x509 -config ", Quote(base + ".cnf"), " -extensions v3",
+        " -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout ",
+        Quote(id.key_file), " -out ", Quote(id.cert_file), " -days 2 -set_serial ", serial_));
     if (!s.ok()) return s;
     return id;
   }
@@ -158,24 +156,23 @@ class TestPki {
                         "O = Newswire Tests\nCN = ", common_name, "\n[v3]\n", extensions);
   }
 
-  absl::StatusOr<TestIdentity> Issue(const TestIdentity& ca,
-                                     absl::string_view common_name,
+  absl::StatusOr<TestIdentity> Issue(const TestIdentity& ca, absl::string_view common_name,
                                      absl::string_view extensions) {
     const std::string base = NextBase();
     TestIdentity id{base + ".pem", base + ".key"};
-    if (absl::Status s = WriteFile(base + ".cnf", Config(common_name, extensions));
-        !s.ok()) {
+    if (absl::Status s = WriteFile(base + ".cnf", Config(common_name, extensions)); !s.ok()) {
       return s;
     }
-    absl::Status s = Openssl(
-        absl::StrCat("req -new -config ", Quote(base + ".cnf"),
-                     " -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout ",
-                     Quote(id.key_file), " -out ", Quote(base + ".csr")));
+    absl::Status s = Openssl(absl::StrCat(
+        "req -new -config ", Quote(base + ".cnf"),
+        " -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout ",
+        Quote(id.key_file), " -out ", Quote(base + ".csr")));
     if (!s.ok()) return s;
-    s = Openssl(absl::StrCat(
-        "x509 -req -in ", Quote(base + ".csr"), " -CA ", Quote(ca.cert_file), " -CAkey ",
-        Quote(ca.key_file), " -set_serial ", serial_, " -days 2 -extfile ",
-        Quote(base + ".cnf"), " -extensions v3 -out ", Quote(id.cert_file)));
+    s = Openssl(absl::StrCat("x509 -req -in ", Quote(base + ".csr"), " -CA ",
+                             Quote(ca.cert_file), " -CAkey ", Quote(ca.key_file),
+                             " -set_serial ", serial_, " -days 2 -extfile ",
+                             Quote(base + ".cnf"), " -extensions v3 -out ",
+                             Quote(id.cert_file)));
     if (!s.ok()) return s;
     return id;
   }
@@ -187,8 +184,8 @@ class TestPki {
         absl::StrCat("openssl ", args, " >/dev/null 2>", Quote(err_file));
     const int rc = std::system(command.c_str());
     if (rc != 0) {
-      return absl::InternalError(
-          absl::StrCat("`", command, "` failed (", rc, "): ", ReadFile(err_file)));
+      return absl::InternalError(absl::StrCat("`", command, "` failed (", rc,
+                                              "): ", ReadFile(err_file)));
     }
     return absl::OkStatus();
   }
