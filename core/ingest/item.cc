@@ -60,24 +60,19 @@ std::string FirstSentence(absl::string_view text) {
   return absl::StrCat(cut, "\xE2\x80\xA6");
 }
 
-std::string Byline(const std::vector<std::string>& authors) {
+// Sets the byline from the authors' names, and adds a rel="author" mailto:
+// link for each author the feed gave only as an address, so the address is
+// kept where the byline has no name for it.
+void AddAuthors(const std::vector<std::string>& authors, Article& article) {
   std::vector<std::string> names;
-  for (const std::string& author : authors) {
-    std::string name = CollapseWhitespace(HtmlToLine(ParseAuthor(author).name));
+  for (const std::string& text : authors) {
+    const Author author = ParseAuthor(text);
+    std::string name = CollapseWhitespace(HtmlToLine(author.name));
     if (!name.empty() && std::find(names.begin(), names.end(), name) == names.end()) {
       names.push_back(std::move(name));
     }
-  }
-  return absl::StrJoin(names, ", ");
-}
-
-// Adds a rel="author" mailto: link for each author the feed gave only as an
-// address, so the address is kept where the byline has no name for it.
-void AddAuthorAddresses(const std::vector<std::string>& authors, Article& article) {
-  for (const std::string& text : authors) {
-    const Author author = ParseAuthor(HtmlToLine(text));
     if (!author.address_only) continue;
-    const std::string href = absl::StrCat("mailto:", author.address);
+    const std::string href = absl::StrCat("mailto:", HtmlToLine(author.address));
     const bool seen =
         std::any_of(article.links().begin(), article.links().end(),
                     [&](const v1::Link& link) { return link.href() == href; });
@@ -86,6 +81,7 @@ void AddAuthorAddresses(const std::vector<std::string>& authors, Article& articl
     link->set_href(href);
     link->set_rel("author");
   }
+  article.set_byline(absl::StrJoin(names, ", "));
 }
 
 std::string ItemId(const FeedItem& item, const FeedContext& context,
@@ -160,7 +156,6 @@ absl::StatusOr<Article> ItemToArticle(const FeedItem& item, const FeedContext& c
   article.set_body_text(std::move(body.text));
   article.set_body_html(std::move(body.html));
   article.set_summary(std::move(summary));
-  article.set_byline(Byline(item.authors));
 
   for (const v1::Entity& category : item.categories) {
     v1::Entity subject = category;
@@ -179,7 +174,7 @@ absl::StatusOr<Article> ItemToArticle(const FeedItem& item, const FeedContext& c
     *copy = link;
     copy->set_href(NormalizeUrl(ResolveUrl(item.base_url, link.href())));
   }
-  AddAuthorAddresses(item.authors, article);
+  AddAuthors(item.authors, article);
 
   article.set_id(ItemId(item, context, page));
   std::optional<google::protobuf::Timestamp> published =

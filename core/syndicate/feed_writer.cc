@@ -78,10 +78,6 @@ std::string Json(absl::string_view text) {
   return out;
 }
 
-bool Has(const google::protobuf::Timestamp& t) {
-  return t.seconds() != 0 || t.nanos() != 0;
-}
-
 // RFC 3339 in the article's own offset: "2024-11-19T10:20:00-05:00".
 std::string Rfc3339(absl::Time time, int offset_minutes) {
   const absl::TimeZone zone = absl::FixedTimeZone(offset_minutes * 60);
@@ -95,16 +91,22 @@ std::string Rfc822(absl::Time time, int offset_minutes) {
   return absl::FormatTime("%a, %d %b %Y %H:%M:%S %z", time, zone);
 }
 
+// When the article was first out, and when this version was; each stands
+// in for the other when the article lacks it.
+absl::Time FirstCreated(const Article& a) {
+  return FromProtoTime(a.has_first_created() ? a.first_created() : a.version_created());
+}
+
+absl::Time VersionCreated(const Article& a) {
+  return FromProtoTime(a.has_version_created() ? a.version_created() : a.first_created());
+}
+
 std::string Published(const Article& a) {
-  return Rfc3339(
-      FromProtoTime(Has(a.first_created()) ? a.first_created() : a.version_created()),
-      a.utc_offset_minutes());
+  return Rfc3339(FirstCreated(a), a.utc_offset_minutes());
 }
 
 std::string Modified(const Article& a) {
-  return Rfc3339(
-      FromProtoTime(Has(a.version_created()) ? a.version_created() : a.first_created()),
-      a.utc_offset_minutes());
+  return Rfc3339(VersionCreated(a), a.utc_offset_minutes());
 }
 
 // The body as HTML: the sanitized body_html, else body_text's paragraphs.
@@ -150,9 +152,7 @@ std::string RssItem(const Article& a) {
   absl::StrAppend(
       &out, "<guid isPermaLink=\"", a.id() == a.canonical_url() ? "true" : "false", "\">",
       Xml(a.id()), "</guid><pubDate>",
-      Rfc822(
-          FromProtoTime(Has(a.first_created()) ? a.first_created() : a.version_created()),
-          a.utc_offset_minutes()),
+      Rfc822(FirstCreated(a), a.utc_offset_minutes()),
       "</pubDate>");
   if (!a.byline().empty())
     absl::StrAppend(&out, "<dc:creator>", Xml(a.byline()), "</dc:creator>");
