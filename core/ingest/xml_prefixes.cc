@@ -44,8 +44,9 @@ class Binder {
  public:
   explicit Binder(xmlNode* root) : root_(root) {}
 
-  // Binds `name`'s prefix for `node` (an element or an attribute) when
-  // it has one and nothing bound it; returns the namespace to set, if any.
+  // The namespace for the prefix of `name` ("content" in "content:encoded"),
+  // declaring it on the root the first time; nullptr when `name` has no
+  // prefix or the prefix has no usual namespace.
   xmlNs* Bind(absl::string_view name) {
     const size_t colon = name.find(':');
     if (colon == absl::string_view::npos || colon == 0 || colon + 1 == name.size()) {
@@ -82,12 +83,9 @@ class Binder {
   void Visit(xmlNode* node) {
     for (; node != nullptr; node = node->next) {
       if (node->type != XML_ELEMENT_NODE) continue;
-      if (node->ns == nullptr)
-        Rename(node, View(node->name), [&](xmlNs* ns) { xmlSetNs(node, ns); });
+      Rename(node, node->ns);
       for (xmlAttr* attr = node->properties; attr != nullptr; attr = attr->next) {
-        if (attr->ns == nullptr)
-          Rename(reinterpret_cast<xmlNode*>(attr), View(attr->name),
-                 [&](xmlNs* ns) { attr->ns = ns; });
+        Rename(reinterpret_cast<xmlNode*>(attr), attr->ns);
       }
       Visit(node->children);
     }
@@ -96,13 +94,16 @@ class Binder {
   std::vector<std::string> TakeNotes() { return std::move(notes_); }
 
  private:
-  // Moves `node` named "prefix:local" into the prefix's namespace as "local".
-  template <typename SetNs>
-  void Rename(xmlNode* node, absl::string_view name, SetNs set_ns) {
-    xmlNs* ns = Bind(name);
-    if (ns == nullptr) return;
+  // Moves `node` (an element or an attribute, whose namespace is `ns`),
+  // when it is in none and named "prefix:local", into the prefix's
+  // namespace as "local".
+  void Rename(xmlNode* node, xmlNs*& ns) {
+    if (ns != nullptr) return;
+    const absl::string_view name = View(node->name);
+    xmlNs* bound = Bind(name);
+    if (bound == nullptr) return;
     const std::string local(name.substr(name.find(':') + 1));
-    set_ns(ns);
+    ns = bound;
     xmlNodeSetName(node, reinterpret_cast<const xmlChar*>(local.c_str()));
   }
 
