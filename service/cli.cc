@@ -329,7 +329,7 @@ absl::StatusOr<std::unique_ptr<HttpServer>> StartHttp(absl::string_view listen,
   }
   HttpServerOptions http_options;
   http_options.listen = std::string(listen);
-  return HttpServer::Start(http_options, FeedRoutes(server.store()));
+  return HttpServer::Start(http_options, Router(FeedRoutes(server.store())));
 }
 
 int Serve(const Args& args, std::ostream& out, std::ostream& err) {

@@ -35,14 +35,6 @@ constexpr FeedFormatSpec kFormats[] = {
     {"/v1/feed.json", "application/feed+json; charset=utf-8", &WriteJsonFeed},
 };
 
-HttpResponse Text(int status, absl::string_view text) {
-  HttpResponse response;
-  response.status = status;
-  response.headers.emplace_back("Content-Type", "text/plain; charset=utf-8");
-  response.body = absl::StrCat(text, "\n");
-  return response;
-}
-
 // The query without its `limit` parameter, and the limit it states.
 absl::StatusOr<std::pair<std::string, uint32_t>> SplitLimit(absl::string_view query) {
   std::vector<absl::string_view> rest;
@@ -96,9 +88,9 @@ bool NotModified(const HttpRequest& request, absl::string_view etag,
 HttpResponse ServeFeed(const Store& store, absl::string_view base_url,
                        const FeedFormatSpec& format, const HttpRequest& request) {
   absl::StatusOr<std::pair<std::string, uint32_t>> split = SplitLimit(request.query);
-  if (!split.ok()) return Text(400, split.status().message());
+  if (!split.ok()) return TextResponse(400, split.status().message());
   absl::StatusOr<v1::Filter> filter = ParseFilterQuery(split->first);
-  if (!filter.ok()) return Text(400, filter.status().message());
+  if (!filter.ok()) return TextResponse(400, filter.status().message());
 
   v1::SearchArticlesRequest search;
   search.set_query(filter->query());
@@ -110,13 +102,13 @@ HttpResponse ServeFeed(const Store& store, absl::string_view base_url,
   absl::StatusOr<v1::SearchArticlesResponse> found = store.Search(search);
   if (!found.ok()) {
     if (found.status().code() == absl::StatusCode::kInvalidArgument) {
-      return Text(400, found.status().message());
+      return TextResponse(400, found.status().message());
     }
     if (found.status().code() == absl::StatusCode::kFailedPrecondition) {
-      return Text(503,
+      return TextResponse(503,
                   "feeds are read from the archive; this server keeps none (--memory)");
     }
-    return Text(500, found.status().message());
+    return TextResponse(500, found.status().message());
   }
 
   // The same filter always gives the same feed id and self link.
@@ -158,26 +150,20 @@ HttpResponse ServeFeed(const Store& store, absl::string_view base_url,
 
 }  // namespace
 
-HttpHandler FeedRoutes(const Store& store) {
-  return [&store](const HttpRequest& request) {
-    const FeedFormatSpec* format = nullptr;
-    for (const FeedFormatSpec& candidate : kFormats) {
-      if (request.path == candidate.path) format = &candidate;
-    }
-    const bool health = request.path == "/healthz" || request.path == "/readyz";
-    if (format == nullptr && !health)
-      return Text(404, absl::StrCat("no such path: ", request.path));
-    if (request.method != "GET") {
-      HttpResponse response =
-          Text(405, absl::StrCat(request.method, " is not allowed here"));
-      response.headers.emplace_back("Allow", "GET");
-      return response;
-    }
-    if (health) return Text(200, "ok");
-    const std::string host = request.Header("host");
-    return ServeFeed(store, absl::StrCat("http://", host.empty() ? "localhost" : host),
-                     *format, request);
-  };
+std::vector<HttpRoute> FeedRoutes(const Store& store) {
+  std::vector<HttpRoute> routes;
+  for (const char* path : {"/healthz", "/readyz"}) {
+    routes.push_back({"GET", path, [](const HttpRequest&) { return TextResponse(200, "ok"); }});
+  }
+  for (const FeedFormatSpec& format : kFormats) {
+    routes.push_back({"GET", std::string(format.path), [&store, &format](const HttpRequest& request) {
+                        const std::string host = request.Header("host");
+                        return ServeFeed(store,
+                                         absl::StrCat("http://", host.empty() ? "localhost" : host),
+                                         format, request);
+                      }});
+  }
+  return routes;
 }
 
 }  // namespace newswire

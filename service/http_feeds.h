@@ -12,22 +12,23 @@
 // document, so it changes whenever the content does) and Last-Modified
 // (the newest article's version time); If-None-Match matching the ETag, or
 // else If-Modified-Since not older than Last-Modified, answers 304.
-// A bad parameter is 400 naming it; another path 404; another method 405.
+// A bad parameter is 400 naming it.
 #ifndef NEWSWIRE_SERVICE_HTTP_FEEDS_H_
 #define NEWSWIRE_SERVICE_HTTP_FEEDS_H_
 
 #include <string>
+#include <vector>
 
 #include "core/store.h"
-#include "service/http_server.h"
+#include "service/http_router.h"
 
 namespace newswire {
 
 inline constexpr uint32_t kDefaultFeedItems = 50;
 
-// The routes above over `store`, which must outlive the handler. The
-// feeds' self links are absolute, on the host the request named (Host).
-HttpHandler FeedRoutes(const Store& store);
+// The routes above over `store`, which must outlive them. The feeds' self
+// links are absolute, on the host the request named (Host).
+std::vector<HttpRoute> FeedRoutes(const Store& store);
 
 }  // namespace newswire
 

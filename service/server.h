@@ -84,6 +84,8 @@ class Server {
   Wire& wire() { return *wire_; }
   // Where events are stored.
   const Store& store() const { return *store_; }
+  // Fans events out to subscriptions (of every transport).
+  Hub& hub() { return *hub_; }
   // The API keys (created in process by scripts and tests).
   KeyTable& keys() { return *keys_; }
   // The audit log.
