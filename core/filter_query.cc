@@ -1,5 +1,6 @@
 #include "core/filter_query.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <vector>
 
@@ -124,6 +125,29 @@ absl::StatusOr<v1::Filter> ParseFilterQuery(absl::string_view query) {
   }
   if (absl::Status s = ValidateFilter(filter); !s.ok()) return s;
   return filter;
+}
+
+absl::StatusOr<QueryParts> TakeQueryParams(absl::string_view query,
+                                           std::initializer_list<absl::string_view> names) {
+  absl::ConsumePrefix(&query, "?");
+  QueryParts parts;
+  std::vector<absl::string_view> rest;
+  for (absl::string_view pair : absl::StrSplit(query, '&', absl::SkipEmpty())) {
+    const size_t eq = pair.find('=');
+    const absl::string_view name = pair.substr(0, eq);
+    if (std::find(names.begin(), names.end(), name) == names.end()) {
+      rest.push_back(pair);
+      continue;
+    }
+    absl::StatusOr<std::string> value =
+        Decode(eq == absl::string_view::npos ? absl::string_view() : pair.substr(eq + 1));
+    if (!value.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat(name, ": ", value.status().message()));
+    }
+    parts.taken[std::string(name)] = *std::move(value);
+  }
+  parts.rest = absl::StrJoin(rest, "&");
+  return parts;
 }
 
 std::string FilterQueryString(const v1::Filter& filter) {

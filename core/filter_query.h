@@ -11,8 +11,10 @@
 #ifndef NEWSWIRE_CORE_FILTER_QUERY_H_
 #define NEWSWIRE_CORE_FILTER_QUERY_H_
 
+#include <initializer_list>
 #include <string>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "newswire/v1/feed.pb.h"
@@ -23,6 +25,19 @@ namespace newswire {
 // names an unknown parameter or a bad value; the result is checked as
 // ValidateFilter does.
 absl::StatusOr<v1::Filter> ParseFilterQuery(absl::string_view query);
+
+// A query split into the parameters a route takes besides the filter and
+// the rest, for ParseFilterQuery.
+struct QueryParts {
+  // Each taken parameter's value, percent-decoded; a repeated one's last.
+  absl::flat_hash_map<std::string, std::string> taken;
+  std::string rest;  // The other parameters, as they were.
+};
+
+// Takes the parameters named in `names` out of `query`. INVALID_ARGUMENT
+// for a value with a broken '%' escape, naming the parameter.
+absl::StatusOr<QueryParts> TakeQueryParams(absl::string_view query,
+                                           std::initializer_list<absl::string_view> names);
 
 // `filter` written back as query parameters (empty for an empty filter).
 std::string FilterQueryString(const v1::Filter& filter);

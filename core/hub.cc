@@ -7,6 +7,11 @@
 #include "absl/time/clock.h"
 
 namespace newswire {
+
+std::string ClientOfPeer(absl::string_view peer) {
+  const size_t colon = peer.rfind(':');
+  return std::string(colon == absl::string_view::npos ? peer : peer.substr(0, colon));
+}
 namespace {
 
 absl::Status CompactedError(uint64_t after, uint64_t oldest) {

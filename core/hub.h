@@ -65,6 +65,11 @@ struct SubscriptionOptions {
   size_t catch_up_batch = 256;
 };
 
+// The client a peer address ("ipv4:10.0.0.7:53412", "127.0.0.1:53412")
+// stands for: its host, so a per-client limit holds however many
+// connections it opens.
+std::string ClientOfPeer(absl::string_view peer);
+
 struct HubOptions {
   // Subscriptions at once, in all and per SubscriptionOptions::client;
   // more are refused with RESOURCE_EXHAUSTED.

@@ -27,8 +27,7 @@
 #include "core/sqlite_store.h"
 #include "service/client.h"
 #include "service/format.h"
-#include "service/http_feeds.h"
-#include "service/http_server.h"
+#include "service/http_edge.h"
 #include "service/server.h"
 #include "service/stop_signals.h"
 
@@ -313,7 +312,7 @@ PublishTally PublishPaths(const std::vector<std::string>& paths, PublishFn publi
 // The HTTP edge beside `server`. It does not check API keys yet, so it is
 // refused where it would be the way around them: on an address others can
 // reach (unless --insecure), or while the server requires keys.
-absl::StatusOr<std::unique_ptr<HttpServer>> StartHttp(absl::string_view listen,
+absl::StatusOr<std::unique_ptr<HttpEdge>> StartHttp(absl::string_view listen,
                                                       const ServerOptions& options,
                                                       Server& server) {
   if (!IsLoopbackAddress(listen) && !options.insecure) {
@@ -327,9 +326,9 @@ absl::StatusOr<std::unique_ptr<HttpServer>> StartHttp(absl::string_view listen,
         "the HTTP edge does not check API keys yet, and this server requires them, so it "
         "stays off (it would be a way around them)");
   }
-  HttpServerOptions http_options;
+  HttpEdgeOptions http_options;
   http_options.listen = std::string(listen);
-  return HttpServer::Start(http_options, Router(FeedRoutes(server.store())));
+  return HttpEdge::Start(http_options, server);
 }
 
 int Serve(const Args& args, std::ostream& out, std::ostream& err) {
@@ -408,9 +407,9 @@ int Serve(const Args& args, std::ostream& out, std::ostream& err) {
                                           "everything (newswire keys create to "
                                           "require them)")
       << "\n";
-  std::unique_ptr<HttpServer> http;
+  std::unique_ptr<HttpEdge> http;
   if (auto listen = args.Value("http")) {
-    absl::StatusOr<std::unique_ptr<HttpServer>> started = StartHttp(*listen, options, **server);
+    absl::StatusOr<std::unique_ptr<HttpEdge>> started = StartHttp(*listen, options, **server);
     if (started.ok()) {
       http = *std::move(started);
       out << "HTTP feeds: http://" << http->address() << "/v1/feed.atom (.rss, .json)\n";
@@ -427,8 +426,10 @@ int Serve(const Args& args, std::ostream& out, std::ostream& err) {
 
   const int signal = stop_signals.Wait();
   out << "newswire: " << StopSignalName(signal) << ", shutting down" << std::endl;
-  if (http != nullptr) http->Shutdown();
+  // The server first: closing its hub ends every event stream with a
+  // proper end of body, before the HTTP edge closes the connections.
   (*server)->Shutdown();
+  if (http != nullptr) http->Shutdown();
   return 0;
 }
 

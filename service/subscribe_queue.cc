@@ -38,13 +38,6 @@ grpc::ByteBuffer ToByteBuffer(const std::vector<FrameRun>& runs) {
   return grpc::ByteBuffer(slices.data(), slices.size());
 }
 
-// The client a peer address ("ipv4:10.0.0.7:53412") stands for: its host,
-// so the per-client limit holds however many connections it opens.
-std::string ClientOf(const std::string& peer) {
-  const size_t colon = peer.rfind(':');
-  return colon == std::string::npos ? peer : peer.substr(0, colon);
-}
-
 // The hub's options for `request`, or INVALID_ARGUMENT naming the field.
 absl::StatusOr<SubscriptionOptions> ToOptions(const v1::SubscribeRequest& request,
                                               const std::string& peer) {
@@ -65,7 +58,7 @@ absl::StatusOr<SubscriptionOptions> ToOptions(const v1::SubscribeRequest& reques
       return absl::InvalidArgumentError("heartbeat_interval: must be positive");
     }
   }
-  options.client = ClientOf(peer);
+  options.client = ClientOfPeer(peer);
   return options;
 }
 

@@ -1,0 +1,193 @@
+#include "service/http_events.h"
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <utility>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "core/filter_query.h"
+#include "core/ingest/feed_date.h"
+
+namespace newswire {
+namespace {
+
+// Bytes of live events pulled for one write at most.
+constexpr size_t kMaxPullBytes = 64 << 10;
+
+// Where the hub's on_ready goes: to the connection once it is streaming.
+class WakeSlot {
+ public:
+  void Set(std::function<void()> wake) {
+    absl::MutexLock lock(&mu_);
+    wake_ = std::move(wake);
+  }
+  void Wake() {
+    std::function<void()> wake;
+    {
+      absl::MutexLock lock(&mu_);
+      wake = wake_;
+    }
+    if (wake) wake();
+  }
+
+ private:
+  absl::Mutex mu_;
+  std::function<void()> wake_ ABSL_GUARDED_BY(mu_);
+};
+
+// One stream: its subscription's frames as event-stream text.
+class EventStream : public HttpBodySource {
+ public:
+  EventStream(std::shared_ptr<WakeSlot> slot, std::shared_ptr<Subscription> subscription,
+              SseEncoder& encoder)
+      : slot_(std::move(slot)), subscription_(std::move(subscription)), encoder_(encoder) {}
+
+  void Start(std::function<void()> wake) override { slot_->Set(std::move(wake)); }
+
+  HttpBodyChunk Pull() override {
+    HttpBodyChunk chunk;
+    if (!started_) {
+      started_ = true;
+      static const auto* const kPreamble = new std::shared_ptr<const std::string>(
+          std::make_shared<const std::string>(absl::StrCat("retry: ", kSseRetryMillis, "\n\n")));
+      chunk.pieces.push_back(*kPreamble);
+    }
+    absl::StatusOr<std::vector<FrameRun>> runs = subscription_->Next(kMaxPullBytes);
+    if (!runs.ok()) {
+      // The reason as a comment, for people reading the raw stream.
+      chunk.pieces.push_back(std::make_shared<const std::string>(
+          absl::StrCat(": stream ended: ", runs.status().message(), "\n\n")));
+      chunk.end = true;
+      return chunk;
+    }
+    encoder_.Encode(*runs, chunk.pieces);
+    return chunk;
+  }
+
+ private:
+  const std::shared_ptr<WakeSlot> slot_;
+  const std::shared_ptr<Subscription> subscription_;
+  SseEncoder& encoder_;
+  bool started_ = false;
+};
+
+absl::StatusOr<uint64_t> Sequence(absl::string_view name, absl::string_view text) {
+  uint64_t sequence = 0;
+  if (!absl::SimpleAtoi(text, &sequence)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(name, " must be an event sequence (a number), got \"", text, "\""));
+  }
+  return sequence;
+}
+
+// The subscription a request asks for, or INVALID_ARGUMENT naming what is
+// wrong with it.
+absl::StatusOr<SubscriptionOptions> StreamOptions(const HttpRequest& request) {
+  absl::StatusOr<QueryParts> parts =
+      TakeQueryParams(request.query, {"from", "after", "since", "view", "heartbeat"});
+  if (!parts.ok()) return parts.status();
+  absl::StatusOr<v1::Filter> filter = ParseFilterQuery(parts->rest);
+  if (!filter.ok()) return filter.status();
+  SubscriptionOptions options;
+  options.filter = *std::move(filter);
+  options.heartbeat = kSseHeartbeat;
+  options.client = ClientOfPeer(request.peer);
+  const auto& taken = parts->taken;
+  if (taken.contains("from") + taken.contains("after") + taken.contains("since") > 1) {
+    return absl::InvalidArgumentError("from, after and since exclude each other");
+  }
+  if (auto it = taken.find("from"); it != taken.end()) {
+    if (it->second == "earliest") {
+      options.start = v1::SubscribeRequest::START_EARLIEST;
+    } else if (it->second != "latest") {
+      return absl::InvalidArgumentError(
+          absl::StrCat("from must be latest or earliest, got \"", it->second, "\""));
+    }
+  }
+  if (auto it = taken.find("after"); it != taken.end()) {
+    absl::StatusOr<uint64_t> after = Sequence("after", it->second);
+    if (!after.ok()) return after.status();
+    options.start = v1::SubscribeRequest::START_AFTER_SEQUENCE;
+    options.after_sequence = *after;
+  }
+  if (auto it = taken.find("since"); it != taken.end()) {
+    absl::StatusOr<FeedDate> since = ParseFeedDate(it->second);
+    if (!since.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("since must be a date such as 2024-11-23T08:00:00Z, got \"",
+                       it->second, "\""));
+    }
+    options.start = v1::SubscribeRequest::START_SINCE;
+    options.since = since->time;
+  }
+  if (auto it = taken.find("view"); it != taken.end()) {
+    if (it->second == "full") {
+      options.view = v1::ARTICLE_VIEW_FULL;
+    } else if (it->second != "headline") {
+      return absl::InvalidArgumentError(
+          absl::StrCat("view must be headline or full, got \"", it->second, "\""));
+    }
+  }
+  if (auto it = taken.find("heartbeat"); it != taken.end()) {
+    if (!absl::ParseDuration(it->second, &options.heartbeat) ||
+        options.heartbeat < kMinHeartbeat || options.heartbeat > kMaxHeartbeat) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "heartbeat must be a duration from 1s to 5m, got \"", it->second, "\""));
+    }
+  }
+  // A reconnecting EventSource says where it was.
+  if (const std::string last = request.Header("last-event-id"); !last.empty()) {
+    absl::StatusOr<uint64_t> after = Sequence("Last-Event-ID", last);
+    if (!after.ok()) return after.status();
+    options.start = v1::SubscribeRequest::START_AFTER_SEQUENCE;
+    options.after_sequence = *after;
+  }
+  return options;
+}
+
+HttpResponse ServeStream(Hub& hub, SseEncoder& encoder, const HttpRequest& request) {
+  absl::StatusOr<SubscriptionOptions> options = StreamOptions(request);
+  if (!options.ok()) return TextResponse(400, options.status().message());
+  auto slot = std::make_shared<WakeSlot>();
+  absl::StatusOr<std::shared_ptr<Subscription>> subscription =
+      hub.Subscribe(*options, [slot] { slot->Wake(); });
+  if (!subscription.ok()) {
+    const absl::Status& status = subscription.status();
+    switch (status.code()) {
+      case absl::StatusCode::kInvalidArgument:
+        return TextResponse(400, status.message());
+      case absl::StatusCode::kOutOfRange:
+        return TextResponse(410, status.message());
+      case absl::StatusCode::kResourceExhausted:
+      case absl::StatusCode::kUnavailable: {
+        HttpResponse response = TextResponse(503, status.message());
+        response.headers.emplace_back("Retry-After", "30");
+        return response;
+      }
+      default:
+        return TextResponse(500, status.message());
+    }
+  }
+  HttpResponse response;
+  response.headers = {{"Content-Type", "text/event-stream; charset=utf-8"},
+                      {"Cache-Control", "no-cache"},
+                      // Proxies such as nginx would otherwise hold events back.
+                      {"X-Accel-Buffering", "no"}};
+  response.stream =
+      std::make_shared<EventStream>(std::move(slot), *std::move(subscription), encoder);
+  return response;
+}
+
+}  // namespace
+
+std::vector<HttpRoute> EventStreamRoutes(Hub& hub, SseEncoder& encoder) {
+  return {{"GET", "/v1/stream", [&hub, &encoder](const HttpRequest& request) {
+             return ServeStream(hub, encoder, request);
+           }}};
+}
+
+}  // namespace newswire
