@@ -26,7 +26,8 @@ DEB_PACKAGES := cmake g++ make pkg-config \
 	libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler \
 	libabsl-dev pybind11-dev python3-dev python3-pybind11 python3-grpcio \
 	python3-protobuf python3-pytest libsqlite3-dev libssl-dev openssl libxml2-dev libsimdjson-dev libgtest-dev libgmock-dev \
-	tzdata libboost1.74-dev python3-feedparser python3-jsonschema
+	tzdata libboost1.74-dev python3-feedparser python3-jsonschema \
+	chromium chromium-driver python3-selenium fonts-dejavu-core
 
 # Only for benchmarks: the nats-server contender and its C client
 # (bench-fanout). (Debian's feedparser, which bench/ingest_parse.py also
@@ -64,7 +65,9 @@ run: deps build
 	@echo "Starting newswire on $(LISTEN), archive in $(DATA)/, examples/ loaded. In another terminal:"
 	@echo "  $(BUILD)/newswire tail --server $(LISTEN) --from earliest"
 	@echo "  $(BUILD)/newswire publish --server $(LISTEN) examples/*.txt"
+	@echo "  open http://$(HTTP)/    (the live wire monitor, in a browser)"
 	@echo "  curl http://$(HTTP)/v1/feed.atom    (or .rss, .json; in any feed reader)"
+	@echo "  curl -N http://$(HTTP)/v1/stream    (the live stream as Server-Sent Events)"
 	@echo "Stop with Ctrl-C."
 	@echo
 	exec $(BUILD)/newswire serve --listen $(LISTEN) --data $(DATA) --load examples --http $(HTTP)

@@ -412,7 +412,8 @@ int Serve(const Args& args, std::ostream& out, std::ostream& err) {
     absl::StatusOr<std::unique_ptr<HttpEdge>> started = StartHttp(*listen, options, **server);
     if (started.ok()) {
       http = *std::move(started);
-      out << "HTTP feeds: http://" << http->address() << "/v1/feed.atom (.rss, .json)\n";
+      out << "HTTP feeds: http://" << http->address() << "/v1/feed.atom (.rss, .json)\n"
+          << "wire monitor: http://" << http->address() << "/ (live over /v1/stream)\n";
     } else if ((*server)->keys().enforcing()) {
       // gRPC is still safe to serve: say why HTTP is not, and go on.
       err << "newswire: HTTP feeds off: " << started.status().message() << "\n";

@@ -6,6 +6,8 @@
 #include "service/http_events.h"
 #include "service/http_feeds.h"
 #include "service/http_router.h"
+#include "service/http_search.h"
+#include "service/monitor_page.h"
 
 namespace newswire {
 
@@ -13,8 +15,10 @@ absl::StatusOr<std::unique_ptr<HttpEdge>> HttpEdge::Start(const HttpEdgeOptions&
                                                            Server& server) {
   std::unique_ptr<HttpEdge> edge(new HttpEdge());
   std::vector<HttpRoute> routes = FeedRoutes(server.store());
-  for (HttpRoute& route : EventStreamRoutes(server.hub(), edge->encoder_)) {
-    routes.push_back(std::move(route));
+  for (std::vector<HttpRoute> more :
+       {EventStreamRoutes(server.hub(), edge->encoder_), SearchRoutes(server.store()),
+        MonitorRoutes()}) {
+    for (HttpRoute& route : more) routes.push_back(std::move(route));
   }
   HttpServerOptions http;
   http.listen = options.listen;

@@ -1,0 +1,85 @@
+#include "service/http_search.h"
+
+#include <string>
+#include <utility>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "core/filter_query.h"
+#include "core/sqlite_search.h"
+#include "service/format.h"
+
+namespace newswire {
+namespace {
+
+constexpr uint32_t kDefaultSearchHits = 20;
+
+absl::StatusOr<v1::SearchArticlesRequest> SearchRequest(const HttpRequest& request) {
+  absl::StatusOr<QueryParts> parts =
+      TakeQueryParams(request.query, {"order", "limit", "page", "view"});
+  if (!parts.ok()) return parts.status();
+  absl::StatusOr<v1::Filter> filter = ParseFilterQuery(parts->rest);
+  if (!filter.ok()) return filter.status();
+  v1::SearchArticlesRequest search;
+  search.set_query(filter->query());
+  filter->clear_query();
+  *search.mutable_filter() = *std::move(filter);
+  search.set_page_size(kDefaultSearchHits);
+  const auto& taken = parts->taken;
+  if (auto it = taken.find("order"); it != taken.end()) {
+    if (it->second == "newest") {
+      search.set_order(v1::SearchArticlesRequest::ORDER_NEWEST);
+    } else if (it->second == "relevance") {
+      search.set_order(v1::SearchArticlesRequest::ORDER_RELEVANCE);
+    } else {
+      return absl::InvalidArgumentError(
+          absl::StrCat("order must be relevance or newest, got \"", it->second, "\""));
+    }
+  }
+  if (auto it = taken.find("limit"); it != taken.end()) {
+    uint32_t limit = 0;
+    if (!absl::SimpleAtoi(it->second, &limit) || limit < 1 || limit > kMaxSearchPageSize) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "limit must be a number from 1 to ", kMaxSearchPageSize, ", got \"", it->second, "\""));
+    }
+    search.set_page_size(limit);
+  }
+  if (auto it = taken.find("page"); it != taken.end()) search.set_page_token(it->second);
+  if (auto it = taken.find("view"); it != taken.end()) {
+    if (it->second != "headline" && it->second != "full") {
+      return absl::InvalidArgumentError(
+          absl::StrCat("view must be headline or full, got \"", it->second, "\""));
+    }
+    search.set_view(it->second == "full" ? v1::ARTICLE_VIEW_FULL : v1::ARTICLE_VIEW_HEADLINE);
+  }
+  return search;
+}
+
+HttpResponse ServeSearch(const Store& store, const HttpRequest& request) {
+  absl::StatusOr<v1::SearchArticlesRequest> search = SearchRequest(request);
+  if (!search.ok()) return TextResponse(400, search.status().message());
+  absl::StatusOr<v1::SearchArticlesResponse> found = store.Search(*search);
+  if (!found.ok()) {
+    switch (found.status().code()) {
+      case absl::StatusCode::kInvalidArgument:
+        return TextResponse(400, found.status().message());
+      case absl::StatusCode::kFailedPrecondition:
+        return TextResponse(503, found.status().message());
+      default:
+        return TextResponse(500, found.status().message());
+    }
+  }
+  HttpResponse response;
+  response.headers = {{"Content-Type", "application/json"}, {"Cache-Control", "no-cache"}};
+  response.body = absl::StrCat(ToJsonLine(*found), "\n");
+  return response;
+}
+
+}  // namespace
+
+std::vector<HttpRoute> SearchRoutes(const Store& store) {
+  return {{"GET", "/v1/search",
+           [&store](const HttpRequest& request) { return ServeSearch(store, request); }}};
+}
+
+}  // namespace newswire

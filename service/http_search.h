@@ -1,0 +1,27 @@
+// The archive's search over HTTP, for the wire monitor and scripts:
+//
+//   GET /v1/search?q=QUERY&FILTER[&order=relevance|newest][&limit=N]
+//                 [&page=TOKEN][&view=headline|full]
+//
+// answers application/json: the SearchArticlesResponse in the proto3
+// JSON mapping (hits with article, score and snippet; next_page_token),
+// as `newswire search --json` prints it. q and the filter parameters are
+// those of the feeds (core/filter_query.h); limit is 1 to 100 (default
+// 20). A bad parameter is 400 naming it; a server without an archive
+// (--memory) answers 503.
+#ifndef NEWSWIRE_SERVICE_HTTP_SEARCH_H_
+#define NEWSWIRE_SERVICE_HTTP_SEARCH_H_
+
+#include <vector>
+
+#include "core/store.h"
+#include "service/http_router.h"
+
+namespace newswire {
+
+// The route above over `store`, which must outlive it.
+std::vector<HttpRoute> SearchRoutes(const Store& store);
+
+}  // namespace newswire
+
+#endif  // NEWSWIRE_SERVICE_HTTP_SEARCH_H_
