@@ -95,4 +95,12 @@ SharedFrame FrameHeartbeat(uint64_t head_sequence) {
   return FrameMarker(v1::EVENT_KIND_HEARTBEAT, head_sequence);
 }
 
+size_t CountFrames(const std::vector<FrameRun>& runs) {
+  size_t frames = 0;
+  for (const FrameRun& run : runs) {
+    ForEachFramedEvent(run.bytes, [&frames](absl::string_view) { ++frames; });
+  }
+  return frames;
+}
+
 }  // namespace newswire

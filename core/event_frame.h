@@ -93,6 +93,9 @@ class FrameWriter {
 bool ForEachFramedEvent(absl::string_view response,
                         absl::FunctionRef<void(absl::string_view event)> each);
 
+// The number of frames in `runs`.
+size_t CountFrames(const std::vector<FrameRun>& runs);
+
 // Frames a CAUGHT_UP event carrying `head_sequence`.
 SharedFrame FrameCaughtUp(uint64_t head_sequence);
 

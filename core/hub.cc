@@ -194,6 +194,7 @@ void Subscription::TakeFromLog(size_t max_bytes, std::vector<FrameRun>& runs) {
     // actually handed out.
     live_ = false;
     ++fallbacks_;
+    hub_->fallbacks_total_.fetch_add(1, std::memory_order_relaxed);
     --hub_->log_readers_[view_];
     return;
   }
@@ -546,6 +547,7 @@ void Hub::Deliver(PreparedEvent& prepared, std::vector<std::shared_ptr<Subscript
       sub->queue_.clear();
       sub->queued_bytes_ = 0;
       ++sub->fallbacks_;
+      fallbacks_total_.fetch_add(1, std::memory_order_relaxed);
       fell_back.push_back(sub);
     }
     if (sub->armed_) {

@@ -230,6 +230,9 @@ class Hub {
 
   // Number of subscriptions alive.
   size_t subscription_count() const;
+  // Times any subscription fell behind its queue bound and went back to
+  // catching up from the Store (slow consumers), since the hub started.
+  uint64_t fallback_count() const { return fallbacks_total_.load(std::memory_order_relaxed); }
 
  private:
   friend class Subscription;
@@ -300,6 +303,7 @@ class Hub {
   // Whether a live subscription has a filter: publishers then read earlier
   // versions of updated and killed articles before taking mu_.
   std::atomic<bool> filtered_live_{false};
+  std::atomic<uint64_t> fallbacks_total_{0};
 
   // Subscriptions owed an on_ready call, rung by the ring thread rather
   // than the publisher: a publisher only queues, and while the ring

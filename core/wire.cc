@@ -66,6 +66,14 @@ absl::Status Wire::Authorize(const Caller& caller, const Article& article,
 }
 
 absl::StatusOr<PublishResult> Wire::Publish(Article article, const Caller& caller) {
+  if (!observer_) return PublishUnobserved(std::move(article), caller);
+  const absl::Time start = absl::Now();
+  absl::StatusOr<PublishResult> result = PublishUnobserved(std::move(article), caller);
+  observer_(result, absl::Now() - start);
+  return result;
+}
+
+absl::StatusOr<PublishResult> Wire::PublishUnobserved(Article article, const Caller& caller) {
   const bool pick_version = article.version() == 0;
   NormalizeArticle(article);
   if (absl::Status s = ValidateArticle(article); !s.ok()) return s;

@@ -2,7 +2,10 @@
 
 #include <signal.h>
 
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
+#include <fstream>
 #include <limits>
 #include <map>
 #include <memory>
@@ -59,10 +62,12 @@ commands:
           --require-client-cert demands; [--insecure] listen beyond loopback
           without TLS and keys (refused otherwise); --keys FILE keeps a
           --memory server's API keys in FILE; [--http HOST:PORT] also serve
-          the archive's feeds over HTTP (/v1/feed.atom, .rss, .json; filters
-          as query parameters; ETag and If-Modified-Since); it does not check
-          API keys yet, so it takes loopback only (else --insecure) and stays
-          off, with a warning, while the server requires keys
+          HTTP: the wire monitor (/), feeds (/v1/feed.atom, .rss, .json;
+          filters as query parameters; ETag and If-Modified-Since), Server-
+          Sent Events (/v1/stream), search (/v1/search), /metrics, with the
+          same API keys (Bearer, X-API-Key or the Basic password); plain
+          HTTP, so loopback only (behind a TLS proxy) unless --insecure;
+          [--access-log FILE|-] one JSON line per HTTP request
   keys    create NAME --scope SCOPES [--sources S,...] [--filter QUERY]
                [--embargo-preview] [--expires DATE] [--publish-rate N]
                [--search-rate N] [--max-streams N] [--certificate]
@@ -309,25 +314,22 @@ PublishTally PublishPaths(const std::vector<std::string>& paths, PublishFn publi
   return tally;
 }
 
-// The HTTP edge beside `server`. It does not check API keys yet, so it is
-// refused where it would be the way around them: on an address others can
-// reach (unless --insecure), or while the server requires keys.
+// The HTTP edge beside `server`, with its keys. It speaks plain HTTP, so
+// keys sent to it would cross the network in the clear: it takes loopback
+// only (behind a TLS proxy), unless --insecure.
 absl::StatusOr<std::unique_ptr<HttpEdge>> StartHttp(absl::string_view listen,
                                                       const ServerOptions& options,
+                                                      std::ostream* access_log,
                                                       Server& server) {
   if (!IsLoopbackAddress(listen) && !options.insecure) {
     return absl::FailedPreconditionError(absl::StrCat(
-        "--http ", listen, " is reachable from other machines, and the HTTP edge does not "
-        "check API keys yet: listen on 127.0.0.1, or pass --insecure to serve the feeds "
-        "to anyone"));
-  }
-  if (server.keys().enforcing()) {
-    return absl::FailedPreconditionError(
-        "the HTTP edge does not check API keys yet, and this server requires them, so it "
-        "stays off (it would be a way around them)");
+        "--http ", listen, " is reachable from other machines, and the HTTP edge has no "
+        "TLS (API keys and feeds would cross the network in the clear): listen on "
+        "127.0.0.1 behind a TLS proxy, or pass --insecure"));
   }
   HttpEdgeOptions http_options;
   http_options.listen = std::string(listen);
+  http_options.access_log = access_log;
   return HttpEdge::Start(http_options, server);
 }
 
@@ -408,15 +410,28 @@ int Serve(const Args& args, std::ostream& out, std::ostream& err) {
                                           "require them)")
       << "\n";
   std::unique_ptr<HttpEdge> http;
+  std::ofstream access_log_file;
+  std::ostream* access_log = nullptr;
+  if (auto path = args.Value("access-log")) {
+    if (*path == "-") {
+      access_log = &out;
+    } else {
+      access_log_file.open(*path, std::ios::app);
+      if (!access_log_file) {
+        return Fail(err, absl::InvalidArgumentError(absl::StrCat(
+                             "--access-log ", *path, ": cannot open for appending: ",
+                             std::strerror(errno))));
+      }
+      access_log = &access_log_file;
+    }
+  }
   if (auto listen = args.Value("http")) {
-    absl::StatusOr<std::unique_ptr<HttpEdge>> started = StartHttp(*listen, options, **server);
+    absl::StatusOr<std::unique_ptr<HttpEdge>> started =
+        StartHttp(*listen, options, access_log, **server);
     if (started.ok()) {
       http = *std::move(started);
       out << "HTTP feeds: http://" << http->address() << "/v1/feed.atom (.rss, .json)\n"
           << "wire monitor: http://" << http->address() << "/ (live over /v1/stream)\n";
-    } else if ((*server)->keys().enforcing()) {
-      // gRPC is still safe to serve: say why HTTP is not, and go on.
-      err << "newswire: HTTP feeds off: " << started.status().message() << "\n";
     } else {
       return Fail(err, started.status());
     }
@@ -913,7 +928,7 @@ const std::map<std::string, Command>& Commands() {
        {&Serve,
         {"listen", "data", "load", "retain-days", "retain-events", "max-archive-mb",
          "max-subscribers", "max-subscribers-per-client", "subscriber-queue-mb",
-         "tls-cert", "tls-key", "client-ca", "tls-refresh", "keys", "http"},
+         "tls-cert", "tls-key", "client-ca", "tls-refresh", "keys", "http", "access-log"},
         {"memory", "require-client-cert", "insecure"}}},
       {"publish", {&Publish, WithClientFlags({}), {}}},
       {"ingest", {&Ingest, WithClientFlags({"interval"}), {"watch"}}},

@@ -9,8 +9,12 @@
 
 namespace newswire {
 
-FeedService::FeedService(Wire* wire, const Store* store, Gate* gate)
-    : wire_(wire), store_(store), gate_(gate), publish_workers_(kPublishWorkers) {}
+FeedService::FeedService(Wire* wire, const Store* store, Gate* gate, ServerMetrics* metrics)
+    : wire_(wire),
+      store_(store),
+      gate_(gate),
+      metrics_(metrics),
+      publish_workers_(kPublishWorkers) {}
 
 grpc::ServerUnaryReactor* FeedService::Publish(
     grpc::CallbackServerContext* context, const v1::PublishRequest* request,
@@ -95,6 +99,7 @@ grpc::ServerUnaryReactor* FeedService::SearchArticles(
   absl::StatusOr<v1::Filter> filter = EntitledFilter(*caller->principal, request->filter());
   if (!filter.ok()) return FinishUnary(context, gate_->Deny(*caller, filter.status()));
   absl::StatusOr<v1::SearchArticlesResponse> result;
+  const absl::Time start = absl::Now();
   if (caller->principal->read_filter().ByteSizeLong() == 0) {
     result = store_->Search(*request);
   } else {
@@ -102,6 +107,7 @@ grpc::ServerUnaryReactor* FeedService::SearchArticles(
     *narrowed.mutable_filter() = *std::move(filter);
     result = store_->Search(narrowed);
   }
+  metrics_->CountSearch(absl::Now() - start);
   if (result.ok()) *response = *std::move(result);
   return FinishUnary(context, result.status());
 }

@@ -10,6 +10,7 @@
 #include "core/wire.h"
 #include "newswire/v1/feed.grpc.pb.h"
 #include "service/publish_workers.h"
+#include "service/server_metrics.h"
 
 namespace newswire {
 
@@ -25,8 +26,8 @@ class FeedService final
               v1::NewsFeed::WithCallbackMethod_GetArticle<
                   v1::NewsFeed::WithCallbackMethod_SearchArticles<v1::NewsFeed::Service>>>>> {
  public:
-  // REQUIRES: all three outlive the service.
-  FeedService(Wire* wire, const Store* store, Gate* gate);
+  // REQUIRES: all four outlive the service.
+  FeedService(Wire* wire, const Store* store, Gate* gate, ServerMetrics* metrics);
 
   grpc::ServerUnaryReactor* Publish(grpc::CallbackServerContext* context,
                                     const v1::PublishRequest* request,
@@ -44,6 +45,7 @@ class FeedService final
                                        v1::GetArticleResponse* response) override;
 
   Gate& gate() { return *gate_; }
+  ServerMetrics& metrics() { return *metrics_; }
 
  private:
   // The article GetArticle answers for `caller` (the held version for a
@@ -54,6 +56,7 @@ class FeedService final
   Wire* const wire_;
   const Store* const store_;
   Gate* const gate_;
+  ServerMetrics* const metrics_;
   // Last: destroyed first, after finishing what is queued.
   PublishWorkers publish_workers_;
 };

@@ -1,12 +1,24 @@
-// The HTTP edge of a running server: feeds, the live stream as
-// Server-Sent Events, and health, on a listener of their own beside gRPC.
+// The HTTP edge of a running server, on a listener of its own beside gRPC:
+//
+//   GET /                       the wire monitor (service/monitor_page.h)
+//   GET /v1/feed.atom|rss|json  feeds (service/http_feeds.h)
+//   GET /v1/stream              Server-Sent Events (service/http_events.h)
+//   GET /v1/search              archive search as JSON (service/http_search.h)
+//   GET /metrics                Prometheus text format (service/server_metrics.h)
+//   GET /healthz, /readyz       200 while the server runs
+//
+// Every request is counted in the server's metrics and, when asked, logged
+// as one JSON line (service/http_access_log.h).
 #ifndef NEWSWIRE_SERVICE_HTTP_EDGE_H_
 #define NEWSWIRE_SERVICE_HTTP_EDGE_H_
 
 #include <memory>
+#include <optional>
+#include <ostream>
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "service/http_access_log.h"
 #include "service/http_server.h"
 #include "service/server.h"
 #include "service/sse_encoder.h"
@@ -15,6 +27,8 @@ namespace newswire {
 
 struct HttpEdgeOptions {
   std::string listen = "127.0.0.1:0";  // HOST:PORT.
+  // Where access log lines go; none when null. Must outlive the edge.
+  std::ostream* access_log = nullptr;
 };
 
 class HttpEdge {
@@ -35,6 +49,7 @@ class HttpEdge {
  private:
   HttpEdge() = default;
   SseEncoder encoder_;
+  std::optional<AccessLog> access_log_;
   std::unique_ptr<HttpServer> http_;  // Last: stops before what it serves goes.
 };
 

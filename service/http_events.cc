@@ -10,7 +10,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "core/filter_query.h"
+#include "core/policy/policy.h"
 #include "core/ingest/feed_date.h"
+#include "service/http_auth.h"
 
 namespace newswire {
 namespace {
@@ -43,8 +45,15 @@ class WakeSlot {
 class EventStream : public HttpBodySource {
  public:
   EventStream(std::shared_ptr<WakeSlot> slot, std::shared_ptr<Subscription> subscription,
-              SseEncoder& encoder)
-      : slot_(std::move(slot)), subscription_(std::move(subscription)), encoder_(encoder) {}
+              StreamLease lease, SseEncoder& encoder, ServerMetrics& metrics)
+      : slot_(std::move(slot)),
+        subscription_(std::move(subscription)),
+        lease_(std::move(lease)),
+        encoder_(encoder),
+        metrics_(metrics) {
+    metrics_.StreamOpened(Transport::kSse);
+  }
+  ~EventStream() override { metrics_.StreamClosed(Transport::kSse); }
 
   void Start(std::function<void()> wake) override { slot_->Set(std::move(wake)); }
 
@@ -64,14 +73,19 @@ class EventStream : public HttpBodySource {
       chunk.end = true;
       return chunk;
     }
+    const size_t before = chunk.pieces.size();
     encoder_.Encode(*runs, chunk.pieces);
+    metrics_.CountSent(Transport::kSse, chunk.pieces.size() - before);
     return chunk;
   }
 
  private:
   const std::shared_ptr<WakeSlot> slot_;
   const std::shared_ptr<Subscription> subscription_;
+  // Counts the stream against its key's limit; ends it when the key goes.
+  StreamLease lease_;
   SseEncoder& encoder_;
+  ServerMetrics& metrics_;
   bool started_ = false;
 };
 
@@ -149,9 +163,15 @@ absl::StatusOr<SubscriptionOptions> StreamOptions(const HttpRequest& request) {
   return options;
 }
 
-HttpResponse ServeStream(Hub& hub, SseEncoder& encoder, const HttpRequest& request) {
+HttpResponse ServeStream(Hub& hub, Gate& gate, SseEncoder& encoder, ServerMetrics& metrics,
+                         const HttpRequest& request, const Caller& caller) {
   absl::StatusOr<SubscriptionOptions> options = StreamOptions(request);
   if (!options.ok()) return TextResponse(400, options.status().message());
+  absl::StatusOr<v1::Filter> entitled = EntitledFilter(*caller.principal, options->filter);
+  if (!entitled.ok()) return HttpDenial(gate.Deny(caller, entitled.status()));
+  options->filter = *std::move(entitled);
+  absl::StatusOr<StreamLease> lease = gate.OpenStream(caller);
+  if (!lease.ok()) return HttpDenial(lease.status());
   auto slot = std::make_shared<WakeSlot>();
   absl::StatusOr<std::shared_ptr<Subscription>> subscription =
       hub.Subscribe(*options, [slot] { slot->Wake(); });
@@ -172,22 +192,32 @@ HttpResponse ServeStream(Hub& hub, SseEncoder& encoder, const HttpRequest& reque
         return TextResponse(500, status.message());
     }
   }
+  // A revoked or expired key ends the stream (from the gate's thread).
+  lease->OnKeyInvalid([weak = std::weak_ptr<Subscription>(*subscription)](
+                          const absl::Status& invalid) {
+    if (auto live = weak.lock()) live->End(invalid);
+  });
   HttpResponse response;
   response.headers = {{"Content-Type", "text/event-stream; charset=utf-8"},
                       {"Cache-Control", "no-cache"},
                       // Proxies such as nginx would otherwise hold events back.
                       {"X-Accel-Buffering", "no"}};
   response.stream =
-      std::make_shared<EventStream>(std::move(slot), *std::move(subscription), encoder);
+      std::make_shared<EventStream>(std::move(slot), *std::move(subscription),
+                                    *std::move(lease), encoder, metrics);
   return response;
 }
 
 }  // namespace
 
-std::vector<HttpRoute> EventStreamRoutes(Hub& hub, SseEncoder& encoder) {
-  return {{"GET", "/v1/stream", [&hub, &encoder](const HttpRequest& request) {
-             return ServeStream(hub, encoder, request);
-           }}};
+std::vector<HttpRoute> EventStreamRoutes(Hub& hub, Gate& gate, SseEncoder& encoder,
+                                         ServerMetrics& metrics) {
+  return {{"GET", "/v1/stream",
+           Guarded(gate, "GET /v1/stream", Action::kSubscribe,
+                   [&hub, &gate, &encoder, &metrics](const HttpRequest& request,
+                                                     const Caller& caller) {
+                     return ServeStream(hub, gate, encoder, metrics, request, caller);
+                   })}};
 }
 
 }  // namespace newswire

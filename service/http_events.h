@@ -25,7 +25,9 @@
 #include <vector>
 
 #include "core/hub.h"
+#include "core/policy/gate.h"
 #include "service/http_router.h"
+#include "service/server_metrics.h"
 #include "service/sse_encoder.h"
 
 namespace newswire {
@@ -35,7 +37,12 @@ inline constexpr int kSseRetryMillis = 3000;
 
 // The route above. REQUIRES: `hub` and `encoder` outlive the HTTP server
 // (HttpServer::Shutdown releases every stream's subscription).
-std::vector<HttpRoute> EventStreamRoutes(Hub& hub, SseEncoder& encoder);
+// A stream needs the subscribe scope and runs within the key's
+// entitlements (service/http_auth.h); it counts among the key's open
+// streams and ends when the key is revoked or expires. Streams and the
+// events sent are counted in `metrics`.
+std::vector<HttpRoute> EventStreamRoutes(Hub& hub, Gate& gate, SseEncoder& encoder,
+                                         ServerMetrics& metrics);
 
 }  // namespace newswire
 

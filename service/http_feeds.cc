@@ -12,10 +12,12 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "core/filter_query.h"
+#include "core/policy/policy.h"
 #include "core/ingest/feed_date.h"
 #include "core/sha256.h"
 #include "core/sqlite_search.h"
 #include "core/syndicate/feed_writer.h"
+#include "service/http_auth.h"
 
 namespace newswire {
 namespace {
@@ -85,12 +87,16 @@ bool NotModified(const HttpRequest& request, absl::string_view etag,
          absl::ToUnixSeconds(*last_modified) <= absl::ToUnixSeconds(since->time);
 }
 
-HttpResponse ServeFeed(const Store& store, absl::string_view base_url,
-                       const FeedFormatSpec& format, const HttpRequest& request) {
+HttpResponse ServeFeed(const Store& store, Gate& gate, absl::string_view base_url,
+                       const FeedFormatSpec& format, const HttpRequest& request,
+                       const Caller& caller) {
   absl::StatusOr<std::pair<std::string, uint32_t>> split = SplitLimit(request.query);
   if (!split.ok()) return TextResponse(400, split.status().message());
-  absl::StatusOr<v1::Filter> filter = ParseFilterQuery(split->first);
-  if (!filter.ok()) return TextResponse(400, filter.status().message());
+  absl::StatusOr<v1::Filter> requested = ParseFilterQuery(split->first);
+  if (!requested.ok()) return TextResponse(400, requested.status().message());
+  // The feed a key gets is within its entitlements.
+  absl::StatusOr<v1::Filter> filter = EntitledFilter(*caller.principal, *requested);
+  if (!filter.ok()) return HttpDenial(gate.Deny(caller, filter.status()));
 
   v1::SearchArticlesRequest search;
   search.set_query(filter->query());
@@ -150,18 +156,21 @@ HttpResponse ServeFeed(const Store& store, absl::string_view base_url,
 
 }  // namespace
 
-std::vector<HttpRoute> FeedRoutes(const Store& store) {
+std::vector<HttpRoute> FeedRoutes(const Store& store, Gate& gate) {
   std::vector<HttpRoute> routes;
   for (const char* path : {"/healthz", "/readyz"}) {
     routes.push_back({"GET", path, [](const HttpRequest&) { return TextResponse(200, "ok"); }});
   }
   for (const FeedFormatSpec& format : kFormats) {
-    routes.push_back({"GET", std::string(format.path), [&store, &format](const HttpRequest& request) {
-                        const std::string host = request.Header("host");
-                        return ServeFeed(store,
-                                         absl::StrCat("http://", host.empty() ? "localhost" : host),
-                                         format, request);
-                      }});
+    routes.push_back(
+        {"GET", std::string(format.path),
+         Guarded(gate, absl::StrCat("GET ", format.path), Action::kSubscribe,
+                 [&store, &gate, &format](const HttpRequest& request, const Caller& caller) {
+                   const std::string host = request.Header("host");
+                   return ServeFeed(store, gate,
+                                    absl::StrCat("http://", host.empty() ? "localhost" : host),
+                                    format, request, caller);
+                 })});
   }
   return routes;
 }

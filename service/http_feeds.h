@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "core/policy/gate.h"
 #include "core/store.h"
 #include "service/http_router.h"
 
@@ -26,9 +27,11 @@ namespace newswire {
 
 inline constexpr uint32_t kDefaultFeedItems = 50;
 
-// The routes above over `store`, which must outlive them. The feeds' self
-// links are absolute, on the host the request named (Host).
-std::vector<HttpRoute> FeedRoutes(const Store& store);
+// The routes above over `store`; a feed is read with the subscribe scope
+// and within the key's entitlements (service/http_auth.h). Both must
+// outlive the routes. The feeds' self links are absolute, on the host the
+// request named (Host).
+std::vector<HttpRoute> FeedRoutes(const Store& store, Gate& gate);
 
 }  // namespace newswire
 

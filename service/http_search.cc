@@ -4,10 +4,13 @@
 #include <utility>
 
 #include "absl/strings/numbers.h"
+#include "absl/time/clock.h"
 #include "absl/strings/str_cat.h"
 #include "core/filter_query.h"
+#include "core/policy/policy.h"
 #include "core/sqlite_search.h"
 #include "service/format.h"
+#include "service/http_auth.h"
 
 namespace newswire {
 namespace {
@@ -55,10 +58,16 @@ absl::StatusOr<v1::SearchArticlesRequest> SearchRequest(const HttpRequest& reque
   return search;
 }
 
-HttpResponse ServeSearch(const Store& store, const HttpRequest& request) {
+HttpResponse ServeSearch(const Store& store, Gate& gate, ServerMetrics& metrics,
+                         const HttpRequest& request, const Caller& caller) {
   absl::StatusOr<v1::SearchArticlesRequest> search = SearchRequest(request);
   if (!search.ok()) return TextResponse(400, search.status().message());
+  absl::StatusOr<v1::Filter> entitled = EntitledFilter(*caller.principal, search->filter());
+  if (!entitled.ok()) return HttpDenial(gate.Deny(caller, entitled.status()));
+  *search->mutable_filter() = *std::move(entitled);
+  const absl::Time start = absl::Now();
   absl::StatusOr<v1::SearchArticlesResponse> found = store.Search(*search);
+  metrics.CountSearch(absl::Now() - start);
   if (!found.ok()) {
     switch (found.status().code()) {
       case absl::StatusCode::kInvalidArgument:
@@ -77,9 +86,12 @@ HttpResponse ServeSearch(const Store& store, const HttpRequest& request) {
 
 }  // namespace
 
-std::vector<HttpRoute> SearchRoutes(const Store& store) {
+std::vector<HttpRoute> SearchRoutes(const Store& store, Gate& gate, ServerMetrics& metrics) {
   return {{"GET", "/v1/search",
-           [&store](const HttpRequest& request) { return ServeSearch(store, request); }}};
+           Guarded(gate, "GET /v1/search", Action::kSearch,
+                   [&store, &gate, &metrics](const HttpRequest& request, const Caller& caller) {
+                     return ServeSearch(store, gate, metrics, request, caller);
+                   })}};
 }
 
 }  // namespace newswire

@@ -14,13 +14,17 @@
 
 #include <vector>
 
+#include "core/policy/gate.h"
 #include "core/store.h"
 #include "service/http_router.h"
+#include "service/server_metrics.h"
 
 namespace newswire {
 
-// The route above over `store`, which must outlive it.
-std::vector<HttpRoute> SearchRoutes(const Store& store);
+// The route above over `store`, with the search scope and within the
+// key's entitlements (service/http_auth.h), counted in `metrics`. All
+// three must outlive the route.
+std::vector<HttpRoute> SearchRoutes(const Store& store, Gate& gate, ServerMetrics& metrics);
 
 }  // namespace newswire
 

@@ -69,6 +69,10 @@ class Session : public std::enable_shared_from_this<Session> {
 
  private:
   void Read() {
+    std::string peer = std::move(request_.peer);
+    request_ = HttpRequest();
+    request_.peer = std::move(peer);
+    body_bytes_ = 0;
     parser_.emplace();
     parser_->header_limit(static_cast<std::uint32_t>(kMaxHttpHeaderBytes));
     parser_->body_limit(kMaxHttpBodyBytes);

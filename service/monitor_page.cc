@@ -4,11 +4,12 @@
 
 #include "absl/strings/str_cat.h"
 #include "core/sha256.h"
+#include "service/http_auth.h"
 
 namespace newswire {
 
-std::vector<HttpRoute> MonitorRoutes() {
-  HttpHandler serve = [](const HttpRequest& request) {
+std::vector<HttpRoute> MonitorRoutes(Gate& gate) {
+  GuardedHandler serve = [](const HttpRequest& request, const Caller&) {
     static const std::string* const kEtag =
         new std::string(absl::StrCat("\"", Sha256Hex(MonitorPage(), 16), "\""));
     HttpResponse response;
@@ -30,7 +31,8 @@ std::vector<HttpRoute> MonitorRoutes() {
     response.body = std::string(MonitorPage());
     return response;
   };
-  return {{"GET", "/", serve}, {"GET", "/monitor", serve}};
+  return {{"GET", "/", Guarded(gate, "GET /", Action::kSubscribe, serve)},
+          {"GET", "/monitor", Guarded(gate, "GET /monitor", Action::kSubscribe, serve)}};
 }
 
 }  // namespace newswire

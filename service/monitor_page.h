@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "absl/strings/string_view.h"
+#include "core/policy/gate.h"
 #include "service/http_router.h"
 
 namespace newswire {
@@ -17,8 +18,10 @@ namespace newswire {
 // The page's HTML.
 absl::string_view MonitorPage();
 
-// GET / (the page; also /monitor).
-std::vector<HttpRoute> MonitorRoutes();
+// GET / (the page; also /monitor), with the subscribe scope: where keys
+// are required, a browser asks for one (Basic) and then sends it with the
+// page's own requests.
+std::vector<HttpRoute> MonitorRoutes(Gate& gate);
 
 }  // namespace newswire
 

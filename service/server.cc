@@ -1,5 +1,7 @@
 #include "service/server.h"
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
@@ -24,14 +26,50 @@ Server::Server(std::unique_ptr<Store> store, AuditLog* audit, std::unique_ptr<Ke
       hub_(std::make_unique<Hub>(store_.get(), options.subscriptions)),
       wire_(std::make_unique<Wire>(store_.get(), hub_.get())),
       embargo_clock_(std::make_unique<EmbargoClock>(wire_.get(), store_.get())),
-      service_(wire_.get(), store_.get(), gate_.get()),
+      service_(wire_.get(), store_.get(), gate_.get(), &metrics_),
       account_service_(gate_.get()),
       admin_service_(gate_.get(), keys_.get(), audit_),
       subscribe_queue_(&service_, hub_.get()),
       retention_(options.retention),
       compact_interval_(options.compact_interval) {
   wire_->set_gate(gate_.get());
+  wire_->SetObserver([metrics = &metrics_](const absl::StatusOr<PublishResult>& result,
+                                           absl::Duration took) {
+    metrics->CountPublish(result, took);
+  });
+  AddArchiveMetrics(options.data_dir);
   keys_->set_on_change([gate = gate_.get()] { gate->KeysChanged(); });
+}
+
+void Server::AddArchiveMetrics(const std::string& data_dir) {
+  MetricsRegistry& registry = metrics_.registry();
+  const Store* store = store_.get();
+  registry.AddGauge("newswire_head_sequence", "Sequence of the newest event.", {},
+                    [store] { return static_cast<double>(store->HeadSequence()); });
+  registry.AddGauge("newswire_archive_events", "Events the archive holds.", {}, [store] {
+    const uint64_t head = store->HeadSequence(), oldest = store->OldestSequence();
+    return head == 0 || oldest == 0 || oldest > head ? 0.0
+                                                     : static_cast<double>(head - oldest + 1);
+  });
+  if (!data_dir.empty()) {
+    const std::string file = absl::StrCat(data_dir, "/", kArchiveFileName);
+    registry.AddGauge("newswire_archive_bytes",
+                      "Size of the archive's files (database and write-ahead log).", {}, [file] {
+                        double bytes = 0;
+                        for (const char* suffix : {"", "-wal"}) {
+                          struct stat st;
+                          if (::stat((file + suffix).c_str(), &st) == 0) bytes += st.st_size;
+                        }
+                        return bytes;
+                      });
+  }
+  const Hub* hub = hub_.get();
+  registry.AddGauge("newswire_subscriptions", "Subscriptions open (every transport).", {},
+                    [hub] { return static_cast<double>(hub->subscription_count()); });
+  registry.AddCounterFunc(
+      "newswire_slow_consumer_fallbacks_total",
+      "Times a subscriber fell behind its queue bound and went back to the archive.", {},
+      [hub] { return static_cast<double>(hub->fallback_count()); });
 }
 
 namespace {

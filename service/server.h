@@ -22,6 +22,7 @@
 #include "grpcpp/server.h"
 #include "service/access_service.h"
 #include "service/feed_service.h"
+#include "service/server_metrics.h"
 #include "service/subscribe_queue.h"
 #include "service/tls.h"
 
@@ -86,10 +87,14 @@ class Server {
   const Store& store() const { return *store_; }
   // Fans events out to subscriptions (of every transport).
   Hub& hub() { return *hub_; }
+  // What the server counts, with the archive's and hub's gauges.
+  ServerMetrics& metrics() { return metrics_; }
   // The API keys (created in process by scripts and tests).
   KeyTable& keys() { return *keys_; }
   // The audit log.
   AuditLog& audit_log() { return *audit_; }
+  // Admits calls by their keys (every edge asks it).
+  Gate& gate() { return *gate_; }
 
   // Compacts the event log now, as the retention option says; returns how
   // many events were deleted. The server also does this on its own.
@@ -104,9 +109,14 @@ class Server {
   Server(std::unique_ptr<Store> store, AuditLog* audit, std::unique_ptr<KeyTable> keys,
          const ServerOptions& options);
 
+  // Registers the gauges read from the store and hub when scraped.
+  void AddArchiveMetrics(const std::string& data_dir);
+
   // Runs Compact every compact_interval until shutdown.
   void CompactLoop();
 
+  // Counted by every part; read by GET /metrics.
+  ServerMetrics metrics_;
   const std::unique_ptr<Store> store_;
   AuditLog* const audit_;  // The store's.
   const std::unique_ptr<KeyTable> keys_;

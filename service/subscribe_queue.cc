@@ -70,6 +70,9 @@ absl::StatusOr<SubscriptionOptions> ToOptions(const v1::SubscribeRequest& reques
 // threads only wake it. mu_ orders the two.
 class SubscribeQueue::Stream {
  public:
+  ~Stream() {
+    if (counted_) queue_.service_->metrics().StreamClosed(Transport::kGrpc);
+  }
   // Asks for the next Subscribe call; a new Stream waits for it.
   static void Accept(SubscribeQueue& queue) {
     auto stream = std::shared_ptr<Stream>(new Stream(queue));
@@ -208,6 +211,8 @@ class SubscribeQueue::Stream {
         absl::MutexLock lock(&mu_);
         subscription_ = *std::move(sub);
         lease_.emplace(std::move(*lease));
+        queue_.service_->metrics().StreamOpened(Transport::kGrpc);
+        counted_ = true;
       } else {
         status = sub.status();
       }
@@ -233,6 +238,7 @@ class SubscribeQueue::Stream {
         done_ = true;
         return;
       }
+      queue_.service_->metrics().CountSent(Transport::kGrpc, CountFrames(*frames));
       buffer_ = ToByteBuffer(*frames);
       writing_ = true;
       writer_.Write(buffer_, &written_tag_);
@@ -267,6 +273,8 @@ class SubscribeQueue::Stream {
   absl::Mutex mu_;
   std::shared_ptr<Stream> self_ ABSL_GUARDED_BY(mu_);
   std::shared_ptr<Subscription> subscription_ ABSL_GUARDED_BY(mu_);
+  // Counted among the open gRPC streams (from the subscription on).
+  bool counted_ = false;
   // Counts the stream against its key's limit while it lives.
   std::optional<StreamLease> lease_ ABSL_GUARDED_BY(mu_);
   // The response being written; untouched until kWritten.

@@ -158,20 +158,4 @@ def test_http_is_refused_beyond_loopback_without_insecure(tmp_path):
         [str(NEWSWIRE_BIN), "serve", "--listen", "127.0.0.1:0", "--data", str(tmp_path / "d"),
          "--http", "0.0.0.0:0"], capture_output=True, text=True, timeout=30)
     assert done.returncode != 0
-    assert "does not check API keys yet" in done.stderr
-
-
-def test_http_stays_off_while_keys_are_required(tmp_path):
-    keys = tmp_path / "keys.json"
-    created = __import__("subprocess").run(
-        [str(NEWSWIRE_BIN), "keys", "create", "desk", "--scope", "admin", "--keys", str(keys)],
-        capture_output=True, text=True, timeout=30)
-    assert created.returncode == 0, created.stderr
-    proc = ServeProcess([str(NEWSWIRE_BIN), "serve", "--listen", "127.0.0.1:0", "--memory",
-                         "--keys", str(keys), "--http", "127.0.0.1:0"])
-    try:
-        output = "".join(proc.output)
-        assert "HTTP feeds off" in output and "does not check API keys yet" in output
-        assert "HTTP feeds:" not in output
-    finally:
-        proc.stop()
+    assert "the HTTP edge has no TLS" in done.stderr
