@@ -31,6 +31,7 @@
 #include "service/http_server.h"
 #include "service/server.h"
 #include "service/stop_signals.h"
+#include "service/websub_hub.h"
 
 namespace newswire {
 namespace {
@@ -63,7 +64,10 @@ commands:
           the archive's feeds over HTTP (/v1/feed.atom, .rss, .json; filters
           as query parameters; ETag and If-Modified-Since); it does not check
           API keys yet, so it takes loopback only (else --insecure) and stays
-          off, with a warning, while the server requires keys
+          off, with a warning, while the server requires keys; with it, a
+          WebSub hub at /v1/websub (leases 10 days by default, 30 at most);
+          [--websub-min-lease DURATION] (default 5m) and [--websub-retry
+          DURATION] (first retry of a failed delivery, default 30s) are for tests
   keys    create NAME --scope SCOPES [--sources S,...] [--filter QUERY]
                [--embargo-preview] [--expires DATE] [--publish-rate N]
                [--search-rate N] [--max-streams N] [--certificate]
@@ -315,6 +319,7 @@ PublishTally PublishPaths(const std::vector<std::string>& paths, PublishFn publi
 // reach (unless --insecure), or while the server requires keys.
 absl::StatusOr<std::unique_ptr<HttpServer>> StartHttp(absl::string_view listen,
                                                       const ServerOptions& options,
+                                                      const WebSubOptions& websub_options,
                                                       Server& server) {
   if (!IsLoopbackAddress(listen) && !options.insecure) {
     return absl::FailedPreconditionError(absl::StrCat(
@@ -329,7 +334,14 @@ absl::StatusOr<std::unique_ptr<HttpServer>> StartHttp(absl::string_view listen,
   }
   HttpServerOptions http_options;
   http_options.listen = std::string(listen);
-  return HttpServer::Start(http_options, Router(FeedRoutes(server.store())));
+  absl::StatusOr<std::unique_ptr<WebSubStore>> subscriptions = OpenWebSubStore(options.data_dir);
+  if (!subscriptions.ok()) return subscriptions.status();
+  absl::StatusOr<std::unique_ptr<WebSubHub>> websub = WebSubHub::Start(
+      server.hub(), server.store(), *std::move(subscriptions), websub_options);
+  if (!websub.ok()) return websub.status();
+  std::vector<HttpRoute> routes = FeedRoutes(server.store());
+  for (HttpRoute& route : WebSubRoutes(*std::move(websub))) routes.push_back(std::move(route));
+  return HttpServer::Start(http_options, Router(std::move(routes)));
 }
 
 int Serve(const Args& args, std::ostream& out, std::ostream& err) {
@@ -381,6 +393,16 @@ int Serve(const Args& args, std::ostream& out, std::ostream& err) {
   if (queue_mb != 0) options.subscriptions.max_queue_bytes = queue_mb << 20;
   options.subscriptions.max_subscriptions = max_subscribers;
   options.subscriptions.max_subscriptions_per_client = per_client;
+  WebSubOptions websub;
+  for (const auto& [flag, value] : {std::pair{"websub-min-lease", &websub.min_lease},
+                                    std::pair{"websub-retry", &websub.retry_delay}}) {
+    if (auto text = args.Value(flag)) {
+      if (!absl::ParseDuration(*text, value) || *value <= absl::ZeroDuration()) {
+        return Usage(err, absl::StrCat("--", flag, " must be a duration such as 1s, got \"",
+                                       *text, "\""));
+      }
+    }
+  }
   absl::StatusOr<std::unique_ptr<Server>> server = Server::Start(options);
   if (!server.ok()) return Fail(err, server.status());
 
@@ -410,7 +432,8 @@ int Serve(const Args& args, std::ostream& out, std::ostream& err) {
       << "\n";
   std::unique_ptr<HttpServer> http;
   if (auto listen = args.Value("http")) {
-    absl::StatusOr<std::unique_ptr<HttpServer>> started = StartHttp(*listen, options, **server);
+    absl::StatusOr<std::unique_ptr<HttpServer>> started =
+        StartHttp(*listen, options, websub, **server);
     if (started.ok()) {
       http = *std::move(started);
       out << "HTTP feeds: http://" << http->address() << "/v1/feed.atom (.rss, .json)\n";
@@ -911,7 +934,8 @@ const std::map<std::string, Command>& Commands() {
        {&Serve,
         {"listen", "data", "load", "retain-days", "retain-events", "max-archive-mb",
          "max-subscribers", "max-subscribers-per-client", "subscriber-queue-mb",
-         "tls-cert", "tls-key", "client-ca", "tls-refresh", "keys", "http"},
+         "tls-cert", "tls-key", "client-ca", "tls-refresh", "keys", "http",
+         "websub-min-lease", "websub-retry"},
         {"memory", "require-client-cert", "insecure"}}},
       {"publish", {&Publish, WithClientFlags({}), {}}},
       {"ingest", {&Ingest, WithClientFlags({"interval"}), {"watch"}}},

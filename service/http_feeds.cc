@@ -125,6 +125,7 @@ HttpResponse ServeFeed(const Store& store, absl::string_view base_url,
   page.id =
       absl::StrCat(base_url, "/v1/feed", filter_query.empty() ? "" : "?", filter_query);
   page.title = "newswire";
+  page.hub_url = absl::StrCat(base_url, "/v1/websub");  // service/websub_hub.h
   // No home_url until the wire monitor page exists (issue 13).
   page.updated = absl::UnixEpoch();
   std::optional<absl::Time> last_modified;
