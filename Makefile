@@ -26,7 +26,7 @@ DEB_PACKAGES := cmake g++ make pkg-config \
 	libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler \
 	libabsl-dev pybind11-dev python3-dev python3-pybind11 python3-grpcio \
 	python3-protobuf python3-pytest libsqlite3-dev libssl-dev openssl libxml2-dev libsimdjson-dev libgtest-dev libgmock-dev \
-	tzdata libboost1.74-dev python3-feedparser python3-jsonschema \
+	tzdata libboost1.74-dev python3-feedparser python3-jsonschema libcurl4-openssl-dev \
 	chromium chromium-driver python3-selenium fonts-dejavu-core
 
 # Only for benchmarks: the nats-server contender and its C client

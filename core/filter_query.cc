@@ -18,9 +18,9 @@ namespace {
 
 using Values = google::protobuf::RepeatedPtrField<std::string>;
 
-// Percent-decodes `text`, '+' as a space; INVALID_ARGUMENT for a broken
-// escape.
-absl::StatusOr<std::string> Decode(absl::string_view text) {
+}  // namespace
+
+absl::StatusOr<std::string> DecodeQueryValue(absl::string_view text) {
   std::string out;
   out.reserve(text.size());
   for (size_t i = 0; i < text.size(); ++i) {
@@ -42,7 +42,7 @@ absl::StatusOr<std::string> Decode(absl::string_view text) {
   return out;
 }
 
-std::string Encode(absl::string_view text) {
+std::string EncodeQueryValue(absl::string_view text) {
   std::string out;
   for (unsigned char c : text) {
     if (absl::ascii_isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
@@ -57,6 +57,8 @@ std::string Encode(absl::string_view text) {
   }
   return out;
 }
+
+namespace {
 
 // The repeated field parameter `name` fills, or nullptr.
 Values* ListField(v1::Filter& filter, absl::string_view name) {
@@ -82,9 +84,9 @@ absl::StatusOr<v1::Filter> ParseFilterQuery(absl::string_view query) {
   v1::Filter filter;
   for (absl::string_view pair : absl::StrSplit(query, '&', absl::SkipEmpty())) {
     const size_t eq = pair.find('=');
-    absl::StatusOr<std::string> name = Decode(pair.substr(0, eq));
-    absl::StatusOr<std::string> value =
-        Decode(eq == absl::string_view::npos ? absl::string_view() : pair.substr(eq + 1));
+    absl::StatusOr<std::string> name = DecodeQueryValue(pair.substr(0, eq));
+    absl::StatusOr<std::string> value = DecodeQueryValue(
+        eq == absl::string_view::npos ? absl::string_view() : pair.substr(eq + 1));
     if (!name.ok() || !value.ok()) {
       return absl::InvalidArgumentError(
           absl::StrCat("filter \"", absl::CHexEscape(pair.substr(0, 100)),
@@ -140,7 +142,7 @@ absl::StatusOr<QueryParts> TakeQueryParams(absl::string_view query,
       continue;
     }
     absl::StatusOr<std::string> value =
-        Decode(eq == absl::string_view::npos ? absl::string_view() : pair.substr(eq + 1));
+        DecodeQueryValue(eq == absl::string_view::npos ? absl::string_view() : pair.substr(eq + 1));
     if (!value.ok()) {
       return absl::InvalidArgumentError(absl::StrCat(name, ": ", value.status().message()));
     }
@@ -154,7 +156,7 @@ std::string FilterQueryString(const v1::Filter& filter) {
   std::vector<std::string> parts;
   auto add = [&parts](absl::string_view name, const Values& values) {
     for (const std::string& v : values)
-      parts.push_back(absl::StrCat(name, "=", Encode(v)));
+      parts.push_back(absl::StrCat(name, "=", EncodeQueryValue(v)));
   };
   add("subject", filter.subjects());
   add("place", filter.places());
@@ -166,7 +168,7 @@ std::string FilterQueryString(const v1::Filter& filter) {
   if (filter.min_urgency() != 0)
     parts.push_back(absl::StrCat("min_urgency=", filter.min_urgency()));
   if (!filter.query().empty())
-    parts.push_back(absl::StrCat("q=", Encode(filter.query())));
+    parts.push_back(absl::StrCat("q=", EncodeQueryValue(filter.query())));
   if (filter.exclude_duplicates()) parts.push_back("exclude_duplicates=true");
   return absl::StrJoin(parts, "&");
 }

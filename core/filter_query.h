@@ -42,6 +42,15 @@ absl::StatusOr<QueryParts> TakeQueryParams(absl::string_view query,
 // `filter` written back as query parameters (empty for an empty filter).
 std::string FilterQueryString(const v1::Filter& filter);
 
+// Percent-decodes one name or value of a query (or of a form body,
+// application/x-www-form-urlencoded), '+' as a space. INVALID_ARGUMENT for
+// a broken escape.
+absl::StatusOr<std::string> DecodeQueryValue(absl::string_view text);
+
+// Percent-encodes `text` for a query, a space as '+'; only unreserved
+// characters (RFC 3986: letters, digits, "-._~") stay as they are.
+std::string EncodeQueryValue(absl::string_view text);
+
 }  // namespace newswire
 
 #endif  // NEWSWIRE_CORE_FILTER_QUERY_H_

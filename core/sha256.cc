@@ -7,6 +7,7 @@
 
 #include "absl/strings/escaping.h"
 #include "openssl/evp.h"
+#include "openssl/hmac.h"
 
 namespace newswire {
 namespace {
@@ -69,6 +70,14 @@ std::string Sha256Hex(absl::string_view data, size_t bytes) {
   const Sha256::Digest digest = sha.Finish();
   return absl::BytesToHexString(absl::string_view(reinterpret_cast<const char*>(digest.data()),
                                                   std::min(bytes, digest.size())));
+}
+
+std::string HmacSha256(absl::string_view key, absl::string_view data) {
+  std::array<unsigned char, EVP_MAX_MD_SIZE> out;
+  unsigned int length = 0;
+  HMAC(Algorithm(), key.data(), static_cast<int>(key.size()),
+       reinterpret_cast<const unsigned char*>(data.data()), data.size(), out.data(), &length);
+  return std::string(reinterpret_cast<const char*>(out.data()), length);
 }
 
 }  // namespace newswire

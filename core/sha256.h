@@ -41,6 +41,9 @@ class Sha256 {
 // of `data`.
 std::string Sha256Hex(absl::string_view data, size_t bytes = 32);
 
+// HMAC-SHA-256 (RFC 2104) of `data` keyed with `key`: the 32 raw bytes.
+std::string HmacSha256(absl::string_view key, absl::string_view data);
+
 }  // namespace newswire
 
 #endif  // NEWSWIRE_CORE_SHA256_H_

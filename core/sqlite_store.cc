@@ -9,6 +9,7 @@
 #include "core/sqlite_archive.h"
 #include "core/sqlite_search.h"
 #include "core/sqlite_stories.h"
+#include "core/syndicate/websub_store.h"
 
 namespace newswire {
 namespace {
@@ -90,6 +91,8 @@ const Migration kMigrations[] = {
     {kStoryIndexSchema, &BackfillStoryIndex},
     // 6: API keys and the audit log.
     {kAccessSchema, nullptr},
+    // 7: the WebSub hub's subscriptions.
+    {kWebSubSchema, nullptr},
 };
 static_assert(std::size(kMigrations) == kArchiveSchemaVersion);
 

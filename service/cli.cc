@@ -33,6 +33,7 @@
 #include "service/http_edge.h"
 #include "service/server.h"
 #include "service/stop_signals.h"
+#include "service/websub_hub.h"
 
 namespace newswire {
 namespace {
@@ -67,7 +68,10 @@ commands:
           Sent Events (/v1/stream), search (/v1/search), /metrics, with the
           same API keys (Bearer, X-API-Key or the Basic password); plain
           HTTP, so loopback only (behind a TLS proxy) unless --insecure;
-          [--access-log FILE|-] one JSON line per HTTP request
+          [--access-log FILE|-] one JSON line per HTTP request; a WebSub
+          hub at /v1/websub (leases 10 days by default, 30 at most);
+          [--websub-min-lease DURATION] (default 5m) and [--websub-retry
+          DURATION] (first retry of a failed delivery, default 30s) are for tests
   keys    create NAME --scope SCOPES [--sources S,...] [--filter QUERY]
                [--embargo-preview] [--expires DATE] [--publish-rate N]
                [--search-rate N] [--max-streams N] [--certificate]
@@ -320,6 +324,7 @@ PublishTally PublishPaths(const std::vector<std::string>& paths, PublishFn publi
 absl::StatusOr<std::unique_ptr<HttpEdge>> StartHttp(absl::string_view listen,
                                                       const ServerOptions& options,
                                                       std::ostream* access_log,
+                                                      const WebSubOptions& websub,
                                                       Server& server) {
   if (!IsLoopbackAddress(listen) && !options.insecure) {
     return absl::FailedPreconditionError(absl::StrCat(
@@ -330,6 +335,8 @@ absl::StatusOr<std::unique_ptr<HttpEdge>> StartHttp(absl::string_view listen,
   HttpEdgeOptions http_options;
   http_options.listen = std::string(listen);
   http_options.access_log = access_log;
+  http_options.data_dir = options.data_dir;
+  http_options.websub = websub;
   return HttpEdge::Start(http_options, server);
 }
 
@@ -382,6 +389,16 @@ int Serve(const Args& args, std::ostream& out, std::ostream& err) {
   if (queue_mb != 0) options.subscriptions.max_queue_bytes = queue_mb << 20;
   options.subscriptions.max_subscriptions = max_subscribers;
   options.subscriptions.max_subscriptions_per_client = per_client;
+  WebSubOptions websub;
+  for (const auto& [flag, value] : {std::pair{"websub-min-lease", &websub.min_lease},
+                                    std::pair{"websub-retry", &websub.retry_delay}}) {
+    if (auto text = args.Value(flag)) {
+      if (!absl::ParseDuration(*text, value) || *value <= absl::ZeroDuration()) {
+        return Usage(err, absl::StrCat("--", flag, " must be a duration such as 1s, got \"",
+                                       *text, "\""));
+      }
+    }
+  }
   absl::StatusOr<std::unique_ptr<Server>> server = Server::Start(options);
   if (!server.ok()) return Fail(err, server.status());
 
@@ -427,7 +444,7 @@ int Serve(const Args& args, std::ostream& out, std::ostream& err) {
   }
   if (auto listen = args.Value("http")) {
     absl::StatusOr<std::unique_ptr<HttpEdge>> started =
-        StartHttp(*listen, options, access_log, **server);
+        StartHttp(*listen, options, access_log, websub, **server);
     if (started.ok()) {
       http = *std::move(started);
       out << "HTTP feeds: http://" << http->address() << "/v1/feed.atom (.rss, .json)\n"
@@ -928,7 +945,8 @@ const std::map<std::string, Command>& Commands() {
        {&Serve,
         {"listen", "data", "load", "retain-days", "retain-events", "max-archive-mb",
          "max-subscribers", "max-subscribers-per-client", "subscriber-queue-mb",
-         "tls-cert", "tls-key", "client-ca", "tls-refresh", "keys", "http", "access-log"},
+         "tls-cert", "tls-key", "client-ca", "tls-refresh", "keys", "http", "access-log",
+         "websub-min-lease", "websub-retry"},
         {"memory", "require-client-cert", "insecure"}}},
       {"publish", {&Publish, WithClientFlags({}), {}}},
       {"ingest", {&Ingest, WithClientFlags({"interval"}), {"watch"}}},

@@ -4,6 +4,7 @@
 //   GET /v1/feed.atom|rss|json  feeds (service/http_feeds.h)
 //   GET /v1/stream              Server-Sent Events (service/http_events.h)
 //   GET /v1/search              archive search as JSON (service/http_search.h)
+//   POST /v1/websub             the WebSub hub (service/websub_hub.h)
 //   GET /metrics                Prometheus text format (service/server_metrics.h)
 //   GET /healthz, /readyz       200 while the server runs
 //
@@ -22,6 +23,7 @@
 #include "service/http_server.h"
 #include "service/server.h"
 #include "service/sse_encoder.h"
+#include "service/websub_hub.h"
 
 namespace newswire {
 
@@ -29,6 +31,10 @@ struct HttpEdgeOptions {
   std::string listen = "127.0.0.1:0";  // HOST:PORT.
   // Where access log lines go; none when null. Must outlive the edge.
   std::ostream* access_log = nullptr;
+  // The server's archive, where WebSub subscriptions are kept; empty keeps
+  // them in memory.
+  std::string data_dir;
+  WebSubOptions websub;
 };
 
 class HttpEdge {
@@ -50,6 +56,7 @@ class HttpEdge {
   HttpEdge() = default;
   SseEncoder encoder_;
   std::optional<AccessLog> access_log_;
+  std::shared_ptr<WebSubHub> websub_;
   std::unique_ptr<HttpServer> http_;  // Last: stops before what it serves goes.
 };
 

@@ -25,19 +25,21 @@ namespace {
 // How long a reader may reuse a feed before asking again (with its ETag).
 constexpr char kCacheControl[] = "public, max-age=30";
 
-struct FeedFormatSpec {
-  absl::string_view path;
-  absl::string_view content_type;
-  std::string (*write)(const FeedPage&);
-};
-
 constexpr FeedFormatSpec kFormats[] = {
     {"/v1/feed.atom", "application/atom+xml; charset=utf-8", &WriteAtom},
     {"/v1/feed.rss", "application/rss+xml; charset=utf-8", &WriteRss},
     {"/v1/feed.json", "application/feed+json; charset=utf-8", &WriteJsonFeed},
 };
 
-// The query without its `limit` parameter, and the limit it states.
+}  // namespace
+
+const FeedFormatSpec* FindFeedFormat(absl::string_view path) {
+  for (const FeedFormatSpec& format : kFormats) {
+    if (format.path == path) return &format;
+  }
+  return nullptr;
+}
+
 absl::StatusOr<std::pair<std::string, uint32_t>> SplitLimit(absl::string_view query) {
   std::vector<absl::string_view> rest;
   uint32_t limit = kDefaultFeedItems;
@@ -55,6 +57,8 @@ absl::StatusOr<std::pair<std::string, uint32_t>> SplitLimit(absl::string_view qu
   }
   return std::pair{absl::StrJoin(rest, "&"), limit};
 }
+
+namespace {
 
 // RFC 7231's IMF-fixdate: "Tue, 19 Nov 2024 15:20:00 GMT".
 std::string HttpDate(absl::Time time) {
@@ -127,6 +131,7 @@ HttpResponse ServeFeed(const Store& store, Gate& gate, absl::string_view base_ur
   page.id =
       absl::StrCat(base_url, "/v1/feed", filter_query.empty() ? "" : "?", filter_query);
   page.title = "newswire";
+  page.hub_url = absl::StrCat(base_url, "/v1/websub");  // service/websub_hub.h
   // No home_url until the wire monitor page exists (issue 13).
   page.updated = absl::UnixEpoch();
   std::optional<absl::Time> last_modified;

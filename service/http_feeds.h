@@ -17,15 +17,33 @@
 #define NEWSWIRE_SERVICE_HTTP_FEEDS_H_
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/policy/gate.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "core/store.h"
+#include "core/syndicate/feed_writer.h"
 #include "service/http_router.h"
 
 namespace newswire {
 
 inline constexpr uint32_t kDefaultFeedItems = 50;
+
+// A feed format served: its path, Content-Type and writer.
+struct FeedFormatSpec {
+  absl::string_view path;          // "/v1/feed.atom".
+  absl::string_view content_type;  // "application/atom+xml; charset=utf-8".
+  std::string (*write)(const FeedPage&);
+};
+
+// The format served at `path`, or nullptr when none is.
+const FeedFormatSpec* FindFeedFormat(absl::string_view path);
+
+// A feed's query without its `limit` parameter, and the limit it states
+// (kDefaultFeedItems when none). INVALID_ARGUMENT names a bad limit.
+absl::StatusOr<std::pair<std::string, uint32_t>> SplitLimit(absl::string_view query);
 
 // The routes above over `store`; a feed is read with the subscribe scope
 // and within the key's entitlements (service/http_auth.h). Both must

@@ -1,11 +1,8 @@
 #include "core/policy/api_key.h"
 
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 #include <openssl/rand.h>
 
-#include <array>
 #include <cstdint>
 #include <cstdlib>
 
@@ -111,12 +108,7 @@ absl::StatusOr<std::string> SecretKeyId(absl::string_view secret) {
 std::string GeneratePepper() { return RandomBytes(kPepperBytes); }
 
 std::string KeyDigest(absl::string_view pepper, absl::string_view secret) {
-  std::array<unsigned char, EVP_MAX_MD_SIZE> out;
-  unsigned int length = 0;
-  HMAC(EVP_sha256(), pepper.data(), static_cast<int>(pepper.size()),
-       reinterpret_cast<const unsigned char*>(secret.data()), secret.size(), out.data(),
-       &length);
-  return std::string(reinterpret_cast<const char*>(out.data()), length);
+  return HmacSha256(pepper, secret);
 }
 
 bool DigestsEqual(absl::string_view a, absl::string_view b) {

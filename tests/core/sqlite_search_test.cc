@@ -351,6 +351,7 @@ TEST_F(SearchTest, MigratingAnArchiveWithoutAnIndexBuildsIt) {
     ASSERT_TRUE((*db)->Execute("DROP TABLE article_text; DROP TABLE article_vocab;"
                                "DROP TABLE current_articles; DROP INDEX events_by_time; DROP TABLE held;"
                                "DROP TABLE api_keys; DROP TABLE audit_log;"
+                               "DROP TABLE websub_subscriptions;"
                                "PRAGMA user_version = 1;")
                     .ok());
   }

@@ -242,6 +242,7 @@ TEST(SqliteStore, ArchiveOfSchemaVersion2IsMigratedWithEveryVersionKept) {
       ALTER TABLE current_articles DROP COLUMN near_duplicate;
       DROP TABLE api_keys;
       DROP TABLE audit_log;
+      DROP TABLE websub_subscriptions;
       PRAGMA user_version = 2;
     )sql").ok());
   }

@@ -142,3 +142,25 @@ def test_revoking_the_key_ends_its_event_stream(wire):
         assert stream.ended
         assert any("revoked" in (m.comment or "") for m in rest)
     assert get(host, "/v1/feed.atom", {"X-API-Key": reader})[0] == 401
+
+
+def test_websub_subscriptions_stay_within_the_key(wire):
+    host, _, secrets = wire
+    reader = {"X-API-Key": secrets["kyiv"],
+              "Content-Type": "application/x-www-form-urlencoded"}
+
+    def subscribe(topic_query: str, headers: dict[str, str]) -> tuple[int, bytes]:
+        from urllib.parse import urlencode
+        form = urlencode({"hub.mode": "subscribe", "hub.callback": "http://127.0.0.1:9/cb",
+                          "hub.topic": f"http://{host}/v1/feed.atom?{topic_query}"})
+        connection = http.client.HTTPConnection(host, timeout=10)
+        connection.request("POST", "/v1/websub", body=form, headers=headers)
+        response = connection.getresponse()
+        return response.status, response.read()
+
+    assert subscribe("place=Kyiv", {"Content-Type": "application/x-www-form-urlencoded"})[0] == 401
+    status, body = subscribe("place=Lviv", reader)
+    assert status == 403 and b"place" in body
+    status, body = subscribe("", reader)  # Everything: more than the key may read.
+    assert status == 403 and b"entitlements" in body
+    assert subscribe("place=Kyiv", reader)[0] == 202
