@@ -16,6 +16,7 @@
 #include "core/sha256.h"
 #include "core/sqlite_search.h"
 #include "core/syndicate/feed_writer.h"
+#include "core/syndicate/ninjs_writer.h"
 
 namespace newswire {
 namespace {
@@ -33,6 +34,7 @@ constexpr FeedFormatSpec kFormats[] = {
     {"/v1/feed.atom", "application/atom+xml; charset=utf-8", &WriteAtom},
     {"/v1/feed.rss", "application/rss+xml; charset=utf-8", &WriteRss},
     {"/v1/feed.json", "application/feed+json; charset=utf-8", &WriteJsonFeed},
+    {"/v1/feed.ninjs", "application/json; charset=utf-8", &WriteNinjs},
 };
 
 // The query without its `limit` parameter, and the limit it states.

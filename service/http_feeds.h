@@ -4,6 +4,9 @@
 //   GET /v1/feed.atom                Atom 1.0      (application/atom+xml)
 //   GET /v1/feed.rss                 RSS 2.0       (application/rss+xml)
 //   GET /v1/feed.json                JSON Feed 1.1 (application/feed+json)
+//   GET /v1/feed.ninjs               a JSON array of IPTC ninjs 2.1 objects
+//                                    (application/json), the one ninjs
+//                                    version served (core/syndicate/ninjs_writer.h)
 //
 // A feed is the newest `limit` articles (default 50, at most 100) that
 // match the filter its query parameters state (core/filter_query.h:

@@ -4,9 +4,9 @@
 #include <cstdlib>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
+#include "core/syndicate/feed_text.h"
 
 namespace newswire {
 namespace {
@@ -45,60 +45,10 @@ std::string Xml(absl::string_view text) {
   return out;
 }
 
-// `text` as a JSON string, quotes included (RFC 8259).
-std::string Json(absl::string_view text) {
-  std::string out = "\"";
-  out.reserve(text.size() + 16);
-  for (char c : text) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          absl::StrAppendFormat(&out, "\\u%04x", static_cast<unsigned char>(c));
-        } else {
-          out.push_back(c);
-        }
-    }
-  }
-  out += "\"";
-  return out;
-}
-
-// RFC 3339 in the article's own offset: "2024-11-19T10:20:00-05:00".
-std::string Rfc3339(absl::Time time, int offset_minutes) {
-  const absl::TimeZone zone = absl::FixedTimeZone(offset_minutes * 60);
-  return absl::FormatTime(
-      offset_minutes == 0 ? "%Y-%m-%dT%H:%M:%SZ" : "%Y-%m-%dT%H:%M:%S%Ez", time, zone);
-}
-
 // RFC 822 as RSS writes it: "Tue, 19 Nov 2024 10:20:00 -0500".
 std::string Rfc822(absl::Time time, int offset_minutes) {
   const absl::TimeZone zone = absl::FixedTimeZone(offset_minutes * 60);
   return absl::FormatTime("%a, %d %b %Y %H:%M:%S %z", time, zone);
-}
-
-// When the article was first out, and when this version was; each stands
-// in for the other when the article lacks it.
-absl::Time FirstCreated(const Article& a) {
-  return FromProtoTime(a.has_first_created() ? a.first_created() : a.version_created());
-}
-
-absl::Time VersionCreated(const Article& a) {
-  return FromProtoTime(a.has_version_created() ? a.version_created() : a.first_created());
 }
 
 std::string Published(const Article& a) {

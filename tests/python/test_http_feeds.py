@@ -4,6 +4,7 @@ filters, errors."""
 
 from __future__ import annotations
 
+import datetime
 import email.utils
 import json
 import http.client
@@ -101,6 +102,49 @@ def test_json_feed_is_json_feed_1_1(wire):
     assert items[0]["content_text"] == "Power restored in Kyiv. More text.\n\nA second paragraph."
     ours = newswire.parse_feed(body)
     assert (ours.version, len(ours.articles), ours.notes) == ("jsonfeed11", 3, [])
+
+
+def test_ninjs_is_iptc_ninjs_2_1(wire):
+    # Checked against IPTC's own schema for the pinned version
+    # (tests/data/schemas/README.md names its source).
+    jsonschema = pytest.importorskip("jsonschema", reason="python3-jsonschema is not installed")
+    host, _ = wire
+    status, headers, body = get(host, "/v1/feed.ninjs")
+    assert status == 200
+    assert headers["Content-Type"].startswith("application/json")
+    assert re.fullmatch(r'"[0-9a-f]{32}"', headers["ETag"])
+    document = json.loads(body)
+    schema = json.loads((SOURCE_DIR / "tests" / "data" / "schemas" /
+                         "ninjs-schema_2.1.json").read_text(encoding="utf-8"))
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    validator = jsonschema.Draft202012Validator(schema)
+    validator.check_schema(schema)
+    assert isinstance(document, list) and len(document) == 3
+    for item in document:
+        validator.validate(item)
+    # The schema can fail: ninjs 2.x has no "headline" member.
+    with pytest.raises(jsonschema.ValidationError):
+        validator.validate(dict(document[0], headline="x"))
+    assert [item["uri"] for item in document] == ["urn:http:3", "urn:http:2", "urn:http:1"]
+    first = document[0]
+    assert first["standard"]["version"] == "2.1"
+    assert first["headlines"][0] == {"role": "main", "contenttype": "text/plain",
+                                     "value": "Power restored in Kyiv"}
+    assert first["by"] == "Jo Bloggs"
+    assert first["places"] == [{"name": "Kyiv"}]
+    assert (first["version"], first["pubstatus"]) == ("1", "usable")
+    created = datetime.datetime.fromisoformat(first["versioncreated"])
+    assert created.tzinfo is not None
+    assert abs(created - datetime.datetime.now(datetime.timezone.utc)) < datetime.timedelta(
+        minutes=5)
+    # Same ETag, same document: 304.
+    assert get(host, "/v1/feed.ninjs", {"If-None-Match": headers["ETag"]})[0] == 304
+    # newswire reads its own ninjs back to the same stories.
+    ours = newswire.parse_feed(body)
+    assert ours.version == "ninjs2"
+    assert [a.id for a in ours.articles] == ["urn:http:3", "urn:http:2", "urn:http:1"]
+    assert ours.articles[0].byline == "Jo Bloggs"
+    assert ours.articles[0].body_text == "Power restored in Kyiv. More text.\n\nA second paragraph."
 
 
 def test_conditional_get_answers_304_until_something_is_published(wire):
