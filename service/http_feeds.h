@@ -16,9 +16,33 @@
 // (the newest article's version time); If-None-Match matching the ETag, or
 // else If-Modified-Since not older than Last-Modified, answers 304.
 // A bad parameter is 400 naming it.
+//
+// Archived feeds (RFC 5005), in every format: the feed above is the
+// subscription document; `?page=K` (with the same filter) is archive page
+// K, the events with sequences K*P+1 ... (K+1)*P, P = kArchivePageEvents,
+// so a page always covers the same stretch of the wire. It lists, newest
+// first, the article version each of those events carried (an update or a
+// kill is on the page of its event, as that version) that matches the
+// filter, so a filtered page may be sparse or empty; `limit` does not
+// apply. Links: rel="current" (the subscription document), "prev-archive"
+// (page K-1) and, once page K is complete, "next-archive" (page K+1), with
+// <fh:archive/> (Atom, RSS); JSON Feed's next_url is prev-archive; ninjs
+// has no links of its own, so every format also sends them as an HTTP Link
+// header. The subscription document's prev-archive is the newest complete
+// page. A page is complete when its last sequence is at or below the head:
+// it never changes again and is sent with Cache-Control "public,
+// max-age=31536000, immutable"; the page still filling gets the feeds'
+// short max-age. A page past the one still filling is 404; one whose
+// events were all compacted away (retention) is 410, and prev-archive stops
+// before it. A reader that walks prev-archive from the subscription
+// document sees every event up to the newest complete page, and the
+// articles after it through the subscription document (which shows the
+// newest `limit`; the page still filling, linked as next-archive from the
+// newest complete page, has all of them).
 #ifndef NEWSWIRE_SERVICE_HTTP_FEEDS_H_
 #define NEWSWIRE_SERVICE_HTTP_FEEDS_H_
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -28,6 +52,8 @@
 namespace newswire {
 
 inline constexpr uint32_t kDefaultFeedItems = 50;
+// Events per archive page (see above).
+inline constexpr uint64_t kArchivePageEvents = 100;
 
 // The routes above over `store`, which must outlive them. The feeds' self
 // links are absolute, on the host the request named (Host).

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <cstdlib>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -68,6 +69,27 @@ std::string BodyHtml(const Article& a) {
     absl::StrAppend(&html, "<p>", Xml(paragraph), "</p>");
   }
   return html;
+}
+
+constexpr char kHistoryNamespace[] = "http://purl.org/syndication/history/1.0";
+
+// The RFC 5005 links of `page` as `element`s ("link" in Atom, "atom:link"
+// in RSS), and its fh:archive marker.
+std::string ArchiveLinks(const FeedPage& page, absl::string_view element) {
+  std::string out;
+  for (const auto& [rel, href] : {std::pair{"current", &page.current_url},
+                                  std::pair{"prev-archive", &page.prev_archive_url},
+                                  std::pair{"next-archive", &page.next_archive_url}}) {
+    if (href->empty()) continue;
+    absl::StrAppend(&out, "<", element, " rel=\"", rel, "\" href=\"", Xml(*href), "\"/>");
+  }
+  if (page.archive) out += "<fh:archive/>";
+  return out;
+}
+
+// The namespace declaration fh:archive needs, on an archive page.
+std::string HistoryNamespace(const FeedPage& page) {
+  return page.archive ? absl::StrCat(" xmlns:fh=\"", kHistoryNamespace, "\"") : "";
 }
 
 std::string AtomEntry(const Article& a) {
@@ -145,9 +167,9 @@ std::string JsonItem(const Article& a) {
 std::string WriteAtom(const FeedPage& page) {
   std::string out = absl::StrCat(
       "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed "
-      "xmlns=\"http://www.w3.org/2005/Atom\">"
-      "<id>",
-      Xml(page.id), "</id><title>", Xml(page.title), "</title><updated>",
+      "xmlns=\"http://www.w3.org/2005/Atom\"",
+      HistoryNamespace(page), "><id>", Xml(page.id), "</id><title>", Xml(page.title),
+      "</title><updated>",
       Rfc3339(page.updated, 0), "</updated><author><name>", Xml(page.title),
       "</name></author><link rel=\"self\" type=\"application/atom+xml\" href=\"",
       Xml(page.self_url), "\"/>");
@@ -157,6 +179,7 @@ std::string WriteAtom(const FeedPage& page) {
   }
   if (!page.hub_url.empty())
     absl::StrAppend(&out, "<link rel=\"hub\" href=\"", Xml(page.hub_url), "\"/>");
+  out += ArchiveLinks(page, "link");
   out += "\n";
   for (const Article& article : page.articles) out += AtomEntry(article);
   out += "</feed>\n";
@@ -167,9 +190,8 @@ std::string WriteRss(const FeedPage& page) {
   std::string out = absl::StrCat(
       "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<rss version=\"2.0\" "
       "xmlns:atom=\"http://www.w3.org/2005/Atom\" "
-      "xmlns:dc=\"http://purl.org/dc/elements/1.1/\">"
-      "<channel><title>",
-      Xml(page.title), "</title><link>",
+      "xmlns:dc=\"http://purl.org/dc/elements/1.1/\"",
+      HistoryNamespace(page), "><channel><title>", Xml(page.title), "</title><link>",
       Xml(page.home_url.empty() ? page.self_url : page.home_url), "</link><description>",
       Xml(page.title), " headlines</description><lastBuildDate>", Rfc822(page.updated, 0),
       "</lastBuildDate><atom:link rel=\"self\" type=\"application/rss+xml\" href=\"",
@@ -177,6 +199,7 @@ std::string WriteRss(const FeedPage& page) {
   if (!page.hub_url.empty()) {
     absl::StrAppend(&out, "<atom:link rel=\"hub\" href=\"", Xml(page.hub_url), "\"/>");
   }
+  out += ArchiveLinks(page, "atom:link");
   out += "\n";
   for (const Article& article : page.articles) out += RssItem(article);
   out += "</channel></rss>\n";
@@ -189,6 +212,8 @@ std::string WriteJsonFeed(const FeedPage& page) {
   if (!page.home_url.empty())
     absl::StrAppend(&out, ",\"home_page_url\":", Json(page.home_url));
   absl::StrAppend(&out, ",\"feed_url\":", Json(page.self_url));
+  if (!page.prev_archive_url.empty())
+    absl::StrAppend(&out, ",\"next_url\":", Json(page.prev_archive_url));
   if (!page.hub_url.empty()) {
     absl::StrAppend(&out, ",\"hubs\":[{\"type\":\"WebSub\",\"url\":", Json(page.hub_url),
                     "}]");

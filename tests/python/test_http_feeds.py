@@ -219,3 +219,157 @@ def test_http_stays_off_while_keys_are_required(tmp_path):
         assert "HTTP feeds:" not in output
     finally:
         proc.stop()
+
+
+# --- RFC 5005 archived feeds ------------------------------------------------
+
+ARCHIVE_PAGE = 100  # Events per archive page (service/http_feeds.h).
+STORIES = 228
+
+
+@pytest.fixture(scope="module")
+def archived_wire(tmp_path_factory):
+    """A wire with 230 events: stories 1-150, story 5's update and story 7's
+    kill (sequences 151, 152: page 1), then stories 151-228. Every tenth
+    story is from Odesa, the rest from Kyiv."""
+    data = tmp_path_factory.mktemp("archive") / "data"
+    proc = ServeProcess([str(NEWSWIRE_BIN), "serve", "--listen", "127.0.0.1:0",
+                         "--data", str(data), "--http", "127.0.0.1:0"])
+    try:
+        http_line = next(line for line in proc.output if "HTTP feeds:" in line)
+        host = re.search(r"http://([^/]+)/", http_line).group(1)
+
+        def story(n: int, **fields) -> newswire.Article:
+            fields.setdefault("headline", f"Story {n}")
+            return newswire.Article(id=f"urn:archive:{n}", version=fields.pop("version", 1),
+                                    places=["Odesa" if n % 10 == 0 else "Kyiv"],
+                                    body_text=f"Story {n}. Text.", **fields)
+
+        with newswire.Client(proc.address) as client:
+            for n in range(1, 151):
+                client.publish(story(n))
+            client.publish(story(5, version=2, headline="Story 5, updated"))
+            client.publish(story(7, version=2, pub_status="CANCELED"))
+            for n in range(151, STORIES + 1):
+                client.publish(story(n))
+        yield host
+    finally:
+        proc.stop()
+
+
+def path_of(url: str) -> str:
+    parts = urllib.parse.urlsplit(url)
+    return parts.path + ("?" + parts.query if parts.query else "")
+
+
+def feed_link(parsed, rel: str) -> str | None:
+    hrefs = [link.href for link in parsed.feed.get("links", []) if link.get("rel") == rel]
+    assert len(hrefs) <= 1, hrefs
+    return hrefs[0] if hrefs else None
+
+
+def walk_back(host: str, path: str) -> list:
+    """The subscription document at `path`, then each prev-archive page."""
+    documents, url = [], f"http://{host}{path}"
+    while url is not None:
+        assert url not in [d[0] for d in documents], "prev-archive loops"
+        status, headers, body = get(host, path_of(url))
+        assert status == 200, (url, body)
+        parsed = feedparser.parse(body)
+        assert not parsed.bozo, parsed.get("bozo_exception")
+        documents.append((url, headers, body, parsed))
+        url = feed_link(parsed, "prev-archive")
+    return documents
+
+
+@pytest.mark.parametrize("path", ["/v1/feed.atom", "/v1/feed.rss"])
+def test_a_reader_walks_back_through_every_story(archived_wire, path):
+    host = archived_wire
+    documents = walk_back(host, path)
+    assert [d[0] for d in documents] == [
+        f"http://{host}{path}", f"http://{host}{path}?page=1", f"http://{host}{path}?page=0"]
+    ids = [entry.id for _, _, _, parsed in documents for entry in parsed.entries]
+    assert set(ids) == {f"urn:archive:{n}" for n in range(1, STORIES + 1)}
+    # The archive pages hold each event once: only the updated and the
+    # killed story are there twice (the subscription document may repeat
+    # what the newest page has: readers merge by id).
+    archived = [entry.id for _, _, _, parsed in documents[1:] for entry in parsed.entries]
+    repeated = {i for i in archived if archived.count(i) > 1}
+    assert repeated == {"urn:archive:5", "urn:archive:7"}
+    assert len(archived) == 2 * ARCHIVE_PAGE
+    # Each page is the version its event carried, newest first.
+    page1 = documents[1][3]
+    assert [e.title for e in page1.entries][:1] == ["Story 198"]
+    assert "Story 5, updated" in [e.title for e in page1.entries]
+    assert "Story 5" in [e.title for e in documents[2][3].entries]
+    for url, _, body, parsed in documents[1:]:
+        assert b'xmlns:fh="http://purl.org/syndication/history/1.0"' in body
+        assert b"<fh:archive/>" in body
+        assert feed_link(parsed, "current") == f"http://{host}{path}"
+    assert feed_link(documents[1][3], "next-archive") == f"http://{host}{path}?page=2"
+    assert feed_link(documents[0][3], "current") is None
+    assert b"fh:archive" not in documents[0][2]
+
+
+def test_archive_pages_are_immutable_once_complete(archived_wire):
+    host = archived_wire
+    status, headers, _ = get(host, "/v1/feed.atom?page=0")
+    assert status == 200
+    assert headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert headers["Link"] == (f'<http://{host}/v1/feed.atom>; rel="current", '
+                               f'<http://{host}/v1/feed.atom?page=1>; rel="next-archive"')
+    assert get(host, "/v1/feed.atom?page=0", {"If-None-Match": headers["ETag"]})[0] == 304
+    assert get(host, "/v1/feed.atom?page=0")[1]["ETag"] == headers["ETag"]
+    # The page still filling (events 201-230) is not immutable, and has no
+    # newer page yet.
+    status, headers, body = get(host, "/v1/feed.atom?page=2")
+    assert status == 200
+    assert headers["Cache-Control"] == "public, max-age=30"
+    parsed = feedparser.parse(body)
+    assert len(parsed.entries) == 30
+    assert feed_link(parsed, "next-archive") is None
+    assert feed_link(parsed, "prev-archive") == f"http://{host}/v1/feed.atom?page=1"
+    # The subscription document points at the newest complete page.
+    _, headers, _ = get(host, "/v1/feed.ninjs")
+    assert headers["Link"] == f'<http://{host}/v1/feed.ninjs?page=1>; rel="prev-archive"'
+
+
+def test_archive_pages_in_json_feed_and_ninjs(archived_wire):
+    host = archived_wire
+    current = json.loads(get(host, "/v1/feed.json")[2])
+    assert current["next_url"] == f"http://{host}/v1/feed.json?page=1"
+    page1 = json.loads(get(host, "/v1/feed.json?page=1")[2])
+    assert page1["feed_url"] == f"http://{host}/v1/feed.json?page=1"
+    assert page1["next_url"] == f"http://{host}/v1/feed.json?page=0"
+    assert "next_url" not in json.loads(get(host, "/v1/feed.json?page=0")[2])
+    # ninjs shows what each event was: story 7's kill is on page 1.
+    status, headers, body = get(host, "/v1/feed.ninjs?page=1")
+    assert status == 200 and 'rel="prev-archive"' in headers["Link"]
+    by_uri = {}
+    for item in json.loads(body):
+        by_uri.setdefault(item["uri"], []).append(item)
+    assert len(by_uri["urn:archive:7"]) == 1
+    assert (by_uri["urn:archive:7"][0]["pubstatus"], by_uri["urn:archive:7"][0]["version"]) == (
+        "canceled", "2")
+    assert by_uri["urn:archive:5"][0]["headlines"][0]["value"] == "Story 5, updated"
+
+
+def test_filtered_archive_pages_keep_the_filter(archived_wire):
+    host = archived_wire
+    status, headers, body = get(host, "/v1/feed.atom?place=Odesa&page=0")
+    assert status == 200
+    parsed = feedparser.parse(body)
+    assert [e.id for e in parsed.entries] == [f"urn:archive:{n}" for n in range(100, 0, -10)]
+    assert feed_link(parsed, "next-archive") == f"http://{host}/v1/feed.atom?place=Odesa&page=1"
+    assert feed_link(parsed, "current") == f"http://{host}/v1/feed.atom?place=Odesa"
+    # A page with nothing that matches is an empty page, not an error.
+    status, _, body = get(host, "/v1/feed.atom?place=Lviv&page=1")
+    assert status == 200 and feedparser.parse(body).entries == []
+
+
+@pytest.mark.parametrize("query,status", [
+    ("page=abc", 400), ("page=-1", 400), ("page=", 400), ("page=1.5", 400),
+    ("page=99999999999999999999", 400), ("page=3", 404)])
+def test_bad_archive_pages_name_the_parameter(archived_wire, query, status):
+    got, _, body = get(archived_wire, "/v1/feed.atom?" + query)
+    assert got == status and b"page" in body
