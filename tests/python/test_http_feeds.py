@@ -345,8 +345,13 @@ def test_archive_pages_in_json_feed_and_ninjs(archived_wire):
     # ninjs shows what each event was: story 7's kill is on page 1.
     status, headers, body = get(host, "/v1/feed.ninjs?page=1")
     assert status == 200 and 'rel="prev-archive"' in headers["Link"]
+    jsonschema = pytest.importorskip("jsonschema", reason="python3-jsonschema is not installed")
+    validator = jsonschema.Draft202012Validator(json.loads(
+        (SOURCE_DIR / "tests" / "data" / "schemas" / "ninjs-schema_2.1.json").read_text(
+            encoding="utf-8")))
     by_uri = {}
     for item in json.loads(body):
+        validator.validate(item)
         by_uri.setdefault(item["uri"], []).append(item)
     assert len(by_uri["urn:archive:7"]) == 1
     assert (by_uri["urn:archive:7"][0]["pubstatus"], by_uri["urn:archive:7"][0]["version"]) == (
