@@ -51,6 +51,25 @@ def get(host: str, path: str, headers: dict[str, str] | None = None):
         connection.close()
 
 
+@pytest.fixture
+def jsonschema():
+    """Debian's python3-jsonschema, or the test is skipped."""
+    return pytest.importorskip("jsonschema", reason="python3-jsonschema is not installed")
+
+
+def load_schema(name: str) -> dict:
+    """A JSON Schema from tests/data/schemas (README.md there names its source)."""
+    return json.loads((SOURCE_DIR / "tests" / "data" / "schemas" / name).read_text(
+        encoding="utf-8"))
+
+
+def ninjs_validator(jsonschema):
+    """A validator for IPTC's ninjs 2.1 schema, of the draft its $schema names."""
+    schema = load_schema("ninjs-schema_2.1.json")
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    return jsonschema.Draft202012Validator(schema)
+
+
 @pytest.mark.parametrize("path,content_type,version", [
     ("/v1/feed.atom", "application/atom+xml", "atom10"),
     ("/v1/feed.rss", "application/rss+xml", "rss20"),
@@ -76,17 +95,15 @@ def test_feedparser_reads_each_format(wire, path, content_type, version):
     assert ours.articles[0].body_text == "Power restored in Kyiv. More text.\n\nA second paragraph."
 
 
-def test_json_feed_is_json_feed_1_1(wire):
+def test_json_feed_is_json_feed_1_1(wire, jsonschema):
     # Debian's feedparser 6.0 reads no JSON Feed: checked against the JSON
     # Feed 1.1 schema (tests/data/schemas, written from the specification).
-    jsonschema = pytest.importorskip("jsonschema", reason="python3-jsonschema is not installed")
     host, _ = wire
     status, headers, body = get(host, "/v1/feed.json")
     assert status == 200
     assert headers["Content-Type"].startswith("application/feed+json")
     document = json.loads(body)
-    schema = json.loads((SOURCE_DIR / "tests" / "data" / "schemas" /
-                         "jsonfeed-1.1.schema.json").read_text(encoding="utf-8"))
+    schema = load_schema("jsonfeed-1.1.schema.json")
     jsonschema.Draft7Validator.check_schema(schema)
     jsonschema.validate(document, schema)
     # The schema can fail: an item without content is refused.
@@ -104,21 +121,17 @@ def test_json_feed_is_json_feed_1_1(wire):
     assert (ours.version, len(ours.articles), ours.notes) == ("jsonfeed11", 3, [])
 
 
-def test_ninjs_is_iptc_ninjs_2_1(wire):
+def test_ninjs_is_iptc_ninjs_2_1(wire, jsonschema):
     # Checked against IPTC's own schema for the pinned version
     # (tests/data/schemas/README.md names its source).
-    jsonschema = pytest.importorskip("jsonschema", reason="python3-jsonschema is not installed")
     host, _ = wire
     status, headers, body = get(host, "/v1/feed.ninjs")
     assert status == 200
     assert headers["Content-Type"].startswith("application/json")
     assert re.fullmatch(r'"[0-9a-f]{32}"', headers["ETag"])
     document = json.loads(body)
-    schema = json.loads((SOURCE_DIR / "tests" / "data" / "schemas" /
-                         "ninjs-schema_2.1.json").read_text(encoding="utf-8"))
-    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
-    validator = jsonschema.Draft202012Validator(schema)
-    validator.check_schema(schema)
+    validator = ninjs_validator(jsonschema)
+    validator.check_schema(validator.schema)
     assert isinstance(document, list) and len(document) == 3
     for item in document:
         validator.validate(item)
@@ -334,7 +347,7 @@ def test_archive_pages_are_immutable_once_complete(archived_wire):
     assert headers["Link"] == f'<http://{host}/v1/feed.ninjs?page=1>; rel="prev-archive"'
 
 
-def test_archive_pages_in_json_feed_and_ninjs(archived_wire):
+def test_archive_pages_in_json_feed_and_ninjs(archived_wire, jsonschema):
     host = archived_wire
     current = json.loads(get(host, "/v1/feed.json")[2])
     assert current["next_url"] == f"http://{host}/v1/feed.json?page=1"
@@ -345,10 +358,7 @@ def test_archive_pages_in_json_feed_and_ninjs(archived_wire):
     # ninjs shows what each event was: story 7's kill is on page 1.
     status, headers, body = get(host, "/v1/feed.ninjs?page=1")
     assert status == 200 and 'rel="prev-archive"' in headers["Link"]
-    jsonschema = pytest.importorskip("jsonschema", reason="python3-jsonschema is not installed")
-    validator = jsonschema.Draft202012Validator(json.loads(
-        (SOURCE_DIR / "tests" / "data" / "schemas" / "ninjs-schema_2.1.json").read_text(
-            encoding="utf-8")))
+    validator = ninjs_validator(jsonschema)
     by_uri = {}
     for item in json.loads(body):
         validator.validate(item)
