@@ -1,6 +1,7 @@
 #include "service/http_feeds.h"
 
 #include <algorithm>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -11,12 +12,14 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "core/feed_filter.h"
 #include "core/filter_query.h"
-#include "core/policy/policy.h"
 #include "core/ingest/feed_date.h"
+#include "core/policy/policy.h"
 #include "core/sha256.h"
 #include "core/sqlite_search.h"
 #include "core/syndicate/feed_writer.h"
+#include "core/syndicate/ninjs_writer.h"
 #include "service/http_auth.h"
 
 namespace newswire {
@@ -24,11 +27,16 @@ namespace {
 
 // How long a reader may reuse a feed before asking again (with its ETag).
 constexpr char kCacheControl[] = "public, max-age=30";
+// A complete archive page never changes.
+constexpr char kArchiveCacheControl[] = "public, max-age=31536000, immutable";
+// The highest page number whose sequences fit in a uint64.
+constexpr uint64_t kMaxArchivePage = UINT64_MAX / kArchivePageEvents - 1;
 
 constexpr FeedFormatSpec kFormats[] = {
     {"/v1/feed.atom", "application/atom+xml; charset=utf-8", &WriteAtom},
     {"/v1/feed.rss", "application/rss+xml; charset=utf-8", &WriteRss},
     {"/v1/feed.json", "application/feed+json; charset=utf-8", &WriteJsonFeed},
+    {"/v1/feed.ninjs", "application/json; charset=utf-8", &WriteNinjs},
 };
 
 }  // namespace
@@ -40,25 +48,48 @@ const FeedFormatSpec* FindFeedFormat(absl::string_view path) {
   return nullptr;
 }
 
-absl::StatusOr<std::pair<std::string, uint32_t>> SplitLimit(absl::string_view query) {
+absl::StatusOr<FeedQuery> ParseFeedQuery(absl::string_view query) {
+  FeedQuery out;
   std::vector<absl::string_view> rest;
-  uint32_t limit = kDefaultFeedItems;
   for (absl::string_view param : absl::StrSplit(query, '&', absl::SkipEmpty())) {
-    if (!absl::StartsWith(param, "limit=")) {
+    if (absl::ConsumePrefix(&param, "limit=")) {
+      if (!absl::SimpleAtoi(param, &out.limit) || out.limit < 1 ||
+          out.limit > kMaxSearchPageSize) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "limit must be a number from 1 to ", kMaxSearchPageSize, ", got \"", param, "\""));
+      }
+    } else if (absl::ConsumePrefix(&param, "page=")) {
+      uint64_t page = 0;
+      if (param.empty() || param.size() > 20 ||
+          !std::all_of(param.begin(), param.end(), absl::ascii_isdigit) ||
+          !absl::SimpleAtoi(param, &page) || page > kMaxArchivePage) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("page must be an archive page number (0 is the oldest), got \"",
+                         param, "\""));
+      }
+      out.page = page;
+    } else {
       rest.push_back(param);
-      continue;
-    }
-    const absl::string_view value = param.substr(6);
-    if (!absl::SimpleAtoi(value, &limit) || limit < 1 || limit > kMaxSearchPageSize) {
-      return absl::InvalidArgumentError(absl::StrCat("limit must be a number from 1 to ",
-                                                     kMaxSearchPageSize, ", got \"",
-                                                     value, "\""));
     }
   }
-  return std::pair{absl::StrJoin(rest, "&"), limit};
+  out.filter = absl::StrJoin(rest, "&");
+  return out;
 }
 
 namespace {
+
+// Where the documents of one feed (one format, one filter) are.
+struct FeedUrls {
+  std::string document;  // "http://host/v1/feed.atom"
+  std::string filter;    // The filter as a canonical query; may be empty.
+
+  std::string Current() const {
+    return absl::StrCat(document, filter.empty() ? "" : "?", filter);
+  }
+  std::string Page(uint64_t page) const {
+    return absl::StrCat(document, "?", filter, filter.empty() ? "" : "&", "page=", page);
+  }
+};
 
 // RFC 7231's IMF-fixdate: "Tue, 19 Nov 2024 15:20:00 GMT".
 std::string HttpDate(absl::Time time) {
@@ -91,23 +122,54 @@ bool NotModified(const HttpRequest& request, absl::string_view etag,
          absl::ToUnixSeconds(*last_modified) <= absl::ToUnixSeconds(since->time);
 }
 
-HttpResponse ServeFeed(const Store& store, Gate& gate, absl::string_view base_url,
-                       const FeedFormatSpec& format, const HttpRequest& request,
-                       const Caller& caller) {
-  absl::StatusOr<std::pair<std::string, uint32_t>> split = SplitLimit(request.query);
-  if (!split.ok()) return TextResponse(400, split.status().message());
-  absl::StatusOr<v1::Filter> requested = ParseFilterQuery(split->first);
-  if (!requested.ok()) return TextResponse(400, requested.status().message());
-  // The feed a key gets is within its entitlements.
-  absl::StatusOr<v1::Filter> filter = EntitledFilter(*caller.principal, *requested);
-  if (!filter.ok()) return HttpDenial(gate.Deny(caller, filter.status()));
+// The paging links of `page` as an HTTP Link header (RFC 8288); empty for
+// none.
+std::string LinkHeader(const FeedPage& page) {
+  std::vector<std::string> links;
+  for (const auto& [rel, href] : {std::pair{"current", &page.current_url},
+                                  std::pair{"prev-archive", &page.prev_archive_url},
+                                  std::pair{"next-archive", &page.next_archive_url}}) {
+    if (!href->empty()) links.push_back(absl::StrCat("<", *href, ">; rel=\"", rel, "\""));
+  }
+  return absl::StrJoin(links, ", ");
+}
 
+// `page` written in `format`, with its validators, or 304 when the
+// request's copy is current.
+HttpResponse Respond(const HttpRequest& request, const FeedFormatSpec& format,
+                     const FeedPage& page, std::optional<absl::Time> last_modified,
+                     absl::string_view cache_control) {
+  HttpResponse response;
+  response.body = format.write(page);
+  const std::string etag = absl::StrCat("\"", Sha256Hex(response.body, 16), "\"");
+  response.headers.emplace_back("ETag", etag);
+  if (last_modified.has_value()) {
+    response.headers.emplace_back("Last-Modified", HttpDate(*last_modified));
+  }
+  response.headers.emplace_back("Cache-Control", std::string(cache_control));
+  if (std::string links = LinkHeader(page); !links.empty()) {
+    response.headers.emplace_back("Link", std::move(links));
+  }
+  if (NotModified(request, etag, last_modified)) {
+    response.status = 304;
+    response.body.clear();
+    return response;
+  }
+  response.headers.emplace_back("Content-Type", std::string(format.content_type));
+  return response;
+}
+
+// The subscription document: the newest `limit` articles matching
+// `filter`, found by search.
+HttpResponse ServeCurrent(const Store& store, const FeedFormatSpec& format,
+                          const HttpRequest& request, v1::Filter filter, uint32_t limit,
+                          FeedPage page, const FeedUrls& urls) {
   v1::SearchArticlesRequest search;
-  search.set_query(filter->query());
-  filter->clear_query();
-  *search.mutable_filter() = *filter;
+  search.set_query(filter.query());
+  filter.clear_query();
+  *search.mutable_filter() = std::move(filter);
   search.set_order(v1::SearchArticlesRequest::ORDER_NEWEST);
-  search.set_page_size(split->second);
+  search.set_page_size(limit);
   search.set_view(v1::ARTICLE_VIEW_FULL);
   absl::StatusOr<v1::SearchArticlesResponse> found = store.Search(search);
   if (!found.ok()) {
@@ -121,19 +183,7 @@ HttpResponse ServeFeed(const Store& store, Gate& gate, absl::string_view base_ur
     return TextResponse(500, found.status().message());
   }
 
-  // The same filter always gives the same feed id and self link.
-  v1::Filter canonical = *filter;
-  canonical.set_query(search.query());
-  const std::string filter_query = FilterQueryString(canonical);
-  FeedPage page;
-  page.self_url =
-      absl::StrCat(base_url, format.path, filter_query.empty() ? "" : "?", filter_query);
-  page.id =
-      absl::StrCat(base_url, "/v1/feed", filter_query.empty() ? "" : "?", filter_query);
-  page.title = "newswire";
-  page.hub_url = absl::StrCat(base_url, "/v1/websub");  // service/websub_hub.h
-  // No home_url until the wire monitor page exists (issue 13).
-  page.updated = absl::UnixEpoch();
+  page.self_url = urls.Current();
   std::optional<absl::Time> last_modified;
   for (v1::SearchHit& hit : *found->mutable_hits()) {
     const absl::Time version = FromProtoTime(hit.article().version_created());
@@ -141,22 +191,90 @@ HttpResponse ServeFeed(const Store& store, Gate& gate, absl::string_view base_ur
     page.articles.push_back(std::move(*hit.mutable_article()));
   }
   if (last_modified.has_value()) page.updated = *last_modified;
+  // The newest complete archive page, unless retention compacted it away.
+  if (const uint64_t head = store.HeadSequence(); head >= kArchivePageEvents) {
+    const uint64_t newest = head / kArchivePageEvents - 1;
+    if ((newest + 1) * kArchivePageEvents >= store.OldestSequence()) {
+      page.prev_archive_url = urls.Page(newest);
+    }
+  }
+  return Respond(request, format, page, last_modified, kCacheControl);
+}
 
-  HttpResponse response;
-  response.body = format.write(page);
-  const std::string etag = absl::StrCat("\"", Sha256Hex(response.body, 16), "\"");
-  response.headers.emplace_back("ETag", etag);
-  if (last_modified.has_value()) {
-    response.headers.emplace_back("Last-Modified", HttpDate(*last_modified));
+// Archive page `number`: the articles of its events that match `filter`.
+HttpResponse ServeArchivePage(const Store& store, const FeedFormatSpec& format,
+                              const HttpRequest& request, const v1::Filter& filter,
+                              uint64_t number, FeedPage page, const FeedUrls& urls) {
+  absl::StatusOr<FeedFilter> matcher = FeedFilter::Compile(filter);
+  if (!matcher.ok()) return TextResponse(400, matcher.status().message());
+  const uint64_t head = store.HeadSequence();
+  const uint64_t oldest = store.OldestSequence();
+  const uint64_t first = number * kArchivePageEvents + 1;
+  const uint64_t last = first + kArchivePageEvents - 1;
+  if (number > head / kArchivePageEvents) {
+    return TextResponse(404, absl::StrCat("page ", number, " is not archived yet: the newest is ",
+                                          head / kArchivePageEvents));
   }
-  response.headers.emplace_back("Cache-Control", kCacheControl);
-  if (NotModified(request, etag, last_modified)) {
-    response.status = 304;
-    response.body.clear();
-    return response;
+  if (last < oldest) {
+    return TextResponse(410, absl::StrCat("page ", number,
+                                          " was compacted away (retention): the oldest is ",
+                                          (oldest - 1) / kArchivePageEvents));
   }
-  response.headers.emplace_back("Content-Type", std::string(format.content_type));
-  return response;
+  absl::StatusOr<std::vector<FeedEvent>> events = store.ReadAfter(first - 1, kArchivePageEvents);
+  if (!events.ok()) return TextResponse(500, events.status().message());
+
+  std::optional<absl::Time> last_modified;
+  for (FeedEvent& event : *events) {
+    if (event.sequence() > last) break;
+    const absl::Time published = FromProtoTime(event.published_at());
+    if (!last_modified.has_value() || published > *last_modified) last_modified = published;
+    if (!matcher->MatchesEverything() && !matcher->Matches(ArticleFacts(event.article()))) {
+      continue;
+    }
+    page.articles.push_back(std::move(*event.mutable_article()));
+  }
+  std::reverse(page.articles.begin(), page.articles.end());  // Newest first.
+  if (last_modified.has_value()) page.updated = *last_modified;
+
+  const bool complete = last <= head;
+  page.archive = true;
+  page.self_url = urls.Page(number);
+  page.current_url = urls.Current();
+  if (number > 0 && number * kArchivePageEvents >= oldest) {
+    page.prev_archive_url = urls.Page(number - 1);
+  }
+  if (complete) page.next_archive_url = urls.Page(number + 1);
+  return Respond(request, format, page, last_modified,
+                 complete ? kArchiveCacheControl : kCacheControl);
+}
+
+HttpResponse ServeFeed(const Store& store, Gate& gate, absl::string_view base_url,
+                       const FeedFormatSpec& format, const HttpRequest& request,
+                       const Caller& caller) {
+  absl::StatusOr<FeedQuery> query = ParseFeedQuery(request.query);
+  if (!query.ok()) return TextResponse(400, query.status().message());
+  absl::StatusOr<v1::Filter> requested = ParseFilterQuery(query->filter);
+  if (!requested.ok()) return TextResponse(400, requested.status().message());
+  // The feed a key gets is within its entitlements.
+  absl::StatusOr<v1::Filter> filter = EntitledFilter(*caller.principal, *requested);
+  if (!filter.ok()) return HttpDenial(gate.Deny(caller, filter.status()));
+
+  // The same filter always gives the same feed id and links.
+  const std::string filter_query = FilterQueryString(*requested);
+  const FeedUrls urls{.document = absl::StrCat(base_url, format.path), .filter = filter_query};
+  FeedPage page;
+  page.id =
+      absl::StrCat(base_url, "/v1/feed", filter_query.empty() ? "" : "?", filter_query);
+  page.title = "newswire";
+  page.home_url = absl::StrCat(base_url, "/");             // The wire monitor.
+  page.hub_url = absl::StrCat(base_url, "/v1/websub");     // service/websub_hub.h
+  page.updated = absl::UnixEpoch();
+  if (query->page.has_value()) {
+    return ServeArchivePage(store, format, request, *filter, *query->page, std::move(page),
+                            urls);
+  }
+  return ServeCurrent(store, format, request, *std::move(filter), query->limit, std::move(page),
+                      urls);
 }
 
 }  // namespace

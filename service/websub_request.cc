@@ -70,16 +70,19 @@ absl::StatusOr<WebSubTopic> ParseWebSubTopic(absl::string_view url) {
   if (topic.format == nullptr) {
     return absl::InvalidArgumentError(
         absl::StrCat("hub.topic: not a feed of this hub: the path must be /v1/feed.atom, "
-                     "/v1/feed.rss or "
-                     "/v1/feed.json, got \"",
+                     "/v1/feed.rss, /v1/feed.json or /v1/feed.ninjs, got \"",
                      absl::CHexEscape(parts->path.substr(0, 100)), "\""));
   }
-  absl::StatusOr<std::pair<std::string, uint32_t>> split = SplitLimit(parts->query);
+  absl::StatusOr<FeedQuery> split = ParseFeedQuery(parts->query);
   if (!split.ok()) {
     return absl::InvalidArgumentError(
         absl::StrCat("hub.topic: ", split.status().message()));
   }
-  absl::StatusOr<v1::Filter> filter = ParseFilterQuery(split->first);
+  if (split->page.has_value()) {
+    return absl::InvalidArgumentError(
+        "hub.topic: an archive page (page=) never changes; subscribe to the feed itself");
+  }
+  absl::StatusOr<v1::Filter> filter = ParseFilterQuery(split->filter);
   if (!filter.ok()) {
     return absl::InvalidArgumentError(
         absl::StrCat("hub.topic: ", filter.status().message()));

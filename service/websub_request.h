@@ -26,7 +26,7 @@ inline constexpr size_t kMaxWebSubUrlBytes = 2000;
 struct WebSubTopic {
   std::string url;   // As the subscriber wrote it (the state is keyed by it).
   std::string base;  // Its scheme and authority: "http://wire.example:8080".
-  const FeedFormatSpec* format = nullptr;  // Atom, RSS or JSON Feed.
+  const FeedFormatSpec* format = nullptr;  // Atom, RSS, JSON Feed or ninjs.
   v1::Filter filter;                       // What its query parameters state.
   std::string feed_id;  // The feed's id, as GET gives it: BASE/v1/feed?FILTER.
 };

@@ -54,6 +54,7 @@ void ReadEntities(Value object, absl::string_view plural, absl::string_view sing
     entity.set_name(CollapseWhitespace(String(entry, "name")));
     std::string code = String(entry, "code");
     if (code.empty()) code = String(entry, "uri");
+    if (code.empty()) code = String(entry, "literal");  // 2.x: a code that is no URI.
     entity.set_code(std::move(code));
     entity.set_scheme(String(entry, "scheme"));
     if (!entity.name().empty() || !entity.code().empty()) {
@@ -85,6 +86,13 @@ FeedItem ReadObject(Value object, std::vector<std::string>& notes) {
     if (preset.subheadline() == CollapseWhitespace(item.title.value)) preset.clear_subheadline();
     ForEachIn(object, "bylines", [&](Value byline) {
       item.authors.push_back(String(byline, "byline"));
+    });
+    if (std::string by = String(object, "by"); !by.empty()) item.authors.push_back(std::move(by));
+    // The story's web page is its text/html rendition.
+    ForEachIn(object, "renditions", [&](Value rendition) {
+      if (item.url.empty() && absl::StrContains(String(rendition, "contenttype"), "html")) {
+        item.url = String(rendition, "href");
+      }
     });
     ForEachIn(object, "infosources", [&](Value source) {
       if (preset.source().name().empty()) preset.mutable_source()->set_name(String(source, "name"));

@@ -2,11 +2,12 @@
 
 #include <cstdint>
 #include <cstdlib>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
+#include "core/syndicate/feed_text.h"
 
 namespace newswire {
 namespace {
@@ -45,60 +46,10 @@ std::string Xml(absl::string_view text) {
   return out;
 }
 
-// `text` as a JSON string, quotes included (RFC 8259).
-std::string Json(absl::string_view text) {
-  std::string out = "\"";
-  out.reserve(text.size() + 16);
-  for (char c : text) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          absl::StrAppendFormat(&out, "\\u%04x", static_cast<unsigned char>(c));
-        } else {
-          out.push_back(c);
-        }
-    }
-  }
-  out += "\"";
-  return out;
-}
-
-// RFC 3339 in the article's own offset: "2024-11-19T10:20:00-05:00".
-std::string Rfc3339(absl::Time time, int offset_minutes) {
-  const absl::TimeZone zone = absl::FixedTimeZone(offset_minutes * 60);
-  return absl::FormatTime(
-      offset_minutes == 0 ? "%Y-%m-%dT%H:%M:%SZ" : "%Y-%m-%dT%H:%M:%S%Ez", time, zone);
-}
-
 // RFC 822 as RSS writes it: "Tue, 19 Nov 2024 10:20:00 -0500".
 std::string Rfc822(absl::Time time, int offset_minutes) {
   const absl::TimeZone zone = absl::FixedTimeZone(offset_minutes * 60);
   return absl::FormatTime("%a, %d %b %Y %H:%M:%S %z", time, zone);
-}
-
-// When the article was first out, and when this version was; each stands
-// in for the other when the article lacks it.
-absl::Time FirstCreated(const Article& a) {
-  return FromProtoTime(a.has_first_created() ? a.first_created() : a.version_created());
-}
-
-absl::Time VersionCreated(const Article& a) {
-  return FromProtoTime(a.has_version_created() ? a.version_created() : a.first_created());
 }
 
 std::string Published(const Article& a) {
@@ -118,6 +69,27 @@ std::string BodyHtml(const Article& a) {
     absl::StrAppend(&html, "<p>", Xml(paragraph), "</p>");
   }
   return html;
+}
+
+constexpr char kHistoryNamespace[] = "http://purl.org/syndication/history/1.0";
+
+// The RFC 5005 links of `page` as `element`s ("link" in Atom, "atom:link"
+// in RSS), and its fh:archive marker.
+std::string ArchiveLinks(const FeedPage& page, absl::string_view element) {
+  std::string out;
+  for (const auto& [rel, href] : {std::pair{"current", &page.current_url},
+                                  std::pair{"prev-archive", &page.prev_archive_url},
+                                  std::pair{"next-archive", &page.next_archive_url}}) {
+    if (href->empty()) continue;
+    absl::StrAppend(&out, "<", element, " rel=\"", rel, "\" href=\"", Xml(*href), "\"/>");
+  }
+  if (page.archive) out += "<fh:archive/>";
+  return out;
+}
+
+// The namespace declaration fh:archive needs, on an archive page.
+std::string HistoryNamespace(const FeedPage& page) {
+  return page.archive ? absl::StrCat(" xmlns:fh=\"", kHistoryNamespace, "\"") : "";
 }
 
 std::string AtomEntry(const Article& a) {
@@ -195,9 +167,9 @@ std::string JsonItem(const Article& a) {
 std::string WriteAtom(const FeedPage& page) {
   std::string out = absl::StrCat(
       "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed "
-      "xmlns=\"http://www.w3.org/2005/Atom\">"
-      "<id>",
-      Xml(page.id), "</id><title>", Xml(page.title), "</title><updated>",
+      "xmlns=\"http://www.w3.org/2005/Atom\"",
+      HistoryNamespace(page), "><id>", Xml(page.id), "</id><title>", Xml(page.title),
+      "</title><updated>",
       Rfc3339(page.updated, 0), "</updated><author><name>", Xml(page.title),
       "</name></author><link rel=\"self\" type=\"application/atom+xml\" href=\"",
       Xml(page.self_url), "\"/>");
@@ -207,6 +179,7 @@ std::string WriteAtom(const FeedPage& page) {
   }
   if (!page.hub_url.empty())
     absl::StrAppend(&out, "<link rel=\"hub\" href=\"", Xml(page.hub_url), "\"/>");
+  out += ArchiveLinks(page, "link");
   out += "\n";
   for (const Article& article : page.articles) out += AtomEntry(article);
   out += "</feed>\n";
@@ -217,9 +190,8 @@ std::string WriteRss(const FeedPage& page) {
   std::string out = absl::StrCat(
       "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<rss version=\"2.0\" "
       "xmlns:atom=\"http://www.w3.org/2005/Atom\" "
-      "xmlns:dc=\"http://purl.org/dc/elements/1.1/\">"
-      "<channel><title>",
-      Xml(page.title), "</title><link>",
+      "xmlns:dc=\"http://purl.org/dc/elements/1.1/\"",
+      HistoryNamespace(page), "><channel><title>", Xml(page.title), "</title><link>",
       Xml(page.home_url.empty() ? page.self_url : page.home_url), "</link><description>",
       Xml(page.title), " headlines</description><lastBuildDate>", Rfc822(page.updated, 0),
       "</lastBuildDate><atom:link rel=\"self\" type=\"application/rss+xml\" href=\"",
@@ -227,6 +199,7 @@ std::string WriteRss(const FeedPage& page) {
   if (!page.hub_url.empty()) {
     absl::StrAppend(&out, "<atom:link rel=\"hub\" href=\"", Xml(page.hub_url), "\"/>");
   }
+  out += ArchiveLinks(page, "atom:link");
   out += "\n";
   for (const Article& article : page.articles) out += RssItem(article);
   out += "</channel></rss>\n";
@@ -239,6 +212,8 @@ std::string WriteJsonFeed(const FeedPage& page) {
   if (!page.home_url.empty())
     absl::StrAppend(&out, ",\"home_page_url\":", Json(page.home_url));
   absl::StrAppend(&out, ",\"feed_url\":", Json(page.self_url));
+  if (!page.prev_archive_url.empty())
+    absl::StrAppend(&out, ",\"next_url\":", Json(page.prev_archive_url));
   if (!page.hub_url.empty()) {
     absl::StrAppend(&out, ",\"hubs\":[{\"type\":\"WebSub\",\"url\":", Json(page.hub_url),
                     "}]");

@@ -126,5 +126,36 @@ TEST(FeedWriter, AnEmptyPageIsAValidFeed) {
   }
 }
 
+TEST(FeedWriter, ArchivePagesCarryTheirLinksAndMarker) {
+  FeedPage page = Page();
+  page.archive = true;
+  page.self_url = "http://127.0.0.1:8080/v1/feed.atom?page=1";
+  page.current_url = "http://127.0.0.1:8080/v1/feed.atom";
+  page.prev_archive_url = "http://127.0.0.1:8080/v1/feed.atom?place=Kyiv&page=0";
+  page.next_archive_url = "http://127.0.0.1:8080/v1/feed.atom?page=2";
+  const std::string atom = WriteAtom(page);
+  const std::string rss = WriteRss(page);
+  for (const std::string& xml : {atom, rss}) {
+    EXPECT_EQ(ReadBack(xml).articles.size(), 2u);
+    EXPECT_TRUE(absl::StrContains(xml, "xmlns:fh=\"http://purl.org/syndication/history/1.0\""));
+    EXPECT_TRUE(absl::StrContains(xml, "<fh:archive/>"));
+  }
+  EXPECT_TRUE(absl::StrContains(
+      atom, "<link rel=\"prev-archive\" "
+            "href=\"http://127.0.0.1:8080/v1/feed.atom?place=Kyiv&amp;page=0\"/>"));
+  EXPECT_TRUE(absl::StrContains(
+      atom, "<link rel=\"current\" href=\"http://127.0.0.1:8080/v1/feed.atom\"/>"));
+  EXPECT_TRUE(absl::StrContains(
+      rss, "<atom:link rel=\"next-archive\" href=\"http://127.0.0.1:8080/v1/feed.atom?page=2\"/>"));
+  // JSON Feed pages back with next_url (the next older items).
+  EXPECT_TRUE(absl::StrContains(
+      WriteJsonFeed(page),
+      "\"next_url\":\"http://127.0.0.1:8080/v1/feed.atom?place=Kyiv&page=0\""));
+  // A subscription document is no archive page.
+  page.archive = false;
+  EXPECT_FALSE(absl::StrContains(WriteAtom(page), "fh:"));
+  EXPECT_FALSE(absl::StrContains(WriteRss(page), "fh:"));
+}
+
 }  // namespace
 }  // namespace newswire
