@@ -91,3 +91,29 @@ def serve_process(tmp_path) -> Iterator[ServeProcess]:
 def run_cli(*args: str, timeout: float = 30) -> subprocess.CompletedProcess:
     return subprocess.run([str(NEWSWIRE_BIN), *args], capture_output=True, text=True,
                           timeout=timeout)
+
+
+def http_host(proc: ServeProcess) -> str:
+    """The HOST:PORT of the HTTP edge a `serve --http` process printed."""
+    line = next(line for line in proc.output if "HTTP feeds:" in line)
+    return re.search(r"http://([^/]+)/", line).group(1)
+
+
+def serve_http(*args: str, http: str = "127.0.0.1:0") -> tuple[ServeProcess, str]:
+    """`newswire serve ARGS --http HTTP` on a free gRPC port: the process and
+    the HTTP edge's HOST:PORT."""
+    proc = ServeProcess([str(NEWSWIRE_BIN), "serve", "--listen", "127.0.0.1:0", *args,
+                         "--http", http])
+    return proc, http_host(proc)
+
+
+def http_get(host: str, path: str, headers: dict[str, str] | None = None):
+    """GET `path`: the status, the headers (names case-blind) and the body."""
+    import http.client
+    connection = http.client.HTTPConnection(host, timeout=30)
+    try:
+        connection.request("GET", path, headers=headers or {})
+        response = connection.getresponse()
+        return response.status, response.msg, response.read()
+    finally:
+        connection.close()

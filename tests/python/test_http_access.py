@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import base64
 import http.client
-import re
 import subprocess
 import time
 
 import pytest
 
 import newswire
-from conftest import NEWSWIRE_BIN, ServeProcess
+from conftest import NEWSWIRE_BIN, http_get, serve_http
 from sse import SseStream
 
 feedparser = pytest.importorskip("feedparser", reason="Debian's python3-feedparser is not installed")
@@ -36,11 +35,8 @@ def wire(tmp_path):
         "searcher": create_key(keys, "searcher", "--scope", "search"),
         "writer": create_key(keys, "writer", "--scope", "publish"),
     }
-    proc = ServeProcess([str(NEWSWIRE_BIN), "serve", "--listen", "127.0.0.1:0", "--data",
-                         str(keys), "--http", "127.0.0.1:0"])
+    proc, host = serve_http("--data", str(keys))
     try:
-        line = next(line for line in proc.output if "HTTP feeds:" in line)
-        host = re.search(r"http://([^/]+)/", line).group(1)
         with newswire.Client(proc.address, key=secrets["admin"]) as client:
             for n, place in enumerate(["Kyiv", "Lviv", "Kyiv"], start=1):
                 client.publish(newswire.Article(id=f"urn:k:{n}", version=1,
@@ -51,14 +47,7 @@ def wire(tmp_path):
         proc.stop()
 
 
-def get(host: str, path: str, headers: dict[str, str] | None = None):
-    connection = http.client.HTTPConnection(host, timeout=10)
-    try:
-        connection.request("GET", path, headers=headers or {})
-        response = connection.getresponse()
-        return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
-    finally:
-        connection.close()
+get = http_get
 
 
 def basic(user: str, password: str) -> dict[str, str]:

@@ -15,7 +15,7 @@ import urllib.parse
 import pytest
 
 import newswire
-from conftest import NEWSWIRE_BIN, SOURCE_DIR, ServeProcess
+from conftest import NEWSWIRE_BIN, SOURCE_DIR, http_get, serve_http
 
 feedparser = pytest.importorskip("feedparser", reason="Debian's python3-feedparser is not installed")
 
@@ -23,11 +23,8 @@ feedparser = pytest.importorskip("feedparser", reason="Debian's python3-feedpars
 @pytest.fixture
 def wire(tmp_path):
     """`serve --data DIR --http 127.0.0.1:0` with three stories published."""
-    proc = ServeProcess([str(NEWSWIRE_BIN), "serve", "--listen", "127.0.0.1:0",
-                         "--data", str(tmp_path / "data"), "--http", "127.0.0.1:0"])
+    proc, host = serve_http("--data", str(tmp_path / "data"))
     try:
-        http_line = next(line for line in proc.output if "HTTP feeds:" in line)
-        host = re.search(r"http://([^/]+)/", http_line).group(1)
         with newswire.Client(proc.address) as client:
             for n, (place, headline) in enumerate(
                     [("Kyiv", "Drones over Kyiv"), ("Lviv", "Trains resume in Lviv"),
@@ -41,14 +38,7 @@ def wire(tmp_path):
         proc.stop()
 
 
-def get(host: str, path: str, headers: dict[str, str] | None = None):
-    connection = http.client.HTTPConnection(host, timeout=10)
-    try:
-        connection.request("GET", path, headers=headers or {})
-        response = connection.getresponse()
-        return response.status, dict(response.getheaders()), response.read()
-    finally:
-        connection.close()
+get = http_get
 
 
 @pytest.fixture
@@ -230,11 +220,8 @@ def archived_wire(tmp_path_factory):
     kill (sequences 151, 152: page 1), then stories 151-228. Every tenth
     story is from Odesa, the rest from Kyiv."""
     data = tmp_path_factory.mktemp("archive") / "data"
-    proc = ServeProcess([str(NEWSWIRE_BIN), "serve", "--listen", "127.0.0.1:0",
-                         "--data", str(data), "--http", "127.0.0.1:0"])
+    proc, host = serve_http("--data", str(data))
     try:
-        http_line = next(line for line in proc.output if "HTTP feeds:" in line)
-        host = re.search(r"http://([^/]+)/", http_line).group(1)
 
         def story(n: int, **fields) -> newswire.Article:
             fields.setdefault("headline", f"Story {n}")

@@ -5,7 +5,6 @@ not hold up a plain GET."""
 from __future__ import annotations
 
 import http.client
-import re
 import resource
 import selectors
 import socket
@@ -14,18 +13,15 @@ import time
 import pytest
 
 import newswire
-from conftest import NEWSWIRE_BIN, ServeProcess
+from conftest import serve_http
 
 HEADER_TIMEOUT = 10  # HttpServerOptions::header_timeout, seconds.
 
 
 @pytest.fixture
 def wire(tmp_path):
-    proc = ServeProcess([str(NEWSWIRE_BIN), "serve", "--listen", "127.0.0.1:0",
-                         "--data", str(tmp_path / "data"), "--http", "127.0.0.1:0"])
+    proc, host = serve_http("--data", str(tmp_path / "data"))
     try:
-        host = re.search(r"http://([^/]+)/",
-                         next(l for l in proc.output if "HTTP feeds:" in l)).group(1)
         with newswire.Client(proc.address) as client:
             client.publish(newswire.Article(id="urn:l:1", version=1, headline="Calm day",
                                             body_text="Nothing happened."))

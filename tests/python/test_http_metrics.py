@@ -11,7 +11,7 @@ import time
 import pytest
 
 import newswire
-from conftest import NEWSWIRE_BIN, ServeProcess
+from conftest import serve_http
 from sse import SseStream
 
 SAMPLE = re.compile(r'^([a-z_]+)(\{[^}]*\})? (\S+)$')
@@ -51,12 +51,8 @@ def wait_until(predicate, timeout: float = 5.0):
 
 def test_metrics_count_publishes_streams_and_searches(tmp_path):
     log = tmp_path / "access.log"
-    proc = ServeProcess([str(NEWSWIRE_BIN), "serve", "--listen", "127.0.0.1:0", "--data",
-                         str(tmp_path / "data"), "--http", "127.0.0.1:0",
-                         "--access-log", str(log)])
+    proc, host = serve_http("--data", str(tmp_path / "data"), "--access-log", str(log))
     try:
-        host = re.search(r"http://([^/]+)/",
-                         next(l for l in proc.output if "HTTP feeds:" in l)).group(1)
         before = scrape(host)
         assert before['newswire_publishes_total{result="accepted"}'] == 0
         with newswire.Client(proc.address) as client:
@@ -109,12 +105,8 @@ def test_metrics_count_publishes_streams_and_searches(tmp_path):
 
 def test_access_log_lines_stay_json_whatever_the_request(tmp_path):
     log = tmp_path / "access.log"
-    proc = ServeProcess([str(NEWSWIRE_BIN), "serve", "--listen", "127.0.0.1:0", "--data",
-                         str(tmp_path / "data"), "--http", "127.0.0.1:0",
-                         "--access-log", str(log)])
+    proc, host = serve_http("--data", str(tmp_path / "data"), "--access-log", str(log))
     try:
-        host = re.search(r"http://([^/]+)/",
-                         next(l for l in proc.output if "HTTP feeds:" in l)).group(1)
         import socket
         address, port = host.rsplit(":", 1)
         for request in [b'GET /v1/feed.atom?q=\xff"\x01 HTTP/1.1\r\nHost: x\r\n\r\n',

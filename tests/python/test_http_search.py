@@ -3,23 +3,18 @@ search box asks), the same answers as gRPC SearchArticles."""
 
 from __future__ import annotations
 
-import http.client
 import json
-import re
 
 import pytest
 
 import newswire
-from conftest import NEWSWIRE_BIN, ServeProcess
+from conftest import http_get, serve_http
 
 
 @pytest.fixture
 def wire(tmp_path):
-    proc = ServeProcess([str(NEWSWIRE_BIN), "serve", "--listen", "127.0.0.1:0",
-                         "--data", str(tmp_path / "data"), "--http", "127.0.0.1:0"])
+    proc, host = serve_http("--data", str(tmp_path / "data"))
     try:
-        line = next(line for line in proc.output if "HTTP feeds:" in line)
-        host = re.search(r"http://([^/]+)/", line).group(1)
         with newswire.Client(proc.address) as client:
             for n, (place, headline) in enumerate(
                     [("Kyiv", "Grain exports resume"), ("Lviv", "Grain harvest late"),
@@ -32,10 +27,8 @@ def wire(tmp_path):
 
 
 def get(host: str, path: str) -> tuple[int, str, str]:
-    connection = http.client.HTTPConnection(host, timeout=10)
-    connection.request("GET", path)
-    response = connection.getresponse()
-    return response.status, response.getheader("Content-Type"), response.read().decode()
+    status, headers, body = http_get(host, path)
+    return status, headers["Content-Type"], body.decode()
 
 
 def test_search_matches_grpc(wire):

@@ -4,22 +4,18 @@ HTTP client and held against gRPC Subscribe on the same server."""
 from __future__ import annotations
 
 import itertools
-import re
 import threading
 import time
 
 import pytest
 
 import newswire
-from conftest import NEWSWIRE_BIN, ServeProcess
+from conftest import ServeProcess, serve_http
 from sse import SseStream
 
 
 def start(data_dir) -> tuple[ServeProcess, str]:
-    proc = ServeProcess([str(NEWSWIRE_BIN), "serve", "--listen", "127.0.0.1:0",
-                         "--data", str(data_dir), "--http", "127.0.0.1:0"])
-    http_line = next(line for line in proc.output if "HTTP feeds:" in line)
-    return proc, re.search(r"http://([^/]+)/", http_line).group(1)
+    return serve_http("--data", str(data_dir))
 
 
 @pytest.fixture
@@ -141,7 +137,8 @@ def test_stream_ends_cleanly_when_the_server_stops(tmp_path):
             next(messages)  # caught_up
             stopper = threading.Timer(0.2, proc.stop)
             stopper.start()
-            rest = list(messages)  # Returns when the terminating chunk arrives.
+            for _ in messages:  # Returns when the terminating chunk arrives.
+                pass
             stopper.join()
             assert stream.ended
     finally:

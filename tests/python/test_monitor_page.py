@@ -12,7 +12,7 @@ import time
 import pytest
 
 import newswire
-from conftest import NEWSWIRE_BIN, ServeProcess
+from conftest import NEWSWIRE_BIN, ServeProcess, serve_http
 
 from selenium import webdriver
 from selenium.common.exceptions import TimeoutException
@@ -25,10 +25,7 @@ ARTIFACTS = pathlib.Path(os.environ.get("NEWSWIRE_ARTIFACT_DIR",
 
 
 def start(data_dir: pathlib.Path, http: str = "127.0.0.1:0") -> tuple[ServeProcess, str]:
-    proc = ServeProcess([str(NEWSWIRE_BIN), "serve", "--listen", "127.0.0.1:0",
-                         "--data", str(data_dir), "--http", http])
-    line = next(line for line in proc.output if "HTTP feeds:" in line)
-    return proc, re.search(r"http://([^/]+)/", line).group(1)
+    return serve_http("--data", str(data_dir), http=http)
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ import urllib.parse
 import pytest
 
 import newswire
-from conftest import NEWSWIRE_BIN, ServeProcess
+from conftest import NEWSWIRE_BIN, ServeProcess, http_host
 
 feedparser = pytest.importorskip("feedparser", reason="Debian's python3-feedparser is not installed")
 
@@ -109,8 +109,7 @@ class Wire:
         self.reader = threading.Thread(target=self._read, daemon=True)
         self.reader.start()
         try:
-            http_line = next(line for line in self.proc.output if "HTTP feeds:" in line)
-            self.host = re.search(r"http://([^/]+)/", http_line).group(1)
+            self.host = http_host(self.proc)
             self.client = newswire.Client(self.proc.address)
         except BaseException:
             self._kill()
