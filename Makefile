@@ -66,7 +66,7 @@ run: deps build
 	@echo "  $(BUILD)/newswire tail --server $(LISTEN) --from earliest"
 	@echo "  $(BUILD)/newswire publish --server $(LISTEN) examples/*.txt"
 	@echo "  open http://$(HTTP)/    (the live wire monitor, in a browser)"
-	@echo "  curl http://$(HTTP)/v1/feed.atom    (or .rss, .json; in any feed reader)"
+	@echo "  curl http://$(HTTP)/v1/feed.atom    (or .rss, .json, .ninjs; in any feed reader)"
 	@echo "  curl -N http://$(HTTP)/v1/stream    (the live stream as Server-Sent Events)"
 	@echo "Stop with Ctrl-C."
 	@echo

@@ -447,7 +447,7 @@ int Serve(const Args& args, std::ostream& out, std::ostream& err) {
         StartHttp(*listen, options, access_log, websub, **server);
     if (started.ok()) {
       http = *std::move(started);
-      out << "HTTP feeds: http://" << http->address() << "/v1/feed.atom (.rss, .json)\n"
+      out << "HTTP feeds: http://" << http->address() << "/v1/feed.atom (.rss, .json, .ninjs)\n"
           << "wire monitor: http://" << http->address() << "/ (live over /v1/stream)\n";
     } else {
       return Fail(err, started.status());

@@ -73,9 +73,7 @@ class EventStream : public HttpBodySource {
       chunk.end = true;
       return chunk;
     }
-    const size_t before = chunk.pieces.size();
-    encoder_.Encode(*runs, chunk.pieces);
-    metrics_.CountSent(Transport::kSse, chunk.pieces.size() - before);
+    metrics_.CountSent(Transport::kSse, encoder_.Encode(*runs, chunk.pieces));
     return chunk;
   }
 

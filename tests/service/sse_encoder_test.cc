@@ -45,14 +45,14 @@ TEST(SseEncoder, SharedFrameIsEncodedOnceAndHeartbeatsAreNotKept) {
   FrameWriter writer;
   const SharedFrame a = writer.Frame(Published(1, "A"));
   const SharedFrame b = writer.Frame(Published(2, "B"));
-  SseEncoder encoder(/*cache_entries=*/2);
+  SseEncoder encoder(/*cache_entries=*/2, /*run_cache_bytes=*/0);
   std::vector<FrameRun> runs;
   AppendRun(*a, runs);
   AppendRun(*b, runs);
   ASSERT_EQ(runs.size(), 1u);  // Side by side in one chunk.
 
   std::vector<std::shared_ptr<const std::string>> first, second;
-  encoder.Encode(runs, first);
+  EXPECT_EQ(encoder.Encode(runs, first), 2u);
   ASSERT_EQ(first.size(), 2u);
   EXPECT_EQ(*first[0], SseMessage(Published(1, "A")));
   EXPECT_EQ(*first[1], SseMessage(Published(2, "B")));
@@ -78,6 +78,22 @@ TEST(SseEncoder, SharedFrameIsEncodedOnceAndHeartbeatsAreNotKept) {
   ASSERT_EQ(out.size(), 2u);
   EXPECT_EQ(*out[0], ": heartbeat 9\n\n");
   EXPECT_NE(out[0].get(), out[1].get());
+}
+
+TEST(SseEncoder, ARunOfSeveralEventsIsOneSharedPiece) {
+  FrameWriter writer;
+  std::vector<FrameRun> runs;
+  for (uint64_t n = 1; n <= 3; ++n) AppendRun(*writer.Frame(Published(n, "X")), runs);
+  ASSERT_EQ(runs.size(), 1u);
+  SseEncoder encoder;
+  std::vector<std::shared_ptr<const std::string>> first, second;
+  EXPECT_EQ(encoder.Encode(runs, first), 3u);
+  EXPECT_EQ(encoder.Encode(runs, second), 3u);
+  ASSERT_EQ(first.size(), 1u);
+  ASSERT_EQ(second.size(), 1u);
+  EXPECT_EQ(first[0].get(), second[0].get());
+  EXPECT_EQ(*first[0], SseMessage(Published(1, "X")) + SseMessage(Published(2, "X")) +
+                           SseMessage(Published(3, "X")));
 }
 
 }  // namespace
