@@ -20,6 +20,7 @@
 #include "core/sqlite_search.h"
 #include "core/syndicate/feed_writer.h"
 #include "core/syndicate/ninjs_writer.h"
+#include "service/feed_cache.h"
 #include "service/http_auth.h"
 
 namespace newswire {
@@ -134,36 +135,53 @@ std::string LinkHeader(const FeedPage& page) {
   return absl::StrJoin(links, ", ");
 }
 
-// `page` written in `format`, with its validators, or 304 when the
-// request's copy is current.
-HttpResponse Respond(const HttpRequest& request, const FeedFormatSpec& format,
-                     const FeedPage& page, std::optional<absl::Time> last_modified,
-                     absl::string_view cache_control) {
-  HttpResponse response;
-  response.body = format.write(page);
-  const std::string etag = absl::StrCat("\"", Sha256Hex(response.body, 16), "\"");
-  response.headers.emplace_back("ETag", etag);
+// `page` written in `format`, with its validators.
+FeedDocument Render(const FeedFormatSpec& format, const FeedPage& page,
+                    std::optional<absl::Time> last_modified, absl::string_view cache_control) {
+  FeedDocument document;
+  document.body = format.write(page);
+  document.etag = absl::StrCat("\"", Sha256Hex(document.body, 16), "\"");
+  document.last_modified = last_modified;
+  document.headers.emplace_back("ETag", document.etag);
   if (last_modified.has_value()) {
-    response.headers.emplace_back("Last-Modified", HttpDate(*last_modified));
+    document.headers.emplace_back("Last-Modified", HttpDate(*last_modified));
   }
-  response.headers.emplace_back("Cache-Control", std::string(cache_control));
+  document.headers.emplace_back("Cache-Control", std::string(cache_control));
   if (std::string links = LinkHeader(page); !links.empty()) {
-    response.headers.emplace_back("Link", std::move(links));
+    document.headers.emplace_back("Link", std::move(links));
   }
-  if (NotModified(request, etag, last_modified)) {
+  document.headers.emplace_back("Content-Type", std::string(format.content_type));
+  return document;
+}
+
+// `document`, or 304 (its headers but Content-Type, no body) when the
+// request's copy is current.
+HttpResponse Answer(const HttpRequest& request, const FeedDocument& document) {
+  HttpResponse response;
+  response.headers = document.headers;
+  if (NotModified(request, document.etag, document.last_modified)) {
     response.status = 304;
-    response.body.clear();
+    response.headers.pop_back();  // Content-Type, last.
     return response;
   }
-  response.headers.emplace_back("Content-Type", std::string(format.content_type));
+  response.body = document.body;
   return response;
 }
 
 // The subscription document: the newest `limit` articles matching
-// `filter`, found by search.
-HttpResponse ServeCurrent(const Store& store, const FeedFormatSpec& format,
+// `filter`, found by search, or the same document from `cache` while the
+// archive has not changed.
+HttpResponse ServeCurrent(const Store& store, FeedCache& cache, const FeedFormatSpec& format,
                           const HttpRequest& request, v1::Filter filter, uint32_t limit,
                           FeedPage page, const FeedUrls& urls) {
+  // Read before the search: an event appended meanwhile makes the document
+  // kept below stale, never a stale document look current.
+  const ArchiveStamp stamp{store.HeadSequence(), store.OldestSequence()};
+  const std::string key =
+      absl::StrCat(urls.Current(), "\n", FilterQueryString(filter), "\n", limit);
+  if (std::shared_ptr<const FeedDocument> kept = cache.Find(key, stamp); kept != nullptr) {
+    return Answer(request, *kept);
+  }
   v1::SearchArticlesRequest search;
   search.set_query(filter.query());
   filter.clear_query();
@@ -198,7 +216,10 @@ HttpResponse ServeCurrent(const Store& store, const FeedFormatSpec& format,
       page.prev_archive_url = urls.Page(newest);
     }
   }
-  return Respond(request, format, page, last_modified, kCacheControl);
+  auto document =
+      std::make_shared<const FeedDocument>(Render(format, page, last_modified, kCacheControl));
+  cache.Keep(key, stamp, document);
+  return Answer(request, *document);
 }
 
 // Archive page `number`: the articles of its events that match `filter`.
@@ -244,11 +265,12 @@ HttpResponse ServeArchivePage(const Store& store, const FeedFormatSpec& format,
     page.prev_archive_url = urls.Page(number - 1);
   }
   if (complete) page.next_archive_url = urls.Page(number + 1);
-  return Respond(request, format, page, last_modified,
-                 complete ? kArchiveCacheControl : kCacheControl);
+  return Answer(request, Render(format, page, last_modified,
+                                complete ? kArchiveCacheControl : kCacheControl));
 }
 
-HttpResponse ServeFeed(const Store& store, Gate& gate, absl::string_view base_url,
+HttpResponse ServeFeed(const Store& store, FeedCache& cache, Gate& gate,
+                       absl::string_view base_url,
                        const FeedFormatSpec& format, const HttpRequest& request,
                        const Caller& caller) {
   absl::StatusOr<FeedQuery> query = ParseFeedQuery(request.query);
@@ -273,14 +295,16 @@ HttpResponse ServeFeed(const Store& store, Gate& gate, absl::string_view base_ur
     return ServeArchivePage(store, format, request, *filter, *query->page, std::move(page),
                             urls);
   }
-  return ServeCurrent(store, format, request, *std::move(filter), query->limit, std::move(page),
-                      urls);
+  return ServeCurrent(store, cache, format, request, *std::move(filter), query->limit,
+                      std::move(page), urls);
 }
 
 }  // namespace
 
 std::vector<HttpRoute> FeedRoutes(const Store& store, Gate& gate) {
   std::vector<HttpRoute> routes;
+  // Shared by the routes, which keep it alive.
+  auto cache = std::make_shared<FeedCache>();
   for (const char* path : {"/healthz", "/readyz"}) {
     routes.push_back({"GET", path, [](const HttpRequest&) { return TextResponse(200, "ok"); }});
   }
@@ -288,9 +312,10 @@ std::vector<HttpRoute> FeedRoutes(const Store& store, Gate& gate) {
     routes.push_back(
         {"GET", std::string(format.path),
          Guarded(gate, absl::StrCat("GET ", format.path), Action::kSubscribe,
-                 [&store, &gate, &format](const HttpRequest& request, const Caller& caller) {
+                 [&store, &gate, &format, cache](const HttpRequest& request,
+                                                 const Caller& caller) {
                    const std::string host = request.Header("host");
-                   return ServeFeed(store, gate,
+                   return ServeFeed(store, *cache, gate,
                                     absl::StrCat("http://", host.empty() ? "localhost" : host),
                                     format, request, caller);
                  })});
