@@ -32,6 +32,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_format.h"
 #include "absl/synchronization/mutex.h"
+#include "bench/flags.h"
 
 namespace newswire::bench {
 namespace {
@@ -167,34 +168,11 @@ int Main(int argc, char** argv) {
   double seconds = 5;
   int64_t requests = -1;
   bool if_none_match = false;
-  for (int i = 1; i < argc; ++i) {
-    const std::string flag = argv[i];
-    if (flag == "--if-none-match") {
-      if_none_match = true;
-      continue;
-    }
-    if (i + 1 >= argc) break;
-    const char* value = argv[++i];
-    bool ok = true;
-    if (flag == "--target")
-      target = value;
-    else if (flag == "--path")
-      path = value;
-    else if (flag == "--connections")
-      ok = absl::SimpleAtoi(value, &connections);
-    else if (flag == "--threads")
-      ok = absl::SimpleAtoi(value, &threads);
-    else if (flag == "--seconds")
-      ok = absl::SimpleAtod(value, &seconds);
-    else if (flag == "--requests")
-      ok = absl::SimpleAtoi(value, &requests);
-    else
-      ok = false;
-    if (!ok) {
-      std::fprintf(stderr, "http_load: bad flag %s %s\n", flag.c_str(), value);
-      return 2;
-    }
-  }
+  BenchFlags flags;
+  flags.Text("--target", &target).Text("--path", &path).Number("--connections", &connections)
+      .Number("--threads", &threads).Number("--seconds", &seconds).Number("--requests", &requests)
+      .Switch("--if-none-match", &if_none_match);
+  if (!flags.Parse(argc, argv, "http_load")) return 2;
   const size_t colon = target.rfind(':');
   int port = 0;
   beast::error_code ec;

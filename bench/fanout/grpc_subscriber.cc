@@ -29,8 +29,8 @@
 #include <thread>
 #include <vector>
 
-#include "absl/strings/numbers.h"
 #include "bench/fanout/payload.h"
+#include "bench/flags.h"
 #include "core/event_frame.h"
 #include "bench/fanout/receipts.h"
 #include "grpcpp/create_channel.h"
@@ -212,30 +212,14 @@ int Main(int argc, char** argv) {
   bool latency = false;
   std::string api = "cq";
   std::string tls_ca;
-  for (int i = 1; i < argc; ++i) {
-    const std::string flag = argv[i];
-    if (flag == "--latency") {
-      latency = true;
-      continue;
-    }
-    if (i + 1 >= argc) break;
-    const char* value = argv[++i];
-    bool ok = true;
-    if (flag == "--target") target = value;
-    else if (flag == "--streams") ok = absl::SimpleAtoi(value, &streams);
-    else if (flag == "--channels") ok = absl::SimpleAtoi(value, &channels);
-    else if (flag == "--events") ok = absl::SimpleAtoi(value, &events);
-    else if (flag == "--idle-s") ok = absl::SimpleAtoi(value, &idle_s);
-    else if (flag == "--api") ok = (api = value) == "cq" || api == "callback";
-    else if (flag == "--tls-ca") tls_ca = value;
-    else if (flag == "--key") ApiKey() = value;
-    else ok = false;
-    if (!ok) {
-      std::fprintf(stderr, "fanout_grpc_subscriber: bad flag %s %s\n", flag.c_str(), value);
-      return 2;
-    }
-  }
-  if (target.empty() || streams < 1) {
+  std::string key;
+  BenchFlags flags;
+  flags.Text("--target", &target).Number("--streams", &streams).Number("--channels", &channels)
+      .Number("--events", &events).Number("--idle-s", &idle_s).Text("--api", &api)
+      .Text("--tls-ca", &tls_ca).Text("--key", &key).Switch("--latency", &latency);
+  if (!flags.Parse(argc, argv, "fanout_grpc_subscriber")) return 2;
+  ApiKey() = key;
+  if (target.empty() || streams < 1 || (api != "cq" && api != "callback")) {
     std::fprintf(stderr, "usage: fanout_grpc_subscriber --target HOST:PORT --streams N "
                          "[--channels C] [--events E] [--latency] [--idle-s S] "
                          "[--api cq|callback]\n");
@@ -291,10 +275,7 @@ int Main(int argc, char** argv) {
       }
     });
   }
-  const int code = receipts.Run(absl::Seconds(idle_s));
-  // Streams are still open: leave without tearing them down one by one.
-  std::fflush(stdout);
-  std::_Exit(code);
+  receipts.RunThenExit(absl::Seconds(idle_s));
 }
 
 }  // namespace

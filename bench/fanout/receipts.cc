@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 
 #include "absl/strings/str_cat.h"
@@ -71,6 +72,12 @@ int Receipts::Run(absl::Duration idle) {
   std::printf("%s\n", Report().c_str());
   std::fflush(stdout);
   return failed_.load() > 0 ? 1 : 0;
+}
+
+void Receipts::RunThenExit(absl::Duration idle) {
+  const int code = Run(idle);
+  std::fflush(stdout);
+  std::_Exit(code);
 }
 
 std::string Receipts::Report() {

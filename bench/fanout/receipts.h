@@ -73,6 +73,9 @@ class Receipts {
   // Runs the protocol above on stdout; returns the exit code (1 when a
   // stream failed).
   int Run(absl::Duration idle);
+  // Run, then ends the process at once with its exit code: the streams
+  // are still open, and are not torn down one by one.
+  [[noreturn]] void RunThenExit(absl::Duration idle);
 
  private:
   std::string Report();

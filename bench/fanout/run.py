@@ -291,6 +291,24 @@ def measure(make, subs: int, events: int, rate: float = 0, batch: float = 1,
     return m
 
 
+def measure_and_print(results: dict[tuple[int, str], list[Measurement]], r: int, name: str,
+                      make, subs: int, events: int, procs: int, batch: float = 1.0,
+                      sequences: bool = True) -> Measurement:
+    """One throughput measurement of round `r`, kept in results[(subs, name)]
+    and printed with what went missing; with `sequences`, the subscribers'
+    sequence checks too (the bare servers send one sequence for all)."""
+    m = measure(make, subs, events, batch=batch, procs=procs)
+    results.setdefault((subs, name), []).append(m)
+    lost = "" if m.delivered == m.expected else f"  LOST {m.expected - m.delivered}"
+    checks = (f"  complete {m.complete}  gaps {m.gaps}  duplicates {m.duplicates}"
+              if sequences else "")
+    print(f"round {r + 1}  subs {subs:5d}  {name:9s} {m.rate:12,.0f} ev/s  "
+          f"{m.per_message:7.2f} ev/msg  {m.seconds:6.2f} s  cpu server "
+          f"{m.server_cpu:5.2f} pub {m.publisher_cpu:5.2f} clients "
+          f"{m.client_cpu:5.2f}{checks}{lost}", flush=True)
+    return m
+
+
 def publish_only(make, events: int) -> float:
     """Events/s through the contender's publish path with no subscriber."""
     contender = make()
@@ -392,14 +410,8 @@ def main() -> int:
                   f"(Wire::Publish, no subscriber)", flush=True)
             for subs, events, procs in zip(subs_list, events_list, procs_list):
                 def run(name, make, batch=1.0):
-                    m = measure(make, subs, events, batch=batch, procs=procs)
-                    results.setdefault((subs, name), []).append(m)
-                    lost = "" if m.delivered == m.expected else f"  LOST {m.expected - m.delivered}"
-                    print(f"round {r + 1}  subs {subs:5d}  {name:9s} {m.rate:12,.0f} ev/s  "
-                          f"{m.per_message:7.2f} ev/msg  {m.seconds:6.2f} s  cpu server "
-                          f"{m.server_cpu:5.2f} pub {m.publisher_cpu:5.2f} clients "
-                          f"{m.client_cpu:5.2f}{lost}", flush=True)
-                    return m
+                    return measure_and_print(results, r, name, make, subs, events, procs,
+                                             batch, sequences=name == "newswire")
                 nw = run("newswire", newswire)
                 others = [("bare ~nw", bare, nw.per_message),
                           ("async ~nw", bare_async, nw.per_message), ("bare 1", bare, 1.0),
@@ -503,12 +515,7 @@ def access_main(args: argparse.Namespace, newswire) -> int:
         if "throughput" not in skip:
             for subs, events, procs in zip(subs_list, events_list, procs_list):
                 for name, make in order:
-                    m = measure(make, subs, events, procs=procs)
-                    results.setdefault((subs, name), []).append(m)
-                    lost = "" if m.delivered == m.expected else f"  LOST {m.expected - m.delivered}"
-                    print(f"round {r + 1}  subs {subs:5d}  {name:8s} {m.rate:12,.0f} ev/s  "
-                          f"{m.per_message:7.2f} ev/msg  cpu server {m.server_cpu:5.2f} "
-                          f"clients {m.client_cpu:5.2f}{lost}", flush=True)
+                    measure_and_print(results, r, name, make, subs, events, procs)
         if "latency" not in skip:
             for name, make in order:
                 m = measure(make, 100, args.latency_events, rate=1000, latency=True)
@@ -578,13 +585,7 @@ def http_main(args: argparse.Namespace) -> int:
             k = r % len(transports)
             for subs, events, procs in zip(subs_list, events_list, procs_list):
                 for name, make in transports[k:] + transports[:k]:
-                    m = measure(make, subs, events, procs=procs)
-                    results.setdefault((subs, name), []).append(m)
-                    lost = "" if m.delivered == m.expected else f"  LOST {m.expected - m.delivered}"
-                    print(f"round {r + 1}  subs {subs:5d}  {name:4s} {m.rate:12,.0f} ev/s  "
-                          f"{m.per_message:7.2f} ev/read  cpu server {m.server_cpu:5.2f} "
-                          f"clients {m.client_cpu:5.2f}  complete {m.complete}  gaps {m.gaps}"
-                          f"  duplicates {m.duplicates}{lost}", flush=True)
+                    measure_and_print(results, r, name, make, subs, events, procs)
 
     # Idle, on servers with an archive of 1,000 articles (feeds are read
     # from the archive), so that the GETs the SSE server answers while its

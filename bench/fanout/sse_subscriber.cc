@@ -42,6 +42,7 @@
 #include "absl/strings/strip.h"
 #include "bench/fanout/payload.h"
 #include "bench/fanout/receipts.h"
+#include "bench/flags.h"
 
 namespace newswire::bench {
 namespace {
@@ -261,35 +262,11 @@ int Main(int argc, char** argv) {
   int streams = 1, idle_s = 10, connecting = 256;
   int64_t events = 0;
   bool latency = false;
-  for (int i = 1; i < argc; ++i) {
-    const std::string flag = argv[i];
-    if (flag == "--latency") {
-      latency = true;
-      continue;
-    }
-    if (i + 1 >= argc) break;
-    const char* value = argv[++i];
-    bool ok = true;
-    if (flag == "--target")
-      target = value;
-    else if (flag == "--streams")
-      ok = absl::SimpleAtoi(value, &streams);
-    else if (flag == "--events")
-      ok = absl::SimpleAtoi(value, &events);
-    else if (flag == "--idle-s")
-      ok = absl::SimpleAtoi(value, &idle_s);
-    else if (flag == "--query")
-      query = value;
-    else if (flag == "--connecting")
-      ok = absl::SimpleAtoi(value, &connecting);
-    else
-      ok = false;
-    if (!ok) {
-      std::fprintf(stderr, "fanout_sse_subscriber: bad flag %s %s\n", flag.c_str(),
-                   value);
-      return 2;
-    }
-  }
+  BenchFlags flags;
+  flags.Text("--target", &target).Number("--streams", &streams).Number("--events", &events)
+      .Number("--idle-s", &idle_s).Text("--query", &query).Number("--connecting", &connecting)
+      .Switch("--latency", &latency);
+  if (!flags.Parse(argc, argv, "fanout_sse_subscriber")) return 2;
   const size_t colon = target.rfind(':');
   sockaddr_in address{};
   address.sin_family = AF_INET;
@@ -339,10 +316,7 @@ int Main(int argc, char** argv) {
       }
     }
   });
-  const int code = receipts.Run(absl::Seconds(idle_s));
-  // Streams are still open: leave without tearing them down one by one.
-  std::fflush(stdout);
-  std::_Exit(code);
+  receipts.RunThenExit(absl::Seconds(idle_s));
 }
 
 }  // namespace
