@@ -8,6 +8,8 @@
 #   make bench      benchmarks (figures go to bench/RESULTS.md by hand)
 #   make bench-deps   install the benchmarks' Debian packages if missing
 #   make bench-fanout newswire vs bare gRPC vs nats-server fanout (issue 4)
+#   make bench-http   the HTTP edge (issue 13): SSE vs gRPC fanout, idle SSE cost,
+#                   feed GETs with and without If-None-Match, in one run
 #   make bench-ingest feed ingest parse (issue 5): newswire C++ and Python vs feedparser
 #                   vs a bare libxml2/simdjson parse of ../shared/corpus, in one run
 #   make fuzz       libFuzzer (clang, ASan + UBSan) on the text, XML/JSON feed, date
@@ -40,7 +42,7 @@ FUZZ_SECONDS ?= 60
 
 CMAKE_FLAGS := -DPython3_EXECUTABLE=$(PYTHON)
 
-.PHONY: deps bench-deps fuzz-deps build run test test-asan bench bench-fanout bench-ingest fuzz clean
+.PHONY: deps bench-deps fuzz-deps build run test test-asan bench bench-fanout bench-http bench-ingest fuzz clean
 
 deps:
 	@missing=$$(for p in $(DEB_PACKAGES); do \
@@ -94,6 +96,11 @@ bench-fanout: deps bench-deps build
 	cmake -S . -B $(BUILD) $(CMAKE_FLAGS)
 	cmake --build $(BUILD) -j$(JOBS) --target bench_fanout
 	$(PYTHON) bench/fanout/run.py --bin $(BUILD)/bench $(FANOUT_FLAGS)
+
+# HTTP_BENCH_FLAGS= passes options to the driver, e.g. HTTP_BENCH_FLAGS="--rounds 5".
+bench-http: deps build
+	cmake --build $(BUILD) -j$(JOBS) --target bench_http
+	$(PYTHON) bench/fanout/run.py --bin $(BUILD)/bench --http $(HTTP_BENCH_FLAGS)
 
 bench-ingest: deps bench-deps build
 	cmake --build $(BUILD) -j$(JOBS) --target ingest_parse

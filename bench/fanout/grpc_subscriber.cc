@@ -16,7 +16,9 @@
 // figures before 2026-11-26's "async" rows were taken). Responses are read raw
 // (grpc::ByteBuffer) and walked frame by frame without parsing the events,
 // so the client does the same small work per event as the nats client:
-// find the stamp. Prints what bench/fanout/receipts.h says, E being the
+// find the stamp (and read the sequence, the event's first field, to check
+// that nothing is lost or repeated; the bare server sends one sequence for
+// every event, so there only newswire's duplicates= figure means anything). Prints what bench/fanout/receipts.h says, E being the
 // events each stream expects (0 holds the streams open until stdin closes).
 #include <cstdio>
 #include <cstdlib>
@@ -27,8 +29,8 @@
 #include <thread>
 #include <vector>
 
-#include "absl/strings/numbers.h"
 #include "bench/fanout/payload.h"
+#include "bench/flags.h"
 #include "core/event_frame.h"
 #include "bench/fanout/receipts.h"
 #include "grpcpp/create_channel.h"
@@ -53,20 +55,40 @@ void AddKey(grpc::ClientContext& context) {
   if (!ApiKey().empty()) context.AddMetadata("authorization", "Bearer " + ApiKey());
 }
 
-// Tallies one response: the stamps of its events, found by walking its
-// frames without parsing them. Returns false if it cannot be read.
+// The sequence of a serialized FeedEvent: field 1, which a serializer
+// writes first (fields go out in number order); 0 when absent (CAUGHT_UP).
+uint64_t ReadSequence(absl::string_view event) {
+  if (event.empty() || event[0] != 0x08) return 0;
+  uint64_t value = 0;
+  for (size_t i = 1, shift = 0; i < event.size() && shift < 64; ++i, shift += 7) {
+    const auto byte = static_cast<uint8_t>(event[i]);
+    value |= uint64_t{byte & 0x7fu} << shift;
+    if ((byte & 0x80) == 0) return value;
+  }
+  return 0;
+}
+
+// Tallies one response: the stamps and sequences of its events, found by
+// walking its frames without parsing them. Returns false if it cannot be
+// read.
 bool TallyResponse(grpc::ByteBuffer& response, int64_t now, Receipts::Stream& tally,
-                   std::vector<int64_t>& stamps) {
+                   std::vector<int64_t>& stamps, std::vector<uint64_t>& sequences) {
   grpc::Slice slice;
   if (!response.DumpToSingleSlice(&slice).ok()) return false;
   const bool read = ForEachFramedEvent(
       absl::string_view(reinterpret_cast<const char*>(slice.begin()), slice.size()),
-      [&stamps](absl::string_view event) {
-        if (const int64_t stamp = ReadStamp(event); stamp >= 0) stamps.push_back(stamp);
+      [&stamps, &sequences](absl::string_view event) {
+        const int64_t stamp = ReadStamp(event);
+        if (stamp < 0) return;
+        stamps.push_back(stamp);
+        if (const uint64_t sequence = ReadSequence(event); sequence != 0) {
+          sequences.push_back(sequence);
+        }
       });
   if (!read) return false;
-  tally.Message(now, stamps);
+  tally.Message(now, stamps, sequences);
   stamps.clear();
+  sequences.clear();
   return true;
 }
 
@@ -94,7 +116,7 @@ class SubscribeStream final
       subscribed_ = true;  // The first response is CAUGHT_UP.
       receipts_.Subscribed();
     }
-    if (!TallyResponse(response_, now, tally_, stamps_)) {
+    if (!TallyResponse(response_, now, tally_, stamps_, sequences_)) {
       receipts_.Failed("unreadable response");
       return;
     }
@@ -114,6 +136,7 @@ class SubscribeStream final
   grpc::ByteBuffer response_;
   bool subscribed_ = false;
   std::vector<int64_t> stamps_;
+  std::vector<uint64_t> sequences_;
 };
 
 // One Subscribe call on the completion-queue API (the default): the same
@@ -157,7 +180,7 @@ class QueuedStream {
           subscribed_ = true;  // The first response is CAUGHT_UP.
           receipts_.Subscribed();
         }
-        if (!TallyResponse(response_, now, tally_, stamps_)) {
+        if (!TallyResponse(response_, now, tally_, stamps_, sequences_)) {
           return receipts_.Failed("unreadable response");
         }
         call_->Read(&response_, &read_);
@@ -175,6 +198,7 @@ class QueuedStream {
   grpc::ByteBuffer response_;
   bool subscribed_ = false;
   std::vector<int64_t> stamps_;
+  std::vector<uint64_t> sequences_;
   Tag started_{this, Op::kStarted};
   Tag written_{this, Op::kWritten};
   Tag closed_{this, Op::kClosed};
@@ -188,30 +212,14 @@ int Main(int argc, char** argv) {
   bool latency = false;
   std::string api = "cq";
   std::string tls_ca;
-  for (int i = 1; i < argc; ++i) {
-    const std::string flag = argv[i];
-    if (flag == "--latency") {
-      latency = true;
-      continue;
-    }
-    if (i + 1 >= argc) break;
-    const char* value = argv[++i];
-    bool ok = true;
-    if (flag == "--target") target = value;
-    else if (flag == "--streams") ok = absl::SimpleAtoi(value, &streams);
-    else if (flag == "--channels") ok = absl::SimpleAtoi(value, &channels);
-    else if (flag == "--events") ok = absl::SimpleAtoi(value, &events);
-    else if (flag == "--idle-s") ok = absl::SimpleAtoi(value, &idle_s);
-    else if (flag == "--api") ok = (api = value) == "cq" || api == "callback";
-    else if (flag == "--tls-ca") tls_ca = value;
-    else if (flag == "--key") ApiKey() = value;
-    else ok = false;
-    if (!ok) {
-      std::fprintf(stderr, "fanout_grpc_subscriber: bad flag %s %s\n", flag.c_str(), value);
-      return 2;
-    }
-  }
-  if (target.empty() || streams < 1) {
+  std::string key;
+  BenchFlags flags;
+  flags.Text("--target", &target).Number("--streams", &streams).Number("--channels", &channels)
+      .Number("--events", &events).Number("--idle-s", &idle_s).Text("--api", &api)
+      .Text("--tls-ca", &tls_ca).Text("--key", &key).Switch("--latency", &latency);
+  if (!flags.Parse(argc, argv, "fanout_grpc_subscriber")) return 2;
+  ApiKey() = key;
+  if (target.empty() || streams < 1 || (api != "cq" && api != "callback")) {
     std::fprintf(stderr, "usage: fanout_grpc_subscriber --target HOST:PORT --streams N "
                          "[--channels C] [--events E] [--latency] [--idle-s S] "
                          "[--api cq|callback]\n");
@@ -267,10 +275,7 @@ int Main(int argc, char** argv) {
       }
     });
   }
-  const int code = receipts.Run(absl::Seconds(idle_s));
-  // Streams are still open: leave without tearing them down one by one.
-  std::fflush(stdout);
-  std::_Exit(code);
+  receipts.RunThenExit(absl::Seconds(idle_s));
 }
 
 }  // namespace

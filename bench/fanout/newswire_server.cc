@@ -5,14 +5,23 @@
 //
 //   fanout_newswire [--listen HOST:PORT]     (default 127.0.0.1:0)
 //                   [--tls-cert FILE --tls-key FILE] [--key]
+//                   [--http] [--data DIR] [--synthetic N]
 //
 // Prints "listening HOST:PORT" once serving. With --tls-* it serves TLS;
 // with --key it creates a subscribe key first (so every call needs one)
-// and prints "key SECRET" before "listening". Each publish command builds its
+// and prints "key SECRET" before "listening". With --http it also serves
+// the HTTP edge (service/http_edge.h: feeds, GET /v1/stream) on a free
+// loopback port, as `newswire serve --http` does, and prints "http
+// HOST:PORT" before "listening". --data keeps the archive in DIR (SQLite)
+// instead of memory; --synthetic publishes N synthetic articles
+// (bench/synthetic.h, seed 1) before serving, for the feed benchmark.
+// Each publish command builds its
 // articles first (FanoutArticle), then stamps each headline just before
 // publishing it from one thread; BATCH is ignored (the server batches by
 // itself). Subscribers use the Subscribe RPC as any client does.
 #include <cstdio>
+#include <cstdlib>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -20,6 +29,8 @@
 #include "absl/synchronization/mutex.h"
 #include "bench/fanout/payload.h"
 #include "bench/fanout/publisher.h"
+#include "bench/synthetic.h"
+#include "service/http_edge.h"
 #include "service/server.h"
 
 namespace newswire::bench {
@@ -49,16 +60,21 @@ int Main(int argc, char** argv) {
   absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   ServerOptions options;
   options.listen = "127.0.0.1:0";
-  bool key = false;
+  bool key = false, http = false;
+  int synthetic = 0;
   for (int i = 1; i < argc; ++i) {
     const std::string flag = argv[i];
     if (flag == "--key") {
       key = true;
+    } else if (flag == "--http") {
+      http = true;
     } else if (i + 1 < argc) {
       const char* value = argv[++i];
       if (flag == "--listen") options.listen = value;
       if (flag == "--tls-cert") options.tls.cert_file = value;
       if (flag == "--tls-key") options.tls.key_file = value;
+      if (flag == "--data") options.data_dir = value;
+      if (flag == "--synthetic") synthetic = std::atoi(value);
     }
   }
   absl::StatusOr<std::unique_ptr<Server>> server = Server::Start(options);
@@ -78,6 +94,24 @@ int Main(int argc, char** argv) {
     }
     std::printf("key %s\n", created->secret().c_str());
   }
+  SyntheticArticles articles(1);
+  for (int i = 0; i < synthetic; ++i) {
+    if (absl::StatusOr<PublishResult> published = (*server)->wire().Publish(articles.Next());
+        !published.ok()) {
+      std::fprintf(stderr, "fanout_newswire: %s\n", published.status().ToString().c_str());
+      return 1;
+    }
+  }
+  std::unique_ptr<HttpEdge> edge;
+  if (http) {
+    absl::StatusOr<std::unique_ptr<HttpEdge>> started = HttpEdge::Start({}, **server);
+    if (!started.ok()) {
+      std::fprintf(stderr, "fanout_newswire: %s\n", started.status().ToString().c_str());
+      return 1;
+    }
+    edge = *std::move(started);
+    std::printf("http %s\n", edge->address().c_str());
+  }
   std::printf("listening %s\n", (*server)->address().c_str());
   std::fflush(stdout);
   Wire& wire = (*server)->wire();
@@ -85,6 +119,7 @@ int Main(int argc, char** argv) {
       [&wire](const PublishCommand& command, PublishTimes& times) {
         return PublishArticles(wire, command, times);
       });
+  if (edge != nullptr) edge->Shutdown();  // Its streams end before the hub closes.
   (*server)->Shutdown(absl::Seconds(1));
   return code;
 }

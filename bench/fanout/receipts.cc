@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 
 #include "absl/strings/str_cat.h"
@@ -10,10 +11,19 @@
 
 namespace newswire::bench {
 
-void Receipts::Stream::Message(int64_t now_ns, absl::Span<const int64_t> stamps) {
+void Receipts::Stream::Message(int64_t now_ns, absl::Span<const int64_t> stamps,
+                               absl::Span<const uint64_t> sequences) {
   if (stamps.empty()) return;
   {
     absl::MutexLock lock(&mu_);
+    for (uint64_t sequence : sequences) {
+      if (last_sequence_ != 0 && sequence <= last_sequence_) {
+        ++duplicates_;
+        continue;
+      }
+      if (last_sequence_ != 0) gaps_ += sequence - last_sequence_ - 1;
+      last_sequence_ = sequence;
+    }
     events_ += stamps.size();
     ++messages_;
     last_ns_ = now_ns;
@@ -64,8 +74,15 @@ int Receipts::Run(absl::Duration idle) {
   return failed_.load() > 0 ? 1 : 0;
 }
 
+void Receipts::RunThenExit(absl::Duration idle) {
+  const int code = Run(idle);
+  std::fflush(stdout);
+  std::_Exit(code);
+}
+
 std::string Receipts::Report() {
   int64_t events = 0, messages = 0, last_ns = 0, complete = 0;
+  int64_t sequenced = 0, gaps = 0, duplicates = 0;
   std::vector<int64_t> latencies;
   for (Stream& s : streams_) {
     absl::MutexLock lock(&s.mu_);
@@ -73,6 +90,9 @@ std::string Receipts::Report() {
     messages += s.messages_;
     last_ns = std::max(last_ns, s.last_ns_);
     if (s.events_ >= expected_) ++complete;
+    if (s.last_sequence_ != 0) ++sequenced;
+    gaps += s.gaps_;
+    duplicates += s.duplicates_;
     latencies.insert(latencies.end(), s.latencies_ns_.begin(), s.latencies_ns_.end());
   }
   auto percentile_us = [&latencies](double p) -> double {
@@ -85,8 +105,9 @@ std::string Receipts::Report() {
                max = latencies.empty() ? 0 : *std::max_element(latencies.begin(), latencies.end()) / 1e3;
   return absl::StrFormat(
       "done received=%d last_ns=%d messages=%d complete=%d samples=%d p50_us=%.1f "
-      "p99_us=%.1f max_us=%.1f",
-      events, last_ns, messages, complete, latencies.size(), p50, p99, max);
+      "p99_us=%.1f max_us=%.1f sequenced=%d gaps=%d duplicates=%d",
+      events, last_ns, messages, complete, latencies.size(), p50, p99, max, sequenced, gaps,
+      duplicates);
 }
 
 }  // namespace newswire::bench

@@ -5,11 +5,17 @@
 // waits until each stream received `expected` stamped events, or until no
 // event arrived for `idle` after the first one, and prints one line:
 //   done received=N last_ns=T messages=M complete=K samples=S p50_us=… p99_us=… max_us=…
+//        sequenced=Q gaps=G duplicates=D
 // received counts stamped events over all streams, last_ns is the
 // CLOCK_MONOTONIC time of the last receipt, messages counts the messages
 // that carried them (so received/messages is events per message), complete
 // is the number of streams that got all `expected`, and the latencies
 // (receipt time minus stamp) are over every event when asked for, else 0.
+// Where a client reads the events' sequences, it passes them too: Q
+// streams did; G counts the sequences a stream skipped (a later one came
+// before them), D the events whose sequence was not above the stream's
+// previous one (duplicates or reordering). So a stream with complete
+// events, no gaps and no duplicates got every event once, in order.
 // With `expected` 0 the process holds its streams open until stdin closes.
 #ifndef NEWSWIRE_BENCH_FANOUT_RECEIPTS_H_
 #define NEWSWIRE_BENCH_FANOUT_RECEIPTS_H_
@@ -36,8 +42,10 @@ class Receipts {
     explicit Stream(Receipts* owner) : owner_(owner) {}
 
     // Records one message received at `now_ns` carrying events with these
-    // stamps. Thread-safe.
-    void Message(int64_t now_ns, absl::Span<const int64_t> stamps);
+    // stamps and, where the client reads them, these sequences (in the
+    // order received; empty: not read). Thread-safe.
+    void Message(int64_t now_ns, absl::Span<const int64_t> stamps,
+                 absl::Span<const uint64_t> sequences = {});
 
    private:
     friend class Receipts;
@@ -47,6 +55,9 @@ class Receipts {
     int64_t messages_ ABSL_GUARDED_BY(mu_) = 0;
     int64_t last_ns_ ABSL_GUARDED_BY(mu_) = 0;
     std::vector<int64_t> latencies_ns_ ABSL_GUARDED_BY(mu_);
+    uint64_t last_sequence_ ABSL_GUARDED_BY(mu_) = 0;  // 0: none seen yet.
+    int64_t gaps_ ABSL_GUARDED_BY(mu_) = 0;
+    int64_t duplicates_ ABSL_GUARDED_BY(mu_) = 0;
   };
 
   Receipts(int streams, int64_t expected, bool latency);
@@ -62,6 +73,9 @@ class Receipts {
   // Runs the protocol above on stdout; returns the exit code (1 when a
   // stream failed).
   int Run(absl::Duration idle);
+  // Run, then ends the process at once with its exit code: the streams
+  // are still open, and are not torn down one by one.
+  [[noreturn]] void RunThenExit(absl::Duration idle);
 
  private:
   std::string Report();

@@ -25,6 +25,21 @@ With --access (issue 11) only newswire runs, three ways: plain; with a
 subscribe key every stream sends (authenticated per stream); with TLS
 (a throwaway certificate made with openssl) and the key.
 
+With --http (issue 13) only newswire runs, with its HTTP edge on
+(fanout_newswire --http), and the same server is read two ways, interleaved
+round by round: gRPC Subscribe (fanout_grpc_subscriber) and Server-Sent
+Events, GET /v1/stream (fanout_sse_subscriber), one TCP connection per
+subscriber either way. Every subscriber checks the sequences it got
+(none skipped, none twice). Then idle cost: server RSS before and with
+--idle-streams idle SSE streams, and as many idle gRPC streams (one
+connection each, and 5 connections per client process as in the idle rows
+of issue 4), and the latency of GET /healthz and /v1/feed.atom (http_load,
+one connection, one request at a time) before and with the idle SSE
+streams open. Then feed GETs: requests/s of /v1/feed.atom with and without
+If-None-Match (the 304 path), /v1/feed.json and /healthz, over
+--feed-connections keep-alive connections, on a SQLite archive of
+--feed-articles synthetic articles (bench/synthetic.h).
+
 Throughput: each contender publishes --events-N events as fast as it can;
 delivered events/s = events received by all subscribers / (last receipt -
 first publish), CLOCK_MONOTONIC across processes. Latency: 100 subscribers,
@@ -39,6 +54,7 @@ import argparse
 import os
 import resource
 import select
+import shutil
 import socket
 import statistics
 import subprocess
@@ -158,7 +174,9 @@ class GrpcContender(Contender):
         server = Child(binary, [os.path.join(bin_dir, binary), "--listen", "127.0.0.1:0", *flags])
         if "--key" in flags:
             self.client_flags += ["--key", server.expect("key", 30).split()[1]]
-        self.address = server.expect("listening", 30).split()[1]
+        # The HTTP edge's address (--http), printed before "listening".
+        self.http = server.expect("http", 120).split()[1] if "--http" in flags else ""
+        self.address = server.expect("listening", 120).split()[1]
         self.servers, self.publisher = [server], server
 
     def subscriber_argv(self, streams, events, latency, channels=None):
@@ -166,6 +184,17 @@ class GrpcContender(Contender):
                 "--streams", str(streams), "--events", str(events), *self.client_flags]
         if channels:
             argv += ["--channels", str(channels)]
+        return argv + (["--latency"] if latency else [])
+
+
+class SseContender(GrpcContender):
+    """fanout_newswire --http read over Server-Sent Events: each subscriber
+    a GET /v1/stream?view=headline (live from the newest event, as the gRPC
+    subscribers' START_LATEST, HEADLINE) on a connection of its own."""
+
+    def subscriber_argv(self, streams, events, latency, channels=None):
+        argv = [os.path.join(self.bin_dir, "fanout_sse_subscriber"), "--target", self.http,
+                "--streams", str(streams), "--events", str(events)]
         return argv + (["--latency"] if latency else [])
 
 
@@ -220,6 +249,9 @@ class Measurement:
     p50_us: float = 0.0
     p99_us: float = 0.0
     max_us: float = 0.0
+    complete: int = 0      # subscribers that got every event
+    gaps: int = 0          # sequences skipped, over all subscribers
+    duplicates: int = 0    # events not above their subscriber's previous sequence
 
 
 def measure(make, subs: int, events: int, rate: float = 0, batch: float = 1,
@@ -250,9 +282,30 @@ def measure(make, subs: int, events: int, rate: float = 0, batch: float = 1,
     m = Measurement(rate=delivered / seconds, delivered=delivered, expected=subs * events,
                     per_message=delivered / messages if messages else 0,
                     server_cpu=server_cpu, publisher_cpu=publisher_cpu,
-                    client_cpu=client_cpu, seconds=seconds)
+                    client_cpu=client_cpu, seconds=seconds,
+                    complete=int(sum(d["complete"] for d in done)),
+                    gaps=int(sum(d.get("gaps", 0) for d in done)),
+                    duplicates=int(sum(d.get("duplicates", 0) for d in done)))
     if latency:  # One client process: its percentiles are the run's.
         m.p50_us, m.p99_us, m.max_us = done[0]["p50_us"], done[0]["p99_us"], done[0]["max_us"]
+    return m
+
+
+def measure_and_print(results: dict[tuple[int, str], list[Measurement]], r: int, name: str,
+                      make, subs: int, events: int, procs: int, batch: float = 1.0,
+                      sequences: bool = True) -> Measurement:
+    """One throughput measurement of round `r`, kept in results[(subs, name)]
+    and printed with what went missing; with `sequences`, the subscribers'
+    sequence checks too (the bare servers send one sequence for all)."""
+    m = measure(make, subs, events, batch=batch, procs=procs)
+    results.setdefault((subs, name), []).append(m)
+    lost = "" if m.delivered == m.expected else f"  LOST {m.expected - m.delivered}"
+    checks = (f"  complete {m.complete}  gaps {m.gaps}  duplicates {m.duplicates}"
+              if sequences else "")
+    print(f"round {r + 1}  subs {subs:5d}  {name:9s} {m.rate:12,.0f} ev/s  "
+          f"{m.per_message:7.2f} ev/msg  {m.seconds:6.2f} s  cpu server "
+          f"{m.server_cpu:5.2f} pub {m.publisher_cpu:5.2f} clients "
+          f"{m.client_cpu:5.2f}{checks}{lost}", flush=True)
     return m
 
 
@@ -266,20 +319,28 @@ def publish_only(make, events: int) -> float:
     return events / ((last_ns - first_ns) / 1e9)
 
 
-def idle_rss(make, streams: int, procs: int, channels: int) -> tuple[int, int]:
-    """Server RSS (KiB) before and with `streams` idle subscribers."""
+def idle_rss(make, streams: int, procs: int, channels: int | None,
+             probe=None) -> tuple[int, int]:
+    """Server RSS (KiB) before and with `streams` idle subscribers; with
+    `probe`, calls it with the contender before the subscribers connect and
+    again once they are all caught up."""
     contender = make()
     clients: list[Child] = []
     try:
         time.sleep(1)
         before = contender.servers[0].rss_kib()
+        if probe:
+            probe(contender, "before")
         for i in range(procs):
             clients.append(Child(f"idle {i}", contender.subscriber_argv(
                 streams // procs, 0, False, channels)))
         for c in clients:
             c.expect("ready", 300)
         time.sleep(2)
-        return before, contender.servers[0].rss_kib()
+        after = contender.servers[0].rss_kib()
+        if probe:
+            probe(contender, "with")
+        return before, after
     finally:
         for c in clients:
             c.kill()
@@ -294,11 +355,9 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--bin", required=True, help="directory holding the fanout binaries")
     ap.add_argument("--rounds", type=int, default=3)
-    ap.add_argument("--subs", default="1,100,1000")
-    ap.add_argument("--events", default="200000,30000,3000",
-                    help="events published per measurement, one per --subs entry")
-    ap.add_argument("--client-procs", default="1,1,2",
-                    help="subscriber processes, one per --subs entry")
+    ap.add_argument("--subs")
+    ap.add_argument("--events", help="events published per measurement, one per --subs entry")
+    ap.add_argument("--client-procs", help="subscriber processes, one per --subs entry")
     ap.add_argument("--latency-events", type=int, default=5000)
     ap.add_argument("--idle-streams", type=int, default=10000)
     ap.add_argument("--nats-delivery", default="global", choices=["own", "global"])
@@ -306,7 +365,19 @@ def main() -> int:
     ap.add_argument("--access", action="store_true",
                     help="issue 11: only newswire plain, with a key, and with TLS + a key "
                          "(throughput and latency), interleaved")
+    ap.add_argument("--http", action="store_true",
+                    help="issue 13: newswire's HTTP edge: SSE vs gRPC fanout, idle cost, feed "
+                         "GETs (with --http, --subs/--events/--client-procs default to "
+                         "1000,10000 / 3000,300 / 2,2; --skip takes throughput,idle,feeds)")
+    ap.add_argument("--feed-articles", type=int, default=1000)
+    ap.add_argument("--feed-seconds", type=float, default=5)
+    ap.add_argument("--feed-connections", type=int, default=4)
     args = ap.parse_args()
+    defaults = ("1000,10000", "3000,300", "2,2") if args.http else ("1,100,1000",
+                                                                  "200000,30000,3000", "1,1,2")
+    args.subs = args.subs or defaults[0]
+    args.events = args.events or defaults[1]
+    args.client_procs = args.client_procs or defaults[2]
 
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
@@ -321,6 +392,8 @@ def main() -> int:
     skip = set(filter(None, args.skip.split(",")))
     if args.access:
         return access_main(args, newswire)
+    if args.http:
+        return http_main(args)
     subs_list = [int(x) for x in args.subs.split(",")]
     events_list = [int(x) for x in args.events.split(",")]
     procs_list = [int(x) for x in args.client_procs.split(",")]
@@ -337,14 +410,8 @@ def main() -> int:
                   f"(Wire::Publish, no subscriber)", flush=True)
             for subs, events, procs in zip(subs_list, events_list, procs_list):
                 def run(name, make, batch=1.0):
-                    m = measure(make, subs, events, batch=batch, procs=procs)
-                    results.setdefault((subs, name), []).append(m)
-                    lost = "" if m.delivered == m.expected else f"  LOST {m.expected - m.delivered}"
-                    print(f"round {r + 1}  subs {subs:5d}  {name:9s} {m.rate:12,.0f} ev/s  "
-                          f"{m.per_message:7.2f} ev/msg  {m.seconds:6.2f} s  cpu server "
-                          f"{m.server_cpu:5.2f} pub {m.publisher_cpu:5.2f} clients "
-                          f"{m.client_cpu:5.2f}{lost}", flush=True)
-                    return m
+                    return measure_and_print(results, r, name, make, subs, events, procs,
+                                             batch, sequences=name == "newswire")
                 nw = run("newswire", newswire)
                 others = [("bare ~nw", bare, nw.per_message),
                           ("async ~nw", bare_async, nw.per_message), ("bare 1", bare, 1.0),
@@ -448,12 +515,7 @@ def access_main(args: argparse.Namespace, newswire) -> int:
         if "throughput" not in skip:
             for subs, events, procs in zip(subs_list, events_list, procs_list):
                 for name, make in order:
-                    m = measure(make, subs, events, procs=procs)
-                    results.setdefault((subs, name), []).append(m)
-                    lost = "" if m.delivered == m.expected else f"  LOST {m.expected - m.delivered}"
-                    print(f"round {r + 1}  subs {subs:5d}  {name:8s} {m.rate:12,.0f} ev/s  "
-                          f"{m.per_message:7.2f} ev/msg  cpu server {m.server_cpu:5.2f} "
-                          f"clients {m.client_cpu:5.2f}{lost}", flush=True)
+                    measure_and_print(results, r, name, make, subs, events, procs)
         if "latency" not in skip:
             for name, make in order:
                 m = measure(make, 100, args.latency_events, rate=1000, latency=True)
@@ -486,6 +548,177 @@ def access_main(args: argparse.Namespace, newswire) -> int:
             ms = latency[name]
             print(f"| {name} | {summary([m.p50_us for m in ms])} | "
                   f"{summary([m.p99_us for m in ms])} |")
+    return 0
+
+
+def http_load(bin_dir: str, address: str, path: str, *flags: str) -> dict[str, float]:
+    """One run of http_load (bench/http_load.cc); its "done" line's fields."""
+    argv = [os.path.join(bin_dir, "http_load"), "--target", address, "--path", path, *flags]
+    out = subprocess.run(argv, capture_output=True, text=True, timeout=600)
+    done = [line for line in out.stdout.splitlines() if line.startswith("done")]
+    if out.returncode != 0 or not done:
+        raise RuntimeError(f"http_load {path}: exit {out.returncode}: {out.stderr.strip()}")
+    return fields_of(done[-1])
+
+
+def ratio_cell(xs: list[float], ys: list[float]) -> str:
+    """The median (range) of the per-round ratios x / y."""
+    rs = [x / y for x, y in zip(xs, ys)]
+    return f"{statistics.median(rs):.2f}x ({min(rs):.2f}-{max(rs):.2f})"
+
+
+def http_main(args: argparse.Namespace) -> int:
+    """Issue 13: the HTTP edge. SSE against gRPC from the same server
+    (order rotated per round), idle cost, then feed GETs."""
+    skip = set(filter(None, args.skip.split(",")))
+    subs_list = [int(x) for x in args.subs.split(",")]
+    events_list = [int(x) for x in args.events.split(",")]
+    procs_list = [int(x) for x in args.client_procs.split(",")]
+    print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}", flush=True)
+
+    # Both transports read the same binary started the same way.
+    transports = [("gRPC", lambda: GrpcContender(args.bin, "fanout_newswire", "--http")),
+                  ("SSE", lambda: SseContender(args.bin, "fanout_newswire", "--http"))]
+    results: dict[tuple[int, str], list[Measurement]] = {}
+    if "throughput" not in skip:
+        for r in range(args.rounds):
+            k = r % len(transports)
+            for subs, events, procs in zip(subs_list, events_list, procs_list):
+                for name, make in transports[k:] + transports[:k]:
+                    measure_and_print(results, r, name, make, subs, events, procs)
+
+    # Idle, on servers with an archive of 1,000 articles (feeds are read
+    # from the archive), so that the GETs the SSE server answers while its
+    # streams are open read a real feed. channels None: one connection per
+    # stream.
+    archives: list[str] = []
+
+    def with_archive(kind):
+        archives.append(tempfile.mkdtemp(prefix="http-idle-"))
+        return kind(args.bin, "fanout_newswire", "--http", "--data", archives[-1],
+                    "--synthetic", "1000")
+
+    idle_sse = lambda: with_archive(SseContender)
+    idle_grpc = lambda: with_archive(GrpcContender)
+    idle_kinds = [("SSE", idle_sse, None), ("gRPC", idle_grpc, None),
+                  ("gRPC 5 conn/proc", idle_grpc, 5)]
+    idle: dict[str, list[tuple[int, int]]] = {}
+    probes: dict[tuple[str, str], list[dict[str, float]]] = {}
+
+    def probe(contender: GrpcContender, when: str) -> None:
+        for path in ["/healthz", "/v1/feed.atom"]:
+            got = http_load(args.bin, contender.http, path, "--connections", "1",
+                            "--requests", "200")
+            if got["status_200"] != got["requests"]:
+                raise RuntimeError(f"GET {path}: {got['requests'] - got['status_200']:.0f} "
+                                   f"answers were not 200")
+            probes.setdefault((path, when), []).append(got)
+
+    if "idle" not in skip:
+        procs = 4
+        for r in range(args.rounds):
+            k = r % len(idle_kinds)
+            for name, make, channels in idle_kinds[k:] + idle_kinds[:k]:
+                before, after = idle_rss(make, args.idle_streams, procs, channels,
+                                         probe if name == "SSE" else None)
+                for archive in archives:
+                    shutil.rmtree(archive, ignore_errors=True)
+                archives.clear()
+                idle.setdefault(name, []).append((before, after))
+                print(f"round {r + 1}  idle {args.idle_streams:,} {name:17s} server RSS "
+                      f"{before:,} -> {after:,} KiB: "
+                      f"{(after - before) / args.idle_streams:.1f} KiB per stream", flush=True)
+
+    feeds: dict[str, list[dict[str, float]]] = {}
+    if "feeds" not in skip:
+        data = tempfile.mkdtemp(prefix="http-feeds-")
+        t0 = time.monotonic()
+        server = GrpcContender(args.bin, "fanout_newswire", "--http", "--data", data,
+                               "--synthetic", str(args.feed_articles))
+        print(f"feeds: archive of {args.feed_articles:,} articles in {data} "
+              f"({time.monotonic() - t0:.1f} s to load)", flush=True)
+        kinds = [("atom 200", "/v1/feed.atom", []),
+                 ("atom 304", "/v1/feed.atom", ["--if-none-match"]),
+                 ("json 200", "/v1/feed.json", []),
+                 ("healthz", "/healthz", [])]
+        try:
+            for r in range(args.rounds):
+                k = r % len(kinds)
+                for name, path, flags in kinds[k:] + kinds[:k]:
+                    cpu0 = server.servers[0].cpu_seconds()
+                    got = http_load(args.bin, server.http, path, *flags, "--connections",
+                                    str(args.feed_connections), "--seconds",
+                                    str(args.feed_seconds))
+                    got["server_cpu_us"] = ((server.servers[0].cpu_seconds() - cpu0) * 1e6
+                                            / got["requests"])
+                    feeds.setdefault(name, []).append(got)
+                    wanted = "status_304" if name.endswith("304") else "status_200"
+                    wrong = got["requests"] - got[wanted]
+                    print(f"round {r + 1}  {name:8s} {got['rps']:10,.0f} req/s  p50 "
+                          f"{got['p50_us']:8.1f} us  p99 {got['p99_us']:8.1f} us  "
+                          f"{got['body_bytes'] / got['requests']:9,.0f} B/response  server "
+                          f"{got['server_cpu_us']:6.1f} CPU-us/req"
+                          + (f"  WRONG STATUS {wrong:.0f}" if wrong else ""), flush=True)
+        finally:
+            server.close()
+            shutil.rmtree(data, ignore_errors=True)
+
+    print(f"\nload average at the end {os.getloadavg()[0]:.2f}")
+    if results:
+        print(f"\nDelivered events/s, min / median over {args.rounds} rounds; SSE/gRPC: "
+              f"median (range) of the per-round ratios\n")
+        print("| subs | events | gRPC | SSE | SSE/gRPC | CPU s server / clients, gRPC | "
+              "SSE | events per read, gRPC / SSE |")
+        print("|---|---|---|---|---|---|---|---|")
+        for subs, events in zip(subs_list, events_list):
+            g, e = results[(subs, "gRPC")], results[(subs, "SSE")]
+            cpu = lambda ms: (f"{statistics.median(m.server_cpu for m in ms):.2f} / "
+                              f"{statistics.median(m.client_cpu for m in ms):.2f}")
+            print(f"| {subs:,} | {events:,} | {summary([m.rate for m in g])} | "
+                  f"{summary([m.rate for m in e])} | "
+                  f"{ratio_cell([m.rate for m in e], [m.rate for m in g])} | {cpu(g)} | "
+                  f"{cpu(e)} | {statistics.median(m.per_message for m in g):.1f} / "
+                  f"{statistics.median(m.per_message for m in e):.1f} |")
+        bad = [(k, m.expected - m.delivered, m.gaps, m.duplicates)
+               for k, ms in results.items() for m in ms
+               if m.delivered != m.expected or m.gaps or m.duplicates
+               or m.complete != k[0]]
+        print(f"\nundelivered / skipped / repeated events (subs, transport), lost, gaps, "
+              f"duplicates: {bad or 'none'}")
+    if idle:
+        print(f"\nIdle: server RSS (KiB) before and with {args.idle_streams:,} idle streams "
+              f"(4 client processes), per stream min / median over rounds\n")
+        print("| streams over | before | with | KiB per stream |")
+        print("|---|---|---|---|")
+        for name, pairs in idle.items():
+            per = [(a - b) / args.idle_streams for b, a in pairs]
+            print(f"| {name} | {statistics.median(b for b, _ in pairs):,.0f} | "
+                  f"{statistics.median(a for _, a in pairs):,.0f} | "
+                  f"{min(per):.1f} / {statistics.median(per):.1f} |")
+    if probes:
+        print(f"\nGETs (one connection, 200 requests each) before and with "
+              f"{args.idle_streams:,} idle SSE streams open, median over rounds (us)\n")
+        print("| path | when | p50 | p99 | max |")
+        print("|---|---|---|---|---|")
+        for (path, when), runs in probes.items():
+            print(f"| {path} | {when} | {statistics.median(x['p50_us'] for x in runs):,.0f} | "
+                  f"{statistics.median(x['p99_us'] for x in runs):,.0f} | "
+                  f"{statistics.median(x['max_us'] for x in runs):,.0f} |")
+    if feeds:
+        print(f"\nFeed GETs: {args.feed_connections} keep-alive connections, "
+              f"{args.feed_seconds:g} s each, {args.feed_articles:,} articles; requests/s "
+              f"min / median over rounds\n")
+        print("| request | req/s | p50 us | p99 us | bytes/response | server CPU us/req | "
+              "ratio to atom 200 |")
+        print("|---|---|---|---|---|---|---|")
+        for name, runs in feeds.items():
+            print(f"| {name} | {summary([x['rps'] for x in runs])} | "
+                  f"{statistics.median(x['p50_us'] for x in runs):,.0f} | "
+                  f"{statistics.median(x['p99_us'] for x in runs):,.0f} | "
+                  f"{statistics.median(x['body_bytes'] / x['requests'] for x in runs):,.0f} | "
+                  f"{statistics.median(x['server_cpu_us'] for x in runs):.1f} | "
+                  f"{ratio_cell([x['rps'] for x in runs], [x['rps'] for x in feeds['atom 200']])}"
+                  f" |")
     return 0
 
 
