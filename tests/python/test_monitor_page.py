@@ -40,7 +40,10 @@ def browser():
                  "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"]:
         options.add_argument(flag)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    # The browser is not ours to instrument (make test-asan preloads the
+    # sanitizer runtimes for this process).
+    env = {k: v for k, v in os.environ.items() if k not in ("LD_PRELOAD", "ASAN_OPTIONS")}
+    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver", env=env), options=options)
     try:
         yield driver
     finally:
