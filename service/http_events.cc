@@ -180,10 +180,17 @@ HttpResponse ServeStream(Hub& hub, Gate& gate, SseEncoder& encoder, ServerMetric
         return TextResponse(400, status.message());
       case absl::StatusCode::kOutOfRange:
         return TextResponse(410, status.message());
-      case absl::StatusCode::kResourceExhausted:
-      case absl::StatusCode::kUnavailable: {
+      case absl::StatusCode::kResourceExhausted: {
+        // Shedding load: a browser's EventSource stops retrying for good.
         HttpResponse response = TextResponse(503, status.message());
         response.headers.emplace_back("Retry-After", "30");
+        return response;
+      }
+      case absl::StatusCode::kUnavailable: {
+        // The server is stopping: the client comes back (Last-Event-ID) to
+        // this server once it restarts, or to another.
+        HttpResponse response;
+        response.drop = true;
         return response;
       }
       default:

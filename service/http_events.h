@@ -18,7 +18,9 @@
 // compacted away), 503 with Retry-After when the server is at its
 // subscription limits (a browser's EventSource then stops retrying, which
 // is the point of shedding). A stream ends when the server stops (the
-// client reconnects with Last-Event-ID) or its key is revoked.
+// client reconnects with Last-Event-ID; one asked for while the server is
+// stopping is dropped unanswered, so that it retries too) or when its key
+// is revoked.
 #ifndef NEWSWIRE_SERVICE_HTTP_EVENTS_H_
 #define NEWSWIRE_SERVICE_HTTP_EVENTS_H_
 

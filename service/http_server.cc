@@ -121,6 +121,7 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void Respond(HttpResponse response) {
+    if (response.drop) return Close();
     if (response.stream != nullptr) return StartStream(std::move(response));
     Write(std::move(response), keep_alive_);
   }

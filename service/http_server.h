@@ -65,6 +65,10 @@ struct HttpResponse {
   // pulled from `stream` (chunked) until it ends or the client goes, and
   // the connection closes after it.
   std::shared_ptr<HttpBodySource> stream;
+  // Close the connection without an answer, as a server going away does:
+  // clients retry as after a network error (a browser's EventSource
+  // reconnects), where any HTTP error status would make it give up.
+  bool drop = false;
 };
 
 using HttpHandler = std::function<HttpResponse(const HttpRequest&)>;
