@@ -14,6 +14,7 @@
 #include "core/filter_query.h"
 #include "core/ingest/feed.h"
 #include "core/ingest/text.h"
+#include "core/syndicate/ninjs_writer.h"
 #include "pybind11/pybind11.h"
 #include "pybind11/stl.h"
 #include "service/cli.h"
@@ -107,6 +108,18 @@ PYBIND11_MODULE(_core, m) {
 
   m.def("parse_text", &nw::ParseTextBytes, py::arg("text"),
         "Parses a plain-text article; returns a serialized newswire.v1.Article.");
+
+  m.def(
+      "article_to_ninjs",
+      [](const std::string& data) {
+        nw::Article article;
+        if (!article.ParseFromString(data)) {
+          throw py::value_error("not a serialized newswire.v1.Article");
+        }
+        return nw::WriteNinjsObject(article);
+      },
+      py::arg("article"),
+      "A serialized newswire.v1.Article as one IPTC ninjs 2.1 object (JSON text).");
 
   m.def("parse_feed", &nw::ParseFeedTuple, py::arg("data"), py::arg("base_url") = "",
         py::arg("charset") = "",

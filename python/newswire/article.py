@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
-from typing import Any, Iterable, NamedTuple
+from typing import Any, Iterable, Mapping, NamedTuple
 
 from google.protobuf import json_format, timestamp_pb2
 
@@ -124,6 +124,35 @@ class Article:
         object.__setattr__(article, "_pb", message)
         return article
 
+    @classmethod
+    def from_ninjs(cls, document: Mapping[str, Any] | str) -> "Article":
+        """Reads one IPTC ninjs object (a dict, or its JSON text) as the
+        feed reader does (ninjs 1.x and 2.x). Raises
+        :class:`InvalidArgumentError` naming what is wrong."""
+        from newswire._errors import InvalidArgumentError
+        from newswire.feed import parse_feed  # feed imports this module.
+
+        text = document if isinstance(document, str) else json.dumps(document)
+        articles = parse_feed(text).articles
+        if len(articles) != 1:
+            raise InvalidArgumentError(
+                f"expected one ninjs object, found {len(articles)} articles")
+        return articles[0]
+
+    def to_ninjs(self) -> dict[str, Any]:
+        """The article as one IPTC ninjs 2.1 object, as ``GET
+        /v1/feed.ninjs`` serves it (a dict, ready for ``json.dumps``)."""
+        from newswire import _core
+
+        result: dict[str, Any] = json.loads(_core.article_to_ninjs(self.to_bytes()))
+        return result
+
+    def to_proto(self) -> article_pb2.Article:
+        """A copy of the article as the protoc-generated message."""
+        message = article_pb2.Article()
+        message.CopyFrom(self._pb)
+        return message
+
     def to_bytes(self) -> bytes:
         """Serializes as a ``newswire.v1.Article`` (deterministic)."""
         return self._pb.SerializeToString(deterministic=True)
@@ -197,7 +226,15 @@ class Article:
             return NotImplemented
         return self._pb == other._pb
 
-    __hash__ = None  # type: ignore[assignment]  # Mutable.
+    def __hash__(self) -> int:
+        # By id and version, which name an article version on the wire
+        # (equal articles have equal ones). Do not change an article that
+        # is a key in a dict or in a set.
+        return hash((self._pb.id, self._pb.version))
+
+    def __reduce__(self) -> tuple[Any, tuple[bytes]]:
+        # Pickled as its serialized message.
+        return (Article.from_bytes, (self.to_bytes(),))
 
     def __repr__(self) -> str:
         parts = [f"id={self._pb.id!r}", f"version={self._pb.version}",

@@ -93,3 +93,52 @@ def test_generated_classes_are_one_class_per_message():
 
     event = feed_pb2.FeedEvent(article=article_pb2.Article(headline="x"))
     assert type(event.article) is article_pb2.Article
+
+
+def _story() -> newswire.Article:
+    return newswire.Article(
+        id="urn:interchange:1", version=2, headline="Grain ships sail", byline="Jo Bloggs",
+        dateline="ODESA, Ukraine", language="en", urgency=3,
+        first_created=dt.datetime(2024, 11, 23, 8, 0, tzinfo=dt.timezone.utc),
+        version_created=dt.datetime(2024, 11, 23, 9, 30, tzinfo=dt.timezone.utc),
+        places=[newswire.Entity(name="Odesa")], subjects=[newswire.Entity(name="Shipping")],
+        canonical_url="https://example.com/grain", body_text="First.\n\nSecond.")
+
+
+def test_pickle_equality_and_hash_by_id_and_version():
+    import pickle
+    story = _story()
+    again = pickle.loads(pickle.dumps(story))
+    assert again == story and again is not story
+    assert hash(again) == hash(story) == hash(("urn:interchange:1", 2))
+    assert len({story, again, newswire.Article(id="urn:interchange:1", version=3)}) == 2
+
+
+def test_to_proto_is_a_copy_of_the_protoc_message():
+    story = _story()
+    message = story.to_proto()
+    assert isinstance(message, article_pb2.Article)
+    assert message.headline == "Grain ships sail"
+    message.headline = "changed"
+    assert story.headline == "Grain ships sail"
+
+
+def test_ninjs_round_trip_and_schema():
+    jsonschema = pytest.importorskip("jsonschema", reason="python3-jsonschema is not installed")
+    import pathlib
+    schema_path = (pathlib.Path(__file__).parents[1] / "data" / "schemas" /
+                   "ninjs-schema_2.1.json")
+    document = _story().to_ninjs()
+    jsonschema.Draft202012Validator(json.loads(schema_path.read_text())).validate(document)
+    assert document["uri"] == "urn:interchange:1"
+    assert document["headlines"][0]["value"] == "Grain ships sail"
+    back = newswire.Article.from_ninjs(document)
+    for field in ["id", "version", "headline", "byline", "dateline", "language", "urgency",
+                  "first_created", "version_created", "canonical_url", "body_text"]:
+        assert getattr(back, field) == getattr(_story(), field), field
+    assert [p.name for p in back.places] == ["Odesa"]
+    assert [s.name for s in back.subjects] == ["Shipping"]
+    # JSON text works too; two objects are not one article.
+    assert newswire.Article.from_ninjs(json.dumps(document)).id == "urn:interchange:1"
+    with pytest.raises(newswire.InvalidArgumentError, match="one ninjs object"):
+        newswire.Article.from_ninjs(json.dumps([document, document]))
