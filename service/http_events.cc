@@ -137,12 +137,9 @@ absl::StatusOr<SubscriptionOptions> StreamOptions(const HttpRequest& request) {
     options.since = since->time;
   }
   if (auto it = taken.find("view"); it != taken.end()) {
-    if (it->second == "full") {
-      options.view = v1::ARTICLE_VIEW_FULL;
-    } else if (it->second != "headline") {
-      return absl::InvalidArgumentError(
-          absl::StrCat("view must be headline or full, got \"", it->second, "\""));
-    }
+    absl::StatusOr<v1::ArticleView> view = ParseViewParam(it->second);
+    if (!view.ok()) return view.status();
+    options.view = *view;
   }
   if (auto it = taken.find("heartbeat"); it != taken.end()) {
     if (!absl::ParseDuration(it->second, &options.heartbeat) ||

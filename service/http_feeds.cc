@@ -54,11 +54,9 @@ absl::StatusOr<FeedQuery> ParseFeedQuery(absl::string_view query) {
   std::vector<absl::string_view> rest;
   for (absl::string_view param : absl::StrSplit(query, '&', absl::SkipEmpty())) {
     if (absl::ConsumePrefix(&param, "limit=")) {
-      if (!absl::SimpleAtoi(param, &out.limit) || out.limit < 1 ||
-          out.limit > kMaxSearchPageSize) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "limit must be a number from 1 to ", kMaxSearchPageSize, ", got \"", param, "\""));
-      }
+      absl::StatusOr<uint32_t> limit = ParseLimitParam(param);
+      if (!limit.ok()) return limit.status();
+      out.limit = *limit;
     } else if (absl::ConsumePrefix(&param, "page=")) {
       uint64_t page = 0;
       if (param.empty() || param.size() > 20 ||

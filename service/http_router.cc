@@ -2,8 +2,10 @@
 
 #include <utility>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "core/sqlite_search.h"
 
 namespace newswire {
 
@@ -13,6 +15,22 @@ HttpResponse TextResponse(int status, absl::string_view text) {
   response.headers.emplace_back("Content-Type", "text/plain; charset=utf-8");
   response.body = absl::StrCat(text, "\n");
   return response;
+}
+
+absl::StatusOr<uint32_t> ParseLimitParam(absl::string_view value) {
+  uint32_t limit = 0;
+  if (!absl::SimpleAtoi(value, &limit) || limit < 1 || limit > kMaxSearchPageSize) {
+    return absl::InvalidArgumentError(absl::StrCat("limit must be a number from 1 to ",
+                                                   kMaxSearchPageSize, ", got \"", value, "\""));
+  }
+  return limit;
+}
+
+absl::StatusOr<v1::ArticleView> ParseViewParam(absl::string_view value) {
+  if (value == "headline") return v1::ARTICLE_VIEW_HEADLINE;
+  if (value == "full") return v1::ARTICLE_VIEW_FULL;
+  return absl::InvalidArgumentError(
+      absl::StrCat("view must be headline or full, got \"", value, "\""));
 }
 
 HttpHandler Router(std::vector<HttpRoute> routes) {

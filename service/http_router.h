@@ -7,7 +7,9 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "newswire/v1/feed.pb.h"
 #include "service/http_server.h"
 
 namespace newswire {
@@ -23,6 +25,13 @@ HttpHandler Router(std::vector<HttpRoute> routes);
 
 // A plain-text answer: `text` and a newline.
 HttpResponse TextResponse(int status, absl::string_view text);
+
+// Query parameter values more than one route takes, each INVALID_ARGUMENT
+// naming the parameter and quoting the value:
+// `limit=`, 1 to kMaxSearchPageSize;
+absl::StatusOr<uint32_t> ParseLimitParam(absl::string_view value);
+// `view=`, headline or full.
+absl::StatusOr<v1::ArticleView> ParseViewParam(absl::string_view value);
 
 }  // namespace newswire
 

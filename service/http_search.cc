@@ -40,20 +40,15 @@ absl::StatusOr<v1::SearchArticlesRequest> SearchRequest(const HttpRequest& reque
     }
   }
   if (auto it = taken.find("limit"); it != taken.end()) {
-    uint32_t limit = 0;
-    if (!absl::SimpleAtoi(it->second, &limit) || limit < 1 || limit > kMaxSearchPageSize) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "limit must be a number from 1 to ", kMaxSearchPageSize, ", got \"", it->second, "\""));
-    }
-    search.set_page_size(limit);
+    absl::StatusOr<uint32_t> limit = ParseLimitParam(it->second);
+    if (!limit.ok()) return limit.status();
+    search.set_page_size(*limit);
   }
   if (auto it = taken.find("page"); it != taken.end()) search.set_page_token(it->second);
   if (auto it = taken.find("view"); it != taken.end()) {
-    if (it->second != "headline" && it->second != "full") {
-      return absl::InvalidArgumentError(
-          absl::StrCat("view must be headline or full, got \"", it->second, "\""));
-    }
-    search.set_view(it->second == "full" ? v1::ARTICLE_VIEW_FULL : v1::ARTICLE_VIEW_HEADLINE);
+    absl::StatusOr<v1::ArticleView> view = ParseViewParam(it->second);
+    if (!view.ok()) return view.status();
+    search.set_view(*view);
   }
   return search;
 }
