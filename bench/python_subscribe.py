@@ -24,14 +24,9 @@ Contenders:
 * ``grpcio``: ``NewsFeedStub.Subscribe``, iterating ``response.events``.
 * ``aio``: ``newswire.aio.Client.subscribe`` under asyncio.
 * ``raw``: bench-only diagnostic, the same C++ stream as ``newswire``
-  (``_core.EventStream.next``) parsed to ``FeedEvent`` with no wrapper:
-  what the binding costs without the pure-Python layer.
-* ``bytes``: bench-only diagnostic, ``_core.EventStream.next`` alone (the
-  serialized events are not parsed; only CAUGHT_UP is recognized): the
-  floor of one binding call per event.
-* ``lean``: bench-only prototype of a cheaper wrapper (see ``LeanEvent``):
-  the same attributes as ``Event``, built lazily from the parsed FeedEvent
-  instead of eagerly copied.
+  (``_core.EventStream.next_frames``, each batch parsed as one
+  SubscribeResponse) iterating the FeedEvents with no wrapper: what the
+  binding costs without the pure-Python layer.
 
 ``--profile CONTENDER`` runs one catch-up under cProfile and prints the
 top functions instead of benchmarking.
@@ -55,7 +50,7 @@ import grpc
 from newswire.v1 import article_pb2, feed_pb2, feed_pb2_grpc
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-CONTENDERS = ("newswire", "grpcio", "aio", "raw", "lean", "bytes")
+CONTENDERS = ("newswire", "grpcio", "aio", "raw")
 CAUGHT_UP = feed_pb2.EVENT_KIND_CAUGHT_UP
 
 
@@ -91,61 +86,6 @@ def publish(target: str, count: int, tag: str) -> float:
 
 # -- contenders (run in a child process) ------------------------------------
 
-class LeanArticle:
-    """Prototype: read-only attribute access to an article_pb2.Article it
-    shares (no CopyFrom). Scalars come straight from the message; the rich
-    conversions of newswire.Article would be delegated to it on demand."""
-
-    __slots__ = ("_pb",)
-
-    def __init__(self, pb: article_pb2.Article) -> None:
-        self._pb = pb
-
-    @property
-    def headline(self) -> str:
-        return self._pb.headline
-
-
-class LeanEvent:
-    """Prototype of a cheaper Event: __slots__, no frozen-dataclass
-    __init__, kind through a dict, published_at and article built on first
-    access from the FeedEvent it keeps."""
-
-    __slots__ = ("_pb", "sequence", "kind")
-    _KINDS = {v.number: v.name.removeprefix("EVENT_KIND_")
-              for v in feed_pb2.EventKind.DESCRIPTOR.values}
-
-    def __init__(self, data: bytes) -> None:
-        pb = feed_pb2.FeedEvent.FromString(data)
-        self._pb = pb
-        self.sequence = pb.sequence
-        self.kind = self._KINDS[pb.kind]
-
-    @property
-    def article(self) -> LeanArticle | None:
-        return LeanArticle(self._pb.article) if self._pb.HasField("article") else None
-
-    @property
-    def published_at(self) -> _dt.datetime | None:
-        pb = self._pb
-        if not pb.HasField("published_at"):
-            return None
-        return pb.published_at.ToDatetime(tzinfo=_dt.timezone.utc)
-
-
-class BytesEvent:
-    """Diagnostic: an event left serialized. A CAUGHT_UP FeedEvent has no
-    article and no sequence, so it is short; a stored event never is."""
-
-    __slots__ = ("kind", "article")
-
-    def __init__(self, data: bytes) -> None:
-        self.kind = "CAUGHT_UP" if len(data) < 24 and data.startswith(b"\x10\x05") else ""
-        self.article = self
-
-    headline = ""
-
-
 def read_newswire(target: str, start: str, ready: Callable[[], None]) -> tuple[int, float]:
     import newswire
 
@@ -166,10 +106,10 @@ def read_newswire(target: str, start: str, ready: Callable[[], None]) -> tuple[i
     raise SystemExit("stream ended")
 
 
-def read_core(target: str, start: str, ready: Callable[[], None],
-              wrap: Callable[[bytes], Any]) -> tuple[int, float]:
-    """The C++ EventStream, polled as Subscription.__next__ does, with
-    ``wrap`` in place of Event.from_pb(FeedEvent.FromString(data))."""
+def read_raw(target: str, start: str, ready: Callable[[], None]) -> tuple[int, float]:
+    """The C++ EventStream as Subscription reads it (a batch per
+    ``next_frames``, parsed in one go), iterating the FeedEvents without
+    the Event / Article wrappers."""
     import newswire
     from newswire import client as nwclient
 
@@ -179,19 +119,16 @@ def read_core(target: str, start: str, ready: Callable[[], None],
     t0 = time.monotonic()
     try:
         while True:
-            data = stream.next(0.1)
-            if data is None:
-                continue
-            ev = wrap(data)
-            if ev.kind == CAUGHT_UP or ev.kind == "CAUGHT_UP":
-                if start == "earliest":
-                    return n, time.monotonic() - t0
-                ready()
-                continue
-            ev.article.headline
-            n += 1
-            if start == "latest" and n == EXPECT:
-                return n, time.monotonic()
+            for ev in feed_pb2.SubscribeResponse.FromString(stream.next_frames(0.1, 512)).events:
+                if ev.kind == CAUGHT_UP:
+                    if start == "earliest":
+                        return n, time.monotonic() - t0
+                    ready()
+                    continue
+                ev.article.headline
+                n += 1
+                if start == "latest" and n == EXPECT:
+                    return n, time.monotonic()
     finally:
         stream.cancel()
 
@@ -254,11 +191,7 @@ def reader(contender: str) -> Callable[[str, str, Callable[[], None]], tuple[int
     if contender == "aio":
         return read_aio
     if contender == "raw":
-        return lambda t, s, r: read_core(t, s, r, feed_pb2.FeedEvent.FromString)
-    if contender == "lean":
-        return lambda t, s, r: read_core(t, s, r, LeanEvent)
-    if contender == "bytes":
-        return lambda t, s, r: read_core(t, s, r, BytesEvent)
+        return read_raw
     raise SystemExit(f"unknown contender {contender}")
 
 

@@ -87,6 +87,14 @@ bool ForEachFramedEvent(absl::string_view response,
   return in.ConsumedEntireMessage();
 }
 
+void AppendFrame(absl::string_view event, std::string& response) {
+  uint8_t header[10];  // Two varint32s of at most 5 bytes each.
+  uint8_t* end = CodedOutputStream::WriteVarint32ToArray(kEventsTag, header);
+  end = CodedOutputStream::WriteVarint32ToArray(static_cast<uint32_t>(event.size()), end);
+  response.append(reinterpret_cast<const char*>(header), static_cast<size_t>(end - header));
+  response.append(event.data(), event.size());
+}
+
 SharedFrame FrameCaughtUp(uint64_t head_sequence) {
   return FrameMarker(v1::EVENT_KIND_CAUGHT_UP, head_sequence);
 }

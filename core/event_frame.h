@@ -15,6 +15,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "absl/functional/function_ref.h"
@@ -92,6 +93,10 @@ class FrameWriter {
 // skipped. Returns false if `response` is malformed.
 bool ForEachFramedEvent(absl::string_view response,
                         absl::FunctionRef<void(absl::string_view event)> each);
+
+// Frames `event` (a serialized FeedEvent) onto the end of `response`: one
+// more entry of SubscribeResponse.events.
+void AppendFrame(absl::string_view event, std::string& response);
 
 // The number of frames in `runs`.
 size_t CountFrames(const std::vector<FrameRun>& runs);

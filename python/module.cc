@@ -271,37 +271,19 @@ PYBIND11_MODULE(_core, m) {
 
   py::class_<nw::EventStream>(m, "EventStream", "A live Subscribe stream.")
       .def(
-          "next",
-          [](nw::EventStream& stream, double timeout_seconds) -> std::optional<py::bytes> {
-            absl::StatusOr<std::optional<nw::v1::FeedEvent>> event;
-            {
-              py::gil_scoped_release release;
-              event = stream.Next(absl::Seconds(timeout_seconds));
-            }
-            std::optional<nw::v1::FeedEvent> got = nw::ValueOrThrow(std::move(event));
-            if (!got.has_value()) return std::nullopt;
-            return py::bytes(got->SerializeAsString());
-          },
-          py::arg("timeout_seconds"),
-          "Waits for the next event; returns a serialized FeedEvent, or None "
-          "if none came in time. Raises when the stream has ended.")
-      .def(
-          "next_batch",
+          "next_frames",
           [](nw::EventStream& stream, double timeout_seconds, size_t max_events) {
-            absl::StatusOr<std::vector<std::string>> batch;
+            absl::StatusOr<std::string> frames;
             {
               py::gil_scoped_release release;
-              batch = stream.NextSerializedBatch(absl::Seconds(timeout_seconds), max_events);
+              frames = stream.NextFramedBatch(absl::Seconds(timeout_seconds), max_events);
             }
-            std::vector<std::string> events = nw::ValueOrThrow(std::move(batch));
-            py::list out(events.size());
-            for (size_t i = 0; i < events.size(); ++i) out[i] = py::bytes(events[i]);
-            return out;
+            return py::bytes(nw::ValueOrThrow(std::move(frames)));
           },
           py::arg("timeout_seconds"), py::arg("max_events"),
           "Waits for the next event; returns it and every event already read "
-          "ahead (up to max_events), serialized; empty if none came in time. "
-          "Raises when the stream has ended.")
+          "ahead (up to max_events) as one serialized SubscribeResponse; empty "
+          "if none came in time. Raises when the stream has ended.")
       .def("cancel", &nw::EventStream::Cancel,
            py::call_guard<py::gil_scoped_release>(), "Ends the stream.");
 

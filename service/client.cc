@@ -189,9 +189,16 @@ absl::StatusOr<std::vector<v1::FeedEvent>> EventStream::NextBatch(absl::Duration
   return events;
 }
 
-absl::StatusOr<std::vector<std::string>> EventStream::NextSerializedBatch(
-    absl::Duration timeout, size_t max_events) {
-  return reader_->NextBatch(timeout, max_events);
+absl::StatusOr<std::string> EventStream::NextFramedBatch(absl::Duration timeout,
+                                                         size_t max_events) {
+  absl::StatusOr<std::vector<std::string>> serialized = reader_->NextBatch(timeout, max_events);
+  if (!serialized.ok()) return serialized.status();
+  size_t size = 0;
+  for (const std::string& event : *serialized) size += event.size() + 8;
+  std::string response;
+  response.reserve(size);
+  for (const std::string& event : *serialized) AppendFrame(event, response);
+  return response;
 }
 
 void EventStream::Cancel() { reader_->Cancel(); }

@@ -48,11 +48,11 @@ class EventStream {
   absl::StatusOr<std::vector<v1::FeedEvent>> NextBatch(absl::Duration timeout,
                                                        size_t max_events);
 
-  // As NextBatch, but each event as the serialized FeedEvent it arrived as
-  // (events are kept as received, so this parses nothing): for callers
-  // that parse it themselves, such as the Python module.
-  absl::StatusOr<std::vector<std::string>> NextSerializedBatch(absl::Duration timeout,
-                                                               size_t max_events);
+  // As NextBatch, but the events framed side by side as one serialized
+  // SubscribeResponse, exactly as they arrived (nothing is parsed; empty if
+  // none came in time): for callers that parse it themselves in one go,
+  // such as the Python module.
+  absl::StatusOr<std::string> NextFramedBatch(absl::Duration timeout, size_t max_events);
 
   // Ends the stream; Next then returns CANCELLED once buffered events are
   // consumed. Thread-safe; idempotent.

@@ -20,14 +20,13 @@ from __future__ import annotations
 import asyncio
 import collections
 import threading
-from typing import Any, Sequence
+from typing import Any, Iterator, Sequence
 
-from newswire import client as _client
+from newswire import _core, client as _client
 from newswire.access import Account, ApiKey, AuditEntry
 from newswire.article import Article
-from newswire.client import Event, PublishResult, subscribe_request
+from newswire.client import Event, PublishResult, events_of, subscribe_request
 from newswire.search import SearchPage
-from newswire.v1 import feed_pb2
 
 __all__ = ["Client", "Subscription"]
 
@@ -40,17 +39,21 @@ class Subscription:
     """An async iterator over a live feed (``async for event in sub``).
     Close it, or leave its ``async with`` block, to end the stream."""
 
-    def __init__(self, stream: Any, buffer: int) -> None:
+    def __init__(self, stream: _core.EventStream, buffer: int) -> None:
         self._stream = stream
         self._loop = asyncio.get_running_loop()
-        # On the loop's thread: events arrived, and how the stream ended.
-        self._events: collections.deque[bytes] = collections.deque()
+        # On the loop's thread: batches arrived, the one being taken, and
+        # how the stream ended.
+        self._batches: collections.deque[bytes] = collections.deque()
+        self._ready: Iterator[Event] = iter(())
+        self._taking = False
         self._error: BaseException | None = None
         self._arrived = asyncio.Event()
-        # Shared with the reader thread: events read ahead, at most buffer.
+        # Shared with the reader thread: batches handed over and not yet
+        # taken in full, at most two of buffer / 2 events each.
         self._space = threading.Condition()
-        self._buffered = 0
-        self._buffer = max(1, buffer)
+        self._unfinished = 0
+        self._batch = max(1, buffer // 2)
         self._closed = threading.Event()
         self._thread = threading.Thread(target=self._read, name="newswire-aio", daemon=True)
         self._thread.start()
@@ -61,34 +64,50 @@ class Subscription:
         try:
             while not self._closed.is_set():
                 with self._space:
-                    if not self._space.wait_for(lambda: self._buffered < self._buffer,
+                    if not self._space.wait_for(lambda: self._unfinished < 2,
                                                 timeout=_POLL_SECONDS):
                         continue
-                    room = self._buffer - self._buffered
-                batch = self._stream.next_batch(_POLL_SECONDS, room)
-                if not batch:
+                frames = self._stream.next_frames(_POLL_SECONDS, self._batch)
+                if not frames:
                     continue
                 with self._space:
-                    self._buffered += len(batch)
-                self._loop.call_soon_threadsafe(self._arrive, batch, None)
+                    self._unfinished += 1
+                self._loop.call_soon_threadsafe(self._arrive, frames, None)
         except BaseException as error:  # The stream ended: tell the consumer.
             if not self._closed.is_set():
                 try:
-                    self._loop.call_soon_threadsafe(self._arrive, [], error)
+                    self._loop.call_soon_threadsafe(self._arrive, b"", error)
                 except RuntimeError:
                     pass  # The loop is gone.
 
-    def _arrive(self, batch: list[bytes], error: BaseException | None) -> None:
-        self._events.extend(batch)
+    def _arrive(self, frames: bytes, error: BaseException | None) -> None:
+        if frames:
+            self._batches.append(frames)
         if error is not None:
             self._error = error
         self._arrived.set()
 
-    def __aiter__(self) -> "Subscription":
+    def __aiter__(self) -> Subscription:
         return self
 
     async def __anext__(self) -> Event:
-        while not self._events:
+        for event in self._ready:  # The common case: one was read ahead.
+            return event
+        return await self._next_batch()
+
+    async def _next_batch(self) -> Event:
+        """The first event of the next batch, waiting for one to arrive."""
+        if self._taking:  # The batch being taken is done: make room for another.
+            self._taking = False
+            with self._space:
+                self._unfinished -= 1
+                self._space.notify()
+        while True:
+            if self._batches:
+                self._ready = events_of(self._batches.popleft())
+                self._taking = True
+                for event in self._ready:
+                    return event
             if self._error is not None:
                 self._closed.set()
                 raise self._error
@@ -96,11 +115,6 @@ class Subscription:
                 raise StopAsyncIteration
             self._arrived.clear()
             await self._arrived.wait()
-        data = self._events.popleft()
-        with self._space:
-            self._buffered -= 1
-            self._space.notify()
-        return Event.from_pb(feed_pb2.FeedEvent.FromString(data))
 
     async def next(self, timeout: float | None = None) -> Event | None:
         """The next event, or None if none comes within ``timeout`` seconds."""
@@ -113,10 +127,11 @@ class Subscription:
         """Ends the stream. Idempotent."""
         if not self._closed.is_set():
             self._closed.set()
+            self._ready = iter(())
             self._stream.cancel()
         await asyncio.to_thread(self._thread.join)
 
-    async def __aenter__(self) -> "Subscription":
+    async def __aenter__(self) -> Subscription:
         return self
 
     async def __aexit__(self, *exc: object) -> None:

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import collections
 import datetime as _dt
 import os
 import time
-from typing import Any, NamedTuple, Sequence
+from operator import attrgetter
+from typing import Any, Callable, Iterator, NamedTuple, Sequence
 
 from newswire import _core
 from newswire.access import Account, ApiKey, AuditEntry, account_from_pb, key_request
-from newswire.article import Article, proto_timestamp
+from newswire.article import Article, proto_timestamp, set_message
 from newswire.search import Searchable, fill_filter, view_value
 from newswire.v1 import access_pb2, feed_pb2
 
@@ -92,16 +92,41 @@ _KIND_NAMES = {
 }
 
 
+# Kinds of events that carry no article.
+_MARKERS = frozenset({"HEARTBEAT", "CAUGHT_UP", "UNSPECIFIED"})
+
+
+def _get_article(self: Event) -> Article | None:
+    if self.kind in _MARKERS:
+        return None
+    article = _new(Article)
+    set_message(article, self._pb.article)
+    return article
+
+
 class Event:
     """One event of the feed. ``kind`` is "PUBLISHED", "UPDATED", "KILLED",
     "HEARTBEAT" or "CAUGHT_UP"; ``article`` is None for the last two, which
     carry ``head_sequence`` instead. Fields are read from the received
-    message when first used, so an event costs little until it is."""
+    message when used, so an event costs little until they are."""
 
-    __slots__ = ("_pb", "_article")
+    __slots__ = ("_pb", "kind")
+    _pb: feed_pb2.FeedEvent
+    kind: str
+    """"PUBLISHED", "UPDATED", "KILLED", "HEARTBEAT" or "CAUGHT_UP"."""
 
-    def __init__(self, sequence: int = 0, kind: str = "", published_at: _dt.datetime | None = None,
-                 article: Article | None = None, head_sequence: int = 0) -> None:
+    sequence: int = property(attrgetter("_pb.sequence"),  # type: ignore[assignment]
+                             doc="The event's position in the feed (0 for HEARTBEAT "
+                             "and CAUGHT_UP): resume after it with subscribe(start=sequence).")
+    article: Article | None = property(_get_article,  # type: ignore[assignment]
+                                       doc="The article version (None for HEARTBEAT and "
+                                       "CAUGHT_UP); shares the event's message.")
+    head_sequence: int = property(attrgetter("_pb.head_sequence"),  # type: ignore[assignment]
+                                  doc="The newest sequence stored when the event was sent.")
+
+    def __init__(self, sequence: int = 0, kind: str = "",
+                 published_at: _dt.datetime | None = None, article: Article | None = None,
+                 head_sequence: int = 0) -> None:
         pb = feed_pb2.FeedEvent(sequence=sequence, head_sequence=head_sequence)
         if kind:
             pb.kind = feed_pb2.EventKind.Value("EVENT_KIND_" + kind)
@@ -110,39 +135,19 @@ class Event:
         if article is not None:
             pb.article.CopyFrom(article.pb)
         self._pb = pb
-        self._article: Article | None | object = _UNREAD
+        self.kind = _kind_name(pb.kind)
 
     @classmethod
-    def from_pb(cls, event: feed_pb2.FeedEvent) -> "Event":
+    def from_pb(cls, event: feed_pb2.FeedEvent) -> Event:
         """Wraps a received FeedEvent (not copied: leave it unchanged)."""
-        obj = cls.__new__(cls)
-        obj._pb = event
-        obj._article = _UNREAD
-        return obj
-
-    @property
-    def sequence(self) -> int:
-        return self._pb.sequence
-
-    @property
-    def kind(self) -> str:
-        return _KIND_NAMES.get(self._pb.kind, str(self._pb.kind))
+        return _wrap_event(event)
 
     @property
     def published_at(self) -> _dt.datetime | None:
+        """When the server published the event (timezone-aware), or None."""
         if not self._pb.HasField("published_at"):
             return None
         return self._pb.published_at.ToDatetime(tzinfo=_dt.timezone.utc)
-
-    @property
-    def article(self) -> Article | None:
-        if self._article is _UNREAD:
-            self._article = Article._wrap(self._pb.article) if self._pb.HasField("article") else None
-        return self._article  # type: ignore[return-value]
-
-    @property
-    def head_sequence(self) -> int:
-        return self._pb.head_sequence
 
     @property
     def pb(self) -> feed_pb2.FeedEvent:
@@ -150,14 +155,43 @@ class Event:
         return self._pb
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Event) and self._pb == other._pb
+        return isinstance(other, Event) and bool(self._pb == other._pb)
+
+    def __hash__(self) -> int:
+        return hash((self._pb.sequence, self._pb.kind))
 
     def __repr__(self) -> str:
         return (f"Event(sequence={self.sequence}, kind={self.kind!r}, "
                 f"head_sequence={self.head_sequence}, article={self.article!r})")
 
 
-_UNREAD = object()
+def _kind_name(kind: int) -> str:
+    return _KIND_NAMES.get(kind) or str(kind)
+
+
+# Slot setters (one C call each: no __init__, no checks).
+_new = object.__new__
+_set_event_slot: Callable[[Event, feed_pb2.FeedEvent], None] = (
+    Event.__dict__["_pb"].__set__)  # type: ignore[attr-defined]
+_set_kind_slot: Callable[[Event, str], None] = (
+    Event.__dict__["kind"].__set__)  # type: ignore[attr-defined]
+
+
+def _wrap_event(pb: feed_pb2.FeedEvent) -> Event:
+    event: Event = _new(Event)
+    _set_event_slot(event, pb)
+    kind = pb.kind
+    _set_kind_slot(event, _KIND_NAMES.get(kind) or str(kind))
+    return event
+
+
+def events_of(frames: bytes) -> Iterator[Event]:
+    """The events of a serialized SubscribeResponse (as EventStream.next_frames
+    returns), parsed in one go and wrapped as they are taken."""
+    return map(_wrap_event, _parse_response(frames).events)
+
+
+_parse_response = feed_pb2.SubscribeResponse.FromString
 
 # Events taken from the C++ stream per call, at most.
 _BATCH = 512
@@ -172,52 +206,51 @@ class Subscription:
         self._stream = stream
         self._closed = False
         # Events taken from the stream, not yet returned.
-        self._ready: collections.deque[bytes] = collections.deque()
+        self._ready: Iterator[Event] = iter(())
 
-    def __iter__(self) -> "Subscription":
+    def __iter__(self) -> Subscription:
         return self
 
-    def _take(self, timeout: float) -> Event | None:
-        """The next event, waiting up to ``timeout`` seconds for one."""
-        if not self._ready:
-            self._ready.extend(self._stream.next_batch(timeout, _BATCH))
-            if not self._ready:
-                return None
-        return Event.from_pb(feed_pb2.FeedEvent.FromString(self._ready.popleft()))
-
     def __next__(self) -> Event:
+        for event in self._ready:  # The common case: one was read ahead.
+            return event
         if self._closed:
             raise StopIteration
-        try:
-            while True:
-                event = self._take(_POLL_SECONDS)
-                if event is not None:
-                    return event
-        except BaseException:
-            self.close()
-            raise
+        event = self.next(None)
+        assert event is not None
+        return event
 
     def next(self, timeout: float | None = None) -> Event | None:
         """Returns the next event, or None if none comes within ``timeout``
-        seconds (forever when None)."""
-        if timeout is None:
-            return next(self)
-        deadline = time.monotonic() + timeout
-        while True:
-            remaining = deadline - time.monotonic()
-            event = self._take(max(0.0, min(_POLL_SECONDS, remaining)))
-            if event is not None:
-                return event
-            if remaining <= 0:
-                return None
+        seconds (forever when None). Raises the error the stream ended with
+        (e.g. UnavailableError when the server went away)."""
+        for event in self._ready:
+            return event
+        deadline = None if timeout is None else time.monotonic() + timeout
+        try:
+            while True:
+                wait = _POLL_SECONDS
+                if deadline is not None:
+                    wait = max(0.0, min(wait, deadline - time.monotonic()))
+                frames = self._stream.next_frames(wait, _BATCH)
+                if frames:
+                    self._ready = events_of(frames)
+                    for event in self._ready:
+                        return event
+                if deadline is not None and time.monotonic() >= deadline:
+                    return None
+        except BaseException:
+            self.close()
+            raise
 
     def close(self) -> None:
         """Ends the stream. Idempotent."""
         if not self._closed:
             self._closed = True
+            self._ready = iter(())
             self._stream.cancel()
 
-    def __enter__(self) -> "Subscription":
+    def __enter__(self) -> Subscription:
         return self
 
     def __exit__(self, *exc: object) -> None:
