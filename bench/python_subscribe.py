@@ -24,9 +24,10 @@ Contenders:
 * ``grpcio``: ``NewsFeedStub.Subscribe``, iterating ``response.events``.
 * ``aio``: ``newswire.aio.Client.subscribe`` under asyncio.
 * ``raw``: bench-only diagnostic, the same C++ stream as ``newswire``
-  (``_core.EventStream.next_frames``, each batch parsed as one
-  SubscribeResponse) iterating the FeedEvents with no wrapper: what the
-  binding costs without the pure-Python layer.
+  (``_core.EventStream.next_events``: events made in C, articles left
+  serialized) with each article parsed by the protoc class and no
+  Event / Article wrapper: what the binding costs without the
+  pure-Python layer.
 
 ``--profile CONTENDER`` runs one catch-up under cProfile and prints the
 top functions instead of benchmarking.
@@ -106,26 +107,32 @@ def read_newswire(target: str, start: str, ready: Callable[[], None]) -> tuple[i
     raise SystemExit("stream ended")
 
 
+class RawEvent(tuple):
+    """What the binding makes of an event, with no newswire wrapper:
+    (sequence, kind, head_sequence, seconds, nanos, article bytes)."""
+
+
 def read_raw(target: str, start: str, ready: Callable[[], None]) -> tuple[int, float]:
     """The C++ EventStream as Subscription reads it (a batch per
-    ``next_frames``, parsed in one go), iterating the FeedEvents without
+    ``next_events``), each article parsed with the protoc class, without
     the Event / Article wrappers."""
     import newswire
     from newswire import client as nwclient
 
+    parse = article_pb2.Article.FromString
     client = newswire.Client(target)
     stream = client._core.subscribe(nwclient.subscribe_request(start).SerializeToString())
     n = 0
     t0 = time.monotonic()
     try:
         while True:
-            for ev in feed_pb2.SubscribeResponse.FromString(stream.next_frames(0.1, 512)).events:
-                if ev.kind == CAUGHT_UP:
+            for ev in stream.next_events(0.1, 512, RawEvent):
+                if ev[1] == "CAUGHT_UP":
                     if start == "earliest":
                         return n, time.monotonic() - t0
                     ready()
                     continue
-                ev.article.headline
+                parse(ev[5]).headline
                 n += 1
                 if start == "latest" and n == EXPECT:
                     return n, time.monotonic()

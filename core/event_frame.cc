@@ -87,12 +87,71 @@ bool ForEachFramedEvent(absl::string_view response,
   return in.ConsumedEntireMessage();
 }
 
-void AppendFrame(absl::string_view event, std::string& response) {
-  uint8_t header[10];  // Two varint32s of at most 5 bytes each.
-  uint8_t* end = CodedOutputStream::WriteVarint32ToArray(kEventsTag, header);
-  end = CodedOutputStream::WriteVarint32ToArray(static_cast<uint32_t>(event.size()), end);
-  response.append(reinterpret_cast<const char*>(header), static_cast<size_t>(end - header));
-  response.append(event.data(), event.size());
+namespace {
+
+// Reads a length-delimited field's bytes at the position of `in`.
+bool ReadDelimited(google::protobuf::io::CodedInputStream& in, absl::string_view whole,
+                   absl::string_view& bytes) {
+  uint32_t length = 0;
+  if (!in.ReadVarint32(&length)) return false;
+  const size_t at = static_cast<size_t>(in.CurrentPosition());
+  if (length > whole.size() - at) return false;
+  bytes = whole.substr(at, length);
+  return in.Skip(static_cast<int>(length));
+}
+
+bool ReadTimestamp(absl::string_view bytes, int64_t& seconds, int32_t& nanos) {
+  google::protobuf::io::CodedInputStream in(reinterpret_cast<const uint8_t*>(bytes.data()),
+                                            static_cast<int>(bytes.size()));
+  while (const uint32_t tag = in.ReadTag()) {
+    uint64_t value = 0;
+    if (tag == WireFormatLite::MakeTag(1, WireFormatLite::WIRETYPE_VARINT)) {
+      if (!in.ReadVarint64(&value)) return false;
+      seconds = static_cast<int64_t>(value);
+    } else if (tag == WireFormatLite::MakeTag(2, WireFormatLite::WIRETYPE_VARINT)) {
+      if (!in.ReadVarint64(&value)) return false;
+      nanos = static_cast<int32_t>(value);
+    } else if (!WireFormatLite::SkipField(&in, tag)) {
+      return false;
+    }
+  }
+  return in.ConsumedEntireMessage();
+}
+
+}  // namespace
+
+bool ReadFeedEventFields(absl::string_view event, FeedEventFields& fields) {
+  using Event = v1::FeedEvent;
+  constexpr auto kVarint = WireFormatLite::WIRETYPE_VARINT;
+  constexpr auto kDelimited = WireFormatLite::WIRETYPE_LENGTH_DELIMITED;
+  google::protobuf::io::CodedInputStream in(reinterpret_cast<const uint8_t*>(event.data()),
+                                            static_cast<int>(event.size()));
+  fields = FeedEventFields();
+  while (const uint32_t tag = in.ReadTag()) {
+    uint64_t value = 0;
+    absl::string_view bytes;
+    if (tag == WireFormatLite::MakeTag(Event::kSequenceFieldNumber, kVarint)) {
+      if (!in.ReadVarint64(&fields.sequence)) return false;
+    } else if (tag == WireFormatLite::MakeTag(Event::kKindFieldNumber, kVarint)) {
+      if (!in.ReadVarint64(&value)) return false;
+      fields.kind = static_cast<int>(value);
+    } else if (tag == WireFormatLite::MakeTag(Event::kPublishedAtFieldNumber, kDelimited)) {
+      if (!ReadDelimited(in, event, bytes) ||
+          !ReadTimestamp(bytes, fields.published_seconds, fields.published_nanos)) {
+        return false;
+      }
+      fields.has_published_at = true;
+    } else if (tag == WireFormatLite::MakeTag(Event::kArticleFieldNumber, kDelimited)) {
+      // A repeated occurrence would be merged by a parser; the server
+      // sends one.
+      if (!ReadDelimited(in, event, fields.article)) return false;
+    } else if (tag == WireFormatLite::MakeTag(Event::kHeadSequenceFieldNumber, kVarint)) {
+      if (!in.ReadVarint64(&fields.head_sequence)) return false;
+    } else if (!WireFormatLite::SkipField(&in, tag)) {
+      return false;
+    }
+  }
+  return in.ConsumedEntireMessage();
 }
 
 SharedFrame FrameCaughtUp(uint64_t head_sequence) {

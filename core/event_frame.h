@@ -15,7 +15,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
-#include <string>
 #include <vector>
 
 #include "absl/functional/function_ref.h"
@@ -94,9 +93,22 @@ class FrameWriter {
 bool ForEachFramedEvent(absl::string_view response,
                         absl::FunctionRef<void(absl::string_view event)> each);
 
-// Frames `event` (a serialized FeedEvent) onto the end of `response`: one
-// more entry of SubscribeResponse.events.
-void AppendFrame(absl::string_view event, std::string& response);
+// The fields of a serialized FeedEvent, read without parsing its article.
+struct FeedEventFields {
+  uint64_t sequence = 0;
+  int kind = 0;  // A v1::EventKind (or a number this build does not know).
+  bool has_published_at = false;
+  int64_t published_seconds = 0;
+  int32_t published_nanos = 0;
+  // The serialized Article, inside the event's bytes; empty data() when
+  // the event has none.
+  absl::string_view article;
+  uint64_t head_sequence = 0;
+};
+
+// Reads the fields of `event` (a serialized FeedEvent); unknown fields are
+// skipped. Returns false if it is malformed.
+bool ReadFeedEventFields(absl::string_view event, FeedEventFields& fields);
 
 // The number of frames in `runs`.
 size_t CountFrames(const std::vector<FrameRun>& runs);

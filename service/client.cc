@@ -132,6 +132,12 @@ class EventStream::Reader final
     return batch;
   }
 
+  bool WaitReady(absl::Duration timeout) {
+    absl::MutexLock lock(&mu_);
+    auto ready = [this]() ABSL_SHARED_LOCKS_REQUIRED(mu_) { return !events_.empty() || done_; };
+    return mu_.AwaitWithTimeout(absl::Condition(&ready), timeout);
+  }
+
   // Ends the call. A paused stream reads once more, so that the read comes
   // back failed and lets go of the hold.
   void Cancel() {
@@ -189,17 +195,12 @@ absl::StatusOr<std::vector<v1::FeedEvent>> EventStream::NextBatch(absl::Duration
   return events;
 }
 
-absl::StatusOr<std::string> EventStream::NextFramedBatch(absl::Duration timeout,
-                                                         size_t max_events) {
-  absl::StatusOr<std::vector<std::string>> serialized = reader_->NextBatch(timeout, max_events);
-  if (!serialized.ok()) return serialized.status();
-  size_t size = 0;
-  for (const std::string& event : *serialized) size += event.size() + 8;
-  std::string response;
-  response.reserve(size);
-  for (const std::string& event : *serialized) AppendFrame(event, response);
-  return response;
+absl::StatusOr<std::vector<std::string>> EventStream::NextSerializedBatch(
+    absl::Duration timeout, size_t max_events) {
+  return reader_->NextBatch(timeout, max_events);
 }
+
+bool EventStream::WaitReady(absl::Duration timeout) { return reader_->WaitReady(timeout); }
 
 void EventStream::Cancel() { reader_->Cancel(); }
 

@@ -48,11 +48,16 @@ class EventStream {
   absl::StatusOr<std::vector<v1::FeedEvent>> NextBatch(absl::Duration timeout,
                                                        size_t max_events);
 
-  // As NextBatch, but the events framed side by side as one serialized
-  // SubscribeResponse, exactly as they arrived (nothing is parsed; empty if
-  // none came in time): for callers that parse it themselves in one go,
-  // such as the Python module.
-  absl::StatusOr<std::string> NextFramedBatch(absl::Duration timeout, size_t max_events);
+  // As NextBatch, but each event as the serialized FeedEvent it arrived as
+  // (events are kept as received, so this parses nothing): for callers
+  // that read it themselves, such as the Python module.
+  absl::StatusOr<std::vector<std::string>> NextSerializedBatch(absl::Duration timeout,
+                                                               size_t max_events);
+
+  // Waits up to `timeout` until an event can be taken without waiting, or
+  // the stream has ended (Next then returns at once); returns whether
+  // either happened. Takes nothing. Thread-safe.
+  bool WaitReady(absl::Duration timeout);
 
   // Ends the stream; Next then returns CANCELLED once buffered events are
   // consumed. Thread-safe; idempotent.

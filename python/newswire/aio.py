@@ -11,21 +11,21 @@
     asyncio.run(main())
 
 Calls run the C++ client on worker threads (it releases the GIL while it
-waits); a subscription's events are read ahead by one thread per stream,
-at most ``buffer`` at a time, and handed to the loop in batches.
+waits). A subscription's events are taken on the loop's thread from what
+the C++ stream read ahead; one thread per stream only waits, without the
+GIL, for more when none is there.
 """
 
 from __future__ import annotations
 
 import asyncio
-import collections
 import threading
 from typing import Any, Iterator, Sequence
 
 from newswire import _core, client as _client
 from newswire.access import Account, ApiKey, AuditEntry
 from newswire.article import Article
-from newswire.client import Event, PublishResult, events_of, subscribe_request
+from newswire.client import Event, PublishResult, subscribe_request
 from newswire.search import SearchPage
 
 __all__ = ["Client", "Subscription"]
@@ -37,90 +37,73 @@ _POLL_SECONDS = 0.1
 
 class Subscription:
     """An async iterator over a live feed (``async for event in sub``).
-    Close it, or leave its ``async with`` block, to end the stream."""
+    Close it, or leave its ``async with`` block, to end the stream.
 
-    def __init__(self, stream: _core.EventStream, buffer: int) -> None:
+    Events are taken on the loop's thread, ``batch`` at a time, from what
+    the C++ stream has read ahead; a helper thread only waits (without the
+    GIL) for more to arrive when none is there, and wakes the loop."""
+
+    def __init__(self, stream: _core.EventStream, batch: int) -> None:
         self._stream = stream
         self._loop = asyncio.get_running_loop()
-        # On the loop's thread: batches arrived, the one being taken, and
-        # how the stream ended.
-        self._batches: collections.deque[bytes] = collections.deque()
+        self._batch = max(1, batch)
         self._ready: Iterator[Event] = iter(())
-        self._taking = False
-        self._error: BaseException | None = None
         self._arrived = asyncio.Event()
-        # Shared with the reader thread: batches handed over and not yet
-        # taken in full, at most two of buffer / 2 events each.
-        self._space = threading.Condition()
-        self._unfinished = 0
-        self._batch = max(1, buffer // 2)
+        # Set by the loop when it found nothing to take; the waiter thread
+        # then waits for the stream and sets _arrived.
+        self._wanted = threading.Event()
         self._closed = threading.Event()
-        self._thread = threading.Thread(target=self._read, name="newswire-aio", daemon=True)
+        self._thread = threading.Thread(target=self._wait, name="newswire-aio", daemon=True)
         self._thread.start()
 
-    def _read(self) -> None:
-        """Reader thread: stream → loop, a batch per hand-over, until closed
-        or the stream ends."""
-        try:
-            while not self._closed.is_set():
-                with self._space:
-                    if not self._space.wait_for(lambda: self._unfinished < 2,
-                                                timeout=_POLL_SECONDS):
-                        continue
-                frames = self._stream.next_frames(_POLL_SECONDS, self._batch)
-                if not frames:
-                    continue
-                with self._space:
-                    self._unfinished += 1
-                self._loop.call_soon_threadsafe(self._arrive, frames, None)
-        except BaseException as error:  # The stream ended: tell the consumer.
-            if not self._closed.is_set():
-                try:
-                    self._loop.call_soon_threadsafe(self._arrive, b"", error)
-                except RuntimeError:
-                    pass  # The loop is gone.
-
-    def _arrive(self, frames: bytes, error: BaseException | None) -> None:
-        if frames:
-            self._batches.append(frames)
-        if error is not None:
-            self._error = error
-        self._arrived.set()
+    def _wait(self) -> None:
+        """Waiter thread: whenever the loop wants events, waits until the
+        stream has some (or ended) and wakes the loop."""
+        while not self._closed.is_set():
+            if not self._wanted.wait(_POLL_SECONDS):
+                continue
+            if not self._stream.wait_ready(_POLL_SECONDS):
+                continue
+            self._wanted.clear()
+            try:
+                self._loop.call_soon_threadsafe(self._arrived.set)
+            except RuntimeError:
+                return  # The loop is gone.
 
     def __aiter__(self) -> Subscription:
         return self
 
     async def __anext__(self) -> Event:
-        for event in self._ready:  # The common case: one was read ahead.
+        for event in self._ready:  # The common case: one was taken already.
             return event
-        return await self._next_batch()
+        return await self._take()
 
-    async def _next_batch(self) -> Event:
-        """The first event of the next batch, waiting for one to arrive."""
-        if self._taking:  # The batch being taken is done: make room for another.
-            self._taking = False
-            with self._space:
-                self._unfinished -= 1
-                self._space.notify()
+    async def _take(self) -> Event:
+        """The first event of the next batch, waiting for one if need be.
+        Cancelling the wait loses nothing: events stay in the stream."""
         while True:
-            if self._batches:
-                self._ready = events_of(self._batches.popleft())
-                self._taking = True
-                for event in self._ready:
-                    return event
-            if self._error is not None:
-                self._closed.set()
-                raise self._error
             if self._closed.is_set():
                 raise StopAsyncIteration
+            try:
+                events = self._stream.next_events(0.0, self._batch, Event)
+            except BaseException:
+                self._closed.set()  # The stream ended: so does the waiter.
+                raise
+            if events:
+                self._ready = iter(events)
+                for event in self._ready:
+                    return event
             self._arrived.clear()
+            self._wanted.set()
             await self._arrived.wait()
 
     async def next(self, timeout: float | None = None) -> Event | None:
-        """The next event, or None if none comes within ``timeout`` seconds."""
+        """The next event, or None if none comes within ``timeout`` seconds
+        (or the subscription was closed). Raises the error the stream ended
+        with, e.g. UnavailableError when the server went away."""
         try:
             return await asyncio.wait_for(self.__anext__(), timeout)
-        except asyncio.TimeoutError:
+        except (asyncio.TimeoutError, StopAsyncIteration):
             return None
 
     async def close(self) -> None:
@@ -178,13 +161,13 @@ class Client:
     async def search(self, query: str = "", **options: Any) -> SearchPage:
         return await asyncio.to_thread(self._sync.search, query, **options)
 
-    def subscribe(self, start: Any = "latest", view: str = "headline", *, buffer: int = 1024,
+    def subscribe(self, start: Any = "latest", view: str = "headline", *, batch: int = 512,
                   **options: Any) -> Subscription:
-        """As newswire.Client.subscribe, as an async iterator; at most
-        ``buffer`` events are read ahead of the consumer. Call it from a
+        """As newswire.Client.subscribe, as an async iterator; events are
+        taken from the stream at most ``batch`` at a time. Call it from a
         coroutine (it needs the running loop)."""
         request = subscribe_request(start, view, **options)
-        return Subscription(self._sync._core.subscribe(request.SerializeToString()), buffer)
+        return Subscription(self._sync._core.subscribe(request.SerializeToString()), batch)
 
     async def close(self) -> None:
         """Releases the client."""

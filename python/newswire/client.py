@@ -5,14 +5,14 @@ from __future__ import annotations
 import datetime as _dt
 import os
 import time
-from operator import attrgetter
+from operator import itemgetter
 from typing import Any, Callable, Iterator, NamedTuple, Sequence
 
 from newswire import _core
 from newswire.access import Account, ApiKey, AuditEntry, account_from_pb, key_request
 from newswire.article import Article, proto_timestamp, set_message
 from newswire.search import Searchable, fill_filter, view_value
-from newswire.v1 import access_pb2, feed_pb2
+from newswire.v1 import access_pb2, article_pb2, feed_pb2
 
 __all__ = ["Client", "Event", "PublishResult", "Server", "Subscription", "parse_text"]
 
@@ -92,106 +92,105 @@ _KIND_NAMES = {
 }
 
 
-# Kinds of events that carry no article.
-_MARKERS = frozenset({"HEARTBEAT", "CAUGHT_UP", "UNSPECIFIED"})
+_KIND_NUMBERS = {name: value for value, name in _KIND_NAMES.items()}
+
+_parse_article = article_pb2.Article.FromString
+_new = object.__new__
 
 
-def _get_article(self: Event) -> Article | None:
-    if self.kind in _MARKERS:
-        return None
-    article = _new(Article)
-    set_message(article, self._pb.article)
+def _get_article(event: Event) -> Article | None:
+    # Parsed on first use and kept in the event's last item, a list.
+    kept = event[6]
+    if kept:
+        return kept[0]  # type: ignore[no-any-return]
+    data = event[5]
+    article = None
+    if data is not None:
+        article = _new(Article)
+        set_message(article, _parse_article(data))
+    kept.append(article)
     return article
 
 
-class Event:
+class Event(tuple[Any, ...]):
     """One event of the feed. ``kind`` is "PUBLISHED", "UPDATED", "KILLED",
     "HEARTBEAT" or "CAUGHT_UP"; ``article`` is None for the last two, which
-    carry ``head_sequence`` instead. Fields are read from the received
-    message when used, so an event costs little until they are."""
+    carry ``head_sequence`` instead.
 
-    __slots__ = ("_pb", "kind")
-    _pb: feed_pb2.FeedEvent
-    kind: str
-    """"PUBLISHED", "UPDATED", "KILLED", "HEARTBEAT" or "CAUGHT_UP"."""
+    Events are made in C as they arrive and hold the article serialized:
+    it is parsed the first time ``article`` is read (and kept), so an event
+    costs little until it is used. (An Event is a tuple underneath, as
+    ``os.stat_result`` is; use the attributes.)"""
 
-    sequence: int = property(attrgetter("_pb.sequence"),  # type: ignore[assignment]
-                             doc="The event's position in the feed (0 for HEARTBEAT "
-                             "and CAUGHT_UP): resume after it with subscribe(start=sequence).")
+    sequence: int = property(itemgetter(0),  # type: ignore[assignment]
+                             doc="The event's position in the feed (0 for HEARTBEAT and "
+                             "CAUGHT_UP): resume after it with subscribe(start=sequence).")
+    kind: str = property(itemgetter(1),  # type: ignore[assignment]
+                         doc='"PUBLISHED", "UPDATED", "KILLED", "HEARTBEAT" or "CAUGHT_UP".')
+    head_sequence: int = property(itemgetter(2),  # type: ignore[assignment]
+                                  doc="The newest sequence stored when the event was sent.")
     article: Article | None = property(_get_article,  # type: ignore[assignment]
                                        doc="The article version (None for HEARTBEAT and "
-                                       "CAUGHT_UP); shares the event's message.")
-    head_sequence: int = property(attrgetter("_pb.head_sequence"),  # type: ignore[assignment]
-                                  doc="The newest sequence stored when the event was sent.")
+                                       "CAUGHT_UP), parsed when first read.")
 
-    def __init__(self, sequence: int = 0, kind: str = "",
-                 published_at: _dt.datetime | None = None, article: Article | None = None,
-                 head_sequence: int = 0) -> None:
-        pb = feed_pb2.FeedEvent(sequence=sequence, head_sequence=head_sequence)
-        if kind:
-            pb.kind = feed_pb2.EventKind.Value("EVENT_KIND_" + kind)
+    def __new__(cls, sequence: int = 0, kind: str = "",
+                published_at: _dt.datetime | None = None, article: Article | None = None,
+                head_sequence: int = 0) -> Event:
+        seconds, nanos = None, 0
         if published_at is not None:
-            pb.published_at.CopyFrom(proto_timestamp(published_at, "published_at"))
-        if article is not None:
-            pb.article.CopyFrom(article.pb)
-        self._pb = pb
-        self.kind = _kind_name(pb.kind)
+            stamp = proto_timestamp(published_at, "published_at")
+            seconds, nanos = stamp.seconds, stamp.nanos
+        data = article.to_bytes() if article is not None else None
+        return tuple.__new__(cls, (sequence, kind, head_sequence, seconds, nanos, data, []))
 
     @classmethod
     def from_pb(cls, event: feed_pb2.FeedEvent) -> Event:
-        """Wraps a received FeedEvent (not copied: leave it unchanged)."""
-        return _wrap_event(event)
+        """The event a FeedEvent message holds."""
+        seconds = event.published_at.seconds if event.HasField("published_at") else None
+        data = event.article.SerializeToString() if event.HasField("article") else None
+        return tuple.__new__(cls, (event.sequence, _KIND_NAMES.get(event.kind) or str(event.kind),
+                                   event.head_sequence, seconds, event.published_at.nanos, data, []))
 
     @property
     def published_at(self) -> _dt.datetime | None:
         """When the server published the event (timezone-aware), or None."""
-        if not self._pb.HasField("published_at"):
+        seconds = self[3]
+        if seconds is None:
             return None
-        return self._pb.published_at.ToDatetime(tzinfo=_dt.timezone.utc)
+        return _dt.datetime.fromtimestamp(seconds, _dt.timezone.utc) + _dt.timedelta(
+            microseconds=self[4] // 1000)
 
     @property
     def pb(self) -> feed_pb2.FeedEvent:
-        """The received message (shared, not a copy)."""
-        return self._pb
+        """The event as a FeedEvent message (a new one at each read)."""
+        kind = self[1]
+        message = feed_pb2.FeedEvent(
+            sequence=self[0], head_sequence=self[2],
+            kind=_KIND_NUMBERS[kind] if kind in _KIND_NUMBERS else int(kind))
+        if self[3] is not None:
+            message.published_at.seconds = self[3]
+            message.published_at.nanos = self[4]
+        if self[5] is not None:
+            message.article.ParseFromString(self[5])
+        return message
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Event) and bool(self._pb == other._pb)
+        return isinstance(other, Event) and tuple.__eq__(self[:6], other[:6])
 
     def __hash__(self) -> int:
-        return hash((self._pb.sequence, self._pb.kind))
+        return hash(self[:6])
+
+    def __reduce__(self) -> tuple[Callable[[tuple[Any, ...]], Event], tuple[tuple[Any, ...]]]:
+        return (_restore_event, (self[:6],))
 
     def __repr__(self) -> str:
         return (f"Event(sequence={self.sequence}, kind={self.kind!r}, "
                 f"head_sequence={self.head_sequence}, article={self.article!r})")
 
 
-def _kind_name(kind: int) -> str:
-    return _KIND_NAMES.get(kind) or str(kind)
+def _restore_event(items: tuple[Any, ...]) -> Event:
+    return tuple.__new__(Event, (*items, []))
 
-
-# Slot setters (one C call each: no __init__, no checks).
-_new = object.__new__
-_set_event_slot: Callable[[Event, feed_pb2.FeedEvent], None] = (
-    Event.__dict__["_pb"].__set__)  # type: ignore[attr-defined]
-_set_kind_slot: Callable[[Event, str], None] = (
-    Event.__dict__["kind"].__set__)  # type: ignore[attr-defined]
-
-
-def _wrap_event(pb: feed_pb2.FeedEvent) -> Event:
-    event: Event = _new(Event)
-    _set_event_slot(event, pb)
-    kind = pb.kind
-    _set_kind_slot(event, _KIND_NAMES.get(kind) or str(kind))
-    return event
-
-
-def events_of(frames: bytes) -> Iterator[Event]:
-    """The events of a serialized SubscribeResponse (as EventStream.next_frames
-    returns), parsed in one go and wrapped as they are taken."""
-    return map(_wrap_event, _parse_response(frames).events)
-
-
-_parse_response = feed_pb2.SubscribeResponse.FromString
 
 # Events taken from the C++ stream per call, at most.
 _BATCH = 512
@@ -214,27 +213,29 @@ class Subscription:
     def __next__(self) -> Event:
         for event in self._ready:  # The common case: one was read ahead.
             return event
-        if self._closed:
-            raise StopIteration
         event = self.next(None)
-        assert event is not None
+        if event is None:  # Closed.
+            raise StopIteration
         return event
 
     def next(self, timeout: float | None = None) -> Event | None:
         """Returns the next event, or None if none comes within ``timeout``
-        seconds (forever when None). Raises the error the stream ended with
-        (e.g. UnavailableError when the server went away)."""
+        seconds (forever when None) or the subscription was closed. Raises
+        the error the stream ended with (e.g. UnavailableError when the
+        server went away)."""
         for event in self._ready:
             return event
+        if self._closed:
+            return None
         deadline = None if timeout is None else time.monotonic() + timeout
         try:
             while True:
                 wait = _POLL_SECONDS
                 if deadline is not None:
                     wait = max(0.0, min(wait, deadline - time.monotonic()))
-                frames = self._stream.next_frames(wait, _BATCH)
-                if frames:
-                    self._ready = events_of(frames)
+                events = self._stream.next_events(wait, _BATCH, Event)
+                if events:
+                    self._ready = iter(events)
                     for event in self._ready:
                         return event
                 if deadline is not None and time.monotonic() >= deadline:

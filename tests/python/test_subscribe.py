@@ -5,6 +5,7 @@ client, and `newswire tail` with the same options."""
 from __future__ import annotations
 
 import asyncio
+import pickle
 import datetime as dt
 import subprocess
 import time
@@ -175,3 +176,56 @@ def test_tail_cli_filters(server, client):
     bad = subprocess.run([str(NEWSWIRE_BIN), "tail", "--server", server.address,
                           "--heartbeat", "soon"], capture_output=True, text=True)
     assert bad.returncode == 2 and "--heartbeat must be a duration" in bad.stderr
+
+
+def test_events_are_read_lazily_and_behave_as_values(server, client):
+    published = client.publish(article("urn:v:1", "Harbour opens", places=["Lisbon"]))
+    with client.subscribe(start="earliest", view="full") as sub:
+        ev = sub.next(timeout=5)
+    assert (ev.sequence, ev.kind) == (published.sequence, "PUBLISHED")
+    assert ev.published_at.tzinfo is not None
+    # The article is parsed once, then the same object is returned.
+    assert ev.article is ev.article
+    assert ev.article.headline == "Harbour opens" and ev.article.places[0].name == "Lisbon"
+    assert ev.article == client.get("urn:v:1")
+    # The message view, pickling, equality and hashing agree.
+    assert newswire.Event.from_pb(ev.pb) == ev
+    assert ev.pb.article.headline == "Harbour opens"
+    copy = pickle.loads(pickle.dumps(ev))
+    assert copy == ev and hash(copy) == hash(ev) and copy.article.id == "urn:v:1"
+    made = newswire.Event(sequence=7, kind="CAUGHT_UP", head_sequence=7)
+    assert made.article is None and made.published_at is None and made.pb.kind == 5
+    assert "CAUGHT_UP" in repr(made)
+
+
+def test_asyncio_timeouts_lose_no_events(server):
+    async def main():
+        async with newswire.aio.Client(server.address) as client:
+            async with client.subscribe(start="earliest", batch=2) as sub:
+                assert (await sub.next(timeout=5)).kind == "CAUGHT_UP"
+                got = []
+                for i in range(7):
+                    await client.publish(article(f"urn:w:{i}", f"Story {i}"))
+                    # A wait that times out while an event may be on its way.
+                    if (ev := await sub.next(timeout=0.001)) is not None:
+                        got.append(ev.sequence)
+                while len(got) < 7:
+                    got.append((await sub.next(timeout=5)).sequence)
+                assert got == list(range(1, 8))
+            assert await sub.next(timeout=0.1) is None  # Closed: nothing more.
+
+    asyncio.run(main())
+
+
+def test_asyncio_stream_ends_with_the_server():
+    async def main():
+        srv = newswire.Server()
+        async with newswire.aio.Client(srv.address) as client:
+            async with client.subscribe() as sub:
+                assert (await sub.next(timeout=5)).kind == "CAUGHT_UP"
+                await asyncio.to_thread(srv.stop)
+                with pytest.raises(newswire.UnavailableError):
+                    async for _ in sub:
+                        pass
+
+    asyncio.run(main())
