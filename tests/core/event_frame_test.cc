@@ -165,5 +165,44 @@ TEST(EventFrame, MarkersCarryTheHead) {
   EXPECT_EQ(Unframe(*FrameHeartbeat(7)).kind(), v1::EVENT_KIND_HEARTBEAT);
 }
 
+// The fields read without a parse are the parsed message's, for events
+// with and without each field.
+TEST(EventFrame, ReadFeedEventFieldsAgreesWithTheParser) {
+  std::mt19937 random(7);
+  for (int round = 0; round < 500; ++round) {
+    v1::FeedEvent event;
+    Randomize(event, random);
+    const std::string bytes = event.SerializeAsString();
+    FeedEventFields fields;
+    ASSERT_TRUE(ReadFeedEventFields(bytes, fields)) << "round " << round;
+    EXPECT_EQ(fields.sequence, event.sequence());
+    EXPECT_EQ(fields.kind, static_cast<int>(event.kind()));
+    EXPECT_EQ(fields.head_sequence, event.head_sequence());
+    EXPECT_EQ(fields.has_published_at, event.has_published_at());
+    EXPECT_EQ(fields.published_seconds, event.published_at().seconds());
+    EXPECT_EQ(fields.published_nanos, event.published_at().nanos());
+    ASSERT_EQ(fields.article.data() != nullptr, event.has_article()) << "round " << round;
+    if (event.has_article()) {
+      v1::Article article;
+      ASSERT_TRUE(article.ParseFromArray(fields.article.data(),
+                                         static_cast<int>(fields.article.size())));
+      EXPECT_TRUE(MessageDifferencer::Equals(article, event.article())) << "round " << round;
+    }
+  }
+}
+
+TEST(EventFrame, ReadFeedEventFieldsSkipsUnknownAndRefusesTruncated) {
+  v1::FeedEvent event;
+  event.set_sequence(9);
+  event.mutable_article()->set_headline("Ferry strike ends");
+  // Field 15 (a string) is not in this build's schema.
+  const std::string unknown = std::string("\x7a\x03" "abc") + event.SerializeAsString();
+  FeedEventFields fields;
+  ASSERT_TRUE(ReadFeedEventFields(unknown, fields));
+  EXPECT_EQ(fields.sequence, 9u);
+  const std::string bytes = event.SerializeAsString();
+  EXPECT_FALSE(ReadFeedEventFields(bytes.substr(0, bytes.size() - 3), fields));
+}
+
 }  // namespace
 }  // namespace newswire
