@@ -49,62 +49,97 @@ class Error(Exception):
 
 
 class CancelledError(Error):
+    """The call or stream was cancelled (e.g. a subscription closed while waiting)."""
+
     code = "CANCELLED"
 
 
 class InvalidArgumentError(Error, ValueError):
+    """Bad input, named in the message: an article without a headline, a
+    malformed feed, an unknown filter field (a ValueError)."""
+
     code = "INVALID_ARGUMENT"
 
 
 class DeadlineExceededError(Error, TimeoutError):
+    """The call did not finish within its timeout (a TimeoutError)."""
+
     code = "DEADLINE_EXCEEDED"
 
 
 class NotFoundError(Error, KeyError):
+    """No such article or version, or a missing file (a KeyError)."""
+
     code = "NOT_FOUND"
 
 
 class AlreadyExistsError(Error, FileExistsError):
+    """Something created twice, e.g. a key name in use (a FileExistsError)."""
+
     code = "ALREADY_EXISTS"
 
 
 class PermissionDeniedError(Error, PermissionError):
+    """The key may not do this: a scope, source or entitlement it lacks
+    (a PermissionError)."""
+
     code = "PERMISSION_DENIED"
 
 
 class ResourceExhaustedError(Error, RuntimeError):
+    """A limit was reached: rate, streams per key, archive size, disk."""
+
     code = "RESOURCE_EXHAUSTED"
 
 
 class FailedPreconditionError(Error, RuntimeError):
+    """The call cannot work in the present state, e.g. a version that is
+    not the next one, or a data dir locked by another server."""
+
     code = "FAILED_PRECONDITION"
 
 
 class AbortedError(Error, RuntimeError):
+    """The call was aborted by a concurrent change; it may be retried."""
+
     code = "ABORTED"
 
 
 class OutOfRangeError(Error, IndexError):
+    """A cursor outside what is stored: past the head, or compacted away
+    (an IndexError)."""
+
     code = "OUT_OF_RANGE"
 
 
 class UnimplementedError(Error, NotImplementedError):
+    """The server does not offer this call (a NotImplementedError)."""
+
     code = "UNIMPLEMENTED"
 
 
 class InternalError(Error, RuntimeError):
+    """A bug or corrupted data on the server's side."""
+
     code = "INTERNAL"
 
 
 class UnavailableError(Error, ConnectionError):
+    """The server cannot be reached or went away; retry, resuming after
+    the last sequence seen (a ConnectionError)."""
+
     code = "UNAVAILABLE"
 
 
 class DataLossError(Error, RuntimeError):
+    """Stored data was lost or is unreadable."""
+
     code = "DATA_LOSS"
 
 
 class UnauthenticatedError(Error, PermissionError):
+    """No key, an unknown, expired or revoked key (a PermissionError)."""
+
     code = "UNAUTHENTICATED"
 
 

@@ -49,6 +49,7 @@ class ApiKey(NamedTuple):
 
     @classmethod
     def from_pb(cls, key: access_pb2.ApiKey) -> "ApiKey":
+        """The key an ``access_pb2.ApiKey`` message describes."""
         e = key.entitlements
         return cls(
             id=key.id,
@@ -94,6 +95,7 @@ class AuditEntry(NamedTuple):
 
     @classmethod
     def from_pb(cls, entry: access_pb2.AuditEntry) -> "AuditEntry":
+        """The entry an ``access_pb2.AuditEntry`` message holds."""
         return cls(id=entry.id, time=_to_datetime(entry.time), key_id=entry.key_id,
                    principal=entry.principal, peer=entry.peer, method=entry.method,
                    allowed=entry.decision == access_pb2.AuditEntry.ALLOWED,

@@ -19,8 +19,9 @@ GIL, for more when none is there.
 from __future__ import annotations
 
 import asyncio
+import datetime as _dt
 import threading
-from typing import Any, Iterator, Sequence
+from typing import Any, Callable, Iterator, Sequence, TypeVar
 
 from newswire import _core, client as _client
 from newswire.access import Account, ApiKey, AuditEntry
@@ -121,6 +122,18 @@ class Subscription:
         await self.close()
 
 
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def _documented_as(method: Callable[..., Any]) -> Callable[[_F], _F]:
+    """Gives the decorated coroutine function ``method``'s docstring: it
+    does the same, awaited."""
+    def document(function: _F) -> _F:
+        function.__doc__ = method.__doc__
+        return function
+    return document
+
+
 class Client:
     """An asyncio client of a newswire server at ``target`` ("HOST:PORT");
     the constructor and methods take the same arguments as
@@ -131,37 +144,46 @@ class Client:
         self._sync = _client.Client(target, **options)
         self.target = target
 
+    @_documented_as(_client.Client.whoami)
     async def whoami(self, timeout: float = 30.0) -> Account:
         return await asyncio.to_thread(self._sync.whoami, timeout)
 
+    @_documented_as(_client.Client.create_key)
     async def create_key(self, name: str, scopes: Sequence[str],
                          **options: Any) -> tuple[ApiKey, str]:
         return await asyncio.to_thread(self._sync.create_key, name, scopes, **options)
 
+    @_documented_as(_client.Client.list_keys)
     async def list_keys(self, timeout: float = 30.0) -> list[ApiKey]:
         return await asyncio.to_thread(self._sync.list_keys, timeout)
 
+    @_documented_as(_client.Client.revoke_key)
     async def revoke_key(self, id: str, timeout: float = 30.0) -> ApiKey:
         return await asyncio.to_thread(self._sync.revoke_key, id, timeout)
 
+    @_documented_as(_client.Client.rotate_key)
     async def rotate_key(self, id: str, grace: float = 86400.0,
                          timeout: float = 30.0) -> tuple[ApiKey, str]:
         return await asyncio.to_thread(self._sync.rotate_key, id, grace, timeout)
 
-    async def audit(self, since: Any = None, limit: int = 1000,
+    @_documented_as(_client.Client.audit)
+    async def audit(self, since: _dt.datetime | None = None, limit: int = 1000,
                     timeout: float = 30.0) -> list[AuditEntry]:
         return await asyncio.to_thread(self._sync.audit, since, limit, timeout)
 
+    @_documented_as(_client.Client.publish)
     async def publish(self, article: Article | str, timeout: float = 30.0) -> PublishResult:
         return await asyncio.to_thread(self._sync.publish, article, timeout)
 
+    @_documented_as(_client.Client.get)
     async def get(self, id: str, version: int | None = None, timeout: float = 30.0) -> Article:
         return await asyncio.to_thread(self._sync.get, id, version, timeout)
 
+    @_documented_as(_client.Client.search)
     async def search(self, query: str = "", **options: Any) -> SearchPage:
         return await asyncio.to_thread(self._sync.search, query, **options)
 
-    def subscribe(self, start: Any = "latest", view: str = "headline", *, batch: int = 512,
+    def subscribe(self, start: str | int | _dt.datetime = "latest", view: str = "headline", *, batch: int = 512,
                   **options: Any) -> Subscription:
         """As newswire.Client.subscribe, as an async iterator; events are
         taken from the stream at most ``batch`` at a time. Call it from a

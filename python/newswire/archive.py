@@ -23,7 +23,7 @@ class Archive(Searchable):
     Works beside a running server on the same directory, seeing what it has
     committed; it never locks or writes the archive."""
 
-    def __init__(self, path: str | os.PathLike) -> None:
+    def __init__(self, path: str | os.PathLike[str]) -> None:
         self._core = _core.Archive(os.fspath(path))
 
     def get(self, id: str, version: int | None = None) -> Article:

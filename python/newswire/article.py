@@ -141,7 +141,8 @@ def _records(name: str, cls: Type[_Record], doc: str) -> Any:
 
 
 def _get_pub_status(self: Article) -> str:
-    return article_pb2.PubStatus.Name(self._pb.pub_status).removeprefix(_STATUS_PREFIX)
+    name: str = article_pb2.PubStatus.Name(self._pb.pub_status)
+    return name.removeprefix(_STATUS_PREFIX)
 
 
 def _set_pub_status(self: Article, value: str | int | None) -> None:
@@ -279,7 +280,8 @@ class Article:
 
     def to_bytes(self) -> bytes:
         """Serializes as a ``newswire.v1.Article`` (deterministic)."""
-        return self._pb.SerializeToString(deterministic=True)
+        data: bytes = self._pb.SerializeToString(deterministic=True)
+        return data
 
     @property
     def pb(self) -> article_pb2.Article:
@@ -288,7 +290,9 @@ class Article:
 
     def to_dict(self) -> dict[str, Any]:
         """The proto3 JSON mapping as a dict, with proto field names."""
-        return json_format.MessageToDict(self._pb, preserving_proto_field_name=True)
+        result: dict[str, Any] = json_format.MessageToDict(
+            self._pb, preserving_proto_field_name=True)
+        return result
 
     def to_json(self, **kwargs: Any) -> str:
         """The proto3 JSON mapping as text; kwargs go to ``json.dumps``."""
@@ -324,4 +328,4 @@ class Article:
 # object.__new__(Article), it wraps a message nobody else changes (such as
 # a received event's) without copying it.
 set_message: Callable[[Article, article_pb2.Article], None] = (
-    Article.__dict__["_pb"].__set__)  # type: ignore[attr-defined]
+    Article.__dict__["_pb"].__set__)

@@ -44,7 +44,7 @@ def subscribe_request(start: str | int | _dt.datetime = "latest", view: str = "h
     elif isinstance(start, int) and not isinstance(start, bool):
         request.start = feed_pb2.SubscribeRequest.START_AFTER_SEQUENCE
         request.after_sequence = start
-    elif start in _STARTS:
+    elif isinstance(start, str) and start in _STARTS:
         request.start = _STARTS[start]
     else:
         raise ValueError("start must be 'latest', 'earliest', a sequence number or a "
@@ -92,7 +92,7 @@ _KIND_NAMES = {
 }
 
 
-_KIND_NUMBERS = {name: value for value, name in _KIND_NAMES.items()}
+_KNOWN_KINDS = frozenset(_KIND_NAMES.values())
 
 _parse_article = article_pb2.Article.FromString
 _new = object.__new__
@@ -163,10 +163,12 @@ class Event(tuple[Any, ...]):
     @property
     def pb(self) -> feed_pb2.FeedEvent:
         """The event as a FeedEvent message (a new one at each read)."""
+        message = feed_pb2.FeedEvent(sequence=self[0], head_sequence=self[2])
         kind = self[1]
-        message = feed_pb2.FeedEvent(
-            sequence=self[0], head_sequence=self[2],
-            kind=_KIND_NUMBERS[kind] if kind in _KIND_NUMBERS else int(kind))
+        if kind in _KNOWN_KINDS:
+            message.kind = feed_pb2.EventKind.Value("EVENT_KIND_" + kind)
+        else:  # A kind this version does not know, as its number.
+            message.kind = int(kind)  # type: ignore[assignment]
         if self[3] is not None:
             message.published_at.seconds = self[3]
             message.published_at.nanos = self[4]
@@ -213,10 +215,10 @@ class Subscription:
     def __next__(self) -> Event:
         for event in self._ready:  # The common case: one was read ahead.
             return event
-        event = self.next(None)
-        if event is None:  # Closed.
+        waited = self.next(None)
+        if waited is None:  # Closed.
             raise StopIteration
-        return event
+        return waited
 
     def next(self, timeout: float | None = None) -> Event | None:
         """Returns the next event, or None if none comes within ``timeout``
@@ -438,6 +440,7 @@ class Server:
 
     @property
     def port(self) -> int:
+        """The port it listens on (the one picked, when asked for port 0)."""
         return self._core.port
 
     def stop(self, grace: float = 5.0) -> None:

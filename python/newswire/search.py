@@ -44,7 +44,7 @@ def fill_filter(
     f.exclude_duplicates = exclude_duplicates
 
 
-def view_value(view: str) -> int:
+def view_value(view: str) -> feed_pb2.ArticleView:
     """The ArticleView for "headline" or "full"."""
     if view not in _VIEWS:
         raise ValueError(f"view must be 'headline' or 'full', got {view!r}")
