@@ -30,6 +30,8 @@ from newswire.v1 import article_pb2
 __all__ = ["Article", "Entity", "Link", "Source"]
 
 _PB = article_pb2.Article
+_parse = _PB.FromString
+_new_object = object.__new__
 _FIELDS = frozenset(f.name for f in _PB.DESCRIPTOR.fields)
 _STATUS_PREFIX = "PUB_STATUS_"
 
@@ -238,8 +240,8 @@ class Article:
     @classmethod
     def from_bytes(cls: Type[_A], data: bytes) -> _A:
         """Parses a serialized ``newswire.v1.Article``."""
-        article = cls()
-        article._pb.ParseFromString(data)
+        article = _new_object(cls)
+        set_message(article, _parse(data))
         return article
 
     @classmethod

@@ -72,5 +72,5 @@ def parse_feed(
         well_formed=well_formed,
         notes=list(notes),
         skipped_items=skipped,
-        articles=[Article.from_bytes(a) for a in articles],
+        articles=list(map(Article.from_bytes, articles)),
     )
