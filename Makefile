@@ -29,7 +29,8 @@ DEB_PACKAGES := cmake g++ make pkg-config \
 	libabsl-dev pybind11-dev python3-dev python3-pybind11 python3-grpcio \
 	python3-protobuf python3-pytest libsqlite3-dev libssl-dev openssl libxml2-dev libsimdjson-dev libgtest-dev libgmock-dev \
 	tzdata libboost1.74-dev python3-feedparser python3-jsonschema libcurl4-openssl-dev \
-	chromium chromium-driver python3-selenium fonts-dejavu-core
+	chromium chromium-driver python3-selenium fonts-dejavu-core \
+	python3-pip python3-setuptools python3-wheel python3-venv python3-mypy
 
 # Only for benchmarks: the nats-server contender and its C client
 # (bench-fanout). (Debian's feedparser, which bench/ingest_parse.py also
