@@ -94,8 +94,11 @@ class CMakeBuild(build_ext):
                 raise SetupError(
                     f"NEWSWIRE_BUILD_DIR={given}: no CMakeCache.txt there; "
                     "run `make build` first, or unset it for a fresh build")
-            home = f"CMAKE_HOME_DIRECTORY:INTERNAL={SOURCE_DIR}"
-            if home not in cache.read_text(encoding="utf-8").splitlines():
+            prefix = "CMAKE_HOME_DIRECTORY:INTERNAL="
+            homes = [line.removeprefix(prefix)
+                     for line in cache.read_text(encoding="utf-8").splitlines()
+                     if line.startswith(prefix)]
+            if [pathlib.Path(home).resolve() for home in homes] != [SOURCE_DIR]:
                 raise SetupError(
                     f"NEWSWIRE_BUILD_DIR={given} is the build tree of another "
                     f"checkout, not of {SOURCE_DIR}")
