@@ -25,7 +25,7 @@ PROTOS = sorted(p.stem for p in (SOURCE_DIR / "proto" / "newswire" / "v1").glob(
 
 # Run by the installed interpreter from a directory outside the checkout.
 USE_INSTALLED = r"""
-import json, pathlib, sys
+import importlib.metadata, json, sys
 import newswire
 from newswire.v1 import article_pb2, feed_pb2_grpc
 
@@ -38,6 +38,7 @@ with newswire.Server() as srv, newswire.Client(srv.address) as client:
 print(json.dumps({
     "file": newswire.__file__,
     "version": newswire.__version__,
+    "dist_version": importlib.metadata.version("newswire"),
     "headline": got.headline,
     "pb2": article_pb2.__file__,
     "path": sys.path,
@@ -83,6 +84,7 @@ class Venv:
 
     def run(self, *argv: str, cwd: pathlib.Path | None = None,
             check: bool = True) -> subprocess.CompletedProcess:
+        """Runs argv (any program) in the venv's environment."""
         result = subprocess.run(argv, cwd=cwd or self.root, env=self.env(),
                                 capture_output=True, text=True, timeout=600)
         if check and result.returncode != 0:
@@ -109,6 +111,7 @@ def _use_installed(venv: Venv, outside: pathlib.Path) -> None:
     result = venv.run(str(venv.python), "-c", USE_INSTALLED, cwd=outside)
     report = json.loads(result.stdout)
     assert report["headline"] == "Ferry service resumes after storm"
+    assert report["dist_version"] == report["version"]
     assert pathlib.Path(report["file"]).is_relative_to(venv.site_packages)
     assert pathlib.Path(report["pb2"]).is_relative_to(venv.site_packages)
     assert not any(entry.startswith(str(SOURCE_DIR)) for entry in report["path"])
@@ -154,10 +157,8 @@ def test_pip_install_works_outside_the_checkout_and_uninstalls_cleanly(venv, tmp
 def test_wheel_holds_the_whole_package_and_installs(venv, tmp_path):
     # What `make wheel` runs, into a temporary directory instead of dist/.
     dist = tmp_path / "dist"
-    subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-build-isolation", "--no-deps",
-         "--no-index", "-w", str(dist), str(SOURCE_DIR)],
-        cwd=tmp_path, env=venv.env(), check=True, capture_output=True, text=True, timeout=600)
+    venv.run(sys.executable, "-m", "pip", "wheel", "--no-build-isolation", "--no-deps",
+             "--no-index", "-w", str(dist), str(SOURCE_DIR), cwd=tmp_path)
     [wheel] = dist.glob("*.whl")
     assert wheel.name.startswith("newswire-")
     assert not wheel.name.endswith("-none-any.whl"), "a wheel with a C++ module is not pure"
