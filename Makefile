@@ -5,6 +5,8 @@
 #                   (archive in ./newswire-data; LISTEN=, DATA= override)
 #   make test       deps + build, then every gtest and pytest through ctest
 #   make test-asan  the same under AddressSanitizer + UBSan, in build-asan/
+#   make wheel      deps + build, then a wheel of the Python package into dist/, made
+#                   from build/ (no recompiling); `pip install` it, or see README
 #   make bench      benchmarks (figures go to bench/RESULTS.md by hand)
 #   make bench-deps   install the benchmarks' Debian packages if missing
 #   make bench-fanout newswire vs bare gRPC vs nats-server fanout (issue 4)
@@ -29,7 +31,8 @@ DEB_PACKAGES := cmake g++ make pkg-config \
 	libabsl-dev pybind11-dev python3-dev python3-pybind11 python3-grpcio \
 	python3-protobuf python3-pytest libsqlite3-dev libssl-dev openssl libxml2-dev libsimdjson-dev libgtest-dev libgmock-dev \
 	tzdata libboost1.74-dev python3-feedparser python3-jsonschema libcurl4-openssl-dev \
-	chromium chromium-driver python3-selenium fonts-dejavu-core
+	chromium chromium-driver python3-selenium fonts-dejavu-core \
+	python3-pip python3-setuptools python3-wheel python3-venv python3-mypy
 
 # Only for benchmarks: the nats-server contender and its C client
 # (bench-fanout). (Debian's feedparser, which bench/ingest_parse.py also
@@ -42,7 +45,7 @@ FUZZ_SECONDS ?= 60
 
 CMAKE_FLAGS := -DPython3_EXECUTABLE=$(PYTHON)
 
-.PHONY: deps bench-deps fuzz-deps build run test test-asan bench bench-fanout bench-http bench-ingest fuzz clean
+.PHONY: deps bench-deps fuzz-deps build run test test-asan wheel bench bench-fanout bench-http bench-ingest fuzz clean
 
 deps:
 	@missing=$$(for p in $(DEB_PACKAGES); do \
@@ -82,6 +85,13 @@ test-asan: deps
 	cmake --build build-asan -j$(JOBS)
 	cd build-asan && ctest --output-on-failure -j$(JOBS)
 
+# setup.py builds the package in $(BUILD) (NEWSWIRE_BUILD_DIR), where
+# `make build` left nothing to compile; Debian's pip, setuptools and wheel,
+# nothing from PyPI (grpcio and protobuf are the wheel's dependencies).
+wheel: deps build
+	NEWSWIRE_BUILD_DIR=$(abspath $(BUILD)) $(PYTHON) -m pip wheel \
+	  --no-build-isolation --no-deps --no-index -w dist .
+
 bench: deps build
 	cmake --build $(BUILD) -j$(JOBS) --target durable_publish
 	$(BUILD)/bench/durable_publish
@@ -117,4 +127,4 @@ fuzz: deps fuzz-deps
 	fuzz/run.sh build-fuzz ../shared $(FUZZ_SECONDS)
 
 clean:
-	rm -rf $(BUILD) build-asan build-fuzz
+	rm -rf $(BUILD) build-asan build-fuzz dist
