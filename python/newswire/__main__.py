@@ -2,8 +2,7 @@
 
 import sys
 
-from newswire import _core
+from newswire._cli import main
 
 if __name__ == "__main__":
-    sys.stdout.flush()
-    sys.exit(_core.run_cli(sys.argv[1:]))
+    sys.exit(main())
