@@ -6,7 +6,6 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "core/memory_store.h"
 #include "core/sqlite_store.h"
 #include "gtest/gtest.h"
 #include "tests/core/temp_dir.h"
@@ -370,13 +369,6 @@ TEST_P(FileSearchTest, MigratingAnArchiveWithoutAnIndexBuildsIt) {
   Reopen();
   EXPECT_EQ(Ids(Query("talks")), std::vector<std::string>{"urn:t:1"});
   EXPECT_EQ(Search(Query("ferry")).hits(0).article().version(), 2u);
-}
-
-TEST(MemoryStoreSearch, SaysSearchNeedsTheArchive) {
-  MemoryStore store;
-  auto r = store.Search(v1::SearchArticlesRequest());
-  EXPECT_EQ(r.status().code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_TRUE(absl::StrContains(r.status().message(), "--memory"));
 }
 
 }  // namespace
