@@ -481,7 +481,11 @@ absl::StatusOr<SqliteStore::Reader> SqliteStore::AcquireReader() const {
   absl::StatusOr<std::unique_ptr<SqliteConnection>> db = Connect();
   if (!db.ok()) return db.status();
   if (absl::Status s = (*db)->Execute("PRAGMA query_only = 1"); !s.ok()) return s;
-  if (absl::Status s = ConfigureReader(**db); !s.ok()) return s;
+  if (absl::Status s =
+          ConfigureReader(**db, in_memory() ? kMemoryReaderCacheKiB : kReaderCacheKiB);
+      !s.ok()) {
+    return s;
+  }
   reader.db_ = *std::move(db);
   return reader;
 }
