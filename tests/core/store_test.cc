@@ -27,6 +27,21 @@ Article Story(const std::string& id, uint32_t version, const std::string& headli
   return a;
 }
 
+// Appends `per_thread` new articles ("urn:t:T:I") from each of `threads`
+// threads at once; returns when every one is stored.
+void AppendFromThreads(Store& store, int threads, int per_thread) {
+  std::vector<std::thread> running;
+  for (int t = 0; t < threads; ++t) {
+    running.emplace_back([&store, t, per_thread] {
+      for (int i = 0; i < per_thread; ++i) {
+        auto r = store.Append(Story(absl::StrCat("urn:t:", t, ":", i), 1, "h"), kNow);
+        ASSERT_TRUE(r.ok()) << r.status();
+      }
+    });
+  }
+  for (auto& thread : running) thread.join();
+}
+
 TEST_P(StoreTest, AssignsContiguousSequencesFromOne) {
   Store& store = *store_;
   EXPECT_EQ(store.HeadSequence(), 0u);
@@ -149,16 +164,7 @@ TEST_P(StoreTest, CompactByAgeAndSequencesContinueAfterCompactingEverything) {
 TEST_P(StoreTest, ConcurrentAppendsGetContiguousSequences) {
   constexpr int kThreads = 16;
   constexpr int kPerThread = 50;
-  std::vector<std::thread> threads;
-  for (int t = 0; t < kThreads; ++t) {
-    threads.emplace_back([this, t] {
-      for (int i = 0; i < kPerThread; ++i) {
-        auto r = store_->Append(Story(absl::StrCat("urn:t:", t, ":", i), 1, "h"), kNow);
-        ASSERT_TRUE(r.ok()) << r.status();
-      }
-    });
-  }
-  for (auto& t : threads) t.join();
+  AppendFromThreads(*store_, kThreads, kPerThread);
   ASSERT_EQ(store_->HeadSequence(), static_cast<uint64_t>(kThreads * kPerThread));
   auto events = store_->ReadAfter(0, kThreads * kPerThread + 10);
   ASSERT_TRUE(events.ok());
@@ -197,16 +203,7 @@ TEST_P(StoreTest, ReadsPublishesAndCompactionRunTogether) {
       ASSERT_TRUE(compacted.ok()) << compacted.status();
     }
   });
-  std::vector<std::thread> publishers;
-  for (int t = 0; t < kPublishers; ++t) {
-    publishers.emplace_back([this, t] {
-      for (int i = 0; i < kPerPublisher; ++i) {
-        auto r = store_->Append(Story(absl::StrCat("urn:t:", t, ":", i), 1, "h"), kNow);
-        ASSERT_TRUE(r.ok()) << r.status();
-      }
-    });
-  }
-  for (auto& t : publishers) t.join();
+  AppendFromThreads(*store_, kPublishers, kPerPublisher);
   done = true;
   for (auto& t : others) t.join();
   EXPECT_EQ(store_->HeadSequence(), static_cast<uint64_t>(kPublishers * kPerPublisher));
