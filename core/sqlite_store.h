@@ -44,8 +44,9 @@ namespace newswire {
 inline constexpr char kArchiveFileName[] = "newswire.db";
 
 struct SqliteStoreOptions {
-  // Largest the archive file may grow, in bytes; 0 for no limit but the
-  // disk's. Past it, appends fail as on a full disk.
+  // Largest the archive (its file, or in memory) may grow, in bytes; 0 for
+  // no limit but the disk's or memory's. Past it, appends fail as on a full
+  // disk.
   uint64_t max_archive_bytes = 0;
 };
 
