@@ -5,10 +5,13 @@
 // because this machine's speed drifts under sustained load.
 //
 //   build/bench/durable_publish [--articles N] [--rounds R] [--dir PATH] [--existing]
+//                               [--memory]
 //
 // --existing publishes onto the archive already in --dir (say, the
 // 1,000,000-article one of search_latency) instead of a fresh one per run,
 // to show throughput as an archive grows; every run publishes new ids.
+// --memory publishes onto a fresh archive in memory (SqliteStore::OpenInMemory,
+// as `serve --memory` does) instead: the same path without the disk.
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -29,10 +32,12 @@ namespace newswire::bench {
 namespace {
 
 // Publishes `total` articles (from generator `seed`) from `publishers`
-// threads, on a fresh archive unless `existing`; returns articles per second.
-double Run(const std::string& dir, bool existing, int publishers, int total, uint64_t seed) {
-  if (!existing) std::filesystem::remove_all(dir);
-  auto store = SqliteStore::Open(dir);
+// threads, on a fresh archive unless `existing` (in memory if `memory`);
+// returns articles per second.
+double Run(const std::string& dir, bool existing, bool memory, int publishers, int total,
+           uint64_t seed) {
+  if (!existing && !memory) std::filesystem::remove_all(dir);
+  auto store = memory ? SqliteStore::OpenInMemory() : SqliteStore::Open(dir);
   if (!store.ok()) {
     std::fprintf(stderr, "%s\n", std::string(store.status().message()).c_str());
     std::exit(1);
@@ -77,11 +82,13 @@ double Median(std::vector<double> v) {
 int Main(int argc, char** argv) {
   int articles = 3000, rounds = 5;
   std::string dir = "/tmp/newswire-bench-publish";
-  bool existing = false;
+  bool existing = false, memory = false;
   for (int i = 1; i < argc; ++i) {
     const std::string flag = argv[i];
     if (flag == "--existing") {
       existing = true;
+    } else if (flag == "--memory") {
+      memory = true;
     } else if (i + 1 < argc) {
       const char* value = argv[++i];
       if (flag == "--articles") (void)absl::SimpleAtoi(value, &articles);
@@ -95,12 +102,12 @@ int Main(int argc, char** argv) {
     for (size_t c = 0; c < contenders.size(); ++c) {
       // Fresh archives may repeat a seed; onto an existing one, ids must be new.
       const uint64_t seed = existing ? absl::ToUnixMicros(absl::Now()) : 42;
-      rates[c].push_back(Run(dir, existing, contenders[c], articles, seed));
+      rates[c].push_back(Run(dir, existing, memory, contenders[c], articles, seed));
       std::printf("round %d  %2d publishers  %8.0f articles/s\n", r + 1, contenders[c],
                   rates[c].back());
     }
   }
-  if (!existing) std::filesystem::remove_all(dir);
+  if (!existing && !memory) std::filesystem::remove_all(dir);
   std::printf("\n%-12s %10s %10s %10s   (articles/s, %d articles, %d rounds)\n",
               "publishers", "min", "median", "max", articles, rounds);
   for (size_t c = 0; c < contenders.size(); ++c) {

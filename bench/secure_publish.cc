@@ -2,11 +2,12 @@
 // access control (issue 11), in one run.
 //
 //   secure_publish [--rounds 5] [--threads 8] [--articles 4000]
-//                  [--modes plain,key,tls+key]
+//                  [--modes plain,key,tls+key] [--store file|memory]
 //
 // Each round starts, for every mode in turn (interleaved: this machine's
 // speed drifts), a newswire::Server on a fresh SQLite archive (durable:
-// WAL, synchronous=FULL) and --threads clients, each its own channel,
+// WAL, synchronous=FULL; with --store memory, a server without a data dir,
+// as `serve --memory`) and --threads clients, each its own channel,
 // publishing --articles synthetic articles between them through the
 // Publish RPC. Modes:
 //   plain    no keys (an open loopback server), plaintext
@@ -47,6 +48,8 @@ struct Options {
   int threads = 8;
   int articles = 4000;
   std::vector<std::string> modes = {"plain", "key", "tls+key"};
+  // Each server's archive: "file" (a data dir) or "memory" (none).
+  std::string store = "file";
 };
 
 // A certificate for 127.0.0.1 in `dir`, made with the openssl command.
@@ -65,7 +68,7 @@ double RunMode(const std::string& mode, const Options& options, const std::strin
   const std::string data = absl::StrCat(tmp, "/archive-", mode, "-", round);
   ServerOptions server_options;
   server_options.listen = "127.0.0.1:0";
-  server_options.data_dir = data;
+  if (options.store == "file") server_options.data_dir = data;
   ClientOptions client_options;
   if (mode == "tls+key") {
     server_options.tls.cert_file = tmp + "/server.crt";
@@ -146,6 +149,11 @@ int Main(int argc, char** argv) {
     if (flag == "--threads") (void)absl::SimpleAtoi(value, &options.threads);
     if (flag == "--articles") (void)absl::SimpleAtoi(value, &options.articles);
     if (flag == "--modes") options.modes = absl::StrSplit(value, ',');
+    if (flag == "--store") options.store = value;
+  }
+  if (options.store != "file" && options.store != "memory") {
+    std::fprintf(stderr, "secure_publish: --store must be file or memory\n");
+    return 2;
   }
   if (std::find(options.modes.begin(), options.modes.end(), "plain") ==
       options.modes.end()) {

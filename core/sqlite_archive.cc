@@ -5,9 +5,9 @@
 
 namespace newswire {
 
-absl::Status ConfigureReader(SqliteConnection& db) {
+absl::Status ConfigureReader(SqliteConnection& db, int cache_kib) {
   if (absl::Status s = db.Execute(absl::StrCat("PRAGMA busy_timeout = 10000; PRAGMA cache_size = -",
-                                               kReaderCacheKiB));
+                                               cache_kib));
       !s.ok()) {
     return s;
   }

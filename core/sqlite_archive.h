@@ -26,11 +26,18 @@ inline constexpr int kArchiveSchemaVersion = 7;
 // search index's hot pages (segment roots, B-tree interior pages) between
 // queries instead of re-reading them from the OS (SQLite's default: 2 MB).
 inline constexpr int kReaderCacheKiB = 32 * 1024;
+// The same for an archive in memory (SqliteStore::OpenInMemory): SQLite's
+// default. Its pages are in memory already, a hit only saves copying one,
+// and each commit empties the other connections' caches there (memdb has
+// no WAL), so a bigger cache mostly costs filling it again (a first
+// catch-up took 1.6 times the server CPU with 32 MB: bench/RESULTS.md) and
+// holds a copy of the archive per reader.
+inline constexpr int kMemoryReaderCacheKiB = 2000;
 
 // Readies a connection for reading and searching: waits for writers instead
-// of failing busy, the reader page cache, the search rank function.
+// of failing busy, a page cache of `cache_kib`, the search rank function.
 // REQUIRES: called once per connection.
-absl::Status ConfigureReader(SqliteConnection& db);
+absl::Status ConfigureReader(SqliteConnection& db, int cache_kib = kReaderCacheKiB);
 
 // Checks that the file behind `db` is empty or a newswire archive of a
 // schema this build can read; FAILED_PRECONDITION naming the file if not.

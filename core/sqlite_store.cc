@@ -1,6 +1,9 @@
 #include "core/sqlite_store.h"
 
+#include <atomic>
+#include <cstdint>
 #include <filesystem>
+#include <limits>
 #include <optional>
 #include <utility>
 
@@ -130,22 +133,42 @@ absl::Status ConfigureWriter(SqliteConnection& db, const SqliteStoreOptions& opt
                                  std::max<uint64_t>(1, options.max_archive_bytes / *page_size)));
 }
 
+// A memdb URI that no other archive open in this process uses: memdb
+// shares one database among the connections that open the same name.
+std::string NewMemoryArchiveUri() {
+  static std::atomic<uint64_t> next{1};
+  // The counter's address tells apart two copies of this code in one
+  // process, should they share one SQLite library.
+  return absl::StrCat("file:/newswire-archive-",
+                      absl::Hex(reinterpret_cast<uintptr_t>(&next)), "-", next.fetch_add(1),
+                      "?vfs=memdb");
+}
+
 }  // namespace
 
-// A pooled read connection, given back to the pool when destroyed.
+// A read connection from the pool, given back to it when destroyed. In
+// memory, it also holds the store's memory_lock_ shared from construction
+// (before a connection is taken or opened: configuring a new one reads the
+// schema) to destruction.
 class SqliteStore::Reader {
  public:
-  Reader(const SqliteStore* store, std::unique_ptr<SqliteConnection> db)
-      : store_(store), db_(std::move(db)) {}
-  Reader(Reader&&) = default;
-  ~Reader() {
-    if (db_ == nullptr) return;
-    absl::MutexLock lock(&store_->readers_mu_);
-    store_->idle_readers_.push_back(std::move(db_));
+  explicit Reader(const SqliteStore* store) ABSL_NO_THREAD_SAFETY_ANALYSIS : store_(store) {
+    if (store_->in_memory()) store_->memory_lock_.ReaderLock();
+  }
+  Reader(Reader&& other) noexcept
+      : store_(std::exchange(other.store_, nullptr)), db_(std::move(other.db_)) {}
+  ~Reader() ABSL_NO_THREAD_SAFETY_ANALYSIS {
+    if (store_ == nullptr) return;  // Moved from.
+    if (db_ != nullptr) {
+      absl::MutexLock lock(&store_->readers_mu_);
+      store_->idle_readers_.push_back(std::move(db_));
+    }
+    if (store_->in_memory()) store_->memory_lock_.ReaderUnlock();
   }
   SqliteConnection& operator*() { return *db_; }
 
  private:
+  friend class SqliteStore;
   const SqliteStore* store_;
   std::unique_ptr<SqliteConnection> db_;
 };
@@ -170,14 +193,38 @@ absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(
       !s.ok()) {
     return s;
   }
-  if (absl::Status s = ConfigureWriter(**db, options); !s.ok()) return s;
-  if (absl::Status s = Migrate(**db); !s.ok()) return s;
-  absl::StatusOr<uint64_t> head = ReadHeadSequence(**db);
+  return Start(*std::move(lock), path, *std::move(db), options);
+}
+
+absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::OpenInMemory(
+    const SqliteStoreOptions& options) {
+  const std::string uri = NewMemoryArchiveUri();
+  absl::StatusOr<std::unique_ptr<SqliteConnection>> db =
+      SqliteConnection::Open(uri, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_URI);
+  if (!db.ok()) return db.status();
+  // memdb caps a database at 1 GiB unless told otherwise; the archive's own
+  // limit is max_archive_bytes (ConfigureWriter). Its rollback journal is
+  // kept in memory, and needs no other setting.
+  sqlite3_int64 limit = std::numeric_limits<sqlite3_int64>::max();
+  if (const int rc =
+          sqlite3_file_control((*db)->handle(), "main", SQLITE_FCNTL_SIZE_LIMIT, &limit);
+      rc != SQLITE_OK) {
+    return (*db)->Error(rc, "lifting the in-memory size limit");
+  }
+  return Start(nullptr, uri, *std::move(db), options);
+}
+
+absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Start(
+    std::unique_ptr<DataDirLock> lock, std::string path,
+    std::unique_ptr<SqliteConnection> writer, const SqliteStoreOptions& options) {
+  if (absl::Status s = ConfigureWriter(*writer, options); !s.ok()) return s;
+  if (absl::Status s = Migrate(*writer); !s.ok()) return s;
+  absl::StatusOr<uint64_t> head = ReadHeadSequence(*writer);
   if (!head.ok()) return head.status();
-  absl::StatusOr<uint64_t> oldest = ReadOldestSequence(**db, *head);
+  absl::StatusOr<uint64_t> oldest = ReadOldestSequence(*writer, *head);
   if (!oldest.ok()) return oldest.status();
-  return std::unique_ptr<SqliteStore>(new SqliteStore(*std::move(lock), path, *std::move(db),
-                                                      *head, *oldest, options));
+  return std::unique_ptr<SqliteStore>(new SqliteStore(
+      std::move(lock), std::move(path), std::move(writer), *head, *oldest, options));
 }
 
 SqliteStore::SqliteStore(std::unique_ptr<DataDirLock> lock, std::string path,
@@ -301,6 +348,8 @@ absl::StatusOr<AppendResult> SqliteStore::Enqueue(const Article* article, absl::
 }
 
 void SqliteStore::CommitBatch(const std::vector<PendingAppend*>& batch) {
+  std::optional<absl::WriterMutexLock> exclusive;
+  if (in_memory()) exclusive.emplace(&memory_lock_);
   SqliteConnection& db = *writer_;
   uint64_t next = head_.load() + 1;
   // Audit entries recorded so far ride this commit (including those of the
@@ -414,21 +463,31 @@ absl::StatusOr<AppendResult> SqliteStore::AppendInTransaction(const Article& art
   return result;
 }
 
+absl::StatusOr<std::unique_ptr<SqliteConnection>> SqliteStore::Connect() const {
+  return SqliteConnection::Open(path_,
+                                SQLITE_OPEN_READWRITE | (in_memory() ? SQLITE_OPEN_URI : 0));
+}
+
 absl::StatusOr<SqliteStore::Reader> SqliteStore::AcquireReader() const {
+  Reader reader(this);
   {
     absl::MutexLock lock(&readers_mu_);
     if (!idle_readers_.empty()) {
-      std::unique_ptr<SqliteConnection> db = std::move(idle_readers_.back());
+      reader.db_ = std::move(idle_readers_.back());
       idle_readers_.pop_back();
-      return Reader(this, std::move(db));
+      return reader;
     }
   }
-  absl::StatusOr<std::unique_ptr<SqliteConnection>> db =
-      SqliteConnection::Open(path_, SQLITE_OPEN_READWRITE);
+  absl::StatusOr<std::unique_ptr<SqliteConnection>> db = Connect();
   if (!db.ok()) return db.status();
   if (absl::Status s = (*db)->Execute("PRAGMA query_only = 1"); !s.ok()) return s;
-  if (absl::Status s = ConfigureReader(**db); !s.ok()) return s;
-  return Reader(this, *std::move(db));
+  if (absl::Status s =
+          ConfigureReader(**db, in_memory() ? kMemoryReaderCacheKiB : kReaderCacheKiB);
+      !s.ok()) {
+    return s;
+  }
+  reader.db_ = *std::move(db);
+  return reader;
 }
 
 absl::StatusOr<std::vector<FeedEvent>> SqliteStore::ReadAfter(uint64_t after,
@@ -448,9 +507,11 @@ absl::StatusOr<uint64_t> SqliteStore::Compact(const Retention& retention, absl::
   absl::MutexLock lock(&compact_mu_);
   // Its own connection: the writer belongs to the group-commit leader, and
   // SQLite serializes the two writers (busy_timeout waits).
-  absl::StatusOr<std::unique_ptr<SqliteConnection>> db =
-      SqliteConnection::Open(path_, SQLITE_OPEN_READWRITE);
+  absl::StatusOr<std::unique_ptr<SqliteConnection>> db = Connect();
   if (!db.ok()) return db.status();
+  // In memory, reading (the configuration reads the schema) as a Reader does.
+  std::optional<absl::ReaderMutexLock> shared;
+  if (in_memory()) shared.emplace(&memory_lock_);
   if (absl::Status s = ConfigureWriter(**db, options_); !s.ok()) return s;
 
   const uint64_t head = head_.load();
@@ -475,8 +536,11 @@ absl::StatusOr<uint64_t> SqliteStore::Compact(const Retention& retention, absl::
       "DELETE FROM events WHERE sequence IN "
       "(SELECT sequence FROM events WHERE sequence < ?1 ORDER BY sequence LIMIT 5000)");
   if (!del.ok()) return del.status();
+  shared.reset();
   uint64_t deleted = 0;
   while (true) {
+    std::optional<absl::WriterMutexLock> exclusive;
+    if (in_memory()) exclusive.emplace(&memory_lock_);
     (*del)->Bind(1, static_cast<int64_t>(cutoff));
     const int rc = (*del)->Step();
     (*del)->Reset();
@@ -513,7 +577,17 @@ absl::StatusOr<absl::flat_hash_map<std::string, uint32_t>> SqliteStore::CurrentV
     const std::vector<std::string>& ids) const {
   absl::StatusOr<Reader> reader = AcquireReader();
   if (!reader.ok()) return reader.status();
-  return ReadCurrentVersions(**reader, ids);
+  // One read transaction for every lookup, not one each: starting one is
+  // most of a lookup's cost (in WAL mode, several times the lookup itself).
+  if (absl::Status s = (**reader).Execute("BEGIN"); !s.ok()) return s;
+  absl::StatusOr<absl::flat_hash_map<std::string, uint32_t>> current =
+      ReadCurrentVersions(**reader, ids);
+  // Ended whatever happened, before the connection goes back to the pool.
+  if (absl::Status s = (**reader).Execute("COMMIT"); !s.ok()) {
+    (void)(**reader).Execute("ROLLBACK");
+    if (current.ok()) return s;
+  }
+  return current;
 }
 
 absl::StatusOr<uint64_t> SqliteStore::FirstSequenceSince(absl::Time time) const {

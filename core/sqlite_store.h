@@ -13,6 +13,13 @@
 //
 // The schema is versioned with PRAGMA user_version and migrated forward on
 // open; PRAGMA application_id marks the file as a newswire archive.
+//
+// The same archive can live in process memory instead (OpenInMemory), for a
+// server without a data dir: one database in SQLite's memdb VFS, shared by
+// the store's connections. memdb has no WAL, so there a read cannot run
+// beside a commit: the store orders them with a lock of its own (a read
+// waits for the commit in progress, a commit for the reads in progress)
+// instead of leaving them to SQLite's busy-retry sleeps.
 #ifndef NEWSWIRE_CORE_SQLITE_STORE_H_
 #define NEWSWIRE_CORE_SQLITE_STORE_H_
 
@@ -37,8 +44,9 @@ namespace newswire {
 inline constexpr char kArchiveFileName[] = "newswire.db";
 
 struct SqliteStoreOptions {
-  // Largest the archive file may grow, in bytes; 0 for no limit but the
-  // disk's. Past it, appends fail as on a full disk.
+  // Largest the archive (its file, or in memory) may grow, in bytes; 0 for
+  // no limit but the disk's or memory's. Past it, appends fail as on a full
+  // disk.
   uint64_t max_archive_bytes = 0;
 };
 
@@ -57,6 +65,15 @@ class SqliteStore final : public Store, public AuditLog {
   // acknowledged before stays, and reads go on working.
   static absl::StatusOr<std::unique_ptr<SqliteStore>> Open(
       const std::string& data_dir, const SqliteStoreOptions& options = {});
+
+  // Opens a new, empty archive in process memory, for a server without a
+  // data dir, scripts and tests: the same schema, search and Store
+  // semantics as Open's, but nothing survives the store and nothing is
+  // written to the filesystem. Each call makes a database of its own, freed
+  // when the store is destroyed. options.max_archive_bytes bounds it as it
+  // bounds a file (RESOURCE_EXHAUSTED past it).
+  static absl::StatusOr<std::unique_ptr<SqliteStore>> OpenInMemory(
+      const SqliteStoreOptions& options = {});
 
   ~SqliteStore() override;
 
@@ -88,9 +105,9 @@ class SqliteStore final : public Store, public AuditLog {
   absl::StatusOr<std::vector<v1::AuditEntry>> ReadAudit(absl::Time since, uint64_t after_id,
                                                         size_t limit) override;
 
+  // The archive file; for an archive in memory, the memdb URI that names it
+  // in messages (no one else may open it: see memory_lock_).
   const std::string& path() const { return path_; }
-  // The data directory it holds the lock of.
-  const std::string& data_dir() const { return lock_->dir(); }
 
  private:
   // One publisher waiting in Append (or the audit flusher, with no
@@ -104,9 +121,20 @@ class SqliteStore final : public Store, public AuditLog {
     bool done = false;
   };
 
+  // Readies `writer`, a new connection to the archive at `path`, for
+  // appends (migrating the schema) and makes the store around it. `lock`
+  // is the data dir's; null for an archive in memory.
+  static absl::StatusOr<std::unique_ptr<SqliteStore>> Start(
+      std::unique_ptr<DataDirLock> lock, std::string path,
+      std::unique_ptr<SqliteConnection> writer, const SqliteStoreOptions& options);
+
   SqliteStore(std::unique_ptr<DataDirLock> lock, std::string path,
               std::unique_ptr<SqliteConnection> writer, uint64_t head, uint64_t oldest,
               const SqliteStoreOptions& options);
+
+  bool in_memory() const { return lock_ == nullptr; }
+  // Another connection to the archive (a reader, compaction).
+  absl::StatusOr<std::unique_ptr<SqliteConnection>> Connect() const;
 
   // Appends through group commit: waits for a leader to commit this
   // append, or leads and commits everything queued.
@@ -126,8 +154,14 @@ class SqliteStore final : public Store, public AuditLog {
   class Reader;
   absl::StatusOr<Reader> AcquireReader() const;
 
+  // The data dir's lock; null for an archive in memory.
   const std::unique_ptr<DataDirLock> lock_;
   const std::string path_;
+  // Only in memory: held shared by every read (see Reader) and exclusively
+  // by every write transaction, so that SQLite never finds them beside each
+  // other (memdb has no WAL). A file archive's readers and writers run side
+  // by side, and do not take it. Taken before readers_mu_ and audit_mu_.
+  mutable absl::Mutex memory_lock_;
   // Used only by the current group-commit leader.
   const std::unique_ptr<SqliteConnection> writer_;
   std::atomic<uint64_t> head_;

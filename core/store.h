@@ -1,8 +1,9 @@
 // The Store: the ordered, durable log of feed events and the articles they
 // carry. The sequence a Store assigns is the cursor subscribers resume from.
 //
-// Implementations: MemoryStore (memory_store.h) now; SQLite (the embedded
-// default) and NATS JetStream (scale-out) sit behind the same interface.
+// Implementations: SqliteStore (sqlite_store.h), the embedded archive, on
+// disk or in memory; NATS JetStream (scale-out) would sit behind the same
+// interface.
 #ifndef NEWSWIRE_CORE_STORE_H_
 #define NEWSWIRE_CORE_STORE_H_
 
@@ -168,9 +169,8 @@ class Store {
                                                                  StoryLookup lookup) const = 0;
 
   // Full-text search over the current version of every article (see
-  // SearchArticlesRequest). FAILED_PRECONDITION from stores without an
-  // index; INVALID_ARGUMENT names a bad query, filter or page token.
-  // Thread-safe.
+  // SearchArticlesRequest). INVALID_ARGUMENT names a bad query, filter or
+  // page token. Thread-safe.
   virtual absl::StatusOr<v1::SearchArticlesResponse> Search(
       const v1::SearchArticlesRequest& request) const = 0;
 };

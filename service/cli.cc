@@ -48,10 +48,11 @@ commands:
   serve   [--listen HOST:PORT] [--data DIR | --memory [--keys FILE]] [--load PATH]...
           [--retain-days N] [--retain-events N] [--max-archive-mb N]
           run a server on the durable archive in DIR (default ./newswire-data),
-          or in memory; port 0 picks a free port; --load publishes the articles
-          in PATH (a file or a directory) at start; --retain-* compact the
-          event log (articles stay searchable); --max-archive-mb caps the
-          archive file (publishes past it fail as on a full disk);
+          or on one in memory (nothing on disk); port 0 picks a free port;
+          --load publishes the articles in PATH (a file or a directory) at
+          start; --retain-* compact the event log (articles stay searchable);
+          --max-archive-mb caps the archive, file or memory (publishes past it
+          fail as on a full disk);
           [--max-subscribers N] [--max-subscribers-per-client N]
           [--subscriber-queue-mb N] bound subscriptions (in all, per client
           host) and the bytes queued for a subscriber that does not keep up

@@ -192,10 +192,6 @@ HttpResponse ServeCurrent(const Store& store, FeedCache& cache, const FeedFormat
     if (found.status().code() == absl::StatusCode::kInvalidArgument) {
       return TextResponse(400, found.status().message());
     }
-    if (found.status().code() == absl::StatusCode::kFailedPrecondition) {
-      return TextResponse(503,
-                  "feeds are read from the archive; this server keeps none (--memory)");
-    }
     return TextResponse(500, found.status().message());
   }
 

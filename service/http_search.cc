@@ -64,14 +64,10 @@ HttpResponse ServeSearch(const Store& store, Gate& gate, ServerMetrics& metrics,
   absl::StatusOr<v1::SearchArticlesResponse> found = store.Search(*search);
   metrics.CountSearch(absl::Now() - start);
   if (!found.ok()) {
-    switch (found.status().code()) {
-      case absl::StatusCode::kInvalidArgument:
-        return TextResponse(400, found.status().message());
-      case absl::StatusCode::kFailedPrecondition:
-        return TextResponse(503, found.status().message());
-      default:
-        return TextResponse(500, found.status().message());
+    if (found.status().code() == absl::StatusCode::kInvalidArgument) {
+      return TextResponse(400, found.status().message());
     }
+    return TextResponse(500, found.status().message());
   }
   HttpResponse response;
   response.headers = {{"Content-Type", "application/json"}, {"Cache-Control", "no-cache"}};

@@ -7,8 +7,7 @@
 // JSON mapping (hits with article, score and snippet; next_page_token),
 // as `newswire search --json` prints it. q and the filter parameters are
 // those of the feeds (core/filter_query.h); limit is 1 to 100 (default
-// 20). A bad parameter is 400 naming it; a server without an archive
-// (--memory) answers 503.
+// 20). A bad parameter is 400 naming it.
 #ifndef NEWSWIRE_SERVICE_HTTP_SEARCH_H_
 #define NEWSWIRE_SERVICE_HTTP_SEARCH_H_
 

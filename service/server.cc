@@ -7,7 +7,6 @@
 #include <cstdint>
 
 #include "absl/strings/str_cat.h"
-#include "core/memory_store.h"
 #include "core/policy/key_store.h"
 #include "core/sqlite_store.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
@@ -78,34 +77,34 @@ int Millis(absl::Duration d) {
   return static_cast<int>(std::min<int64_t>(absl::ToInt64Milliseconds(d), INT32_MAX));
 }
 
-// Opens the store `options` asks for, and where its keys are kept.
+// Opens the archive `options` asks for (in the data dir, else in memory),
+// and where its keys are kept.
 struct OpenedStore {
   std::unique_ptr<Store> store;
   AuditLog* audit = nullptr;
   std::unique_ptr<KeyStore> keys;
 };
 absl::StatusOr<OpenedStore> OpenStore(const ServerOptions& options) {
-  OpenedStore opened;
-  if (options.data_dir.empty()) {
-    auto memory = std::make_unique<MemoryStore>();
-    opened.audit = memory.get();
-    opened.store = std::move(memory);
-    opened.keys =
-        options.keys_file.empty() ? OpenMemoryKeyStore() : OpenKeyFile(options.keys_file);
-    return opened;
-  }
-  if (!options.keys_file.empty()) {
+  const bool in_memory = options.data_dir.empty();
+  if (!in_memory && !options.keys_file.empty()) {
     return absl::InvalidArgumentError(
-        "a keys file is for a server without an archive: with a data dir, keys are kept in "
-        "the archive");
+        "a keys file is for a server without a data dir: with one, keys are kept in the "
+        "archive");
   }
   absl::StatusOr<std::unique_ptr<SqliteStore>> archive =
-      SqliteStore::Open(options.data_dir, options.archive);
+      in_memory ? SqliteStore::OpenInMemory(options.archive)
+                : SqliteStore::Open(options.data_dir, options.archive);
   if (!archive.ok()) return archive.status();
-  absl::StatusOr<std::unique_ptr<KeyStore>> keys = OpenArchiveKeyStore(
-      (*archive)->path(), absl::StrCat(options.data_dir, "/", kPepperFileName));
-  if (!keys.ok()) return keys.status();
-  opened.keys = *std::move(keys);
+  OpenedStore opened;
+  if (in_memory) {
+    opened.keys =
+        options.keys_file.empty() ? OpenMemoryKeyStore() : OpenKeyFile(options.keys_file);
+  } else {
+    absl::StatusOr<std::unique_ptr<KeyStore>> keys = OpenArchiveKeyStore(
+        (*archive)->path(), absl::StrCat(options.data_dir, "/", kPepperFileName));
+    if (!keys.ok()) return keys.status();
+    opened.keys = *std::move(keys);
+  }
   opened.audit = archive->get();
   opened.store = *std::move(archive);
   return opened;

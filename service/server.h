@@ -31,10 +31,11 @@ namespace newswire {
 struct ServerOptions {
   // HOST:PORT to listen on; port 0 picks a free port.
   std::string listen = "127.0.0.1:50051";
-  // Directory of the durable SQLite archive; empty keeps everything in
-  // memory (lost when the server stops).
+  // Directory of the durable SQLite archive; empty keeps the archive in
+  // memory (SqliteStore::OpenInMemory: every call works as on disk, search
+  // included, but nothing survives the server).
   std::string data_dir;
-  // Options of the archive (e.g. a size limit).
+  // Options of the archive, on disk or in memory (e.g. a size limit).
   SqliteStoreOptions archive;
   // Subscription limits and the slow-subscriber queue bound.
   HubOptions subscriptions;

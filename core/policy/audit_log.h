@@ -1,6 +1,5 @@
 // The audit log: who was refused what, and who published or killed what.
-// Append-only; kept in the archive (SqliteStore) or, without one, in
-// memory (MemoryStore, the newest kMaxMemoryAuditEntries).
+// Append-only; kept in the archive (SqliteStore, on disk or in memory).
 #ifndef NEWSWIRE_CORE_POLICY_AUDIT_LOG_H_
 #define NEWSWIRE_CORE_POLICY_AUDIT_LOG_H_
 

@@ -1,5 +1,5 @@
 // Where API keys are kept: the archive (SQLite, the api_keys table) or, for
-// a server without an archive (--memory), a keys file. Either way beside a
+// a server without a data dir (--memory), a keys file. Either way beside a
 // pepper file (the HMAC key of the stored digests), which is not in the
 // archive or the keys file: a copy of those alone cannot check a secret.
 #ifndef NEWSWIRE_CORE_POLICY_KEY_STORE_H_

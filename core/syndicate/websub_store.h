@@ -1,6 +1,6 @@
 // Where the WebSub hub keeps its subscriptions: in the archive (schema 7,
 // the websub_subscriptions table) so that they survive a restart, or in
-// memory for a server without an archive (--memory).
+// memory for a server without a data dir (--memory).
 //
 //   websub_subscriptions  one row per verified subscription, keyed by
 //                         (topic, callback): the subscriber's secret (in
@@ -77,7 +77,7 @@ absl::StatusOr<std::unique_ptr<WebSubStore>> OpenArchiveWebSubStore(
 std::unique_ptr<WebSubStore> OpenMemoryWebSubStore();
 
 // A server's subscriptions: in the archive of `data_dir`, or in memory when
-// it is empty (a server without an archive).
+// it is empty (a server without a data dir).
 absl::StatusOr<std::unique_ptr<WebSubStore>> OpenWebSubStore(const std::string& data_dir);
 
 }  // namespace newswire

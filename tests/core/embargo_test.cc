@@ -5,10 +5,10 @@
 #include "absl/strings/str_cat.h"
 #include "core/embargo_clock.h"
 #include "core/hub.h"
-#include "core/memory_store.h"
 #include "core/sqlite_store.h"
 #include "core/wire.h"
 #include "gtest/gtest.h"
+#include "tests/core/memory_archive.h"
 #include "tests/core/subscription_reader.h"
 #include "tests/core/temp_dir.h"
 
@@ -30,7 +30,8 @@ Article Embargoed(const std::string& id, absl::Time until, uint32_t version = 1,
 
 class EmbargoTest : public ::testing::Test {
  protected:
-  MemoryStore store_;
+  const std::unique_ptr<SqliteStore> archive_ = NewMemoryArchive();
+  SqliteStore& store_ = *archive_;
   Hub hub_{&store_};
   absl::Time now_ = kT0;
   Wire wire_{&store_, &hub_, [this] { return now_; }};
@@ -126,7 +127,8 @@ TEST(EmbargoArchive, HeldAcrossARestartAndReleasedOnTimeByTheClock) {
 }
 
 TEST(EmbargoArchive, TheClockWakesForAnEmbargoHeldWhileItSleeps) {
-  MemoryStore store;
+  auto archive = NewMemoryArchive();
+  SqliteStore& store = *archive;
   Hub hub(&store);
   Wire wire(&store, &hub);
   EmbargoClock clock(&wire, &store);

@@ -6,10 +6,10 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
-#include "core/memory_store.h"
 #include "core/sqlite_store.h"
 #include "core/wire.h"
 #include "gtest/gtest.h"
+#include "tests/core/memory_archive.h"
 #include "tests/core/subscription_reader.h"
 #include "tests/core/temp_dir.h"
 
@@ -35,7 +35,8 @@ class HubTest : public ::testing::Test {
     for (int i = first; i <= last; ++i) ASSERT_TRUE(wire_.Publish(Story(i)).ok());
   }
 
-  MemoryStore store_;
+  const std::unique_ptr<SqliteStore> archive_ = NewMemoryArchive();
+  SqliteStore& store_ = *archive_;
   Hub hub_{&store_};
   Wire wire_{&store_, &hub_};
 };
@@ -339,7 +340,8 @@ class HubSince : public ::testing::Test {
       now += absl::Minutes(10);
     }
   }
-  MemoryStore store;
+  const std::unique_ptr<SqliteStore> archive = NewMemoryArchive();
+  SqliteStore& store = *archive;
   Hub hub{&store};
   absl::Time now = kT0;
   Wire wire{&store, &hub, [this] { return now; }};
@@ -417,7 +419,8 @@ TEST_F(HubTest, HeartbeatsCarryTheHeadWhileIdle) {
 }
 
 TEST(HubLimits, SubscriptionsPerServerAndPerClientAreBounded) {
-  MemoryStore store;
+  auto archive = NewMemoryArchive();
+  SqliteStore& store = *archive;
   Hub hub(&store, {.max_subscriptions = 3, .max_subscriptions_per_client = 2});
   auto a1 = hub.Subscribe({.client = "a"}, [] {});
   auto a2 = hub.Subscribe({.client = "a"}, [] {});

@@ -11,8 +11,8 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "core/hub.h"
-#include "core/memory_store.h"
 #include "gtest/gtest.h"
+#include "tests/core/memory_archive.h"
 #include "tests/core/temp_dir.h"
 
 namespace newswire {
@@ -54,7 +54,8 @@ class IngestPassTest : public ::testing::Test {
   }
 
   TempDir dir_;
-  MemoryStore store_;
+  const std::unique_ptr<SqliteStore> archive_ = NewMemoryArchive();
+  SqliteStore& store_ = *archive_;
   Hub hub_{&store_};
   Wire wire_{&store_, &hub_};
   bool down_ = false;

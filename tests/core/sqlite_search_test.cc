@@ -6,7 +6,6 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "core/memory_store.h"
 #include "core/sqlite_store.h"
 #include "gtest/gtest.h"
 #include "tests/core/temp_dir.h"
@@ -16,13 +15,17 @@ namespace {
 
 const absl::Time kNow = absl::FromUnixSeconds(1732000000);
 
-class SearchTest : public ::testing::Test {
+// Every search test runs on an archive file and on an archive in memory,
+// which must answer alike.
+class SearchTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override { Reopen(); }
 
+  // Opens the archive: the file in dir_ (again), or a new one in memory.
   void Reopen() {
     store_.reset();
-    auto store = SqliteStore::Open(dir_.path());
+    auto store = GetParam() == "memory" ? SqliteStore::OpenInMemory()
+                                        : SqliteStore::Open(dir_.path());
     ASSERT_TRUE(store.ok()) << store.status();
     store_ = *std::move(store);
   }
@@ -70,7 +73,15 @@ class SearchTest : public ::testing::Test {
   std::unique_ptr<SqliteStore> store_;
 };
 
-TEST_F(SearchTest, HeadlineMatchesRankAboveBodyMatches) {
+INSTANTIATE_TEST_SUITE_P(Archives, SearchTest, ::testing::Values("file", "memory"),
+                         [](const auto& info) { return info.param; });
+
+// Migrations are of archive files.
+using FileSearchTest = SearchTest;
+INSTANTIATE_TEST_SUITE_P(Archives, FileSearchTest, ::testing::Values("file"),
+                         [](const auto& info) { return info.param; });
+
+TEST_P(SearchTest, HeadlineMatchesRankAboveBodyMatches) {
   Publish("urn:t:body", "Council meets on budget",
           "Later the council discussed drones over the city and drones in parks.");
   Publish("urn:t:head", "Drones grounded after airport scare", "Flights resumed by noon.");
@@ -83,7 +94,7 @@ TEST_F(SearchTest, HeadlineMatchesRankAboveBodyMatches) {
   EXPECT_TRUE(response.hits(0).article().body_text().empty()) << "headline view";
 }
 
-TEST_F(SearchTest, RareWordsWeighMoreThanCommonOnes) {
+TEST_P(SearchTest, RareWordsWeighMoreThanCommonOnes) {
   for (int i = 0; i < 30; ++i) {
     Publish(absl::StrCat("urn:t:", i), "Weekly report", "The report was filed on time.");
   }
@@ -104,7 +115,7 @@ TEST_F(SearchTest, RareWordsWeighMoreThanCommonOnes) {
   EXPECT_GT(response.hits(0).score(), 0);
 }
 
-TEST_F(SearchTest, WordsPhrasesOrPrefixAndAccents) {
+TEST_P(SearchTest, WordsPhrasesOrPrefixAndAccents) {
   Publish("urn:t:1", "North Korean forces seen near Kursk", "Officials said so.");
   Publish("urn:t:2", "Korean film wins in the north", "A prize in São Paulo.");
   Publish("urn:t:3", "Missile defence tested", "Sanctions were discussed.");
@@ -118,7 +129,7 @@ TEST_F(SearchTest, WordsPhrasesOrPrefixAndAccents) {
   EXPECT_TRUE(Ids(Query("zzyzx*")).empty());
 }
 
-TEST_F(SearchTest, PrefixesStandForTheWordsTheyBegin) {
+TEST_P(SearchTest, PrefixesStandForTheWordsTheyBegin) {
   Publish("urn:t:1", "Port expansion approved", "The harbour will expand.");
   Publish("urn:t:2", "Expanse of ice", "Expanded coverage.");
   Publish("urn:t:3", "Export figures", "Nothing else.");
@@ -140,7 +151,7 @@ TEST_F(SearchTest, PrefixesStandForTheWordsTheyBegin) {
   EXPECT_EQ(Ids(Query("qx10*")).size(), 1u);  // qx10 and qx100: fine.
 }
 
-TEST_F(SearchTest, FiltersCombineAnyOfWithinAndAllOfAcross) {
+TEST_P(SearchTest, FiltersCombineAnyOfWithinAndAllOfAcross) {
   Publish("urn:t:kyiv", "Power restored", "Text.", 0, 1, "Kyiv", "energy");
   Publish("urn:t:lviv", "Power restored", "Text.", 1, 1, "Lviv", "energy");
   Publish("urn:t:odesa", "Power restored", "Text.", 2, 1, "Odesa", "politics", "uk");
@@ -174,7 +185,7 @@ TEST_F(SearchTest, FiltersCombineAnyOfWithinAndAllOfAcross) {
   EXPECT_EQ(Ids(by_time), std::vector<std::string>{"urn:t:lviv"});
 }
 
-TEST_F(SearchTest, TimeRangesFindArticlesPublishedInAnyOrder) {
+TEST_P(SearchTest, TimeRangesFindArticlesPublishedInAnyOrder) {
   for (int day = 0; day < 30; ++day) {
     Publish(absl::StrCat("urn:t:", day), "Daily weather", "Rain.", day);
   }
@@ -196,7 +207,7 @@ TEST_F(SearchTest, TimeRangesFindArticlesPublishedInAnyOrder) {
   EXPECT_EQ(Ids(since), (std::vector<std::string>{"urn:t:29", "urn:t:28"}));
 }
 
-TEST_F(SearchTest, NewestFirstFollowsTheLatestVersions) {
+TEST_P(SearchTest, NewestFirstFollowsTheLatestVersions) {
   for (int i = 1; i <= 3; ++i) Publish(absl::StrCat("urn:t:", i), "Story", "Text.");
   EXPECT_EQ(Ids(v1::SearchArticlesRequest()),
             (std::vector<std::string>{"urn:t:3", "urn:t:2", "urn:t:1"}));
@@ -210,7 +221,7 @@ TEST_F(SearchTest, NewestFirstFollowsTheLatestVersions) {
   EXPECT_EQ(Search(newest).hits(0).snippet(), "**Story** updated");
 }
 
-TEST_F(SearchTest, UpdatesReplaceTheIndexedVersionAndKillsDisappear) {
+TEST_P(SearchTest, UpdatesReplaceTheIndexedVersionAndKillsDisappear) {
   Publish("urn:t:1", "Bridge closed for repairs", "Traffic diverted.");
   Publish("urn:t:1", "Bridge reopens early", "Traffic flows again.", 0, 2);
   EXPECT_TRUE(Ids(Query("closed")).empty());
@@ -235,7 +246,7 @@ TEST_F(SearchTest, UpdatesReplaceTheIndexedVersionAndKillsDisappear) {
 }
 
 // Pages neither repeat nor skip while new articles arrive between them.
-TEST_F(SearchTest, PagesStayCorrectWhileArticlesArrive) {
+TEST_P(SearchTest, PagesStayCorrectWhileArticlesArrive) {
   for (int i = 0; i < 25; ++i) {
     Publish(absl::StrCat("urn:t:", i), absl::StrCat("Harbour news ", i),
             i % 5 == 0 ? "harbour harbour" : "harbour");
@@ -267,7 +278,7 @@ TEST_F(SearchTest, PagesStayCorrectWhileArticlesArrive) {
 // Relevance ranks the newest kRelevanceWindow matches, so its cost does not
 // grow with the archive: an older match, however strong, is found by
 // newest order (or a narrower query) instead.
-TEST_F(SearchTest, RelevanceRanksTheNewestMatches) {
+TEST_P(SearchTest, RelevanceRanksTheNewestMatches) {
   Publish("urn:t:old", "Lighthouse lighthouse lighthouse", "lighthouse lighthouse");
   std::vector<std::thread> threads;
   for (int t = 0; t < 8; ++t) {
@@ -300,7 +311,7 @@ TEST_F(SearchTest, RelevanceRanksTheNewestMatches) {
       << ranked.hits(0).snippet();
 }
 
-TEST_F(SearchTest, BadInputIsInvalidArgumentNamingIt) {
+TEST_P(SearchTest, BadInputIsInvalidArgumentNamingIt) {
   Publish("urn:t:1", "Story", "Text.");
   auto bad_query = store_->Search(Query(R"("unclosed)"));
   EXPECT_EQ(bad_query.status().code(), absl::StatusCode::kInvalidArgument);
@@ -339,7 +350,7 @@ TEST_F(SearchTest, BadInputIsInvalidArgumentNamingIt) {
   EXPECT_TRUE(absl::StrContains(refused.status().message(), "filter.places")) << refused.status();
 }
 
-TEST_F(SearchTest, MigratingAnArchiveWithoutAnIndexBuildsIt) {
+TEST_P(FileSearchTest, MigratingAnArchiveWithoutAnIndexBuildsIt) {
   Publish("urn:t:1", "Ferry strike ends", "Boats sail again.");
   Publish("urn:t:1", "Ferry strike ends after talks", "Boats sail again.", 0, 2);
   store_.reset();
@@ -358,13 +369,6 @@ TEST_F(SearchTest, MigratingAnArchiveWithoutAnIndexBuildsIt) {
   Reopen();
   EXPECT_EQ(Ids(Query("talks")), std::vector<std::string>{"urn:t:1"});
   EXPECT_EQ(Search(Query("ferry")).hits(0).article().version(), 2u);
-}
-
-TEST(MemoryStoreSearch, SaysSearchNeedsTheArchive) {
-  MemoryStore store;
-  auto r = store.Search(v1::SearchArticlesRequest());
-  EXPECT_EQ(r.status().code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_TRUE(absl::StrContains(r.status().message(), "--memory"));
 }
 
 }  // namespace

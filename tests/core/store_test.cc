@@ -14,7 +14,7 @@ const absl::Time kNow = absl::FromUnixSeconds(1732000000);
 
 using StoreTest = AnyStoreTest;
 
-INSTANTIATE_TEST_SUITE_P(AllStores, StoreTest, ::testing::Values("memory", "sqlite"),
+INSTANTIATE_TEST_SUITE_P(AllStores, StoreTest, ::testing::Values("file", "memory"),
                          [](const auto& info) { return info.param; });
 
 Article Story(const std::string& id, uint32_t version, const std::string& headline) {
@@ -25,6 +25,21 @@ Article Story(const std::string& id, uint32_t version, const std::string& headli
   a.set_body_text("Body of " + headline + ".");
   NormalizeArticle(a);
   return a;
+}
+
+// Appends `per_thread` new articles ("urn:t:T:I") from each of `threads`
+// threads at once; returns when every one is stored.
+void AppendFromThreads(Store& store, int threads, int per_thread) {
+  std::vector<std::thread> running;
+  for (int t = 0; t < threads; ++t) {
+    running.emplace_back([&store, t, per_thread] {
+      for (int i = 0; i < per_thread; ++i) {
+        auto r = store.Append(Story(absl::StrCat("urn:t:", t, ":", i), 1, "h"), kNow);
+        ASSERT_TRUE(r.ok()) << r.status();
+      }
+    });
+  }
+  for (auto& thread : running) thread.join();
 }
 
 TEST_P(StoreTest, AssignsContiguousSequencesFromOne) {
@@ -149,20 +164,52 @@ TEST_P(StoreTest, CompactByAgeAndSequencesContinueAfterCompactingEverything) {
 TEST_P(StoreTest, ConcurrentAppendsGetContiguousSequences) {
   constexpr int kThreads = 16;
   constexpr int kPerThread = 50;
-  std::vector<std::thread> threads;
-  for (int t = 0; t < kThreads; ++t) {
-    threads.emplace_back([this, t] {
-      for (int i = 0; i < kPerThread; ++i) {
-        auto r = store_->Append(Story(absl::StrCat("urn:t:", t, ":", i), 1, "h"), kNow);
-        ASSERT_TRUE(r.ok()) << r.status();
-      }
-    });
-  }
-  for (auto& t : threads) t.join();
+  AppendFromThreads(*store_, kThreads, kPerThread);
   ASSERT_EQ(store_->HeadSequence(), static_cast<uint64_t>(kThreads * kPerThread));
   auto events = store_->ReadAfter(0, kThreads * kPerThread + 10);
   ASSERT_TRUE(events.ok());
   for (size_t i = 0; i < events->size(); ++i) EXPECT_EQ((*events)[i].sequence(), i + 1);
+}
+
+// Reads, publishes and compaction at once: every call succeeds, and a read
+// never sees a gap inside what it returns (compaction removes the oldest
+// events first).
+TEST_P(StoreTest, ReadsPublishesAndCompactionRunTogether) {
+  constexpr int kPublishers = 4;
+  constexpr int kPerPublisher = 100;
+  std::atomic<bool> done{false};
+  std::vector<std::thread> others;
+  for (int r = 0; r < 3; ++r) {
+    others.emplace_back([this, &done] {
+      v1::SearchArticlesRequest search;
+      search.set_query("body");
+      while (!done.load()) {
+        auto events = store_->ReadAfter(0, 1000);
+        ASSERT_TRUE(events.ok()) << events.status();
+        if (!events->empty()) {
+          EXPECT_EQ(events->back().sequence() - events->front().sequence() + 1,
+                    events->size());
+        }
+        auto found = store_->Search(search);
+        ASSERT_TRUE(found.ok()) << found.status();
+        auto article = store_->GetArticle("urn:t:0:0", 0);
+        EXPECT_TRUE(article.ok() || absl::IsNotFound(article.status())) << article.status();
+      }
+    });
+  }
+  others.emplace_back([this, &done] {
+    while (!done.load()) {
+      auto compacted = store_->Compact({.max_events = 50}, kNow);
+      ASSERT_TRUE(compacted.ok()) << compacted.status();
+    }
+  });
+  AppendFromThreads(*store_, kPublishers, kPerPublisher);
+  done = true;
+  for (auto& t : others) t.join();
+  EXPECT_EQ(store_->HeadSequence(), static_cast<uint64_t>(kPublishers * kPerPublisher));
+  auto compacted = store_->Compact({.max_events = 50}, kNow);
+  ASSERT_TRUE(compacted.ok()) << compacted.status();
+  EXPECT_EQ(store_->ReadAfter(0, 1000)->size(), 50u);
 }
 
 TEST_P(StoreTest, ConflictInABatchFailsOnlyThatArticle) {

@@ -11,9 +11,9 @@
 #include "absl/strings/str_split.h"
 #include "core/feed_filter.h"
 #include "core/hub.h"
-#include "core/memory_store.h"
 #include "core/wire.h"
 #include "gtest/gtest.h"
+#include "tests/core/memory_archive.h"
 #include "tests/core/subscription_reader.h"
 
 namespace newswire {
@@ -310,7 +310,8 @@ TEST(SubscriptionFilterProperty, EverySubscriberGetsExactlyWhatItsFilterWants) {
   for (uint32_t seed : {1u, 2u, 3u}) {
     SCOPED_TRACE(absl::StrCat("seed ", seed));
     Random r(seed);
-    MemoryStore store;
+    auto archive = NewMemoryArchive();
+    SqliteStore& store = *archive;
     Hub hub(&store);
     Wire wire(&store, &hub);
 

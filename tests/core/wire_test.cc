@@ -35,7 +35,7 @@ class WirePicksVersion : public AnyStoreTest {
   std::unique_ptr<Wire> wire_;
 };
 
-INSTANTIATE_TEST_SUITE_P(AllStores, WirePicksVersion, ::testing::Values("memory", "sqlite"),
+INSTANTIATE_TEST_SUITE_P(AllStores, WirePicksVersion, ::testing::Values("file", "memory"),
                          [](const auto& info) { return info.param; });
 
 TEST_P(WirePicksVersion, NewIdIsVersionOneAndTheSameItemAgainADuplicate) {

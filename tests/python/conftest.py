@@ -75,17 +75,26 @@ class ServeProcess:
         return self.proc.returncode
 
 
-@pytest.fixture
-def serve_process(tmp_path) -> Iterator[ServeProcess]:
-    """`newswire serve` on a fresh archive in a temporary directory."""
+def _serve(*args: str) -> Iterator[ServeProcess]:
     if not NEWSWIRE_BIN.exists():
         pytest.fail(f"newswire binary not built at {NEWSWIRE_BIN}")
-    proc = ServeProcess([str(NEWSWIRE_BIN), "serve", "--listen", "127.0.0.1:0",
-                         "--data", str(tmp_path / "data")])
+    proc = ServeProcess([str(NEWSWIRE_BIN), "serve", "--listen", "127.0.0.1:0", *args])
     try:
         yield proc
     finally:
         proc.stop()
+
+
+@pytest.fixture
+def serve_process(tmp_path) -> Iterator[ServeProcess]:
+    """`newswire serve` on a fresh archive in a temporary directory."""
+    yield from _serve("--data", str(tmp_path / "data"))
+
+
+@pytest.fixture
+def memory_serve_process() -> Iterator[ServeProcess]:
+    """`newswire serve --memory`: no data dir, the archive in memory."""
+    yield from _serve("--memory")
 
 
 def run_cli(*args: str, timeout: float = 30) -> subprocess.CompletedProcess:

@@ -1,4 +1,5 @@
-"""Search from Python and from the CLI, on a server with an archive."""
+"""Search from Python and from the CLI, on a server with an archive file and
+on one without a data dir (its archive in memory)."""
 
 import datetime as dt
 import json
@@ -11,9 +12,10 @@ from conftest import DATA, run_cli
 UTC = dt.timezone.utc
 
 
-@pytest.fixture
-def archive_client(tmp_path):
-    with newswire.Server(data_dir=tmp_path / "data") as srv, newswire.Client(srv.address) as c:
+@pytest.fixture(params=["file", "memory"])
+def archive_client(request, tmp_path):
+    data_dir = tmp_path / "data" if request.param == "file" else None
+    with newswire.Server(data_dir=data_dir) as srv, newswire.Client(srv.address) as c:
         yield c
 
 
@@ -66,15 +68,17 @@ def test_prefix_stands_for_its_words_up_to_a_limit(archive_client):
     assert "more than 100 words" in str(info.value)
 
 
-def test_search_without_archive_says_so():
+def test_search_without_a_data_dir():
     with newswire.Server() as srv, newswire.Client(srv.address) as c:
-        with pytest.raises(newswire.FailedPreconditionError) as info:
-            c.search("anything")
-    assert "--memory" in str(info.value)
+        publish(c, "urn:t:1", "Ferry strike ends", "Boats sail again.")
+        page = c.search("ferry")
+    assert [h.article.id for h in page] == ["urn:t:1"]
+    assert "**Ferry**" in page.hits[0].snippet
 
 
-def test_cli_search(serve_process):
-    address = serve_process.address
+@pytest.mark.parametrize("serving", ["serve_process", "memory_serve_process"])
+def test_cli_search(serving, request):
+    address = request.getfixturevalue(serving).address
     assert run_cli("publish", "--server", address, str(DATA / "byline.txt")).returncode == 0
     headline = json.loads(run_cli("parse", "--json", str(DATA / "byline.txt")).stdout)["headline"]
     found = run_cli("search", "--server", address, headline.split()[0])

@@ -6,10 +6,10 @@
 #include <memory>
 #include <string>
 
-#include "core/memory_store.h"
 #include "core/policy/key_store.h"
 #include "core/policy/key_table.h"
 #include "gtest/gtest.h"
+#include "tests/core/memory_archive.h"
 
 namespace newswire {
 namespace {
@@ -25,7 +25,8 @@ class EventStreamRouteTest : public ::testing::Test {
     return EventStreamRoutes(hub_, gate_, encoder_, metrics_)[0].handler(request);
   }
 
-  MemoryStore store_;
+  const std::unique_ptr<SqliteStore> archive_ = NewMemoryArchive();
+  SqliteStore& store_ = *archive_;
   std::unique_ptr<KeyTable> keys_ = *KeyTable::Open(OpenMemoryKeyStore());
   Gate gate_{keys_.get(), &store_};
   Hub hub_{&store_};

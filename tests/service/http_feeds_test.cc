@@ -1,7 +1,6 @@
 // The feed routes' RFC 5005 archive pages, called as the HTTP server calls
-// them, over a MemoryStore (archive pages read the event log, which every
-// Store has; the subscription document needs the SQLite search index and
-// is tested from Python).
+// them, over an archive in memory (the subscription document is tested
+// from Python).
 #include "service/http_feeds.h"
 
 #include <memory>
@@ -10,11 +9,11 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
-#include "core/memory_store.h"
 #include "core/policy/gate.h"
 #include "core/policy/key_store.h"
 #include "core/policy/key_table.h"
 #include "gtest/gtest.h"
+#include "tests/core/memory_archive.h"
 
 namespace newswire {
 namespace {
@@ -65,7 +64,8 @@ class ArchivePagesTest : public ::testing::Test {
     return count;
   }
 
-  MemoryStore store_;
+  const std::unique_ptr<SqliteStore> archive_ = NewMemoryArchive();
+  SqliteStore& store_ = *archive_;
   // No keys: every request is admitted, as on a server without keys.
   std::unique_ptr<KeyTable> keys_ = *KeyTable::Open(OpenMemoryKeyStore());
   Gate gate_{keys_.get(), &store_};

@@ -3,10 +3,10 @@
 #include <atomic>
 
 #include "absl/synchronization/notification.h"
-#include "core/memory_store.h"
 #include "core/policy/key_store.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/core/memory_archive.h"
 
 namespace newswire {
 namespace {
@@ -38,7 +38,8 @@ class GateTest : public ::testing::Test {
     return *audit_.ReadAudit(absl::InfinitePast(), 0, 1000);
   }
 
-  MemoryStore audit_;
+  const std::unique_ptr<SqliteStore> archive_ = NewMemoryArchive();
+  SqliteStore& audit_ = *archive_;
   std::unique_ptr<KeyTable> keys_;
   Gate gate_;
 };
