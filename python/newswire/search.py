@@ -112,7 +112,7 @@ class Searchable:
         ``since``/``until`` bound first_created. ``order`` is "relevance"
         (default with a query) or "newest". ``killed=True`` searches killed
         articles instead of usable ones. Raises InvalidArgumentError for a
-        bad query, FailedPreconditionError on a server without an archive."""
+        bad query (naming what is wrong)."""
         request = feed_pb2.SearchArticlesRequest(query=query, page_size=limit,
                                                  page_token=page_token)
         fill_filter(request.filter, places=places, subjects=subjects, people=people,
