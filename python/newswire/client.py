@@ -122,6 +122,8 @@ class Event(tuple[Any, ...]):
     costs little until it is used. (An Event is a tuple underneath, as
     ``os.stat_result`` is; use the attributes.)"""
 
+    __slots__ = ()
+
     sequence: int = property(itemgetter(0),  # type: ignore[assignment]
                              doc="The event's position in the feed (0 for HEARTBEAT and "
                              "CAUGHT_UP): resume after it with subscribe(start=sequence).")
@@ -178,6 +180,9 @@ class Event(tuple[Any, ...]):
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Event) and tuple.__eq__(self[:6], other[:6])
+
+    def __ne__(self, other: object) -> bool:
+        return not self == other
 
     def __hash__(self) -> int:
         return hash(self[:6])

@@ -190,6 +190,7 @@ def test_events_are_read_lazily_and_behave_as_values(server, client):
     assert ev.article == client.get("urn:v:1")
     # The message view, pickling, equality and hashing agree.
     assert newswire.Event.from_pb(ev.pb) == ev
+    assert not newswire.Event.from_pb(ev.pb) != ev  # One has its article parsed, one not.
     assert ev.pb.article.headline == "Harbour opens"
     copy = pickle.loads(pickle.dumps(ev))
     assert copy == ev and hash(copy) == hash(ev) and copy.article.id == "urn:v:1"
