@@ -204,11 +204,7 @@ PYBIND11_MODULE(_core, m) {
   m.def(
       "article_to_ninjs",
       [](const std::string& data) {
-        nw::Article article;
-        if (!article.ParseFromString(data)) {
-          throw py::value_error("not a serialized newswire.v1.Article");
-        }
-        return nw::WriteNinjsObject(article);
+        return nw::WriteNinjsObject(nw::ParseOrThrow<nw::Article>(data, "newswire.v1.Article"));
       },
       py::arg("article"),
       "A serialized newswire.v1.Article as one IPTC ninjs 2.1 object (JSON text).");

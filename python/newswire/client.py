@@ -143,15 +143,15 @@ class Event(tuple[Any, ...]):
             stamp = proto_timestamp(published_at, "published_at")
             seconds, nanos = stamp.seconds, stamp.nanos
         data = article.to_bytes() if article is not None else None
-        return tuple.__new__(cls, (sequence, kind, head_sequence, seconds, nanos, data, []))
+        return _make_event(cls, (sequence, kind, head_sequence, seconds, nanos, data))
 
     @classmethod
     def from_pb(cls, event: feed_pb2.FeedEvent) -> Event:
         """The event a FeedEvent message holds."""
         seconds = event.published_at.seconds if event.HasField("published_at") else None
         data = event.article.SerializeToString() if event.HasField("article") else None
-        return tuple.__new__(cls, (event.sequence, _KIND_NAMES.get(event.kind) or str(event.kind),
-                                   event.head_sequence, seconds, event.published_at.nanos, data, []))
+        return _make_event(cls, (event.sequence, _KIND_NAMES.get(event.kind) or str(event.kind),
+                                 event.head_sequence, seconds, event.published_at.nanos, data))
 
     @property
     def published_at(self) -> _dt.datetime | None:
@@ -195,8 +195,14 @@ class Event(tuple[Any, ...]):
                 f"head_sequence={self.head_sequence}, article={self.article!r})")
 
 
+def _make_event(cls: type[Event], items: tuple[Any, ...]) -> Event:
+    """An event of the six items the binding reads (module.cc EventObjects),
+    with the empty list the article is kept in once parsed."""
+    return tuple.__new__(cls, (*items, []))
+
+
 def _restore_event(items: tuple[Any, ...]) -> Event:
-    return tuple.__new__(Event, (*items, []))
+    return _make_event(Event, items)
 
 
 # Events taken from the C++ stream per call, at most.
