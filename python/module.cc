@@ -10,8 +10,6 @@
 #include <vector>
 
 #include "absl/status/status.h"
-#include "absl/strings/strip.h"
-#include "core/event_frame.h"
 #include "core/archive_reader.h"
 #include "core/filter_query.h"
 #include "core/ingest/feed.h"
@@ -19,6 +17,7 @@
 #include "core/syndicate/ninjs_writer.h"
 #include "pybind11/pybind11.h"
 #include "pybind11/stl.h"
+#include "python/events.h"
 #include "service/cli.h"
 #include "service/client.h"
 #include "service/server.h"
@@ -57,96 +56,6 @@ Message ParseOrThrow(const std::string& bytes, const char* what) {
         std::string(what) + ": bytes are not a serialized " + what));
   }
   return message;
-}
-
-// The name of each EventKind without its prefix ("PUBLISHED"), by number:
-// new references kept for the life of the process.
-PyObject* KindName(int kind) {
-  static const std::vector<PyObject*>* const names = [] {
-    auto* made = new std::vector<PyObject*>();
-    const google::protobuf::EnumDescriptor* kinds = v1::EventKind_descriptor();
-    for (int i = 0; i < kinds->value_count(); ++i) {
-      const google::protobuf::EnumValueDescriptor* value = kinds->value(i);
-      if (value->number() < 0) continue;
-      if (static_cast<size_t>(value->number()) >= made->size()) made->resize(value->number() + 1);
-      (*made)[value->number()] = PyUnicode_InternFromString(
-          std::string(absl::StripPrefix(value->name(), "EVENT_KIND_")).c_str());
-    }
-    return made;
-  }();
-  if (kind >= 0 && static_cast<size_t>(kind) < names->size() && (*names)[kind] != nullptr) {
-    PyObject* name = (*names)[kind];
-    Py_INCREF(name);
-    return name;
-  }
-  return PyUnicode_FromFormat("%d", kind);
-}
-
-// Events read from a stream, ready to become Python objects.
-struct EventBatch {
-  std::vector<std::string> serialized;
-  std::vector<FeedEventFields> fields;
-};
-
-// Reads `max_events` events, or fewer that came within `timeout`, and
-// their fields (no GIL needed).
-absl::StatusOr<EventBatch> ReadEventBatch(EventStream& stream, absl::Duration timeout,
-                                          size_t max_events) {
-  absl::StatusOr<std::vector<std::string>> serialized =
-      stream.NextSerializedBatch(timeout, max_events);
-  if (!serialized.ok()) return serialized.status();
-  EventBatch batch{*std::move(serialized), {}};
-  batch.fields.resize(batch.serialized.size());
-  for (size_t i = 0; i < batch.serialized.size(); ++i) {
-    if (!ReadFeedEventFields(batch.serialized[i], batch.fields[i])) {
-      return absl::InternalError("malformed FeedEvent from the server");
-    }
-  }
-  return batch;
-}
-
-// Owns a new reference, or throws the Python error that made it null.
-py::object Steal(PyObject* object) {
-  if (object == nullptr) throw py::error_already_set();
-  return py::reinterpret_steal<py::object>(object);
-}
-
-// Each event as an instance of `event_type`, a tuple subclass (see
-// newswire.client.Event): (sequence, kind name, head_sequence,
-// published_at seconds or None, its nanos, the serialized article or None,
-// an empty list for the parsed article once read). Made here in C, so an
-// event costs Python no call until it is used.
-py::list EventObjects(const EventBatch& batch, py::handle event_type) {
-  auto* type = reinterpret_cast<PyTypeObject*>(event_type.ptr());
-  if (!PyType_Check(event_type.ptr()) || !PyType_IsSubtype(type, &PyTuple_Type)) {
-    throw py::type_error("event_type must be a tuple subclass");
-  }
-  constexpr int kItems = 7;
-  py::list out(batch.fields.size());
-  for (size_t i = 0; i < batch.fields.size(); ++i) {
-    const FeedEventFields& f = batch.fields[i];
-    PyObject* items[kItems] = {
-        PyLong_FromUnsignedLongLong(f.sequence),
-        KindName(f.kind),
-        PyLong_FromUnsignedLongLong(f.head_sequence),
-        f.has_published_at ? PyLong_FromLongLong(f.published_seconds) : Py_NewRef(Py_None),
-        PyLong_FromLong(f.published_nanos),
-        f.article.data() != nullptr
-            ? PyBytes_FromStringAndSize(f.article.data(), static_cast<Py_ssize_t>(f.article.size()))
-            : Py_NewRef(Py_None),
-        PyList_New(0),
-    };
-    py::object event = Steal(type->tp_alloc(type, kItems));
-    for (int k = 0; k < kItems; ++k) {
-      if (items[k] == nullptr) {
-        for (PyObject* item : items) Py_XDECREF(item);
-        throw py::error_already_set();
-      }
-      PyTuple_SET_ITEM(event.ptr(), k, items[k]);  // Steals the reference.
-    }
-    out[i] = std::move(event);
-  }
-  return out;
 }
 
 py::bytes ParseTextBytes(const std::string& text) {  // UTF-8 bytes.
@@ -356,6 +265,13 @@ PYBIND11_MODULE(_core, m) {
             return nw::ValueOrThrow(archive.HeadSequence());
           },
           py::call_guard<py::gil_scoped_release>(), "The newest event's sequence.");
+
+  m.add_object("EventIterator", nw::EventIteratorType());
+  m.def("article_getter", &nw::ArticleGetter, py::arg("article_type"), py::arg("parse"),
+        py::arg("message_slot"),
+        "A C function of one event for Event.article: the article kept in the "
+        "event, or else its serialized article parsed with parse, wrapped in a "
+        "new article_type (set through message_slot, without __init__) and kept.");
 
   py::class_<nw::EventStream>(m, "EventStream", "A live Subscribe stream.")
       .def(

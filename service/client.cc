@@ -41,9 +41,10 @@ absl::StatusOr<Response> Client::Call(Stub& stub, Method method, const Request& 
 }
 
 // Reads SubscribeResponses raw with the callback API into a bounded queue
-// of serialized events: the frames of SubscribeResponse.events are split
-// apart, not parsed, so a caller that parses events itself (Python) pays for
-// one parse, not a parse here and a serialization for it. The server-streaming
+// of serialized events: the frames of SubscribeResponse.events are found,
+// not parsed or copied (each stays in its response), so a caller that
+// parses events itself (Python) pays for one parse, not a parse here and a
+// serialization for it. The server-streaming
 // method is called through the generic stub's bidi call (the request, then
 // half-close), which is the same on the wire.
 class EventStream::Reader final
@@ -70,16 +71,18 @@ class EventStream::Reader final
       RemoveHold();
       return;
     }
-    grpc::Slice slice;
-    const bool readable = response_.DumpToSingleSlice(&slice).ok();
+    auto slice = std::make_shared<grpc::Slice>();
+    const bool readable = response_.DumpToSingleSlice(slice.get()).ok();
     response_.Clear();
     bool read_more = false;
     bool malformed = false;
     {
       absl::MutexLock lock(&mu_);
-      const absl::string_view bytes(reinterpret_cast<const char*>(slice.begin()), slice.size());
-      if (!readable ||
-          !ForEachFramedEvent(bytes, [&](absl::string_view e) { events_.emplace_back(e); })) {
+      const absl::string_view bytes(reinterpret_cast<const char*>(slice->begin()), slice->size());
+      std::shared_ptr<const void> response = std::move(slice);
+      if (!readable || !ForEachFramedEvent(bytes, [&](absl::string_view e) {
+            events_.push_back(EventStream::Received{e, response});
+          })) {
         // Nothing after a response that cannot be read can be trusted.
         malformed = malformed_ = true;
       } else {
@@ -104,10 +107,9 @@ class EventStream::Reader final
     done_ = true;
   }
 
-  absl::StatusOr<std::vector<std::string>> NextBatch(absl::Duration timeout,
-                                                     size_t max_events) {
+  absl::StatusOr<std::vector<Received>> NextBatch(absl::Duration timeout, size_t max_events) {
     bool resume = false;
-    std::vector<std::string> batch;
+    std::vector<Received> batch;
     {
       absl::MutexLock lock(&mu_);
       auto ready = [this]() ABSL_SHARED_LOCKS_REQUIRED(mu_) {
@@ -161,7 +163,7 @@ class EventStream::Reader final
   grpc::ByteBuffer request_;
   grpc::ByteBuffer response_;
   absl::Mutex mu_;
-  std::deque<std::string> events_ ABSL_GUARDED_BY(mu_);
+  std::deque<Received> events_ ABSL_GUARDED_BY(mu_);
   bool paused_ ABSL_GUARDED_BY(mu_) = false;
   bool malformed_ ABSL_GUARDED_BY(mu_) = false;
   bool done_ ABSL_GUARDED_BY(mu_) = false;
@@ -184,18 +186,19 @@ absl::StatusOr<std::optional<v1::FeedEvent>> EventStream::Next(absl::Duration ti
 
 absl::StatusOr<std::vector<v1::FeedEvent>> EventStream::NextBatch(absl::Duration timeout,
                                                                   size_t max_events) {
-  absl::StatusOr<std::vector<std::string>> serialized = reader_->NextBatch(timeout, max_events);
-  if (!serialized.ok()) return serialized.status();
-  std::vector<v1::FeedEvent> events(serialized->size());
+  absl::StatusOr<std::vector<Received>> received = reader_->NextBatch(timeout, max_events);
+  if (!received.ok()) return received.status();
+  std::vector<v1::FeedEvent> events(received->size());
   for (size_t i = 0; i < events.size(); ++i) {
-    if (!events[i].ParseFromString((*serialized)[i])) {
+    const absl::string_view bytes = (*received)[i].bytes;
+    if (!events[i].ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
       return absl::InternalError("malformed FeedEvent from the server");
     }
   }
   return events;
 }
 
-absl::StatusOr<std::vector<std::string>> EventStream::NextSerializedBatch(
+absl::StatusOr<std::vector<EventStream::Received>> EventStream::NextReceivedBatch(
     absl::Duration timeout, size_t max_events) {
   return reader_->NextBatch(timeout, max_events);
 }

@@ -10,6 +10,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "core/wire.h"
@@ -48,11 +49,18 @@ class EventStream {
   absl::StatusOr<std::vector<v1::FeedEvent>> NextBatch(absl::Duration timeout,
                                                        size_t max_events);
 
-  // As NextBatch, but each event as the serialized FeedEvent it arrived as
-  // (events are kept as received, so this parses nothing): for callers
-  // that read it themselves, such as the Python module.
-  absl::StatusOr<std::vector<std::string>> NextSerializedBatch(absl::Duration timeout,
-                                                               size_t max_events);
+  // An event as the serialized FeedEvent it arrived as: its bytes inside
+  // the response it came in, which `response` keeps alive.
+  struct Received {
+    absl::string_view bytes;
+    std::shared_ptr<const void> response;
+  };
+
+  // As NextBatch, but each event as received (events are kept in the
+  // responses they came in, so this parses and copies nothing): for callers
+  // that read events themselves, such as the Python module.
+  absl::StatusOr<std::vector<Received>> NextReceivedBatch(absl::Duration timeout,
+                                                          size_t max_events);
 
   // Waits up to `timeout` until an event can be taken without waiting, or
   // the stream has ended (Next then returns at once); returns whether

@@ -21,7 +21,7 @@ from __future__ import annotations
 import asyncio
 import datetime as _dt
 import threading
-from typing import Any, Callable, Iterator, Sequence, TypeVar
+from typing import Any, Callable, Sequence, TypeVar
 
 from newswire import _core, client as _client
 from newswire.access import Account, ApiKey, AuditEntry
@@ -48,7 +48,9 @@ class Subscription:
         self._stream = stream
         self._loop = asyncio.get_running_loop()
         self._batch = max(1, batch)
-        self._ready: Iterator[Event] = iter(())
+        # Events taken, not yet returned, the next one last: pop() lets go
+        # of each as it is returned, so a dropped event is freed at once.
+        self._ready: list[Event] = []
         self._arrived = asyncio.Event()
         # Set by the loop when it found nothing to take; the waiter thread
         # then waits for the stream and sets _arrived.
@@ -75,8 +77,8 @@ class Subscription:
         return self
 
     async def __anext__(self) -> Event:
-        for event in self._ready:  # The common case: one was taken already.
-            return event
+        if self._ready:  # The common case: one was taken already.
+            return self._ready.pop()
         return await self._take()
 
     async def _take(self) -> Event:
@@ -91,9 +93,9 @@ class Subscription:
                 self._closed.set()  # The stream ended: so does the waiter.
                 raise
             if events:
-                self._ready = iter(events)
-                for event in self._ready:
-                    return event
+                events.reverse()
+                self._ready = events
+                return events.pop()
             self._arrived.clear()
             self._wanted.set()
             await self._arrived.wait()
@@ -111,7 +113,7 @@ class Subscription:
         """Ends the stream. Idempotent."""
         if not self._closed.is_set():
             self._closed.set()
-            self._ready = iter(())
+            self._ready = []
             self._stream.cancel()
         await asyncio.to_thread(self._thread.join)
 

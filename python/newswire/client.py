@@ -10,7 +10,7 @@ from typing import Any, Callable, Iterator, NamedTuple, Sequence
 
 from newswire import _core
 from newswire.access import Account, ApiKey, AuditEntry, account_from_pb, key_request
-from newswire.article import Article, proto_timestamp, set_message
+from newswire.article import Article, proto_timestamp
 from newswire.search import Searchable, fill_filter, view_value
 from newswire.v1 import access_pb2, article_pb2, feed_pb2
 
@@ -94,22 +94,10 @@ _KIND_NAMES = {
 
 _KNOWN_KINDS = frozenset(_KIND_NAMES.values())
 
-_parse_article = article_pb2.Article.FromString
-_new = object.__new__
-
-
-def _get_article(event: Event) -> Article | None:
-    # Parsed on first use and kept in the event's last item, a list.
-    kept = event[6]
-    if kept:
-        return kept[0]  # type: ignore[no-any-return]
-    data = event[5]
-    article = None
-    if data is not None:
-        article = _new(Article)
-        set_message(article, _parse_article(data))
-    kept.append(article)
-    return article
+# Event.article, in C (module events.cc): the article kept in the event's
+# last item, or else the serialized one parsed, wrapped and kept.
+_get_article: Callable[[Event], Article | None] = _core.article_getter(
+    Article, article_pb2.Article.FromString, vars(Article)["_pb"])
 
 
 class Event(tuple[Any, ...]):
@@ -209,38 +197,25 @@ def _restore_event(items: tuple[Any, ...]) -> Event:
 _BATCH = 512
 
 
-class Subscription:
-    """An iterator over a live feed. Waiting releases the GIL; Ctrl-C raises
-    KeyboardInterrupt within a fraction of a second. Close it (or use it as a
-    context manager) to end the stream early."""
+class _Batches:
+    """The batches of events of one stream, one per call, for
+    ``_core.EventIterator``: None once closed, which ends the iteration;
+    ``[None]`` when ``deadline`` passed before an event came. Kept apart
+    from Subscription so that nothing refers back to it: a subscription
+    dropped unclosed frees its stream (and ends the call) at once."""
+
+    __slots__ = ("_stream", "closed", "deadline", "_current")
 
     def __init__(self, stream: _core.EventStream) -> None:
         self._stream = stream
-        self._closed = False
-        # Events taken from the stream, not yet returned.
-        self._ready: Iterator[Event] = iter(())
+        self.closed = False
+        self.deadline: float | None = None  # Of the next() call waiting.
+        self._current: list[Event] = []  # The batch being stepped through.
 
-    def __iter__(self) -> Subscription:
-        return self
-
-    def __next__(self) -> Event:
-        for event in self._ready:  # The common case: one was read ahead.
-            return event
-        waited = self.next(None)
-        if waited is None:  # Closed.
-            raise StopIteration
-        return waited
-
-    def next(self, timeout: float | None = None) -> Event | None:
-        """Returns the next event, or None if none comes within ``timeout``
-        seconds (forever when None) or the subscription was closed. Raises
-        the error the stream ended with (e.g. UnavailableError when the
-        server went away)."""
-        for event in self._ready:
-            return event
-        if self._closed:
+    def __call__(self) -> list[Event | None] | None:
+        if self.closed:
             return None
-        deadline = None if timeout is None else time.monotonic() + timeout
+        deadline = self.deadline
         try:
             while True:
                 wait = _POLL_SECONDS
@@ -248,21 +223,57 @@ class Subscription:
                     wait = max(0.0, min(wait, deadline - time.monotonic()))
                 events = self._stream.next_events(wait, _BATCH, Event)
                 if events:
-                    self._ready = iter(events)
-                    for event in self._ready:
-                        return event
+                    self._current = events
+                    return events  # type: ignore[return-value]
                 if deadline is not None and time.monotonic() >= deadline:
-                    return None
+                    return [None]
         except BaseException:
             self.close()
             raise
 
     def close(self) -> None:
-        """Ends the stream. Idempotent."""
-        if not self._closed:
-            self._closed = True
-            self._ready = iter(())
+        if not self.closed:
+            self.closed = True
+            self._current.clear()  # The iterator goes on to fetch: None.
             self._stream.cancel()
+
+
+class Subscription:
+    """An iterator over a live feed. Waiting releases the GIL; Ctrl-C raises
+    KeyboardInterrupt within a fraction of a second. Close it (or use it as a
+    context manager) to end the stream early."""
+
+    def __init__(self, stream: _core.EventStream) -> None:
+        self._batches = _Batches(stream)
+        # Every batch, event by event. Stepping through it runs in C, so an
+        # event costs no Python call (only a batch does), and lets go of each
+        # event it returns. None comes out of it only when next()'s timeout
+        # passed.
+        self._events: Iterator[Event | None] = _core.EventIterator(self._batches)
+
+    def __iter__(self) -> Iterator[Event]:
+        # The event iterator itself: no None comes out of it outside next().
+        return self._events  # type: ignore[return-value]
+
+    def __next__(self) -> Event:
+        event = next(self._events)  # StopIteration once closed.
+        assert event is not None  # Without a deadline, batches wait.
+        return event
+
+    def next(self, timeout: float | None = None) -> Event | None:
+        """Returns the next event, or None if none comes within ``timeout``
+        seconds (forever when None) or the subscription was closed. Raises
+        the error the stream ended with (e.g. UnavailableError when the
+        server went away)."""
+        self._batches.deadline = None if timeout is None else time.monotonic() + timeout
+        try:
+            return next(self._events, None)
+        finally:
+            self._batches.deadline = None
+
+    def close(self) -> None:
+        """Ends the stream; events read ahead are dropped. Idempotent."""
+        self._batches.close()
 
     def __enter__(self) -> Subscription:
         return self

@@ -8,6 +8,7 @@ import asyncio
 import pickle
 import datetime as dt
 import subprocess
+import sys
 import time
 
 import pytest
@@ -197,6 +198,78 @@ def test_events_are_read_lazily_and_behave_as_values(server, client):
     made = newswire.Event(sequence=7, kind="CAUGHT_UP", head_sequence=7)
     assert made.article is None and made.published_at is None and made.pb.kind == 5
     assert "CAUGHT_UP" in repr(made)
+
+
+def test_timeouts_lose_no_events(server, client):
+    with client.subscribe() as sub:
+        assert sub.next(timeout=5).kind == "CAUGHT_UP"
+        assert sub.next(timeout=0.05) is None  # Nothing published yet.
+        published = []
+        got = []
+        for i in range(7):
+            published.append(client.publish(article(f"urn:tt:{i}", f"Tide {i}")).sequence)
+            # A wait that times out while an event may be on its way.
+            if (ev := sub.next(timeout=0.001)) is not None:
+                got.append(ev.sequence)
+        while len(got) < 7:
+            got.append(sub.next(timeout=5).sequence)
+        assert got == published
+
+
+def test_closing_drops_the_events_read_ahead(server, client):
+    for i in range(20):
+        client.publish(article(f"urn:cl:{i}", f"Closing {i}"))
+    sub = client.subscribe(start="earliest")
+    events = iter(sub)
+    next(events)
+    time.sleep(0.2)  # The rest arrives and is read ahead.
+    sub.close()
+    assert list(events) == [] and sub.next(timeout=0.1) is None
+    with pytest.raises(StopIteration):
+        next(sub)
+
+
+def test_the_iterator_lets_go_of_each_event(server, client):
+    for i in range(3):
+        client.publish(article(f"urn:rc:{i}", f"Released {i}"))
+    with client.subscribe(start="earliest") as sub:
+        ev = next(iter(sub))
+        ev.article  # Parsed and kept in the event.
+        # Only `ev` (and getrefcount's argument) hold it, not its batch:
+        # an event dropped by the caller is freed at once.
+        assert sys.getrefcount(ev) == 2
+        assert sys.getrefcount(ev.article) == 3  # The event, the argument, the temporary.
+
+
+def test_event_iterator_contract():
+    from newswire import _core
+
+    it = _core.EventIterator(iter([[1, 2], [], [3], None, [4]]).__next__)
+    assert list(it) == [1, 2, 3]
+    assert list(it) == []  # None ended it for good.
+    with pytest.raises(TypeError, match="not a list or None"):
+        next(_core.EventIterator(lambda: (1,)))
+    with pytest.raises(TypeError, match="callable"):
+        _core.EventIterator(3)
+    calls = []
+
+    def fetch():  # Fails once, then gives one batch and ends.
+        calls.append(None)
+        if len(calls) == 1:
+            raise KeyError("first fetch")
+        return [len(calls)] if len(calls) == 2 else None
+
+    it = _core.EventIterator(fetch)
+    with pytest.raises(KeyError):
+        next(it)
+    assert list(it) == [2]  # An error does not end it: the next call fetches again.
+    batch = [1, 2, 3]
+    it = _core.EventIterator(iter([batch, [9], None]).__next__)
+    assert next(it) == 1 and batch == [None, 2, 3]  # Let go of.
+    batch.clear()  # What Subscription.close does: on to the next fetch.
+    assert list(it) == [9]
+    with pytest.raises(TypeError, match="expected an Event"):
+        newswire.Event.article.fget((1, 2))
 
 
 def test_asyncio_timeouts_lose_no_events(server):
