@@ -31,9 +31,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "bench/synthetic.h"
-#include "core/hub.h"
-#include "core/sqlite_store.h"
-#include "core/wire.h"
+#include "core/fanout/hub.h"
+#include "core/store/sqlite_store.h"
+#include "core/publish/wire.h"
 
 namespace newswire::bench {
 namespace {

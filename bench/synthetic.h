@@ -10,7 +10,7 @@
 #include <string>
 
 #include "absl/time/time.h"
-#include "core/article.h"
+#include "core/model/article.h"
 
 namespace newswire::bench {
 

@@ -15,7 +15,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
-#include "core/article.h"
+#include "core/model/article.h"
 #include "core/ingest/feed.h"
 
 namespace newswire::fuzz {

@@ -18,7 +18,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
 #include "absl/strings/strip.h"
-#include "core/article.h"
+#include "core/model/article.h"
 #include "core/ingest/html_text.h"
 #include "fuzz/fuzz_check.h"
 

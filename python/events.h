@@ -9,7 +9,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "core/event_frame.h"
+#include "core/fanout/event_frame.h"
 #include "pybind11/pybind11.h"
 #include "service/client.h"
 

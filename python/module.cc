@@ -10,8 +10,8 @@
 #include <vector>
 
 #include "absl/status/status.h"
-#include "core/archive_reader.h"
-#include "core/filter_query.h"
+#include "core/store/archive_reader.h"
+#include "core/search/filter_query.h"
 #include "core/ingest/feed.h"
 #include "core/ingest/text.h"
 #include "core/syndicate/ninjs_writer.h"

@@ -3,7 +3,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "core/article.h"
+#include "core/model/article.h"
 #include "service/call_credentials.h"
 #include "service/status.h"
 

@@ -10,7 +10,7 @@
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 #include "grpcpp/support/client_callback.h"
-#include "core/event_frame.h"
+#include "core/fanout/event_frame.h"
 #include "service/status.h"
 
 namespace newswire {

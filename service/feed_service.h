@@ -6,8 +6,8 @@
 #define NEWSWIRE_SERVICE_FEED_SERVICE_H_
 
 #include "core/policy/gate.h"
-#include "core/store.h"
-#include "core/wire.h"
+#include "core/store/store.h"
+#include "core/publish/wire.h"
 #include "newswire/v1/feed.grpc.pb.h"
 #include "service/publish_workers.h"
 #include "service/server_metrics.h"

@@ -8,7 +8,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
 #include "absl/time/time.h"
-#include "core/filter_query.h"
+#include "core/search/filter_query.h"
 #include "core/policy/principal.h"
 #include "google/protobuf/util/json_util.h"
 

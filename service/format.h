@@ -6,7 +6,7 @@
 
 #include <string>
 
-#include "core/article.h"
+#include "core/model/article.h"
 #include "google/protobuf/message.h"
 #include "absl/time/time.h"
 #include "newswire/v1/access.pb.h"

@@ -2,7 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "core/json_quote.h"
+#include "core/base/json_quote.h"
 
 namespace newswire {
 namespace {

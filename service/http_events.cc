@@ -9,7 +9,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
-#include "core/filter_query.h"
+#include "core/search/filter_query.h"
 #include "core/policy/policy.h"
 #include "core/ingest/feed_date.h"
 #include "service/http_auth.h"

@@ -26,7 +26,7 @@
 
 #include <vector>
 
-#include "core/hub.h"
+#include "core/fanout/hub.h"
 #include "core/policy/gate.h"
 #include "service/http_router.h"
 #include "service/server_metrics.h"

@@ -9,7 +9,7 @@
 //                                    version served (core/syndicate/ninjs_writer.h)
 //
 // A feed is the newest `limit` articles (default 50, at most 100) that
-// match the filter its query parameters state (core/filter_query.h:
+// match the filter its query parameters state (core/search/filter_query.h:
 // place=, subject=, source=, lang=, min_urgency=, q=, exclude_duplicates=,
 // ...), newest first. Conditional GET: a strong ETag (a hash of the
 // document, so it changes whenever the content does) and Last-Modified
@@ -50,7 +50,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "core/policy/gate.h"
-#include "core/store.h"
+#include "core/store/store.h"
 #include "core/syndicate/feed_writer.h"
 #include "service/http_router.h"
 

@@ -5,7 +5,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "core/sqlite_search.h"
+#include "core/store/sqlite_search.h"
 
 namespace newswire {
 

@@ -6,9 +6,9 @@
 #include "absl/strings/numbers.h"
 #include "absl/time/clock.h"
 #include "absl/strings/str_cat.h"
-#include "core/filter_query.h"
+#include "core/search/filter_query.h"
 #include "core/policy/policy.h"
-#include "core/sqlite_search.h"
+#include "core/store/sqlite_search.h"
 #include "service/format.h"
 #include "service/http_auth.h"
 

@@ -6,7 +6,7 @@
 // answers application/json: the SearchArticlesResponse in the proto3
 // JSON mapping (hits with article, score and snippet; next_page_token),
 // as `newswire search --json` prints it. q and the filter parameters are
-// those of the feeds (core/filter_query.h); limit is 1 to 100 (default
+// those of the feeds (core/search/filter_query.h); limit is 1 to 100 (default
 // 20). A bad parameter is 400 naming it.
 #ifndef NEWSWIRE_SERVICE_HTTP_SEARCH_H_
 #define NEWSWIRE_SERVICE_HTTP_SEARCH_H_
@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "core/policy/gate.h"
-#include "core/store.h"
+#include "core/store/store.h"
 #include "service/http_router.h"
 #include "service/server_metrics.h"
 

@@ -3,7 +3,7 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
-#include "core/sha256.h"
+#include "core/model/sha256.h"
 #include "service/http_auth.h"
 
 namespace newswire {

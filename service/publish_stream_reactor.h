@@ -8,7 +8,7 @@
 
 #include "absl/status/statusor.h"
 #include "core/policy/gate.h"
-#include "core/wire.h"
+#include "core/publish/wire.h"
 #include "grpcpp/support/server_callback.h"
 #include "newswire/v1/feed.pb.h"
 

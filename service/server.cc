@@ -8,7 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "core/policy/key_store.h"
-#include "core/sqlite_store.h"
+#include "core/store/sqlite_store.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/security/server_credentials.h"

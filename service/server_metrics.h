@@ -9,8 +9,8 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "core/metrics.h"
-#include "core/wire.h"
+#include "core/base/metrics.h"
+#include "core/publish/wire.h"
 
 namespace newswire {
 

@@ -27,7 +27,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/synchronization/mutex.h"
-#include "core/event_frame.h"
+#include "core/fanout/event_frame.h"
 #include "newswire/v1/feed.pb.h"
 
 namespace newswire {

@@ -12,7 +12,7 @@
 #include "grpcpp/impl/codegen/proto_utils.h"
 #include "grpcpp/server_context.h"
 #include "grpcpp/support/async_stream.h"
-#include "core/article.h"
+#include "core/model/article.h"
 #include "core/policy/policy.h"
 #include "service/call_credentials.h"
 #include "service/status.h"

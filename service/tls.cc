@@ -19,7 +19,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
-#include "core/durable_file.h"
+#include "core/base/durable_file.h"
 #include "core/ingest/file.h"
 #include "grpc/grpc_security_constants.h"
 #include "grpcpp/create_channel.h"

@@ -50,8 +50,8 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "core/hub.h"
-#include "core/store.h"
+#include "core/fanout/hub.h"
+#include "core/store/store.h"
 #include "core/syndicate/websub_store.h"
 #include "service/http_router.h"
 #include "service/http_server.h"

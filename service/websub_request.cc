@@ -9,7 +9,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "core/filter_query.h"
+#include "core/search/filter_query.h"
 
 namespace newswire {
 namespace {

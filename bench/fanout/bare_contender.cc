@@ -9,7 +9,7 @@
 
 #include "bench/fanout/payload.h"
 #include "bench/fanout/publisher.h"
-#include "core/event_frame.h"
+#include "core/fanout/event_frame.h"
 #include "grpcpp/security/server_credentials.h"
 
 namespace newswire::bench {

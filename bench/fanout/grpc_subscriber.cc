@@ -31,7 +31,7 @@
 
 #include "bench/fanout/payload.h"
 #include "bench/flags.h"
-#include "core/event_frame.h"
+#include "core/fanout/event_frame.h"
 #include "bench/fanout/receipts.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/completion_queue.h"

@@ -13,7 +13,7 @@
 #include <string>
 
 #include "absl/strings/string_view.h"
-#include "core/article.h"
+#include "core/model/article.h"
 #include "newswire/v1/feed.pb.h"
 
 namespace newswire::bench {

@@ -4,7 +4,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
-#include "core/article.h"
+#include "core/model/article.h"
 #include "core/ingest/html_text.h"
 #include "core/ingest/item.h"
 #include "core/ingest/url.h"

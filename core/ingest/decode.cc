@@ -9,7 +9,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
-#include "core/article.h"
+#include "core/model/article.h"
 
 namespace newswire {
 namespace {

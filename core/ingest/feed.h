@@ -20,7 +20,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "core/article.h"
+#include "core/model/article.h"
 
 namespace newswire {
 

@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "core/article.h"
+#include "core/model/article.h"
 #include "core/ingest/feed.h"
 
 namespace newswire {

@@ -14,7 +14,7 @@
 #include "core/ingest/html_text.h"
 #include "core/ingest/text.h"
 #include "core/ingest/url.h"
-#include "core/sha256.h"
+#include "core/model/sha256.h"
 
 namespace newswire {
 namespace {

@@ -7,7 +7,7 @@
 #include <string>
 
 #include "absl/strings/string_view.h"
-#include "core/article.h"
+#include "core/model/article.h"
 
 namespace newswire::xml {
 

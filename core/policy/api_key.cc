@@ -9,7 +9,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "core/sha256.h"
+#include "core/model/sha256.h"
 
 namespace newswire {
 namespace {

@@ -10,10 +10,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "absl/synchronization/mutex.h"
-#include "core/durable_file.h"
+#include "core/base/durable_file.h"
 #include "core/ingest/file.h"
 #include "core/policy/api_key.h"
-#include "core/sqlite_access.h"
+#include "core/store/sqlite_access.h"
 #include "google/protobuf/util/json_util.h"
 
 namespace newswire {

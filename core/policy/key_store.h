@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "core/sqlite.h"
+#include "core/base/sqlite.h"
 #include "newswire/v1/access.pb.h"
 
 namespace newswire {

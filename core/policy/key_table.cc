@@ -4,7 +4,7 @@
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
-#include "core/article.h"
+#include "core/model/article.h"
 #include "core/policy/api_key.h"
 #include "core/policy/policy.h"
 

@@ -8,7 +8,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "core/feed_filter.h"
+#include "core/search/feed_filter.h"
 
 namespace newswire {
 namespace {

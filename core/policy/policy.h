@@ -10,7 +10,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "core/article.h"
+#include "core/model/article.h"
 #include "core/policy/principal.h"
 #include "newswire/v1/access.pb.h"
 #include "newswire/v1/feed.pb.h"

@@ -5,7 +5,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "core/article.h"
+#include "core/model/article.h"
 
 namespace newswire {
 namespace {

@@ -8,8 +8,8 @@
 
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
-#include "core/article.h"
-#include "core/json_quote.h"
+#include "core/model/article.h"
+#include "core/base/json_quote.h"
 
 namespace newswire {
 

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "absl/time/time.h"
-#include "core/article.h"
+#include "core/model/article.h"
 
 namespace newswire {
 

@@ -6,8 +6,8 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
-#include "core/sqlite.h"
-#include "core/sqlite_store.h"
+#include "core/base/sqlite.h"
+#include "core/store/sqlite_store.h"
 
 namespace newswire {
 namespace {

@@ -6,7 +6,7 @@
 #include <memory>
 #include <string>
 
-#include "core/sqlite_store.h"
+#include "core/store/sqlite_store.h"
 #include "gtest/gtest.h"
 #include "tests/core/temp_dir.h"
 

@@ -1,10 +1,10 @@
 // Reading an archive offline, beside the server that writes it.
-#include "core/archive_reader.h"
+#include "core/store/archive_reader.h"
 
 #include <fstream>
 
 #include "absl/strings/str_cat.h"
-#include "core/sqlite_store.h"
+#include "core/store/sqlite_store.h"
 #include "gtest/gtest.h"
 #include "tests/core/temp_dir.h"
 

@@ -1,4 +1,4 @@
-#include "core/article.h"
+#include "core/model/article.h"
 
 #include <iterator>
 #include <random>

@@ -4,7 +4,7 @@
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
-#include "core/article.h"
+#include "core/model/article.h"
 #include "gtest/gtest.h"
 
 namespace newswire {

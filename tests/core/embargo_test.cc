@@ -3,10 +3,10 @@
 #include <memory>
 
 #include "absl/strings/str_cat.h"
-#include "core/embargo_clock.h"
-#include "core/hub.h"
-#include "core/sqlite_store.h"
-#include "core/wire.h"
+#include "core/publish/embargo_clock.h"
+#include "core/fanout/hub.h"
+#include "core/store/sqlite_store.h"
+#include "core/publish/wire.h"
 #include "gtest/gtest.h"
 #include "tests/core/memory_archive.h"
 #include "tests/core/subscription_reader.h"

@@ -1,10 +1,10 @@
-#include "core/event_frame.h"
+#include "core/fanout/event_frame.h"
 
 #include <random>
 #include <string>
 #include <vector>
 
-#include "core/article.h"
+#include "core/model/article.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/reflection.h"
 #include "google/protobuf/util/message_differencer.h"

@@ -1,4 +1,4 @@
-#include "core/hub.h"
+#include "core/fanout/hub.h"
 
 #include <atomic>
 #include <thread>
@@ -6,8 +6,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
-#include "core/sqlite_store.h"
-#include "core/wire.h"
+#include "core/store/sqlite_store.h"
+#include "core/publish/wire.h"
 #include "gtest/gtest.h"
 #include "tests/core/memory_archive.h"
 #include "tests/core/subscription_reader.h"

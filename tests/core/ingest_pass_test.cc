@@ -1,7 +1,7 @@
 // `newswire ingest`'s pass over a drop folder: each new or changed file is
 // published once, across restarts; bad files go aside with their reason;
 // an unreachable server loses nothing.
-#include "core/ingest/ingest_pass.h"
+#include "core/publish/ingest_pass.h"
 
 #include <filesystem>
 #include <fstream>
@@ -10,7 +10,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "core/hub.h"
+#include "core/fanout/hub.h"
 #include "gtest/gtest.h"
 #include "tests/core/memory_archive.h"
 #include "tests/core/temp_dir.h"

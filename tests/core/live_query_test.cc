@@ -1,5 +1,5 @@
 // Subscription queries matched in memory: the same answers as search.
-#include "core/live_query.h"
+#include "core/search/live_query.h"
 
 #include <random>
 #include <set>
@@ -7,7 +7,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "core/sqlite_store.h"
+#include "core/store/sqlite_store.h"
 #include "gtest/gtest.h"
 #include "tests/core/temp_dir.h"
 

@@ -7,7 +7,7 @@
 #include <cstdlib>
 #include <memory>
 
-#include "core/sqlite_store.h"
+#include "core/store/sqlite_store.h"
 
 namespace newswire {
 

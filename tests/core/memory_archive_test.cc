@@ -11,7 +11,7 @@
 
 #include "absl/cleanup/cleanup.h"
 #include "absl/strings/str_cat.h"
-#include "core/sqlite_store.h"
+#include "core/store/sqlite_store.h"
 #include "gtest/gtest.h"
 #include "tests/core/temp_dir.h"
 

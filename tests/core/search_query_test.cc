@@ -1,4 +1,4 @@
-#include "core/search_query.h"
+#include "core/search/search_query.h"
 
 #include "gtest/gtest.h"
 

@@ -1,4 +1,4 @@
-#include "core/sha256.h"
+#include "core/model/sha256.h"
 
 #include <string>
 

@@ -1,4 +1,4 @@
-#include "core/simhash.h"
+#include "core/model/simhash.h"
 
 #include <algorithm>
 #include <random>

@@ -1,12 +1,12 @@
 // Full-text search of the archive.
-#include "core/sqlite_search.h"
+#include "core/store/sqlite_search.h"
 
 #include <set>
 #include <thread>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "core/sqlite_store.h"
+#include "core/store/sqlite_store.h"
 #include "gtest/gtest.h"
 #include "tests/core/temp_dir.h"
 

@@ -1,13 +1,13 @@
 // What only the durable archive promises: reopening, refusing what is not
 // ours, one server per data dir.
-#include "core/sqlite_store.h"
+#include "core/store/sqlite_store.h"
 
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
-#include "core/sqlite.h"
+#include "core/base/sqlite.h"
 #include "gtest/gtest.h"
 #include "tests/core/temp_dir.h"
 

@@ -9,7 +9,7 @@
 
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
-#include "core/hub.h"
+#include "core/fanout/hub.h"
 #include "gtest/gtest.h"
 
 namespace newswire {

@@ -12,7 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
-#include "core/article.h"
+#include "core/model/article.h"
 #include "gtest/gtest.h"
 
 namespace newswire {

@@ -3,8 +3,8 @@
 // one the next version.
 #include <memory>
 
-#include "core/hub.h"
-#include "core/wire.h"
+#include "core/fanout/hub.h"
+#include "core/publish/wire.h"
 #include "gtest/gtest.h"
 #include "tests/core/any_store.h"
 

@@ -5,10 +5,10 @@
 #include <sstream>
 
 #include "absl/strings/match.h"
-#include "core/article.h"
+#include "core/model/article.h"
 #include "core/policy/api_key.h"
 #include "core/policy/key_store.h"
-#include "core/sqlite_store.h"
+#include "core/store/sqlite_store.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/core/policy/key_request.h"

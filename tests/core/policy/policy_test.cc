@@ -1,6 +1,6 @@
 #include "core/policy/policy.h"
 
-#include "core/filter_query.h"
+#include "core/search/filter_query.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
