@@ -8,7 +8,6 @@
 #   make wheel      deps + build, then a wheel of the Python package into dist/, made
 #                   from build/ (no recompiling); `pip install` it, or see README
 #   make bench      benchmarks (figures go to bench/RESULTS.md by hand)
-#   make bench-deps   install the benchmarks' Debian packages if missing
 #   make bench-fanout newswire vs bare gRPC vs nats-server fanout (issue 4)
 #   make bench-http   the HTTP edge (issue 13): SSE vs gRPC fanout, idle SSE cost,
 #                   feed GETs with and without If-None-Match, in one run
@@ -32,12 +31,8 @@ DEB_PACKAGES := cmake g++ make pkg-config \
 	python3-protobuf python3-pytest libsqlite3-dev libssl-dev openssl libxml2-dev libsimdjson-dev libgtest-dev libgmock-dev \
 	tzdata libboost1.74-dev python3-feedparser python3-jsonschema libcurl4-openssl-dev \
 	chromium chromium-driver python3-selenium fonts-dejavu-core \
-	python3-pip python3-setuptools python3-wheel python3-venv python3-mypy
-
-# Only for benchmarks: the nats-server contender and its C client
-# (bench-fanout). (Debian's feedparser, which bench/ingest_parse.py also
-# uses, is in DEB_PACKAGES: the HTTP feed tests read with it.)
-BENCH_DEB_PACKAGES := nats-server libnats-dev
+	python3-pip python3-setuptools python3-wheel python3-venv python3-mypy \
+	nats-server libnats-dev
 
 # Only for `make fuzz`: clang and its libFuzzer and sanitizer runtimes.
 FUZZ_DEB_PACKAGES := clang libclang-rt-14-dev
@@ -45,7 +40,7 @@ FUZZ_SECONDS ?= 60
 
 CMAKE_FLAGS := -DPython3_EXECUTABLE=$(PYTHON)
 
-.PHONY: deps bench-deps fuzz-deps build run test test-asan wheel bench bench-fanout bench-http bench-ingest fuzz clean
+.PHONY: deps fuzz-deps build run test test-asan wheel bench bench-fanout bench-http bench-ingest fuzz clean
 
 deps:
 	@missing=$$(for p in $(DEB_PACKAGES); do \
@@ -96,14 +91,8 @@ bench: deps build
 	cmake --build $(BUILD) -j$(JOBS) --target durable_publish
 	$(BUILD)/bench/durable_publish
 
-# The deps recipe, on the benchmark's own package list.
-bench-deps:
-	@$(MAKE) --no-print-directory deps DEB_PACKAGES="$(BENCH_DEB_PACKAGES)"
-
-# Reconfigures so CMake sees libnats if bench-deps just installed it.
 # FANOUT_FLAGS= passes options to the driver, e.g. FANOUT_FLAGS="--rounds 5".
-bench-fanout: deps bench-deps build
-	cmake -S . -B $(BUILD) $(CMAKE_FLAGS)
+bench-fanout: deps build
 	cmake --build $(BUILD) -j$(JOBS) --target bench_fanout
 	$(PYTHON) bench/fanout/run.py --bin $(BUILD)/bench $(FANOUT_FLAGS)
 
@@ -112,7 +101,7 @@ bench-http: deps build
 	cmake --build $(BUILD) -j$(JOBS) --target bench_http
 	$(PYTHON) bench/fanout/run.py --bin $(BUILD)/bench --http $(HTTP_BENCH_FLAGS)
 
-bench-ingest: deps bench-deps build
+bench-ingest: deps build
 	cmake --build $(BUILD) -j$(JOBS) --target ingest_parse
 	PYTHONPATH=$(BUILD)/python $(PYTHON) bench/ingest_parse.py --rounds 5
 

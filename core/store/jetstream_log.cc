@@ -1,0 +1,332 @@
+#include "core/store/jetstream_log.h"
+
+#include <nats/nats.h>
+
+#include <thread>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+
+namespace newswire {
+namespace {
+
+constexpr absl::string_view kSubjects = "nw.>";
+// The wait of one JetStream API request; Open and Append retry within
+// append_timeout.
+constexpr int64_t kRequestWaitMs = 5000;
+constexpr absl::Duration kRetryPause = absl::Milliseconds(250);
+// Where JetStream keeps a message's id (Nats-Msg-Id), stored with it.
+constexpr absl::string_view kMessageIdHeader = "Nats-Msg-Id";
+
+std::string NatsText(natsStatus status, int code) {
+  std::string text = natsStatus_GetText(status);
+  const char* last = nats_GetLastError(nullptr);
+  if (last != nullptr && *last != '\0' && text != last) absl::StrAppend(&text, ": ", last);
+  if (code != 0) absl::StrAppend(&text, " (JetStream error ", code, ")");
+  return text;
+}
+
+// A failure that another try may not have: no leader (an election), a
+// server restarting, a reconnecting client. libnats reports a request
+// nobody answered as "JetStream not enabled" (JSNotEnabledErr).
+bool Retryable(natsStatus status, jsErrCode code) {
+  return status == NATS_TIMEOUT || status == NATS_NO_RESPONDERS ||
+         status == NATS_CONNECTION_DISCONNECTED || status == NATS_NO_SERVER ||
+         code == JSNotEnabledErr || code == JSClusterNotAvailErr ||
+         code == JSStreamOfflineErr || code == JSClusterNoPeersErr;
+}
+
+template <typename T, void (*Destroy)(T*)>
+struct NatsDeleter {
+  void operator()(T* object) const { Destroy(object); }
+};
+using MsgPtr = std::unique_ptr<natsMsg, NatsDeleter<natsMsg, natsMsg_Destroy>>;
+using StreamInfoPtr =
+    std::unique_ptr<jsStreamInfo, NatsDeleter<jsStreamInfo, jsStreamInfo_Destroy>>;
+
+LogMessage ToLogMessage(natsMsg* msg, uint64_t sequence) {
+  LogMessage out;
+  out.sequence = sequence;
+  out.subject = natsMsg_GetSubject(msg);
+  out.data.assign(natsMsg_GetData(msg), natsMsg_GetDataLength(msg));
+  const char** keys = nullptr;
+  int key_count = 0;
+  if (natsMsgHeader_Keys(msg, &keys, &key_count) == NATS_OK) {
+    for (int k = 0; k < key_count; ++k) {
+      const char** values = nullptr;
+      int value_count = 0;
+      if (natsMsgHeader_Values(msg, keys[k], &values, &value_count) != NATS_OK) continue;
+      for (int v = 0; v < value_count; ++v) out.headers.emplace_back(keys[k], values[v]);
+      free(values);
+    }
+    free(keys);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string LogMessage::Header(absl::string_view name) const {
+  for (const auto& [key, value] : headers) {
+    if (key == name) return value;
+  }
+  return "";
+}
+
+JetStreamLog::JetStreamLog(JetStreamOptions options, natsConnection* connection, jsCtx* js)
+    : options_(std::move(options)), connection_(connection), js_(js) {}
+
+JetStreamLog::~JetStreamLog() {
+  jsCtx_Destroy(js_);
+  natsConnection_Destroy(connection_);
+}
+
+absl::StatusOr<std::unique_ptr<JetStreamLog>> JetStreamLog::Open(
+    const JetStreamOptions& options) {
+  if (options.servers.empty()) return absl::InvalidArgumentError("no NATS server given");
+  if (options.replicas < 1 || options.replicas > 5) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("replicas must be 1 to 5 (JetStream's limit), not ", options.replicas));
+  }
+  std::vector<const char*> urls;
+  for (const std::string& server : options.servers) urls.push_back(server.c_str());
+  natsOptions* nats_options = nullptr;
+  natsStatus s = natsOptions_Create(&nats_options);
+  if (s == NATS_OK) s = natsOptions_SetServers(nats_options, urls.data(), urls.size());
+  // Never give up on the cluster once connected: a lost server is
+  // reconnected to, or another one is used.
+  if (s == NATS_OK) s = natsOptions_SetMaxReconnect(nats_options, -1);
+  if (s == NATS_OK) s = natsOptions_SetReconnectWait(nats_options, 250);
+  if (s != NATS_OK) {
+    natsOptions_Destroy(nats_options);
+    return absl::InvalidArgumentError(absl::StrCat("NATS options: ", NatsText(s, 0)));
+  }
+  const absl::Time deadline = absl::Now() + options.append_timeout;
+  natsConnection* connection = nullptr;
+  while ((s = natsConnection_Connect(&connection, nats_options)) != NATS_OK &&
+         absl::Now() < deadline) {
+    std::this_thread::sleep_for(absl::ToChronoMilliseconds(kRetryPause));
+  }
+  natsOptions_Destroy(nats_options);
+  if (s != NATS_OK) {
+    return absl::UnavailableError(absl::StrCat("cannot reach NATS at ", options.servers[0],
+                                               urls.size() > 1 ? " (or the others)" : "",
+                                               ": ", NatsText(s, 0)));
+  }
+  jsOptions js_options;
+  jsOptions_Init(&js_options);
+  js_options.Wait = kRequestWaitMs;
+  jsCtx* js = nullptr;
+  s = natsConnection_JetStream(&js, connection, &js_options);
+  if (s != NATS_OK) {
+    natsConnection_Destroy(connection);
+    return absl::InternalError(absl::StrCat("JetStream context: ", NatsText(s, 0)));
+  }
+  std::unique_ptr<JetStreamLog> log(new JetStreamLog(options, connection, js));
+  if (absl::Status ready = log->EnsureStream(); !ready.ok()) return ready;
+  return log;
+}
+
+absl::Status JetStreamLog::EnsureStream() {
+  const absl::Time deadline = absl::Now() + options_.append_timeout;
+  while (true) {
+    jsStreamInfo* raw_info = nullptr;
+    jsErrCode code = static_cast<jsErrCode>(0);
+    natsStatus s = js_GetStreamInfo(&raw_info, js_, options_.stream.c_str(), nullptr, &code);
+    StreamInfoPtr info(raw_info);
+    if (s == NATS_OK) {
+      const jsStreamConfig& config = *info->Config;
+      const bool takes_subjects = config.SubjectsLen == 1 && config.Subjects[0] == kSubjects;
+      if (!takes_subjects || !config.DenyDelete || !config.DenyPurge) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            "JetStream stream ", options_.stream,
+            " exists but is not newswire's (it must take only ", kSubjects,
+            " and deny deletes and purges)"));
+      }
+      return absl::OkStatus();
+    }
+    if (s == NATS_NOT_FOUND || code == JSStreamNotFoundErr) {
+      jsStreamConfig config;
+      jsStreamConfig_Init(&config);
+      const std::string subjects(kSubjects);
+      const char* subject_list[] = {subjects.c_str()};
+      config.Name = options_.stream.c_str();
+      config.Subjects = subject_list;
+      config.SubjectsLen = 1;
+      config.Storage = js_FileStorage;
+      config.Replicas = options_.replicas;
+      config.DenyDelete = true;
+      config.DenyPurge = true;
+      config.Duplicates = absl::ToInt64Nanoseconds(options_.duplicate_window);
+      jsStreamInfo* added = nullptr;
+      s = js_AddStream(&added, js_, &config, nullptr, &code);
+      StreamInfoPtr added_info(added);
+      if (s == NATS_OK || code == JSStreamNameExistErr) continue;  // Check it.
+    }
+    if (!Retryable(s, code) && !(s == NATS_NOT_FOUND || code == JSStreamNotFoundErr)) {
+      return absl::UnavailableError(
+          absl::StrCat("JetStream stream ", options_.stream, ": ", NatsText(s, code)));
+    }
+    if (absl::Now() >= deadline) {
+      return absl::UnavailableError(absl::StrCat("JetStream stream ", options_.stream,
+                                                 ": no answer in time (", NatsText(s, code),
+                                                 ")"));
+    }
+    std::this_thread::sleep_for(absl::ToChronoMilliseconds(kRetryPause));
+  }
+}
+
+absl::StatusOr<LogAppended> JetStreamLog::Append(const LogAppend& append) {
+  natsMsg* raw_msg = nullptr;
+  natsStatus s = natsMsg_Create(&raw_msg, append.subject.c_str(), nullptr,
+                                append.data.data(), static_cast<int>(append.data.size()));
+  MsgPtr msg(raw_msg);
+  for (const auto& [key, value] : append.headers) {
+    if (s == NATS_OK) s = natsMsgHeader_Add(msg.get(), key.c_str(), value.c_str());
+  }
+  if (s != NATS_OK) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("message for ", append.subject, ": ", NatsText(s, 0)));
+  }
+  jsPubOptions publish;
+  jsPubOptions_Init(&publish);
+  publish.MaxWait = kRequestWaitMs;
+  if (!append.message_id.empty()) publish.MsgId = append.message_id.c_str();
+  publish.ExpectNoMessage = append.expect_empty_subject;
+  const absl::Time deadline = absl::Now() + options_.append_timeout;
+  while (true) {
+    jsPubAck* ack = nullptr;
+    jsErrCode code = static_cast<jsErrCode>(0);
+    s = js_PublishMsg(&ack, js_, msg.get(), &publish, &code);
+    if (s == NATS_OK) {
+      LogAppended appended{ack->Sequence, ack->Duplicate};
+      jsPubAck_Destroy(ack);
+      return appended;
+    }
+    if (code == JSStreamWrongLastSequenceErr) return StoredAlready(append);
+    if (!Retryable(s, code)) {
+      return absl::UnavailableError(
+          absl::StrCat("append to ", append.subject, ": ", NatsText(s, code)));
+    }
+    if (absl::Now() >= deadline) {
+      return absl::UnavailableError(absl::StrCat("append to ", append.subject,
+                                                 ": no leader took it in time (",
+                                                 NatsText(s, code), ")"));
+    }
+    std::this_thread::sleep_for(absl::ToChronoMilliseconds(kRetryPause));
+  }
+}
+
+absl::StatusOr<LogAppended> JetStreamLog::StoredAlready(const LogAppend& append) {
+  if (!append.message_id.empty()) {
+    absl::StatusOr<std::optional<LogMessage>> stored = LastOnSubject(append.subject);
+    if (!stored.ok()) return stored.status();
+    if (stored->has_value() && (*stored)->Header(kMessageIdHeader) == append.message_id) {
+      return LogAppended{(*stored)->sequence, true};
+    }
+  }
+  return absl::FailedPreconditionError(absl::StrCat(append.subject, " already holds a message"));
+}
+
+absl::StatusOr<JetStreamLog::Bounds> JetStreamLog::GetBounds() {
+  jsStreamInfo* raw_info = nullptr;
+  jsErrCode code = static_cast<jsErrCode>(0);
+  const natsStatus s = js_GetStreamInfo(&raw_info, js_, options_.stream.c_str(), nullptr, &code);
+  StreamInfoPtr info(raw_info);
+  if (s != NATS_OK) {
+    return absl::UnavailableError(
+        absl::StrCat("JetStream stream ", options_.stream, ": ", NatsText(s, code)));
+  }
+  return Bounds{info->State.FirstSeq, info->State.LastSeq};
+}
+
+absl::StatusOr<std::string> JetStreamLog::Leader() {
+  jsStreamInfo* raw_info = nullptr;
+  jsErrCode code = static_cast<jsErrCode>(0);
+  const natsStatus s = js_GetStreamInfo(&raw_info, js_, options_.stream.c_str(), nullptr, &code);
+  StreamInfoPtr info(raw_info);
+  if (s != NATS_OK) {
+    return absl::UnavailableError(
+        absl::StrCat("JetStream stream ", options_.stream, ": ", NatsText(s, code)));
+  }
+  if (info->Cluster == nullptr || info->Cluster->Leader == nullptr) {
+    return absl::UnavailableError(absl::StrCat("JetStream stream ", options_.stream,
+                                               " has no leader now"));
+  }
+  return std::string(info->Cluster->Leader);
+}
+
+absl::StatusOr<std::optional<LogMessage>> JetStreamLog::LastOnSubject(
+    absl::string_view subject) {
+  natsMsg* raw_msg = nullptr;
+  jsErrCode code = static_cast<jsErrCode>(0);
+  const std::string name(subject);
+  const natsStatus s =
+      js_GetLastMsg(&raw_msg, js_, options_.stream.c_str(), name.c_str(), nullptr, &code);
+  MsgPtr msg(raw_msg);
+  if (s == NATS_NOT_FOUND) return std::optional<LogMessage>();
+  if (s != NATS_OK) {
+    return absl::UnavailableError(absl::StrCat("last message on ", name, ": ", NatsText(s, code)));
+  }
+  return std::optional<LogMessage>(ToLogMessage(msg.get(), natsMsg_GetSequence(msg.get())));
+}
+
+absl::StatusOr<std::unique_ptr<LogReader>> JetStreamLog::ReadFrom(uint64_t from) {
+  jsSubOptions subscribe;
+  jsSubOptions_Init(&subscribe);
+  subscribe.Stream = options_.stream.c_str();
+  subscribe.Ordered = true;
+  subscribe.Config.DeliverPolicy = js_DeliverByStartSequence;
+  subscribe.Config.OptStartSeq = std::max<uint64_t>(from, 1);
+  natsSubscription* subscription = nullptr;
+  jsErrCode code = static_cast<jsErrCode>(0);
+  const std::string subjects(kSubjects);
+  natsStatus s = js_SubscribeSync(&subscription, js_, subjects.c_str(), nullptr, &subscribe,
+                                  &code);
+  // Nothing is dropped on the client: a reader that falls behind leaves
+  // messages queued (the consumer's flow control bounds them).
+  if (s == NATS_OK) s = natsSubscription_SetPendingLimits(subscription, -1, -1);
+  if (s != NATS_OK) {
+    natsSubscription_Destroy(subscription);
+    return absl::UnavailableError(absl::StrCat("reading ", options_.stream, " from ", from,
+                                               ": ", NatsText(s, code)));
+  }
+  return std::unique_ptr<LogReader>(new LogReader(subscription));
+}
+
+LogReader::~LogReader() {
+  natsSubscription_Unsubscribe(subscription_);
+  natsSubscription_Destroy(subscription_);
+}
+
+absl::StatusOr<std::vector<LogMessage>> LogReader::Next(size_t max, absl::Duration timeout) {
+  std::vector<LogMessage> out;
+  int64_t wait_ms = std::max<int64_t>(absl::ToInt64Milliseconds(timeout), 1);
+  while (out.size() < max) {
+    natsMsg* raw_msg = nullptr;
+    const natsStatus s = natsSubscription_NextMsg(&raw_msg, subscription_, wait_ms);
+    MsgPtr msg(raw_msg);
+    if (s == NATS_TIMEOUT) break;
+    if (s != NATS_OK) {
+      return absl::UnavailableError(absl::StrCat("reading the log: ", NatsText(s, 0)));
+    }
+    jsMsgMetaData* meta = nullptr;
+    if (natsMsg_GetMetaData(&meta, msg.get()) != NATS_OK) {
+      return absl::InternalError("a log message without JetStream metadata");
+    }
+    const uint64_t sequence = meta->Sequence.Stream;
+    jsMsgMetaData_Destroy(meta);
+    out.push_back(ToLogMessage(msg.get(), sequence));
+    // After the first, take only what is already delivered.
+    int pending = 0;
+    int pending_bytes = 0;
+    if (natsSubscription_GetPending(subscription_, &pending, &pending_bytes) != NATS_OK ||
+        pending == 0) {
+      break;
+    }
+    wait_ms = 1;
+  }
+  return out;
+}
+
+}  // namespace newswire
