@@ -44,9 +44,10 @@ using MsgPtr = std::unique_ptr<natsMsg, NatsDeleter<natsMsg, natsMsg_Destroy>>;
 using StreamInfoPtr =
     std::unique_ptr<jsStreamInfo, NatsDeleter<jsStreamInfo, jsStreamInfo_Destroy>>;
 
-LogMessage ToLogMessage(natsMsg* msg, uint64_t sequence) {
+LogMessage ToLogMessage(natsMsg* msg, uint64_t sequence, int64_t unix_nanos) {
   LogMessage out;
   out.sequence = sequence;
+  out.time = absl::FromUnixNanos(unix_nanos);
   out.subject = natsMsg_GetSubject(msg);
   out.data.assign(natsMsg_GetData(msg), natsMsg_GetDataLength(msg));
   const char** keys = nullptr;
@@ -268,7 +269,8 @@ absl::StatusOr<std::optional<LogMessage>> JetStreamLog::LastOnSubject(
   if (s != NATS_OK) {
     return absl::UnavailableError(absl::StrCat("last message on ", name, ": ", NatsText(s, code)));
   }
-  return std::optional<LogMessage>(ToLogMessage(msg.get(), natsMsg_GetSequence(msg.get())));
+  return std::optional<LogMessage>(
+      ToLogMessage(msg.get(), natsMsg_GetSequence(msg.get()), natsMsg_GetTime(msg.get())));
 }
 
 absl::StatusOr<std::unique_ptr<LogReader>> JetStreamLog::ReadFrom(uint64_t from) {
@@ -315,8 +317,9 @@ absl::StatusOr<std::vector<LogMessage>> LogReader::Next(size_t max, absl::Durati
       return absl::InternalError("a log message without JetStream metadata");
     }
     const uint64_t sequence = meta->Sequence.Stream;
+    const int64_t unix_nanos = meta->Timestamp;
     jsMsgMetaData_Destroy(meta);
-    out.push_back(ToLogMessage(msg.get(), sequence));
+    out.push_back(ToLogMessage(msg.get(), sequence, unix_nanos));
     // After the first, take only what is already delivered.
     int pending = 0;
     int pending_bytes = 0;

@@ -71,6 +71,9 @@ struct LogAppended {
 // A message read from the log.
 struct LogMessage {
   uint64_t sequence = 0;
+  // When the stream stored it (the leader's clock): the same on every
+  // replica, so time-dependent decisions made from it agree.
+  absl::Time time;
   std::string subject;
   std::vector<std::pair<std::string, std::string>> headers;
   std::string data;

@@ -144,6 +144,26 @@ std::string NewMemoryArchiveUri() {
                       "?vfs=memdb");
 }
 
+// The log position a replica's archive has applied (ApplyLog), in meta.
+absl::Status StoreLogPosition(SqliteConnection& db, uint64_t position) {
+  absl::StatusOr<SqliteConnection::Scoped> stmt = db.Prepare(
+      "INSERT OR REPLACE INTO meta (name, value) VALUES ('applied_log_position', ?1)");
+  if (!stmt.ok()) return stmt.status();
+  (*stmt)->Bind(1, static_cast<int64_t>(position));
+  if (const int rc = (*stmt)->Step(); rc != SQLITE_DONE) {
+    return db.Error(rc, "storing the applied log position");
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<uint64_t> ReadLogPosition(SqliteConnection& db) {
+  // No row (nothing applied yet) reads as 0.
+  absl::StatusOr<int64_t> position =
+      db.QueryInt("SELECT max(value) FROM meta WHERE name = 'applied_log_position'");
+  if (!position.ok()) return position.status();
+  return static_cast<uint64_t>(*position);
+}
+
 }  // namespace
 
 // A read connection from the pool, given back to it when destroyed. In
@@ -302,13 +322,15 @@ absl::StatusOr<std::optional<Article>> SqliteStore::GetHeld(absl::string_view id
   return LookUpHeld(**reader, id, 0);
 }
 
+absl::StatusOr<std::vector<Article>> SqliteStore::HeldUntil(absl::Time now) const {
+  absl::StatusOr<Reader> reader = AcquireReader();
+  if (!reader.ok()) return reader.status();
+  return ReadHeldUntil(**reader, now);
+}
+
 std::vector<absl::StatusOr<AppendResult>> SqliteStore::ReleaseDue(absl::Time now) {
   std::vector<absl::StatusOr<AppendResult>> results;
-  absl::StatusOr<std::vector<Article>> due = [&]() -> absl::StatusOr<std::vector<Article>> {
-    absl::StatusOr<Reader> reader = AcquireReader();
-    if (!reader.ok()) return reader.status();
-    return ReadHeldUntil(**reader, now);
-  }();
+  absl::StatusOr<std::vector<Article>> due = HeldUntil(now);
   if (!due.ok()) {
     results.push_back(due.status());
     return results;
@@ -321,6 +343,52 @@ absl::StatusOr<std::optional<absl::Time>> SqliteStore::NextRelease() const {
   absl::StatusOr<Reader> reader = AcquireReader();
   if (!reader.ok()) return reader.status();
   return ReadNextRelease(**reader);
+}
+
+std::vector<absl::StatusOr<AppendResult>> SqliteStore::ApplyLog(
+    const std::vector<LogEntry>& entries) {
+  std::vector<PendingAppend> mine(entries.size());
+  for (size_t i = 0; i < entries.size(); ++i) {
+    const LogEntry& entry = entries[i];
+    mine[i] = PendingAppend{.article = entry.article ? &*entry.article : nullptr,
+                            .now = entry.now,
+                            .releasing = entry.releasing,
+                            .result = absl::UnknownError("not committed"),
+                            .log_position = entry.log_position};
+  }
+  {
+    absl::MutexLock lock(&queue_mu_);
+    for (PendingAppend& pending : mine) queue_.push_back(&pending);
+    // Lead whenever one of these is first in the queue (they are queued
+    // together, so the rest follow it), until the last is committed.
+    auto is_mine = [&](const PendingAppend* pending) {
+      return pending >= mine.data() && pending < mine.data() + mine.size();
+    };
+    while (!mine.empty() && !mine.back().done) {
+      auto done_or_leading = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(queue_mu_) {
+        return mine.back().done || is_mine(queue_.front());
+      };
+      queue_mu_.Await(absl::Condition(&done_or_leading));
+      if (mine.back().done) break;
+      const size_t n = std::min(queue_.size(), kMaxBatch);
+      std::vector<PendingAppend*> batch(queue_.begin(), queue_.begin() + n);
+      queue_mu_.Unlock();
+      CommitBatch(batch);
+      queue_mu_.Lock();
+      queue_.erase(queue_.begin(), queue_.begin() + n);
+      for (PendingAppend* pending : batch) pending->done = true;
+    }
+  }
+  std::vector<absl::StatusOr<AppendResult>> results;
+  results.reserve(mine.size());
+  for (PendingAppend& pending : mine) results.push_back(std::move(pending.result));
+  return results;
+}
+
+absl::StatusOr<uint64_t> SqliteStore::AppliedLogPosition() const {
+  absl::StatusOr<Reader> reader = AcquireReader();
+  if (!reader.ok()) return reader.status();
+  return ReadLogPosition(**reader);
 }
 
 absl::StatusOr<AppendResult> SqliteStore::Enqueue(const Article* article, absl::Time now,
@@ -389,6 +457,11 @@ void SqliteStore::CommitBatch(const std::vector<PendingAppend*>& batch) {
       }
     }
   }
+  uint64_t log_position = 0;
+  for (const PendingAppend* pending : batch) {
+    log_position = std::max(log_position, pending->log_position);
+  }
+  if (failed.ok() && log_position > 0) failed = StoreLogPosition(db, log_position);
   if (failed.ok()) failed = db.Execute("COMMIT");
   if (!failed.ok()) {
     (void)db.Execute("ROLLBACK");

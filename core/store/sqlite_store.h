@@ -101,6 +101,32 @@ class SqliteStore final : public Store, public AuditLog {
   absl::StatusOr<v1::SearchArticlesResponse> Search(
       const v1::SearchArticlesRequest& request) const override;
 
+  // One message of the replicated log, as a replica applies it
+  // (JetStreamStore): what Append (or, `releasing`, ReleaseDue) does with
+  // `article` at `now`. Without an article it only moves the position
+  // (a message that stores nothing).
+  struct LogEntry {
+    std::optional<Article> article;
+    absl::Time now;
+    bool releasing = false;
+    uint64_t log_position = 0;  // Its sequence in the log.
+  };
+
+  // Applies `entries` in order, each as Append would, through the same
+  // group commit; with each commit it stores the highest log position that
+  // commit applied, so after a crash the archive and its log position
+  // agree. Returns each entry's result (an entry without an article gives
+  // an empty AppendResult). Thread-safe; one caller at a time keeps the
+  // log's order.
+  std::vector<absl::StatusOr<AppendResult>> ApplyLog(const std::vector<LogEntry>& entries);
+
+  // The held articles whose embargo ends by `now`, in the order they end
+  // (what ReleaseDue would append), without releasing them.
+  absl::StatusOr<std::vector<Article>> HeldUntil(absl::Time now) const;
+
+  // The log position ApplyLog committed last; 0 before any.
+  absl::StatusOr<uint64_t> AppliedLogPosition() const;
+
   void Record(v1::AuditEntry entry) override;
   absl::StatusOr<std::vector<v1::AuditEntry>> ReadAudit(absl::Time since, uint64_t after_id,
                                                         size_t limit) override;
@@ -119,6 +145,7 @@ class SqliteStore final : public Store, public AuditLog {
     bool releasing = false;
     absl::StatusOr<AppendResult> result;
     bool done = false;
+    uint64_t log_position = 0;  // ApplyLog's; 0 for Append's.
   };
 
   // Readies `writer`, a new connection to the archive at `path`, for

@@ -12,6 +12,7 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <filesystem>
 #include <string>
 #include <thread>
 #include <vector>
@@ -28,9 +29,11 @@ class NatsServers {
 
   // Starts `count` servers, data under `dir`. Check ok() after.
   NatsServers(int count, std::string dir) : dir_(std::move(dir)) {
+    std::error_code ec;
+    std::filesystem::create_directories(dir_, ec);
     for (int i = 0; i < count; ++i) nodes_.push_back(Node{FreePort(), FreePort(), -1});
     for (int i = 0; i < count; ++i) Start(i);
-    for (int i = 0; i < count; ++i) ok_ = ok_ && AwaitPort(nodes_[i].client_port);
+    for (int i = 0; i < count; ++i) ok_ = ok_ && AwaitListening(i);
   }
   ~NatsServers() {
     for (size_t i = 0; i < nodes_.size(); ++i) Kill(i);
@@ -64,7 +67,7 @@ class NatsServers {
   bool Restart(int i) {
     Kill(i);
     Start(i);
-    return AwaitPort(nodes_[i].client_port);
+    return AwaitListening(i);
   }
 
  private:
@@ -89,8 +92,14 @@ class NatsServers {
     return port;
   }
 
-  static bool AwaitPort(int port) {
+  // Whether server `i` listens within 10 s (false at once if it exited).
+  bool AwaitListening(int i) {
+    const int port = nodes_[i].client_port;
     for (int attempt = 0; attempt < 200; ++attempt) {
+      if (::waitpid(nodes_[i].pid, nullptr, WNOHANG) == nodes_[i].pid) {
+        nodes_[i].pid = -1;
+        return false;
+      }
       const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
       sockaddr_in address{};
       address.sin_family = AF_INET;

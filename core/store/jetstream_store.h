@@ -1,0 +1,126 @@
+// JetStreamStore: a newswire replica on the JetStream log (jetstream_log.h).
+//
+// Every replica applies the same log, in log order, to an archive of its
+// own (a SqliteStore, with its search index): each article message as
+// Append would, each release message as ReleaseDue would, at the time the
+// log stored the message. The apply is deterministic, so every replica
+// gives every event the same sequence: a subscriber's cursor is valid on
+// any replica. (The feed's sequences count events; log positions also
+// count held articles, releases and refused publishes, so the two differ,
+// the same way everywhere. Each commit of the archive records the log
+// position it applied, so a restarted replica goes on from there.)
+//
+// A publish goes to the log first: the message of an article version is
+// stored once (its subject holds one message), so of racing publishes of
+// one version exactly one wins on every replica; a retried publish is
+// recognized by its message id. The replica that took the publish answers
+// once its own apply reached the message, with what the apply decided.
+//
+// Reads are the local archive's. Thread-safe.
+#ifndef NEWSWIRE_CORE_STORE_JETSTREAM_STORE_H_
+#define NEWSWIRE_CORE_STORE_JETSTREAM_STORE_H_
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "core/store/jetstream_log.h"
+#include "core/store/sqlite_store.h"
+#include "core/store/store.h"
+
+namespace newswire {
+
+class JetStreamStore final : public Store {
+ public:
+  // Receives each event the apply stored, in sequence order, on the apply
+  // thread (a server's hub).
+  using EventSink = std::function<void(const FeedEvent&)>;
+
+  // Connects `local` (this replica's archive) to the log. Refuses
+  // (FAILED_PRECONDITION) an archive that applied past the log's end (the
+  // stream went backwards: another stream, or one recreated) or that needs
+  // messages the stream no longer holds. Start must follow.
+  static absl::StatusOr<std::unique_ptr<JetStreamStore>> Open(std::unique_ptr<SqliteStore> local,
+                                                              const JetStreamOptions& log);
+  ~JetStreamStore() override;
+
+  // Starts applying the log from where the archive left off, handing each
+  // new event to `sink` (may be empty). Call once, before Append.
+  void Start(EventSink sink);
+
+  // The log position the archive has applied.
+  uint64_t AppliedPosition() const;
+  // Waits until the archive applied the log up to `position`; false if
+  // that did not happen within `timeout`.
+  bool AwaitApplied(uint64_t position, absl::Duration timeout) const;
+
+  // Publishes through the log. `now` is not used: the log's time decides,
+  // the same on every replica.
+  absl::StatusOr<AppendResult> Append(Article article, absl::Time now) override;
+  // Publishes the release of each held article whose embargo ended by
+  // `now`; a release another replica published first is not among the
+  // results (it is applied all the same).
+  std::vector<absl::StatusOr<AppendResult>> ReleaseDue(absl::Time now) override;
+
+  absl::StatusOr<std::optional<Article>> GetHeld(absl::string_view id) const override;
+  absl::StatusOr<std::optional<absl::Time>> NextRelease() const override;
+  absl::StatusOr<std::vector<FeedEvent>> ReadAfter(uint64_t after,
+                                                   size_t max_events) const override;
+  absl::StatusOr<std::vector<Article>> EarlierVersions(absl::string_view id,
+                                                       uint32_t version) const override;
+  absl::StatusOr<absl::flat_hash_map<std::string, uint32_t>> CurrentVersions(
+      const std::vector<std::string>& ids) const override;
+  absl::StatusOr<uint64_t> FirstSequenceSince(absl::Time time) const override;
+  uint64_t HeadSequence() const override;
+  uint64_t OldestSequence() const override;
+  // Compacts this replica's archive only.
+  absl::StatusOr<uint64_t> Compact(const Retention& retention, absl::Time now) override;
+  absl::StatusOr<StoredArticle> GetArticle(absl::string_view id,
+                                           uint32_t version) const override;
+  absl::StatusOr<std::optional<SameStory>> FindSameStory(const Article& article,
+                                                         StoryLookup lookup) const override;
+  absl::StatusOr<v1::SearchArticlesResponse> Search(
+      const v1::SearchArticlesRequest& request) const override;
+
+  SqliteStore& local() { return *local_; }
+
+ private:
+  JetStreamStore(std::unique_ptr<SqliteStore> local, std::unique_ptr<JetStreamLog> log,
+                 uint64_t applied);
+
+  // The apply thread: reads the log from the applied position on, applies
+  // batches (up to kApplyBatch messages, or what came within 50 ms).
+  void ApplyLoop();
+  // Applies one batch of messages read from the log.
+  absl::Status ApplyBatch(const std::vector<LogMessage>& messages);
+  // What applying the message at `position` did, once applied.
+  absl::StatusOr<AppendResult> ResultAt(uint64_t position);
+  // Why the log refused `article`: what Append on the archive would say,
+  // once the archive has applied the whole log.
+  absl::StatusOr<AppendResult> Refusal(const Article& article);
+
+  const std::unique_ptr<SqliteStore> local_;
+  const std::unique_ptr<JetStreamLog> log_;
+  EventSink sink_;
+
+  mutable absl::Mutex mu_;
+  uint64_t applied_ ABSL_GUARDED_BY(mu_);
+  // The apply's result of recent log positions, for the publishes waiting
+  // on them (the oldest are dropped past kKeptResults).
+  std::map<uint64_t, absl::StatusOr<AppendResult>> results_ ABSL_GUARDED_BY(mu_);
+  // Why the apply stopped (it retries); OK while it runs.
+  absl::Status apply_status_ ABSL_GUARDED_BY(mu_);
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  std::thread apply_thread_;
+};
+
+}  // namespace newswire
+
+#endif  // NEWSWIRE_CORE_STORE_JETSTREAM_STORE_H_

@@ -1,0 +1,316 @@
+// Replicas on the JetStream log (JetStreamStore) against a real nats-server
+// on loopback: each replica applies the log to an archive of its own, and
+// every replica must end up answering the same.
+#include "core/store/jetstream_store.h"
+
+#include <atomic>
+#include <mutex>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "core/model/article.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/core/memory_archive.h"
+#include "tests/core/nats_servers.h"
+#include "tests/core/temp_dir.h"
+
+namespace newswire {
+namespace {
+
+using ::testing::HasSubstr;
+
+Article Story(const std::string& id, uint32_t version, const std::string& headline) {
+  Article a;
+  a.set_id(id);
+  a.set_version(version);
+  a.set_headline(headline);
+  a.set_body_text("Body of " + headline + ".");
+  NormalizeArticle(a);
+  return a;
+}
+
+// A replica and the events its apply handed on.
+struct Replica {
+  std::unique_ptr<JetStreamStore> store;
+  std::mutex mu;
+  std::vector<uint64_t> delivered;
+};
+
+class JetStreamStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!NatsServers::Available()) GTEST_SKIP() << "nats-server is not installed (make deps)";
+    servers_ = std::make_unique<NatsServers>(1, absl::StrCat(dir_.path(), "/nats"));
+    ASSERT_TRUE(servers_->ok()) << servers_->log_file(0);
+  }
+
+  JetStreamOptions LogOptions() const {
+    JetStreamOptions options;
+    options.servers = servers_->urls();
+    return options;
+  }
+
+  // A replica on `archive` (a new one in memory by default), started.
+  std::unique_ptr<Replica> StartReplica(std::unique_ptr<SqliteStore> archive = nullptr) {
+    auto replica = std::make_unique<Replica>();
+    absl::StatusOr<std::unique_ptr<JetStreamStore>> store = JetStreamStore::Open(
+        archive ? std::move(archive) : NewMemoryArchive(), LogOptions());
+    EXPECT_TRUE(store.ok()) << store.status();
+    if (!store.ok()) return nullptr;
+    replica->store = *std::move(store);
+    Replica* raw = replica.get();
+    replica->store->Start([raw](const FeedEvent& event) {
+      std::lock_guard<std::mutex> lock(raw->mu);
+      raw->delivered.push_back(event.sequence());
+    });
+    return replica;
+  }
+
+  // Waits until `replica` applied everything the log holds now.
+  void CatchUp(Replica& replica) {
+    JetStreamOptions options = LogOptions();
+    absl::StatusOr<std::unique_ptr<JetStreamLog>> log = JetStreamLog::Open(options);
+    ASSERT_TRUE(log.ok()) << log.status();
+    absl::StatusOr<JetStreamLog::Bounds> bounds = (*log)->GetBounds();
+    ASSERT_TRUE(bounds.ok()) << bounds.status();
+    ASSERT_TRUE(replica.store->AwaitApplied(bounds->last, absl::Seconds(20)))
+        << "applied " << replica.store->AppliedPosition() << " of " << bounds->last;
+  }
+
+  // Every event of `store`, serialized.
+  static std::vector<std::string> Events(const Store& store) {
+    absl::StatusOr<std::vector<FeedEvent>> events = store.ReadAfter(0, 100000);
+    EXPECT_TRUE(events.ok()) << events.status();
+    std::vector<std::string> out;
+    if (events.ok()) {
+      for (const FeedEvent& event : *events) out.push_back(event.SerializeAsString());
+    }
+    return out;
+  }
+
+  static void ExpectSameAnswers(Replica& a, Replica& b) {
+    const std::vector<std::string> events = Events(*a.store);
+    EXPECT_EQ(events, Events(*b.store));
+    EXPECT_EQ(a.store->HeadSequence(), b.store->HeadSequence());
+    EXPECT_EQ(a.store->HeadSequence(), events.size());  // 1, 2, 3, ...: no gaps.
+    v1::SearchArticlesRequest request;
+    request.set_query("body");
+    request.set_page_size(100);
+    absl::StatusOr<v1::SearchArticlesResponse> found_a = a.store->Search(request);
+    absl::StatusOr<v1::SearchArticlesResponse> found_b = b.store->Search(request);
+    ASSERT_TRUE(found_a.ok() && found_b.ok());
+    EXPECT_EQ(found_a->SerializeAsString(), found_b->SerializeAsString());
+    std::lock_guard<std::mutex> lock_a(a.mu);
+    std::lock_guard<std::mutex> lock_b(b.mu);
+    EXPECT_EQ(a.delivered, b.delivered);
+  }
+
+  TempDir dir_;
+  std::unique_ptr<NatsServers> servers_;
+};
+
+TEST_F(JetStreamStoreTest, ReplicasGiveEveryEventTheSameSequence) {
+  std::unique_ptr<Replica> a = StartReplica();
+  std::unique_ptr<Replica> b = StartReplica();
+  ASSERT_TRUE(a && b);
+  for (int i = 0; i < 10; ++i) {
+    Replica& via = i % 2 == 0 ? *a : *b;
+    absl::StatusOr<AppendResult> appended =
+        via.store->Append(Story(absl::StrCat("urn:r:", i), 1, absl::StrCat("Story ", i)),
+                          absl::Now());
+    ASSERT_TRUE(appended.ok()) << appended.status();
+    EXPECT_EQ(appended->sequence, static_cast<uint64_t>(i + 1));
+    EXPECT_EQ(appended->event.kind(), v1::EVENT_KIND_PUBLISHED);
+  }
+  Article update = Story("urn:r:3", 2, "Story 3, updated");
+  absl::StatusOr<AppendResult> updated = b->store->Append(update, absl::Now());
+  ASSERT_TRUE(updated.ok()) << updated.status();
+  EXPECT_EQ(updated->event.kind(), v1::EVENT_KIND_UPDATED);
+  Article kill = Story("urn:r:4", 2, "Story 4");
+  kill.set_pub_status(v1::PUB_STATUS_CANCELED);
+  absl::StatusOr<AppendResult> killed = a->store->Append(kill, absl::Now());
+  ASSERT_TRUE(killed.ok()) << killed.status();
+  EXPECT_EQ(killed->event.kind(), v1::EVENT_KIND_KILLED);
+
+  CatchUp(*a);
+  CatchUp(*b);
+  ExpectSameAnswers(*a, *b);
+  EXPECT_EQ(a->store->HeadSequence(), 12u);
+  absl::StatusOr<StoredArticle> got = b->store->GetArticle("urn:r:3", 0);
+  ASSERT_TRUE(got.ok()) << got.status();
+  EXPECT_EQ(got->article.headline(), "Story 3, updated");
+}
+
+TEST_F(JetStreamStoreTest, RepublishingIsADuplicateAndConflictsAreRefused) {
+  std::unique_ptr<Replica> a = StartReplica();
+  std::unique_ptr<Replica> b = StartReplica();
+  ASSERT_TRUE(a && b);
+  absl::StatusOr<AppendResult> first = a->store->Append(Story("urn:d", 1, "Harbour opens"),
+                                                        absl::Now());
+  ASSERT_TRUE(first.ok()) << first.status();
+  for (Replica* via : {a.get(), b.get()}) {
+    absl::StatusOr<AppendResult> again =
+        via->store->Append(Story("urn:d", 1, "Harbour opens"), absl::Now());
+    ASSERT_TRUE(again.ok()) << again.status();
+    EXPECT_TRUE(again->duplicate);
+    EXPECT_EQ(again->sequence, first->sequence);
+  }
+  // The same version with other content: the log refuses it (its subject
+  // holds a message), with what Append on one archive would say.
+  absl::StatusOr<AppendResult> other =
+      b->store->Append(Story("urn:d", 1, "Harbour closes"), absl::Now());
+  EXPECT_EQ(other.status().code(), absl::StatusCode::kFailedPrecondition) << other.status();
+  EXPECT_THAT(other.status().message(), HasSubstr("urn:d"));
+  // Version 3, then 2: the log takes 2 (its subject is empty) and every
+  // replica's apply refuses it, a version lower than the current one.
+  absl::StatusOr<AppendResult> three =
+      a->store->Append(Story("urn:d", 3, "Harbour, later"), absl::Now());
+  ASSERT_TRUE(three.ok()) << three.status();
+  EXPECT_EQ(three->sequence, 2u);
+  absl::StatusOr<AppendResult> lower =
+      b->store->Append(Story("urn:d", 2, "Harbour, between"), absl::Now());
+  EXPECT_EQ(lower.status().code(), absl::StatusCode::kFailedPrecondition) << lower.status();
+  EXPECT_THAT(lower.status().message(), HasSubstr("urn:d"));
+  // Nothing refused took a sequence: the next event is 3 everywhere.
+  absl::StatusOr<AppendResult> next = a->store->Append(Story("urn:e", 1, "Next"), absl::Now());
+  ASSERT_TRUE(next.ok()) << next.status();
+  EXPECT_EQ(next->sequence, 3u);
+  CatchUp(*a);
+  CatchUp(*b);
+  ExpectSameAnswers(*a, *b);
+}
+
+TEST_F(JetStreamStoreTest, OfRacingUpdatesThroughTwoReplicasOneWins) {
+  std::unique_ptr<Replica> a = StartReplica();
+  std::unique_ptr<Replica> b = StartReplica();
+  ASSERT_TRUE(a && b);
+  ASSERT_TRUE(a->store->Append(Story("urn:race", 1, "Vote count"), absl::Now()).ok());
+  constexpr int kRacers = 8;
+  std::atomic<int> accepted{0};
+  std::atomic<int> refused{0};
+  std::vector<std::thread> racers;
+  for (int r = 0; r < kRacers; ++r) {
+    racers.emplace_back([&, r] {
+      Replica& via = r % 2 == 0 ? *a : *b;
+      absl::StatusOr<AppendResult> appended = via.store->Append(
+          Story("urn:race", 2, absl::StrCat("Vote count, take ", r)), absl::Now());
+      if (appended.ok() && !appended->duplicate) {
+        ++accepted;
+      } else if (absl::IsFailedPrecondition(appended.status())) {
+        ++refused;
+      } else {
+        ADD_FAILURE() << appended.status();
+      }
+    });
+  }
+  for (std::thread& racer : racers) racer.join();
+  EXPECT_EQ(accepted.load(), 1);
+  EXPECT_EQ(refused.load(), kRacers - 1);
+  CatchUp(*a);
+  CatchUp(*b);
+  ExpectSameAnswers(*a, *b);
+  EXPECT_EQ(a->store->HeadSequence(), 2u);
+}
+
+TEST_F(JetStreamStoreTest, ARestartedReplicaGoesOnFromWhereItsArchiveLeftOff) {
+  const std::string data_dir = absl::StrCat(dir_.path(), "/replica");
+  std::unique_ptr<Replica> other = StartReplica();
+  ASSERT_TRUE(other);
+  {
+    absl::StatusOr<std::unique_ptr<SqliteStore>> archive = SqliteStore::Open(data_dir);
+    ASSERT_TRUE(archive.ok()) << archive.status();
+    std::unique_ptr<Replica> replica = StartReplica(*std::move(archive));
+    ASSERT_TRUE(replica);
+    for (int i = 0; i < 5; ++i) {
+      ASSERT_TRUE(replica->store->Append(Story(absl::StrCat("urn:s:", i), 1, "Before"),
+                                         absl::Now())
+                      .ok());
+    }
+  }
+  // Published while that replica is down.
+  for (int i = 5; i < 12; ++i) {
+    ASSERT_TRUE(
+        other->store->Append(Story(absl::StrCat("urn:s:", i), 1, "While down"), absl::Now())
+            .ok());
+  }
+  absl::StatusOr<std::unique_ptr<SqliteStore>> archive = SqliteStore::Open(data_dir);
+  ASSERT_TRUE(archive.ok()) << archive.status();
+  EXPECT_EQ(*(*archive)->AppliedLogPosition(), 5u);
+  std::unique_ptr<Replica> replica = StartReplica(*std::move(archive));
+  ASSERT_TRUE(replica);
+  CatchUp(*replica);
+  CatchUp(*other);
+  EXPECT_EQ(Events(*replica->store), Events(*other->store));
+  EXPECT_EQ(replica->store->HeadSequence(), 12u);
+  // Its apply handed on only what it had not applied before.
+  std::lock_guard<std::mutex> lock(replica->mu);
+  EXPECT_EQ(replica->delivered, (std::vector<uint64_t>{6, 7, 8, 9, 10, 11, 12}));
+}
+
+TEST_F(JetStreamStoreTest, AReplicaRefusesAStreamThatWentBackwards) {
+  const std::string data_dir = absl::StrCat(dir_.path(), "/replica");
+  {
+    absl::StatusOr<std::unique_ptr<SqliteStore>> archive = SqliteStore::Open(data_dir);
+    ASSERT_TRUE(archive.ok()) << archive.status();
+    std::unique_ptr<Replica> replica = StartReplica(*std::move(archive));
+    ASSERT_TRUE(replica);
+    for (int i = 0; i < 3; ++i) {
+      ASSERT_TRUE(
+          replica->store->Append(Story(absl::StrCat("urn:b:", i), 1, "Story"), absl::Now()).ok());
+    }
+  }
+  // Another, empty, stream where this one was.
+  servers_.reset();
+  servers_ = std::make_unique<NatsServers>(1, absl::StrCat(dir_.path(), "/nats-new"));
+  ASSERT_TRUE(servers_->ok());
+  absl::StatusOr<std::unique_ptr<SqliteStore>> archive = SqliteStore::Open(data_dir);
+  ASSERT_TRUE(archive.ok()) << archive.status();
+  absl::StatusOr<std::unique_ptr<JetStreamStore>> store =
+      JetStreamStore::Open(*std::move(archive), LogOptions());
+  EXPECT_EQ(store.status().code(), absl::StatusCode::kFailedPrecondition) << store.status();
+  EXPECT_THAT(store.status().message(), HasSubstr("went backwards"));
+}
+
+TEST_F(JetStreamStoreTest, AnEmbargoIsReleasedOnceAtOneSequenceEverywhere) {
+  std::unique_ptr<Replica> a = StartReplica();
+  std::unique_ptr<Replica> b = StartReplica();
+  ASSERT_TRUE(a && b);
+  Article embargoed = Story("urn:emb", 1, "Results at noon");
+  const absl::Time until = absl::Now() + absl::Seconds(1);
+  embargoed.mutable_embargoed_until()->set_seconds(absl::ToUnixSeconds(until) + 1);
+  absl::StatusOr<AppendResult> held = a->store->Append(embargoed, absl::Now());
+  ASSERT_TRUE(held.ok()) << held.status();
+  EXPECT_TRUE(held->held);
+  CatchUp(*b);
+  absl::StatusOr<std::optional<Article>> held_b = b->store->GetHeld("urn:emb");
+  ASSERT_TRUE(held_b.ok() && held_b->has_value());
+  EXPECT_EQ(b->store->HeadSequence(), 0u);
+
+  absl::SleepFor(absl::FromUnixSeconds(embargoed.embargoed_until().seconds()) - absl::Now() +
+                 absl::Milliseconds(100));
+  // Both replicas' clocks fire.
+  std::vector<absl::StatusOr<AppendResult>> released_a;
+  std::vector<absl::StatusOr<AppendResult>> released_b;
+  std::thread fire_a([&] { released_a = a->store->ReleaseDue(absl::Now()); });
+  std::thread fire_b([&] { released_b = b->store->ReleaseDue(absl::Now()); });
+  fire_a.join();
+  fire_b.join();
+  EXPECT_EQ(released_a.size() + released_b.size(), 1u);
+  for (const auto& results : {released_a, released_b}) {
+    for (const absl::StatusOr<AppendResult>& result : results) {
+      ASSERT_TRUE(result.ok()) << result.status();
+      EXPECT_EQ(result->sequence, 1u);
+      EXPECT_EQ(result->event.kind(), v1::EVENT_KIND_PUBLISHED);
+    }
+  }
+  CatchUp(*a);
+  CatchUp(*b);
+  ExpectSameAnswers(*a, *b);
+  EXPECT_EQ(a->store->HeadSequence(), 1u);
+  EXPECT_FALSE(a->store->GetHeld("urn:emb")->has_value());
+  EXPECT_FALSE(b->store->GetHeld("urn:emb")->has_value());
+}
+
+}  // namespace
+}  // namespace newswire
