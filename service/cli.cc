@@ -72,7 +72,11 @@ commands:
           [--access-log FILE|-] one JSON line per HTTP request; a WebSub
           hub at /v1/websub (leases 10 days by default, 30 at most);
           [--websub-min-lease DURATION] (default 5m) and [--websub-retry
-          DURATION] (first retry of a failed delivery, default 30s) are for tests
+          DURATION] (first retry of a failed delivery, default 30s) are for tests;
+          [--log nats://HOST:PORT[,...]] [--log-replicas N] run as a replica on
+          a NATS JetStream log (stream NEWSWIRE, N copies, default one per URL
+          up to 3): publishes go to the log, every replica applies it to its
+          own archive (--data or --memory) and serves the same sequences
   keys    create NAME --scope SCOPES [--sources S,...] [--filter QUERY]
                [--embargo-preview] [--expires DATE] [--publish-rate N]
                [--search-rate N] [--max-streams N] [--certificate]
@@ -386,6 +390,23 @@ int Serve(const Args& args, std::ostream& out, std::ostream& err) {
     if (!args.Has("memory")) return Usage(err, "serve: --keys is for --memory (an archive keeps its keys)");
     options.keys_file = *keys;
   }
+  if (auto log = args.Value("log")) {
+    options.log.servers = absl::StrSplit(*log, ',', absl::SkipEmpty());
+    for (const std::string& url : options.log.servers) {
+      if (!absl::StartsWith(url, "nats://")) {
+        return Usage(err, absl::StrCat("--log takes nats://HOST:PORT URLs, got \"", url, "\""));
+      }
+    }
+    // One copy per server listed, up to JetStream's usual three.
+    options.log.replicas = static_cast<int>(std::min<size_t>(options.log.servers.size(), 3));
+    uint64_t replicas = 0;
+    if (absl::Status s = PositiveFlag(args, "log-replicas", replicas); !s.ok()) {
+      return Usage(err, s.message());
+    }
+    if (replicas > 0) options.log.replicas = static_cast<int>(std::min<uint64_t>(replicas, 5));
+  } else if (args.Value("log-replicas")) {
+    return Usage(err, "serve: --log-replicas is for --log");
+  }
   options.archive.max_archive_bytes = archive_mb << 20;
   if (queue_mb != 0) options.subscriptions.max_queue_bytes = queue_mb << 20;
   options.subscriptions.max_subscriptions = max_subscribers;
@@ -414,7 +435,12 @@ int Serve(const Args& args, std::ostream& out, std::ostream& err) {
     if (tally.failed > 0) out << " (" << tally.failed << " failed, see above)";
     out << "\n";
   }
-  if (options.data_dir.empty()) {
+  if (!options.log.servers.empty()) {
+    out << "log: NATS JetStream " << absl::StrJoin(options.log.servers, ",") << " (stream "
+        << options.log.stream << ", " << options.log.replicas
+        << (options.log.replicas == 1 ? " copy" : " copies") << "); this replica's archive: "
+        << (options.data_dir.empty() ? "in memory" : options.data_dir) << "\n";
+  } else if (options.data_dir.empty()) {
     out << "store: in memory (nothing survives a restart)\n";
   } else {
     out << "archive: " << options.data_dir << " (sequences "
@@ -947,7 +973,7 @@ const std::map<std::string, Command>& Commands() {
         {"listen", "data", "load", "retain-days", "retain-events", "max-archive-mb",
          "max-subscribers", "max-subscribers-per-client", "subscriber-queue-mb",
          "tls-cert", "tls-key", "client-ca", "tls-refresh", "keys", "http", "access-log",
-         "websub-min-lease", "websub-retry"},
+         "websub-min-lease", "websub-retry", "log", "log-replicas"},
         {"memory", "require-client-cert", "insecure"}}},
       {"publish", {&Publish, WithClientFlags({}), {}}},
       {"ingest", {&Ingest, WithClientFlags({"interval"}), {"watch"}}},

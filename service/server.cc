@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "core/policy/key_store.h"
+#include "core/store/jetstream_store.h"
 #include "core/store/sqlite_store.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
@@ -83,6 +84,8 @@ struct OpenedStore {
   std::unique_ptr<Store> store;
   AuditLog* audit = nullptr;
   std::unique_ptr<KeyStore> keys;
+  // Set for a replica on a log: `store`, to be started once the hub exists.
+  JetStreamStore* replica = nullptr;
 };
 absl::StatusOr<OpenedStore> OpenStore(const ServerOptions& options) {
   const bool in_memory = options.data_dir.empty();
@@ -106,7 +109,15 @@ absl::StatusOr<OpenedStore> OpenStore(const ServerOptions& options) {
     opened.keys = *std::move(keys);
   }
   opened.audit = archive->get();
-  opened.store = *std::move(archive);
+  if (options.log.servers.empty()) {
+    opened.store = *std::move(archive);
+    return opened;
+  }
+  absl::StatusOr<std::unique_ptr<JetStreamStore>> replica =
+      JetStreamStore::Open(*std::move(archive), options.log);
+  if (!replica.ok()) return replica.status();
+  opened.replica = replica->get();
+  opened.store = *std::move(replica);
   return opened;
 }
 
@@ -155,6 +166,13 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   }
   std::unique_ptr<Server> server(
       new Server(std::move(opened->store), opened->audit, *std::move(keys), options));
+  if (opened->replica != nullptr) {
+    // Every event the replica applies reaches this server's subscribers,
+    // whichever replica took the publish.
+    opened->replica->Start([hub = server->hub_.get()](const FeedEvent& event) {
+      hub->Publish(event);
+    });
+  }
   server->tls_ = std::move(tls);
   const std::shared_ptr<grpc::ServerCredentials> credentials =
       server->tls_ != nullptr ? server->tls_->credentials() : grpc::InsecureServerCredentials();

@@ -16,6 +16,7 @@
 #include "core/policy/audit_log.h"
 #include "core/policy/gate.h"
 #include "core/policy/key_table.h"
+#include "core/store/jetstream_log.h"
 #include "core/store/sqlite_store.h"
 #include "core/store/store.h"
 #include "core/publish/wire.h"
@@ -37,6 +38,10 @@ struct ServerOptions {
   std::string data_dir;
   // Options of the archive, on disk or in memory (e.g. a size limit).
   SqliteStoreOptions archive;
+  // Scale-out: with servers set, this server is a replica on that NATS
+  // JetStream log (JetStreamStore): publishes go to the log, and the
+  // archive above (on disk or in memory) is this replica's copy of it.
+  JetStreamOptions log;
   // Subscription limits and the slow-subscriber queue bound.
   HubOptions subscriptions;
   // How long events are kept; compaction runs at start and then every

@@ -1,0 +1,133 @@
+"""Scale-out: newswire replicas on one NATS JetStream log (`serve --log`),
+end to end over gRPC: every replica serves the same feed with the same
+sequences, and a subscriber resumes on another replica where it left off."""
+
+from __future__ import annotations
+
+import shutil
+import signal
+import socket
+import subprocess
+import time
+from typing import Iterator
+
+import pytest
+
+import newswire
+
+from conftest import NEWSWIRE_BIN, ServeProcess
+
+NATS_SERVER = shutil.which("nats-server")
+pytestmark = pytest.mark.skipif(NATS_SERVER is None,
+                                reason="nats-server is not installed (make deps)")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def nats(tmp_path) -> Iterator[str]:
+    """One nats-server with JetStream on a free loopback port: its URL."""
+    port = free_port()
+    proc = subprocess.Popen([NATS_SERVER, "-a", "127.0.0.1", "-p", str(port), "-js",
+                             "-sd", str(tmp_path / "nats")],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                assert proc.poll() is None and time.monotonic() < deadline, "nats-server did not start"
+                time.sleep(0.05)
+        yield f"nats://127.0.0.1:{port}"
+    finally:
+        proc.kill()
+        proc.wait()
+
+
+def replica(nats_url: str) -> ServeProcess:
+    return ServeProcess([str(NEWSWIRE_BIN), "serve", "--listen", "127.0.0.1:0", "--memory",
+                         "--log", nats_url])
+
+
+def story(i: int) -> newswire.Article:
+    return newswire.Article(id=f"urn:scale:{i}", headline=f"Scale story {i}",
+                            body_text=f"Story {i} about replicas and logs.")
+
+
+def feed(client: newswire.Client, start: str | int = "earliest") -> list[tuple[int, str, str]]:
+    """(sequence, kind, id) of every stored event after `start`."""
+    events = []
+    with client.subscribe(start=start) as sub:
+        for ev in sub:
+            if ev.kind == "CAUGHT_UP":
+                return events
+            events.append((ev.sequence, ev.kind, ev.article.id))
+    raise AssertionError("stream ended")
+
+
+def await_head(client: newswire.Client, head: int) -> None:
+    """Waits until the replica behind `client` has applied up to `head`."""
+    deadline = time.monotonic() + 20
+    while True:
+        with client.subscribe() as sub:
+            caught_up = sub.next(timeout=5)
+        if caught_up is not None and caught_up.head_sequence >= head:
+            return
+        assert time.monotonic() < deadline, f"replica stuck before {head}"
+        time.sleep(0.05)
+
+
+def test_replicas_serve_the_same_feed(nats):
+    a, b = replica(nats), replica(nats)
+    try:
+        assert any("log: NATS JetStream" in line for line in a.output)
+        with newswire.Client(a.address) as ca, newswire.Client(b.address) as cb:
+            sequences = [(ca if i % 2 == 0 else cb).publish(story(i)).sequence
+                         for i in range(6)]
+            assert sequences == [1, 2, 3, 4, 5, 6]
+            again = cb.publish(story(0))  # Published first through the other replica.
+            assert again.duplicate and again.sequence == 1
+            killed = story(2)
+            killed.version = 2
+            killed.pub_status = "CANCELED"
+            assert ca.publish(killed).sequence == 7
+            for client in (ca, cb):
+                await_head(client, 7)
+            assert feed(ca) == feed(cb)
+            assert feed(cb)[-1] == (7, "KILLED", "urn:scale:2")
+            assert ca.get("urn:scale:3") == cb.get("urn:scale:3")
+            found_a = [hit.article.id for hit in ca.search("replicas")]
+            found_b = [hit.article.id for hit in cb.search("replicas")]
+            assert found_a == found_b and len(found_a) == 5  # The killed one is gone.
+    finally:
+        a.stop()
+        b.stop()
+
+
+def test_a_subscriber_resumes_on_another_replica(nats):
+    a, b = replica(nats), replica(nats)
+    try:
+        with newswire.Client(a.address) as ca:
+            for i in range(5):
+                ca.publish(story(i))
+            with ca.subscribe(start="earliest") as sub:
+                seen = [sub.next(timeout=5).sequence for _ in range(3)]
+        assert seen == [1, 2, 3]
+        a.stop(signal.SIGKILL)  # The subscriber's replica dies.
+        with newswire.Client(b.address) as cb:
+            for i in range(5, 8):
+                cb.publish(story(i))
+            await_head(cb, 8)
+            resumed = feed(cb, start=seen[-1])
+        # No gap, no duplicate: exactly what came after the cursor.
+        assert [s for s, _, _ in resumed] == [4, 5, 6, 7, 8]
+        assert [i for _, _, i in resumed] == [f"urn:scale:{i}" for i in range(3, 8)]
+    finally:
+        a.stop(signal.SIGKILL)
+        b.stop()
