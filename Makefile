@@ -3,6 +3,7 @@
 #   make build      configure once, then build incrementally into build/
 #   make run        deps + build, then serve on 127.0.0.1:50051 with examples/ loaded
 #                   (archive in ./newswire-data; LISTEN=, DATA= override)
+#   make run-cluster  deps + build, then 3 nats-servers (JetStream) and 2 newswire replicas
 #   make test       deps + build, then every gtest and pytest through ctest
 #   make test-asan  the same under AddressSanitizer + UBSan, in build-asan/
 #   make wheel      deps + build, then a wheel of the Python package into dist/, made
@@ -40,7 +41,7 @@ FUZZ_SECONDS ?= 60
 
 CMAKE_FLAGS := -DPython3_EXECUTABLE=$(PYTHON)
 
-.PHONY: deps fuzz-deps build run test test-asan wheel bench bench-fanout bench-http bench-ingest fuzz clean
+.PHONY: deps fuzz-deps build run run-cluster test test-asan wheel bench bench-fanout bench-http bench-ingest fuzz clean
 
 deps:
 	@missing=$$(for p in $(DEB_PACKAGES); do \
@@ -71,6 +72,10 @@ run: deps build
 	@echo "Stop with Ctrl-C."
 	@echo
 	exec $(BUILD)/newswire serve --listen $(LISTEN) --data $(DATA) --load examples --http $(HTTP)
+
+# Three nats-servers and two newswire replicas on loopback (README: Scale-out).
+run-cluster: deps build
+	exec bash tools/run_cluster.sh $(BUILD)/newswire
 
 test: deps build
 	cd $(BUILD) && ctest --output-on-failure -j$(JOBS)
