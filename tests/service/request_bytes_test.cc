@@ -1,0 +1,163 @@
+// What the server makes of request bytes it cannot use, end to end over a
+// real server: bytes that do not parse, for every method of every service.
+#include <chrono>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "google/protobuf/descriptor.h"
+#include "grpcpp/create_channel.h"
+#include "grpcpp/generic/generic_stub.h"
+#include "grpcpp/impl/codegen/proto_utils.h"
+#include "grpcpp/security/credentials.h"
+#include "gtest/gtest.h"
+#include "newswire/v1/access.grpc.pb.h"
+#include "newswire/v1/feed.grpc.pb.h"
+#include "service/client.h"
+#include "service/server.h"
+#include "tests/service/loopback.h"
+
+namespace newswire {
+namespace {
+
+// Field 1, length-delimited, 16 bytes long, of which only 3 are sent: no
+// message parses from it.
+const std::string kTruncated(
+    "\x0a\x10"
+    "abc",
+    5);
+
+// Sends `bytes` as the only request of a call to `method` ("/package.Service/Method")
+// and returns the status the call ends with. A unary call is one message each
+// way on the wire, so one generic stream serves every kind of method.
+grpc::Status CallWithBytes(const std::shared_ptr<grpc::Channel>& channel,
+                           const std::string& method, const std::string& bytes) {
+  grpc::GenericStub stub(channel);
+  grpc::CompletionQueue queue;
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));
+  std::unique_ptr<grpc::GenericClientAsyncReaderWriter> call =
+      stub.PrepareCall(&context, method, &queue);
+  void* tag;
+  bool ok;
+  int step = 0;
+  call->StartCall(&step);
+  EXPECT_TRUE(queue.Next(&tag, &ok));
+  grpc::Slice slice(bytes);
+  grpc::ByteBuffer request(&slice, 1);
+  call->WriteLast(request, grpc::WriteOptions(), &step);
+  EXPECT_TRUE(queue.Next(&tag, &ok));  // Not ok when the server finished first.
+  grpc::Status status;
+  call->Finish(&status, &step);
+  EXPECT_TRUE(queue.Next(&tag, &ok));
+  queue.Shutdown();
+  while (queue.Next(&tag, &ok)) {
+  }
+  return status;
+}
+
+Article Story(int n) {
+  Article a;
+  a.set_headline(absl::StrCat("Harbour report ", n));
+  a.set_dateline("PORTO, Portugal");
+  a.set_body_text(absl::StrCat("Ships in port today: ", n, ".\n\nMore tomorrow."));
+  return a;
+}
+
+class RequestBytesTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto server = Server::Start(LoopbackOptions());
+    ASSERT_TRUE(server.ok()) << server.status();
+    server_ = *std::move(server);
+    channel_ =
+        grpc::CreateChannel(server_->address(), grpc::InsecureChannelCredentials());
+    client_ = std::make_unique<Client>(server_->address());
+  }
+
+  std::unique_ptr<Server> server_;
+  std::shared_ptr<grpc::Channel> channel_;
+  std::unique_ptr<Client> client_;
+};
+
+TEST_F(RequestBytesTest, EveryMethodAnswersMalformedBytesNamingTheRequest) {
+  auto stored = client_->Publish(Story(1));
+  ASSERT_TRUE(stored.ok()) << stored.status();
+  int methods = 0;
+  for (const char* name :
+       {v1::NewsFeed::service_full_name(), v1::Account::service_full_name(),
+        v1::Admin::service_full_name()}) {
+    const google::protobuf::ServiceDescriptor* service =
+        google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(name);
+    ASSERT_NE(service, nullptr) << name;
+    for (int i = 0; i < service->method_count(); ++i, ++methods) {
+      const google::protobuf::MethodDescriptor* method = service->method(i);
+      const std::string path =
+          absl::StrCat("/", service->full_name(), "/", method->name());
+      grpc::Status status = CallWithBytes(channel_, path, kTruncated);
+      EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT)
+          << path << ": " << status.error_message();
+      EXPECT_NE(status.error_message().find(
+                    absl::StrCat("malformed ", method->input_type()->name())),
+                std::string::npos)
+          << path << ": " << status.error_message();
+    }
+  }
+  EXPECT_EQ(methods, 11);
+  // The server goes on serving, and what it stored is still there.
+  auto got = client_->Get(stored->id);
+  ASSERT_TRUE(got.ok()) << got.status();
+  EXPECT_EQ(got->article().headline(), "Harbour report 1");
+  auto next = client_->Publish(Story(2));
+  ASSERT_TRUE(next.ok()) << next.status();
+  EXPECT_EQ(next->sequence, stored->sequence + 1);
+}
+
+TEST_F(RequestBytesTest, PublishStreamKeepsWhatCameBeforeAMalformedRequest) {
+  v1::PublishRequest first;
+  *first.mutable_article() = Story(1);
+  std::string bytes = first.SerializeAsString();
+  // One well-formed request, then garbage, on one stream.
+  grpc::GenericStub stub(channel_);
+  grpc::CompletionQueue queue;
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));
+  auto call = stub.PrepareCall(&context, "/newswire.v1.NewsFeed/PublishStream", &queue);
+  void* tag;
+  bool ok;
+  int step = 0;
+  call->StartCall(&step);
+  ASSERT_TRUE(queue.Next(&tag, &ok));
+  grpc::Slice good_slice(bytes);
+  grpc::ByteBuffer good(&good_slice, 1);
+  call->Write(good, &step);
+  ASSERT_TRUE(queue.Next(&tag, &ok));
+  grpc::ByteBuffer ack;
+  call->Read(&ack, &step);
+  ASSERT_TRUE(queue.Next(&tag, &ok));
+  EXPECT_TRUE(ok);
+  grpc::Slice bad_slice(kTruncated);
+  grpc::ByteBuffer bad(&bad_slice, 1);
+  call->WriteLast(bad, grpc::WriteOptions(), &step);
+  ASSERT_TRUE(queue.Next(&tag, &ok));
+  grpc::Status status;
+  call->Finish(&status, &step);
+  ASSERT_TRUE(queue.Next(&tag, &ok));
+  queue.Shutdown();
+  while (queue.Next(&tag, &ok)) {
+  }
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(status.error_message(), "article 2 of the stream: malformed PublishRequest");
+
+  v1::PublishResponse acked;
+  ASSERT_TRUE(
+      grpc::SerializationTraits<v1::PublishResponse>::Deserialize(&ack, &acked).ok());
+  auto got = client_->Get(acked.id());
+  ASSERT_TRUE(got.ok()) << got.status();
+  EXPECT_EQ(got->article().headline(), "Harbour report 1");
+}
+
+}  // namespace
+}  // namespace newswire
