@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "core/base/quote_input.h"
 #include "core/model/sha256.h"
 #include "core/model/simhash.h"
 #include "google/protobuf/descriptor.h"
@@ -361,8 +362,8 @@ absl::Status ValidateArticle(const Article& article) {
   if (!IsUri(article.id())) {
     return absl::InvalidArgumentError(absl::StrCat(
         "id: must be a URI such as \"urn:example:story-1\" or "
-        "\"https://example.com/story\", got \"",
-        absl::CEscape(article.id()), "\""));
+        "\"https://example.com/story\", got ",
+        QuoteInput(article.id())));
   }
   if (article.version() < 1) {
     return absl::InvalidArgumentError("version: must be 1 or more");
@@ -377,8 +378,8 @@ absl::Status ValidateArticle(const Article& article) {
   }
   if (!article.language().empty() && !IsLanguageTag(article.language())) {
     return absl::InvalidArgumentError(absl::StrCat(
-        "language: must be a BCP 47 tag such as \"en\" or \"pt-BR\", got \"",
-        absl::CEscape(article.language()), "\""));
+        "language: must be a BCP 47 tag such as \"en\" or \"pt-BR\", got ",
+        QuoteInput(article.language())));
   }
   for (const auto& [t, name] :
        {std::pair{&article.first_created(), "first_created"},

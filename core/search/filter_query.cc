@@ -11,6 +11,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "core/base/quote_input.h"
 #include "core/search/feed_filter.h"
 
 namespace newswire {
@@ -119,8 +120,8 @@ absl::StatusOr<v1::Filter> ParseFilterQuery(absl::string_view query) {
       }
     } else {
       return absl::InvalidArgumentError(absl::StrCat(
-          "filter: unknown parameter \"", absl::CHexEscape(key.substr(0, 40)),
-          "\" (subject, place, person, organisation, source, lang, keyword, min_urgency, "
+          "filter: unknown parameter ", QuoteInput(key),
+          " (subject, place, person, organisation, source, lang, keyword, min_urgency, "
           "q, "
           "exclude_duplicates)"));
     }
