@@ -107,6 +107,9 @@ grpc::ServerUnaryReactor* AdminService::RevokeKey(grpc::CallbackServerContext* c
                                                   v1::RevokeKeyResponse* response) {
   return AdminCall(*gate_, context, "RevokeKey", response,
                    [&](std::string& audited) -> absl::StatusOr<v1::RevokeKeyResponse> {
+                     if (absl::Status s = CheckIdSize("id", request->id()); !s.ok()) {
+                       return s;
+                     }
                      absl::StatusOr<v1::ApiKey> revoked =
                          keys_->Revoke(request->id(), absl::Now());
                      if (!revoked.ok()) return revoked.status();
@@ -123,6 +126,9 @@ grpc::ServerUnaryReactor* AdminService::RotateKey(grpc::CallbackServerContext* c
                                                   v1::CreateKeyResponse* response) {
   return AdminCall(*gate_, context, "RotateKey", response,
                    [&](std::string& audited) -> absl::StatusOr<v1::CreateKeyResponse> {
+                     if (absl::Status s = CheckIdSize("id", request->id()); !s.ok()) {
+                       return s;
+                     }
                      absl::Duration grace = kDefaultRotationGrace;
                      if (request->has_grace()) {
                        grace = absl::Seconds(request->grace().seconds()) +

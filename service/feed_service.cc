@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "core/model/article.h"
 #include "core/policy/policy.h"
 #include "service/call_credentials.h"
 #include "service/publish_stream_reactor.h"
@@ -93,6 +94,9 @@ grpc::ServerUnaryReactor* FeedService::GetArticle(
   if (!caller.ok()) return FinishUnary(context, caller.status());
   if (request->id().empty()) {
     return FinishUnary(context, absl::InvalidArgumentError("id: required"));
+  }
+  if (absl::Status s = CheckIdSize("id", request->id()); !s.ok()) {
+    return FinishUnary(context, s);
   }
   absl::StatusOr<v1::GetArticleResponse> read = Read(*caller, *request);
   if (read.ok()) *response = *std::move(read);

@@ -338,6 +338,12 @@ void NormalizeArticle(Article& article) {
   }
 }
 
+absl::Status CheckIdSize(absl::string_view field, absl::string_view id) {
+  if (id.size() <= kMaxIdBytes) return absl::OkStatus();
+  return absl::InvalidArgumentError(
+      absl::StrCat(field, ": ", id.size(), " bytes is over the limit of ", kMaxIdBytes));
+}
+
 absl::Status ValidateArticle(const Article& article) {
   static const TextFieldTree* const text_fields = new TextFieldTree(Article::descriptor());
   std::vector<FieldStep> steps;
@@ -355,10 +361,7 @@ absl::Status ValidateArticle(const Article& article) {
         "headline: ", n, " characters is over the limit of ", kMaxHeadlineChars));
   }
   if (article.id().empty()) return absl::InvalidArgumentError("id: required");
-  if (article.id().size() > kMaxIdBytes) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "id: ", article.id().size(), " bytes is over the limit of ", kMaxIdBytes));
-  }
+  if (absl::Status s = CheckIdSize("id", article.id()); !s.ok()) return s;
   if (!IsUri(article.id())) {
     return absl::InvalidArgumentError(absl::StrCat(
         "id: must be a URI such as \"urn:example:story-1\" or "

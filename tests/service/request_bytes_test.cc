@@ -1,5 +1,6 @@
 // What the server makes of request bytes it cannot use, end to end over a
-// real server: bytes that do not parse, for every method of every service.
+// real server: bytes that do not parse, for every method of every service,
+// and ids longer than any id can be, for every method taking one.
 #include <chrono>
 #include <memory>
 #include <string>
@@ -157,6 +158,65 @@ TEST_F(RequestBytesTest, PublishStreamKeepsWhatCameBeforeAMalformedRequest) {
   auto got = client_->Get(acked.id());
   ASSERT_TRUE(got.ok()) << got.status();
   EXPECT_EQ(got->article().headline(), "Harbour report 1");
+}
+
+TEST_F(RequestBytesTest, IdsOverTheLimitAreRefusedWithAShortMessageNamingTheField) {
+  auto stored = client_->Publish(Story(1));
+  ASSERT_TRUE(stored.ok()) << stored.status();
+  const std::string huge = "urn:" + std::string(20 << 10, 'x');
+  auto expect_refused = [&huge](const std::string& what, grpc::StatusCode code,
+                                const std::string& message) {
+    EXPECT_EQ(code, grpc::StatusCode::INVALID_ARGUMENT) << what << ": " << message;
+    EXPECT_LT(message.size(), 300u) << what;
+    EXPECT_EQ(message,
+              absl::StrCat("id: ", huge.size(), " bytes is over the limit of 512"))
+        << what;
+  };
+  auto got = client_->Get(huge);
+  expect_refused("GetArticle", static_cast<grpc::StatusCode>(got.status().code()),
+                 std::string(got.status().message()));
+
+  auto admin = v1::Admin::NewStub(channel_);
+  {
+    grpc::ClientContext context;
+    v1::RevokeKeyRequest request;
+    request.set_id(huge);
+    v1::RevokeKeyResponse response;
+    grpc::Status status = admin->RevokeKey(&context, request, &response);
+    expect_refused("RevokeKey", status.error_code(), status.error_message());
+  }
+  {
+    grpc::ClientContext context;
+    v1::RotateKeyRequest request;
+    request.set_id(huge);
+    v1::CreateKeyResponse response;
+    grpc::Status status = admin->RotateKey(&context, request, &response);
+    expect_refused("RotateKey", status.error_code(), status.error_message());
+  }
+
+  // The server still answers, and what it stored is still there.
+  auto again = client_->Get(stored->id);
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(again->article().headline(), "Harbour report 1");
+}
+
+TEST_F(RequestBytesTest, UnknownIdsAreQuotedOnlyInPart) {
+  const std::string long_id = "urn:" + std::string(500, 'y');
+  auto got = client_->Get(long_id);
+  EXPECT_EQ(got.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_LT(got.status().message().size(), 120u) << got.status();
+  EXPECT_NE(got.status().message().find("no article with id \"urn:yyy"),
+            std::string::npos)
+      << got.status();
+
+  auto admin = v1::Admin::NewStub(channel_);
+  grpc::ClientContext context;
+  v1::RevokeKeyRequest request;
+  request.set_id(std::string(500, 'k'));
+  v1::RevokeKeyResponse response;
+  grpc::Status status = admin->RevokeKey(&context, request, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_LT(status.error_message().size(), 120u) << status.error_message();
 }
 
 }  // namespace
