@@ -96,8 +96,8 @@ absl::StatusOr<std::shared_ptr<const Principal>> KeyTable::AuthenticateCertifica
     }
   }
   return absl::UnauthenticatedError(absl::StrCat(
-      "no API key given, and the client certificate's principal \"",
-      absl::CHexEscape(name.substr(0, kMaxPrincipalNameBytes)), "\" has no valid grant"));
+      "no API key given, and the client certificate's principal ", QuoteInput(name),
+      " has no valid grant"));
 }
 
 std::string KeyTable::NewSecretFor(v1::ApiKey& key, std::string& digest) {

@@ -90,8 +90,8 @@ absl::StatusOr<v1::Filter> ParseFilterQuery(absl::string_view query) {
         eq == absl::string_view::npos ? absl::string_view() : pair.substr(eq + 1));
     if (!name.ok() || !value.ok()) {
       return absl::InvalidArgumentError(
-          absl::StrCat("filter \"", absl::CHexEscape(pair.substr(0, 100)),
-                       "\": ", (!name.ok() ? name.status() : value.status()).message()));
+          absl::StrCat("filter ", QuoteInput(pair), ": ",
+                       (!name.ok() ? name.status() : value.status()).message()));
     }
     const std::string key = absl::AsciiStrToLower(*name);
     if (Values* values = ListField(filter, key)) {
@@ -103,8 +103,8 @@ absl::StatusOr<v1::Filter> ParseFilterQuery(absl::string_view query) {
       uint32_t urgency = 0;
       if (!absl::SimpleAtoi(*value, &urgency)) {
         return absl::InvalidArgumentError(
-            absl::StrCat("filter min_urgency: \"", absl::CHexEscape(value->substr(0, 20)),
-                         "\" is not a number from 1 to 9"));
+            absl::StrCat("filter min_urgency: ", QuoteInput(*value),
+                         " is not a number from 1 to 9"));
       }
       filter.set_min_urgency(urgency);
     } else if (key == "q" || key == "query") {
