@@ -30,34 +30,61 @@ const std::string kTruncated(
     "abc",
     5);
 
-// Sends `bytes` as the only request of a call to `method` ("/package.Service/Method")
-// and returns the status the call ends with. A unary call is one message each
-// way on the wire, so one generic stream serves every kind of method.
-grpc::Status CallWithBytes(const std::shared_ptr<grpc::Channel>& channel,
-                           const std::string& method, const std::string& bytes) {
-  grpc::GenericStub stub(channel);
-  grpc::CompletionQueue queue;
-  grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));
-  std::unique_ptr<grpc::GenericClientAsyncReaderWriter> call =
-      stub.PrepareCall(&context, method, &queue);
-  void* tag;
-  bool ok;
-  int step = 0;
-  call->StartCall(&step);
-  EXPECT_TRUE(queue.Next(&tag, &ok));
-  grpc::Slice slice(bytes);
-  grpc::ByteBuffer request(&slice, 1);
-  call->WriteLast(request, grpc::WriteOptions(), &step);
-  EXPECT_TRUE(queue.Next(&tag, &ok));  // Not ok when the server finished first.
-  grpc::Status status;
-  call->Finish(&status, &step);
-  EXPECT_TRUE(queue.Next(&tag, &ok));
-  queue.Shutdown();
-  while (queue.Next(&tag, &ok)) {
+// One call to `method` ("/package.Service/Method") sending raw bytes: a
+// generic stream serves every kind of method, since a unary call is one
+// message each way on the wire too. Each step waits for its completion.
+class RawCall {
+ public:
+  RawCall(const std::shared_ptr<grpc::Channel>& channel, const std::string& method)
+      : stub_(channel) {
+    context_.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));
+    call_ = stub_.PrepareCall(&context_, method, &queue_);
+    call_->StartCall(this);
+    Wait();
   }
-  return status;
-}
+  ~RawCall() {
+    queue_.Shutdown();
+    void* tag;
+    bool ok;
+    while (queue_.Next(&tag, &ok)) {
+    }
+  }
+
+  // Not ok when the server finished the call first.
+  bool Write(const std::string& bytes, bool last) {
+    grpc::Slice slice(bytes);
+    grpc::ByteBuffer buffer(&slice, 1);
+    if (last) {
+      call_->WriteLast(buffer, grpc::WriteOptions(), this);
+    } else {
+      call_->Write(buffer, this);
+    }
+    return Wait();
+  }
+  bool Read(grpc::ByteBuffer* response) {
+    call_->Read(response, this);
+    return Wait();
+  }
+  grpc::Status Finish() {
+    grpc::Status status;
+    call_->Finish(&status, this);
+    Wait();
+    return status;
+  }
+
+ private:
+  bool Wait() {
+    void* tag;
+    bool ok = false;
+    EXPECT_TRUE(queue_.Next(&tag, &ok));
+    return ok;
+  }
+
+  grpc::GenericStub stub_;
+  grpc::CompletionQueue queue_;
+  grpc::ClientContext context_;
+  std::unique_ptr<grpc::GenericClientAsyncReaderWriter> call_;
+};
 
 Article Story(int n) {
   Article a;
@@ -97,7 +124,9 @@ TEST_F(RequestBytesTest, EveryMethodAnswersMalformedBytesNamingTheRequest) {
       const google::protobuf::MethodDescriptor* method = service->method(i);
       const std::string path =
           absl::StrCat("/", service->full_name(), "/", method->name());
-      grpc::Status status = CallWithBytes(channel_, path, kTruncated);
+      RawCall call(channel_, path);
+      call.Write(kTruncated, true);
+      grpc::Status status = call.Finish();
       EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT)
           << path << ": " << status.error_message();
       EXPECT_NE(status.error_message().find(
@@ -119,36 +148,13 @@ TEST_F(RequestBytesTest, EveryMethodAnswersMalformedBytesNamingTheRequest) {
 TEST_F(RequestBytesTest, PublishStreamKeepsWhatCameBeforeAMalformedRequest) {
   v1::PublishRequest first;
   *first.mutable_article() = Story(1);
-  std::string bytes = first.SerializeAsString();
   // One well-formed request, then garbage, on one stream.
-  grpc::GenericStub stub(channel_);
-  grpc::CompletionQueue queue;
-  grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));
-  auto call = stub.PrepareCall(&context, "/newswire.v1.NewsFeed/PublishStream", &queue);
-  void* tag;
-  bool ok;
-  int step = 0;
-  call->StartCall(&step);
-  ASSERT_TRUE(queue.Next(&tag, &ok));
-  grpc::Slice good_slice(bytes);
-  grpc::ByteBuffer good(&good_slice, 1);
-  call->Write(good, &step);
-  ASSERT_TRUE(queue.Next(&tag, &ok));
+  RawCall call(channel_, "/newswire.v1.NewsFeed/PublishStream");
+  ASSERT_TRUE(call.Write(first.SerializeAsString(), false));
   grpc::ByteBuffer ack;
-  call->Read(&ack, &step);
-  ASSERT_TRUE(queue.Next(&tag, &ok));
-  EXPECT_TRUE(ok);
-  grpc::Slice bad_slice(kTruncated);
-  grpc::ByteBuffer bad(&bad_slice, 1);
-  call->WriteLast(bad, grpc::WriteOptions(), &step);
-  ASSERT_TRUE(queue.Next(&tag, &ok));
-  grpc::Status status;
-  call->Finish(&status, &step);
-  ASSERT_TRUE(queue.Next(&tag, &ok));
-  queue.Shutdown();
-  while (queue.Next(&tag, &ok)) {
-  }
+  ASSERT_TRUE(call.Read(&ack));
+  call.Write(kTruncated, true);
+  grpc::Status status = call.Finish();
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_EQ(status.error_message(), "article 2 of the stream: malformed PublishRequest");
 
