@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "core/model/article.h"
 #include "service/call_credentials.h"
+#include "service/request_bytes.h"
 #include "service/status.h"
 
 namespace newswire {
@@ -39,6 +40,26 @@ grpc::ServerUnaryReactor* AdminCall(Gate& gate, grpc::CallbackServerContext* con
 }
 
 }  // namespace
+
+AccountService::AccountService(Gate* gate) : gate_(gate) {
+  MarkMethodCallback(MethodIndex(v1::Account::service_full_name(), "GetEntitlements"),
+                     ParseCheckedUnary(this, &AccountService::GetEntitlements));
+}
+
+AdminService::AdminService(Gate* gate, KeyTable* keys, AuditLog* audit)
+    : gate_(gate), keys_(keys), audit_(audit) {
+  const char* const service = v1::Admin::service_full_name();
+  MarkMethodCallback(MethodIndex(service, "CreateKey"),
+                     ParseCheckedUnary(this, &AdminService::CreateKey));
+  MarkMethodCallback(MethodIndex(service, "ListKeys"),
+                     ParseCheckedUnary(this, &AdminService::ListKeys));
+  MarkMethodCallback(MethodIndex(service, "RevokeKey"),
+                     ParseCheckedUnary(this, &AdminService::RevokeKey));
+  MarkMethodCallback(MethodIndex(service, "RotateKey"),
+                     ParseCheckedUnary(this, &AdminService::RotateKey));
+  MarkMethodCallback(MethodIndex(service, "ReadAudit"),
+                     ParseCheckedUnary(this, &AdminService::ReadAudit));
+}
 
 grpc::ServerUnaryReactor* AccountService::GetEntitlements(
     grpc::CallbackServerContext* context, const v1::GetEntitlementsRequest* /*request*/,
@@ -86,6 +107,9 @@ grpc::ServerUnaryReactor* AdminService::RevokeKey(grpc::CallbackServerContext* c
                                                   v1::RevokeKeyResponse* response) {
   return AdminCall(*gate_, context, "RevokeKey", response,
                    [&](std::string& audited) -> absl::StatusOr<v1::RevokeKeyResponse> {
+                     if (absl::Status s = CheckIdSize("id", request->id()); !s.ok()) {
+                       return s;
+                     }
                      absl::StatusOr<v1::ApiKey> revoked =
                          keys_->Revoke(request->id(), absl::Now());
                      if (!revoked.ok()) return revoked.status();
@@ -102,6 +126,9 @@ grpc::ServerUnaryReactor* AdminService::RotateKey(grpc::CallbackServerContext* c
                                                   v1::CreateKeyResponse* response) {
   return AdminCall(*gate_, context, "RotateKey", response,
                    [&](std::string& audited) -> absl::StatusOr<v1::CreateKeyResponse> {
+                     if (absl::Status s = CheckIdSize("id", request->id()); !s.ok()) {
+                       return s;
+                     }
                      absl::Duration grace = kDefaultRotationGrace;
                      if (request->has_grace()) {
                        grace = absl::Seconds(request->grace().seconds()) +

@@ -12,10 +12,11 @@
 
 namespace newswire {
 
+// Both answer malformed requests INVALID_ARGUMENT (service/request_bytes.h).
 class AccountService final : public v1::Account::CallbackService {
  public:
   // REQUIRES: `gate` outlives the service.
-  explicit AccountService(Gate* gate) : gate_(gate) {}
+  explicit AccountService(Gate* gate);
 
   grpc::ServerUnaryReactor* GetEntitlements(
       grpc::CallbackServerContext* context, const v1::GetEntitlementsRequest* request,
@@ -29,8 +30,7 @@ class AccountService final : public v1::Account::CallbackService {
 class AdminService final : public v1::Admin::CallbackService {
  public:
   // REQUIRES: all three outlive the service.
-  AdminService(Gate* gate, KeyTable* keys, AuditLog* audit)
-      : gate_(gate), keys_(keys), audit_(audit) {}
+  AdminService(Gate* gate, KeyTable* keys, AuditLog* audit);
 
   grpc::ServerUnaryReactor* CreateKey(grpc::CallbackServerContext* context,
                                       const v1::CreateKeyRequest* request,

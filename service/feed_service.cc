@@ -2,9 +2,11 @@
 
 #include <utility>
 
+#include "core/model/article.h"
 #include "core/policy/policy.h"
 #include "service/call_credentials.h"
 #include "service/publish_stream_reactor.h"
+#include "service/request_bytes.h"
 #include "service/status.h"
 
 namespace newswire {
@@ -14,7 +16,15 @@ FeedService::FeedService(Wire* wire, const Store* store, Gate* gate, ServerMetri
       store_(store),
       gate_(gate),
       metrics_(metrics),
-      publish_workers_(kPublishWorkers) {}
+      publish_workers_(kPublishWorkers) {
+  const char* const service = v1::NewsFeed::service_full_name();
+  MarkMethodCallback(MethodIndex(service, "Publish"),
+                     ParseCheckedUnary(this, &FeedService::Publish));
+  MarkMethodCallback(MethodIndex(service, "GetArticle"),
+                     ParseCheckedUnary(this, &FeedService::GetArticle));
+  MarkMethodCallback(MethodIndex(service, "SearchArticles"),
+                     ParseCheckedUnary(this, &FeedService::SearchArticles));
+}
 
 grpc::ServerUnaryReactor* FeedService::Publish(
     grpc::CallbackServerContext* context, const v1::PublishRequest* request,
@@ -36,8 +46,8 @@ grpc::ServerUnaryReactor* FeedService::Publish(
   return reactor;
 }
 
-grpc::ServerBidiReactor<v1::PublishRequest, v1::PublishResponse>*
-FeedService::PublishStream(grpc::CallbackServerContext* context) {
+grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>* FeedService::PublishStream(
+    grpc::CallbackServerContext* context) {
   return StartPublishStreamReactor(
       *wire_, *gate_, gate_->Admit(CallCredentials(*context), "PublishStream", Action::kPublish));
 }
@@ -84,6 +94,9 @@ grpc::ServerUnaryReactor* FeedService::GetArticle(
   if (!caller.ok()) return FinishUnary(context, caller.status());
   if (request->id().empty()) {
     return FinishUnary(context, absl::InvalidArgumentError("id: required"));
+  }
+  if (absl::Status s = CheckIdSize("id", request->id()); !s.ok()) {
+    return FinishUnary(context, s);
   }
   absl::StatusOr<v1::GetArticleResponse> read = Read(*caller, *request);
   if (read.ok()) *response = *std::move(read);

@@ -16,13 +16,16 @@ namespace newswire {
 
 // Subscribe is a raw method on the completion-queue API, served by a
 // SubscribeQueue (service/subscribe_queue.h): its streams write pre-framed
-// bytes shared by all subscribers. The other methods are callback methods.
+// bytes shared by all subscribers. PublishStream is a raw callback method
+// (its reactor parses each request, see service/request_bytes.h). The
+// unary methods are callback methods whose malformed requests are answered
+// INVALID_ARGUMENT by ParseCheckedUnary.
 // Threads unary publishes wait for their commit on.
 inline constexpr int kPublishWorkers = 32;
 
 class FeedService final
     : public v1::NewsFeed::WithRawMethod_Subscribe<v1::NewsFeed::WithCallbackMethod_Publish<
-          v1::NewsFeed::WithCallbackMethod_PublishStream<
+          v1::NewsFeed::WithRawCallbackMethod_PublishStream<
               v1::NewsFeed::WithCallbackMethod_GetArticle<
                   v1::NewsFeed::WithCallbackMethod_SearchArticles<v1::NewsFeed::Service>>>>> {
  public:
@@ -33,7 +36,7 @@ class FeedService final
                                     const v1::PublishRequest* request,
                                     v1::PublishResponse* response) override;
 
-  grpc::ServerBidiReactor<v1::PublishRequest, v1::PublishResponse>* PublishStream(
+  grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>* PublishStream(
       grpc::CallbackServerContext* context) override;
 
   grpc::ServerUnaryReactor* SearchArticles(grpc::CallbackServerContext* context,

@@ -9,6 +9,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "core/base/quote_input.h"
 #include "core/search/filter_query.h"
 #include "core/policy/policy.h"
 #include "core/ingest/feed_date.h"
@@ -91,7 +92,7 @@ absl::StatusOr<uint64_t> Sequence(absl::string_view name, absl::string_view text
   uint64_t sequence = 0;
   if (!absl::SimpleAtoi(text, &sequence)) {
     return absl::InvalidArgumentError(
-        absl::StrCat(name, " must be an event sequence (a number), got \"", text, "\""));
+        absl::StrCat(name, " must be an event sequence (a number), got ", QuoteInput(text)));
   }
   return sequence;
 }
@@ -117,7 +118,7 @@ absl::StatusOr<SubscriptionOptions> StreamOptions(const HttpRequest& request) {
       options.start = v1::SubscribeRequest::START_EARLIEST;
     } else if (it->second != "latest") {
       return absl::InvalidArgumentError(
-          absl::StrCat("from must be latest or earliest, got \"", it->second, "\""));
+          absl::StrCat("from must be latest or earliest, got ", QuoteInput(it->second)));
     }
   }
   if (auto it = taken.find("after"); it != taken.end()) {
@@ -130,8 +131,8 @@ absl::StatusOr<SubscriptionOptions> StreamOptions(const HttpRequest& request) {
     absl::StatusOr<FeedDate> since = ParseFeedDate(it->second);
     if (!since.ok()) {
       return absl::InvalidArgumentError(
-          absl::StrCat("since must be a date such as 2024-11-23T08:00:00Z, got \"",
-                       it->second, "\""));
+          absl::StrCat("since must be a date such as 2024-11-23T08:00:00Z, got ",
+                       QuoteInput(it->second)));
     }
     options.start = v1::SubscribeRequest::START_SINCE;
     options.since = since->time;
@@ -145,7 +146,7 @@ absl::StatusOr<SubscriptionOptions> StreamOptions(const HttpRequest& request) {
     if (!absl::ParseDuration(it->second, &options.heartbeat) ||
         options.heartbeat < kMinHeartbeat || options.heartbeat > kMaxHeartbeat) {
       return absl::InvalidArgumentError(absl::StrCat(
-          "heartbeat must be a duration from 1s to 5m, got \"", it->second, "\""));
+          "heartbeat must be a duration from 1s to 5m, got ", QuoteInput(it->second)));
     }
   }
   // A reconnecting EventSource says where it was.

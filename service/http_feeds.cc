@@ -12,6 +12,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "core/base/quote_input.h"
 #include "core/search/feed_filter.h"
 #include "core/search/filter_query.h"
 #include "core/ingest/feed_date.h"
@@ -63,8 +64,8 @@ absl::StatusOr<FeedQuery> ParseFeedQuery(absl::string_view query) {
           !std::all_of(param.begin(), param.end(), absl::ascii_isdigit) ||
           !absl::SimpleAtoi(param, &page) || page > kMaxArchivePage) {
         return absl::InvalidArgumentError(
-            absl::StrCat("page must be an archive page number (0 is the oldest), got \"",
-                         param, "\""));
+            absl::StrCat("page must be an archive page number (0 is the oldest), got ",
+                         QuoteInput(param)));
       }
       out.page = page;
     } else {

@@ -5,6 +5,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "core/base/quote_input.h"
 #include "core/store/sqlite_search.h"
 
 namespace newswire {
@@ -21,7 +22,8 @@ absl::StatusOr<uint32_t> ParseLimitParam(absl::string_view value) {
   uint32_t limit = 0;
   if (!absl::SimpleAtoi(value, &limit) || limit < 1 || limit > kMaxSearchPageSize) {
     return absl::InvalidArgumentError(absl::StrCat("limit must be a number from 1 to ",
-                                                   kMaxSearchPageSize, ", got \"", value, "\""));
+                                                   kMaxSearchPageSize, ", got ",
+                                                   QuoteInput(value)));
   }
   return limit;
 }
@@ -30,7 +32,7 @@ absl::StatusOr<v1::ArticleView> ParseViewParam(absl::string_view value) {
   if (value == "headline") return v1::ARTICLE_VIEW_HEADLINE;
   if (value == "full") return v1::ARTICLE_VIEW_FULL;
   return absl::InvalidArgumentError(
-      absl::StrCat("view must be headline or full, got \"", value, "\""));
+      absl::StrCat("view must be headline or full, got ", QuoteInput(value)));
 }
 
 HttpHandler Router(std::vector<HttpRoute> routes) {

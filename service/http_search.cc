@@ -6,6 +6,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/time/clock.h"
 #include "absl/strings/str_cat.h"
+#include "core/base/quote_input.h"
 #include "core/search/filter_query.h"
 #include "core/policy/policy.h"
 #include "core/store/sqlite_search.h"
@@ -36,7 +37,7 @@ absl::StatusOr<v1::SearchArticlesRequest> SearchRequest(const HttpRequest& reque
       search.set_order(v1::SearchArticlesRequest::ORDER_RELEVANCE);
     } else {
       return absl::InvalidArgumentError(
-          absl::StrCat("order must be relevance or newest, got \"", it->second, "\""));
+          absl::StrCat("order must be relevance or newest, got ", QuoteInput(it->second)));
     }
   }
   if (auto it = taken.find("limit"); it != taken.end()) {

@@ -5,6 +5,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "service/request_bytes.h"
 #include "service/status.h"
 
 namespace newswire {
@@ -15,7 +16,7 @@ namespace {
 constexpr size_t kMaxPendingAcks = 64;
 
 class PublishStreamReactor final
-    : public grpc::ServerBidiReactor<v1::PublishRequest, v1::PublishResponse> {
+    : public grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer> {
  public:
   PublishStreamReactor(Wire& wire, Gate& gate, absl::StatusOr<Caller> caller)
       : wire_(wire), gate_(gate) {
@@ -30,7 +31,7 @@ class PublishStreamReactor final
       return;
     }
     caller_ = *std::move(caller);
-    StartRead(&request_);
+    StartRead(&request_bytes_);
   }
 
   void OnReadDone(bool ok) override {
@@ -44,8 +45,10 @@ class PublishStreamReactor final
       return;
     }
     ++received_;
-    absl::Status status;
-    if (!request_.has_article()) {
+    absl::Status status = ParseRequest(request_bytes_, &request_);
+    if (!status.ok()) {
+      // Malformed: ends the stream like any other refused article.
+    } else if (!request_.has_article()) {
       status = absl::InvalidArgumentError("article: required");
     } else if (received_ > 1 && !(status = gate_.Readmit(caller_, Action::kPublish)).ok()) {
       // The key was revoked or went over its rate since the stream began.
@@ -54,8 +57,12 @@ class PublishStreamReactor final
       // read starts only after, so acks stay in order.
       absl::StatusOr<PublishResult> result = wire_.Publish(request_.article(), caller_);
       if (result.ok()) {
+        grpc::ByteBuffer ack;
+        bool own_buffer;
+        (void)grpc::SerializationTraits<v1::PublishResponse>::Serialize(
+            ToPublishResponse(*result), &ack, &own_buffer);
         absl::MutexLock lock(&mu_);
-        acks_.push_back(ToPublishResponse(*result));
+        acks_.push_back(std::move(ack));
       } else {
         status = result.status();
       }
@@ -73,7 +80,7 @@ class PublishStreamReactor final
       reading_ = read_more;
     }
     MaybeWriteOrFinish();
-    if (read_more) StartRead(&request_);
+    if (read_more) StartRead(&request_bytes_);
   }
 
   void OnWriteDone(bool ok) override {
@@ -94,7 +101,7 @@ class PublishStreamReactor final
       }
     }
     MaybeWriteOrFinish();
-    if (read_more) StartRead(&request_);
+    if (read_more) StartRead(&request_bytes_);
   }
 
   void OnDone() override { delete this; }
@@ -103,7 +110,7 @@ class PublishStreamReactor final
   // Writes the next ack, or finishes once everything is read and written.
   // Never calls into gRPC with mu_ held: reactions may run inline.
   void MaybeWriteOrFinish() {
-    const v1::PublishResponse* to_write = nullptr;
+    const grpc::ByteBuffer* to_write = nullptr;
     bool finish = false;
     absl::Status status;
     {
@@ -124,11 +131,13 @@ class PublishStreamReactor final
   Wire& wire_;
   Gate& gate_;
   Caller caller_;               // Set before the first read.
-  v1::PublishRequest request_;  // Touched only by the read path.
-  uint64_t received_ = 0;       // Likewise.
+  grpc::ByteBuffer request_bytes_;  // Touched only by the read path.
+  v1::PublishRequest request_;      // Likewise: request_bytes_ parsed.
+  uint64_t received_ = 0;           // Likewise.
 
   absl::Mutex mu_;
-  std::deque<v1::PublishResponse> acks_ ABSL_GUARDED_BY(mu_);
+  // Serialized PublishResponses.
+  std::deque<grpc::ByteBuffer> acks_ ABSL_GUARDED_BY(mu_);
   absl::Status error_ ABSL_GUARDED_BY(mu_);
   bool reading_ ABSL_GUARDED_BY(mu_) = true;
   bool reads_done_ ABSL_GUARDED_BY(mu_) = false;
@@ -138,8 +147,8 @@ class PublishStreamReactor final
 
 }  // namespace
 
-grpc::ServerBidiReactor<v1::PublishRequest, v1::PublishResponse>*
-StartPublishStreamReactor(Wire& wire, Gate& gate, absl::StatusOr<Caller> caller) {
+grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>* StartPublishStreamReactor(
+    Wire& wire, Gate& gate, absl::StatusOr<Caller> caller) {
   return new PublishStreamReactor(wire, gate, std::move(caller));
 }
 

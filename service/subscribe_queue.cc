@@ -15,6 +15,7 @@
 #include "core/model/article.h"
 #include "core/policy/policy.h"
 #include "service/call_credentials.h"
+#include "service/request_bytes.h"
 #include "service/status.h"
 
 namespace newswire {
@@ -168,11 +169,8 @@ class SubscribeQueue::Stream {
       options = caller.status();
     } else {
       v1::SubscribeRequest request;
-      grpc::ByteBuffer copy = request_;  // Shares slices; parsing consumes it.
-      grpc::Status parsed =
-          grpc::SerializationTraits<v1::SubscribeRequest>::Deserialize(&copy, &request);
-      options = parsed.ok() ? ToOptions(request, context_.peer())
-                            : absl::InvalidArgumentError("malformed SubscribeRequest");
+      absl::Status parsed = ParseRequest(request_, &request);
+      options = parsed.ok() ? ToOptions(request, context_.peer()) : parsed;
     }
     if (options.ok()) {
       absl::StatusOr<v1::Filter> entitled = EntitledFilter(*caller->principal, options->filter);

@@ -9,6 +9,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "core/base/quote_input.h"
 #include "core/search/filter_query.h"
 
 namespace newswire {
@@ -70,8 +71,8 @@ absl::StatusOr<WebSubTopic> ParseWebSubTopic(absl::string_view url) {
   if (topic.format == nullptr) {
     return absl::InvalidArgumentError(
         absl::StrCat("hub.topic: not a feed of this hub: the path must be /v1/feed.atom, "
-                     "/v1/feed.rss, /v1/feed.json or /v1/feed.ninjs, got \"",
-                     absl::CHexEscape(parts->path.substr(0, 100)), "\""));
+                     "/v1/feed.rss, /v1/feed.json or /v1/feed.ninjs, got ",
+                     QuoteInput(parts->path)));
   }
   absl::StatusOr<FeedQuery> split = ParseFeedQuery(parts->query);
   if (!split.ok()) {
@@ -128,8 +129,7 @@ absl::StatusOr<WebSubRequest> ParseWebSubRequest(absl::string_view form) {
     request.mode = WebSubMode::kUnsubscribe;
   } else {
     return absl::InvalidArgumentError(
-        absl::StrCat("hub.mode: must be subscribe or unsubscribe, got \"",
-                     absl::CHexEscape(mode->substr(0, 40)), "\""));
+        absl::StrCat("hub.mode: must be subscribe or unsubscribe, got ", QuoteInput(*mode)));
   }
   absl::StatusOr<WebSubTopic> parsed_topic = ParseWebSubTopic(topic.value_or(""));
   if (!parsed_topic.ok()) return parsed_topic.status();
@@ -145,8 +145,8 @@ absl::StatusOr<WebSubRequest> ParseWebSubRequest(absl::string_view form) {
         !std::all_of(lease->begin(), lease->end(), absl::ascii_isdigit) ||
         !absl::SimpleAtoi(*lease, &seconds)) {
       return absl::InvalidArgumentError(
-          absl::StrCat("hub.lease_seconds: must be a whole number of seconds, got \"",
-                       absl::CHexEscape(lease->substr(0, 40)), "\""));
+          absl::StrCat("hub.lease_seconds: must be a whole number of seconds, got ",
+                       QuoteInput(*lease)));
     }
     request.lease_seconds = seconds;
   }

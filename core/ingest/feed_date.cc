@@ -23,13 +23,12 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "absl/types/span.h"
+#include "core/base/quote_input.h"
 #include "core/ingest/zone_names.h"
 
 namespace newswire {
 namespace {
 
-// Error messages quote at most this much of the text.
-constexpr size_t kMaxQuotedBytes = 80;
 // No IANA zone name is longer ("America/Argentina/ComodRivadavia" is 32).
 constexpr size_t kMaxRegionNameBytes = 64;
 // No zone is further than this from UTC (the widest in use is +14:00).
@@ -492,16 +491,10 @@ std::optional<Fields> ReadIso8601(absl::string_view text) {
 // ---------------------------------------------------------------------------
 // Checks and errors.
 
-// `text` C-escaped in quotes, cut after kMaxQuotedBytes.
-std::string Quoted(absl::string_view text) {
-  return absl::StrCat("\"", absl::CHexEscape(text.substr(0, kMaxQuotedBytes)), "\"",
-                      text.size() > kMaxQuotedBytes ? "..." : "");
-}
-
 absl::Status OutOfRange(absl::string_view field, absl::string_view value,
                         absl::string_view text) {
   return absl::InvalidArgumentError(
-      absl::StrCat(field, " ", value, " out of range in date ", Quoted(text)));
+      absl::StrCat(field, " ", value, " out of range in date ", QuoteInput(text)));
 }
 
 absl::Status OutOfRange(absl::string_view field, int value, absl::string_view text) {
@@ -520,9 +513,8 @@ std::string OffsetNote(const Fields& f) {
                         "\" is read as an unknown offset (RFC 1123): the clock time is "
                         "read as UTC");
   }
-  return absl::StrCat("unknown time zone \"",
-                      absl::CHexEscape(name.substr(0, kMaxQuotedBytes)),
-                      "\": the clock time is read as UTC");
+  return absl::StrCat("unknown time zone ", QuoteInput(name),
+                      ": the clock time is read as UTC");
 }
 
 // Checks the fields `text` stated and turns them into a FeedDate.
@@ -591,7 +583,7 @@ absl::StatusOr<FeedDate> ParseFeedDate(absl::string_view text) {
   text = Trimmed(text);
   if (text.size() > kMaxFeedDateBytes) {
     return absl::InvalidArgumentError(
-        absl::StrCat("date longer than ", kMaxFeedDateBytes, " bytes: ", Quoted(text)));
+        absl::StrCat("date longer than ", kMaxFeedDateBytes, " bytes: ", QuoteInput(text)));
   }
   const std::string uncommented = Uncommented(text);
   // Only ISO 8601 opens with a 4-digit year (or an 8-digit date).
@@ -600,7 +592,7 @@ absl::StatusOr<FeedDate> ParseFeedDate(absl::string_view text) {
           ? ReadIso8601(uncommented)
           : ReadRfc822(uncommented);
   if (!fields.has_value()) {
-    return absl::InvalidArgumentError(absl::StrCat("unrecognized date ", Quoted(text)));
+    return absl::InvalidArgumentError(absl::StrCat("unrecognized date ", QuoteInput(text)));
   }
   return ToFeedDate(*fields, text);
 }

@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "core/base/quote_input.h"
 #include "core/model/sha256.h"
 #include "core/model/simhash.h"
 #include "google/protobuf/descriptor.h"
@@ -337,6 +338,12 @@ void NormalizeArticle(Article& article) {
   }
 }
 
+absl::Status CheckIdSize(absl::string_view field, absl::string_view id) {
+  if (id.size() <= kMaxIdBytes) return absl::OkStatus();
+  return absl::InvalidArgumentError(
+      absl::StrCat(field, ": ", id.size(), " bytes is over the limit of ", kMaxIdBytes));
+}
+
 absl::Status ValidateArticle(const Article& article) {
   static const TextFieldTree* const text_fields = new TextFieldTree(Article::descriptor());
   std::vector<FieldStep> steps;
@@ -354,15 +361,12 @@ absl::Status ValidateArticle(const Article& article) {
         "headline: ", n, " characters is over the limit of ", kMaxHeadlineChars));
   }
   if (article.id().empty()) return absl::InvalidArgumentError("id: required");
-  if (article.id().size() > kMaxIdBytes) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "id: ", article.id().size(), " bytes is over the limit of ", kMaxIdBytes));
-  }
+  if (absl::Status s = CheckIdSize("id", article.id()); !s.ok()) return s;
   if (!IsUri(article.id())) {
     return absl::InvalidArgumentError(absl::StrCat(
         "id: must be a URI such as \"urn:example:story-1\" or "
-        "\"https://example.com/story\", got \"",
-        absl::CEscape(article.id()), "\""));
+        "\"https://example.com/story\", got ",
+        QuoteInput(article.id())));
   }
   if (article.version() < 1) {
     return absl::InvalidArgumentError("version: must be 1 or more");
@@ -377,8 +381,8 @@ absl::Status ValidateArticle(const Article& article) {
   }
   if (!article.language().empty() && !IsLanguageTag(article.language())) {
     return absl::InvalidArgumentError(absl::StrCat(
-        "language: must be a BCP 47 tag such as \"en\" or \"pt-BR\", got \"",
-        absl::CEscape(article.language()), "\""));
+        "language: must be a BCP 47 tag such as \"en\" or \"pt-BR\", got ",
+        QuoteInput(article.language())));
   }
   for (const auto& [t, name] :
        {std::pair{&article.first_created(), "first_created"},

@@ -89,6 +89,11 @@ void NormalizeArticle(Article& article);
 // its size limit.
 absl::Status ValidateArticle(const Article& article);
 
+// Returns INVALID_ARGUMENT "<field>: N bytes is over the limit of 512" when
+// `id` is longer than kMaxIdBytes, else OK. Every request naming an article
+// or an API key by id is held to this, as every stored article is.
+absl::Status CheckIdSize(absl::string_view field, absl::string_view id);
+
 // Returns the HEADLINE view of `article`: id, version, headline, dateline,
 // summary, source, first_created, urgency, subjects and places.
 Article HeadlineView(const Article& article);

@@ -4,6 +4,7 @@
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "core/base/quote_input.h"
 #include "core/model/article.h"
 #include "core/policy/api_key.h"
 #include "core/policy/policy.h"
@@ -95,8 +96,8 @@ absl::StatusOr<std::shared_ptr<const Principal>> KeyTable::AuthenticateCertifica
     }
   }
   return absl::UnauthenticatedError(absl::StrCat(
-      "no API key given, and the client certificate's principal \"",
-      absl::CHexEscape(name.substr(0, kMaxPrincipalNameBytes)), "\" has no valid grant"));
+      "no API key given, and the client certificate's principal ", QuoteInput(name),
+      " has no valid grant"));
 }
 
 std::string KeyTable::NewSecretFor(v1::ApiKey& key, std::string& digest) {
@@ -162,8 +163,7 @@ absl::StatusOr<v1::ApiKey> KeyTable::Revoke(absl::string_view id, absl::Time now
       absl::ReaderMutexLock lock(&mu_);
       auto it = by_id_.find(id);
       if (it == by_id_.end()) {
-        return absl::NotFoundError(
-            absl::StrCat("no API key ", absl::CHexEscape(id.substr(0, 64))));
+        return absl::NotFoundError(absl::StrCat("no API key ", QuoteInput(id)));
       }
       if (it->second.record.has_revoked()) return it->second.record;
       *record.mutable_key() = it->second.record;
@@ -192,8 +192,7 @@ absl::StatusOr<v1::CreateKeyResponse> KeyTable::Rotate(absl::string_view id,
       absl::ReaderMutexLock lock(&mu_);
       auto it = by_id_.find(id);
       if (it == by_id_.end()) {
-        return absl::NotFoundError(
-            absl::StrCat("no API key ", absl::CHexEscape(id.substr(0, 64))));
+        return absl::NotFoundError(absl::StrCat("no API key ", QuoteInput(id)));
       }
       const Entry& old = it->second;
       if (old.record.certificate()) {

@@ -8,6 +8,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "core/base/quote_input.h"
 #include "core/search/feed_filter.h"
 
 namespace newswire {
@@ -116,12 +117,12 @@ absl::Status AuthorizePublish(const Principal& principal, const Article& article
   if (!principal.HasSource(article.source().name())) {
     return absl::PermissionDeniedError(absl::StrCat(
         "source: ", Describe(principal), " may publish only as ", List(sources),
-        ", not as \"", absl::CHexEscape(article.source().name()), "\""));
+        ", not as ", QuoteInput(article.source().name())));
   }
   if (current != nullptr && !principal.HasSource(current->source().name())) {
     return absl::PermissionDeniedError(absl::StrCat(
-        "article ", absl::CHexEscape(article.id().substr(0, 200)),
-        " is a story of source \"", absl::CHexEscape(current->source().name()), "\": ",
+        "article ", QuoteInput(article.id()), " is a story of source ",
+        QuoteInput(current->source().name()), ": ",
         Describe(principal), " may update or kill only stories of ", List(sources)));
   }
   return absl::OkStatus();
@@ -158,7 +159,7 @@ absl::Status AuthorizeRead(const Principal& principal, const Article& article) {
   const ArticleFacts facts(article);
   auto outside = [&](absl::string_view field, const std::string& detail) {
     return absl::PermissionDeniedError(absl::StrCat(
-        "article ", absl::CHexEscape(article.id().substr(0, 200)), " is outside the ",
+        "article ", QuoteInput(article.id()), " is outside the ",
         field, " ", Describe(principal), " may read (", detail, ")"));
   };
   for (ValueField field : kAllValueFields) {

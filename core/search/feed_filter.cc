@@ -6,6 +6,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "core/base/quote_input.h"
 
 namespace newswire {
 namespace {
@@ -79,8 +80,8 @@ absl::Status ValidateFilter(const v1::Filter& filter) {
   for (const std::string& language : filter.languages()) {
     if (!IsLanguageTag(language)) {
       return absl::InvalidArgumentError(absl::StrCat(
-          "filter.languages: \"", absl::CEscape(language),
-          "\" is not a language tag such as \"en\" or \"pt-BR\""));
+          "filter.languages: ", QuoteInput(language),
+          " is not a language tag such as \"en\" or \"pt-BR\""));
     }
   }
   if (filter.min_urgency() > kMaxUrgency) {

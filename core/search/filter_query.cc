@@ -11,6 +11,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "core/base/quote_input.h"
 #include "core/search/feed_filter.h"
 
 namespace newswire {
@@ -89,8 +90,8 @@ absl::StatusOr<v1::Filter> ParseFilterQuery(absl::string_view query) {
         eq == absl::string_view::npos ? absl::string_view() : pair.substr(eq + 1));
     if (!name.ok() || !value.ok()) {
       return absl::InvalidArgumentError(
-          absl::StrCat("filter \"", absl::CHexEscape(pair.substr(0, 100)),
-                       "\": ", (!name.ok() ? name.status() : value.status()).message()));
+          absl::StrCat("filter ", QuoteInput(pair), ": ",
+                       (!name.ok() ? name.status() : value.status()).message()));
     }
     const std::string key = absl::AsciiStrToLower(*name);
     if (Values* values = ListField(filter, key)) {
@@ -102,8 +103,8 @@ absl::StatusOr<v1::Filter> ParseFilterQuery(absl::string_view query) {
       uint32_t urgency = 0;
       if (!absl::SimpleAtoi(*value, &urgency)) {
         return absl::InvalidArgumentError(
-            absl::StrCat("filter min_urgency: \"", absl::CHexEscape(value->substr(0, 20)),
-                         "\" is not a number from 1 to 9"));
+            absl::StrCat("filter min_urgency: ", QuoteInput(*value),
+                         " is not a number from 1 to 9"));
       }
       filter.set_min_urgency(urgency);
     } else if (key == "q" || key == "query") {
@@ -119,8 +120,8 @@ absl::StatusOr<v1::Filter> ParseFilterQuery(absl::string_view query) {
       }
     } else {
       return absl::InvalidArgumentError(absl::StrCat(
-          "filter: unknown parameter \"", absl::CHexEscape(key.substr(0, 40)),
-          "\" (subject, place, person, organisation, source, lang, keyword, min_urgency, "
+          "filter: unknown parameter ", QuoteInput(key),
+          " (subject, place, person, organisation, source, lang, keyword, min_urgency, "
           "q, "
           "exclude_duplicates)"));
     }

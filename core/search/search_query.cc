@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
+#include "core/base/quote_input.h"
 #include "core/model/article.h"
 
 namespace newswire {
@@ -101,7 +102,7 @@ absl::StatusOr<Fts5Query> ToFts5Query(absl::string_view query) {
   }
   if (fts.phrases.empty()) {
     return absl::InvalidArgumentError(absl::StrCat(
-        "query: \"", query, "\" has no word to search for"));
+        "query: ", QuoteInput(query), " has no word to search for"));
   }
   return fts;
 }

@@ -1,6 +1,7 @@
 #include "core/store/sqlite_archive.h"
 
 #include "absl/strings/str_cat.h"
+#include "core/base/quote_input.h"
 #include "core/search/search_rank.h"
 
 namespace newswire {
@@ -85,12 +86,16 @@ absl::StatusOr<StoredArticle> ReadArticle(SqliteConnection& db, absl::string_vie
   absl::StatusOr<std::optional<StoredArticle>> stored = LookUp(db, id, version);
   if (!stored.ok()) return stored.status();
   if (stored->has_value()) return **std::move(stored);
-  if (version == 0) return absl::NotFoundError(absl::StrCat("no article with id ", id));
+  if (version == 0) {
+    return absl::NotFoundError(absl::StrCat("no article with id ", QuoteInput(id)));
+  }
   absl::StatusOr<std::optional<StoredArticle>> current = LookUp(db, id, 0);
   if (!current.ok()) return current.status();
-  if (!current->has_value()) return absl::NotFoundError(absl::StrCat("no article with id ", id));
-  return absl::NotFoundError(absl::StrCat("article ", id, " has no version ", version,
-                                          "; the current version is ",
+  if (!current->has_value()) {
+    return absl::NotFoundError(absl::StrCat("no article with id ", QuoteInput(id)));
+  }
+  return absl::NotFoundError(absl::StrCat("article ", QuoteInput(id), " has no version ",
+                                          version, "; the current version is ",
                                           (*current)->article.version()));
 }
 

@@ -14,6 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "core/base/quote_input.h"
 #include "core/model/article.h"
 #include "core/search/feed_filter.h"
 #include "core/search/search_query.h"
@@ -248,9 +249,9 @@ absl::StatusOr<std::vector<RankedPhrase>> PrefixWords(SqliteConnection& db,
   }
   if (rc != SQLITE_DONE) return db.Error(rc, "expanding a prefix");
   if (words.size() > kMaxPrefixWords) {
-    return absl::InvalidArgumentError(absl::StrCat("query: \"", prefix, "*\" begins more than ",
-                                                   kMaxPrefixWords,
-                                                   " words; give more letters"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("query: ", QuoteInput(absl::StrCat(prefix, "*")),
+                     " begins more than ", kMaxPrefixWords, " words; give more letters"));
   }
   return words;
 }

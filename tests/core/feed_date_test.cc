@@ -16,6 +16,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
+#include "core/base/quote_input.h"
 #include "core/ingest/zone_names.h"
 #include "gtest/gtest.h"
 
@@ -466,7 +467,8 @@ TEST(FeedDate, ErrorQuotesTheTextEscapedAndCut) {
       absl::StrCat("Mon, 05 Jan 2004 ", std::string(100, 'x'), "!1");
   const absl::Status status = ParseFeedDate(long_text).status();
   EXPECT_TRUE(absl::StrContains(status.message(),
-                                absl::StrCat("\"", long_text.substr(0, 80), "\"...")))
+                                absl::StrCat("\"", long_text.substr(0, kMaxQuotedInputBytes),
+                                             "\"…")))
       << status;
   EXPECT_FALSE(absl::StrContains(status.message(), "!")) << status;
   EXPECT_TRUE(IsRefused("bad\x01\"date", {"\"bad\\x01\\\"date\""}));

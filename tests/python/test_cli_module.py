@@ -82,7 +82,7 @@ def test_every_verb_against_a_server(module_server, tmp_path):
     code, out, _ = both("search", "--server", server, "seawall")
     assert code == 0 and "Harbor council approves new seawall" in out
     code, _, err = both("get", "--server", server, "urn:no:such")
-    assert code == 1 and "no article with id urn:no:such (NOT_FOUND)" in err
+    assert code == 1 and 'no article with id "urn:no:such" (NOT_FOUND)' in err
 
     # tail: the stored events, then the caught-up line.
     assert tail_lines(server, 3) == tail_lines(server, 3, binary=True)
