@@ -169,9 +169,9 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   if (opened->replica != nullptr) {
     // Every event the replica applies reaches this server's subscribers,
     // whichever replica took the publish.
-    opened->replica->Start([hub = server->hub_.get()](const FeedEvent& event) {
-      hub->Publish(event);
-    });
+    opened->replica->Start(
+        [hub = server->hub_.get()](const FeedEvent& event) { hub->Publish(event); },
+        [clock = server->embargo_clock_.get()] { clock->Held(); });
   }
   server->tls_ = std::move(tls);
   const std::shared_ptr<grpc::ServerCredentials> credentials =

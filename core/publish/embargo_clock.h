@@ -27,10 +27,13 @@ class EmbargoClock {
   // Stops the thread; articles still held stay held in the Store.
   ~EmbargoClock();
 
+  // An article was held: look again, its embargo may end sooner. The Wire
+  // calls it for what it publishes; a replica's apply (JetStreamStore) for
+  // what other replicas published.
+  void Held();
+
  private:
   void Run();
-  // An article was held: look again, its embargo may end sooner.
-  void Held();
 
   Wire* const wire_;
   const Store* const store_;

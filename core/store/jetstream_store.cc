@@ -87,8 +87,9 @@ JetStreamStore::~JetStreamStore() {
   if (apply_thread_.joinable()) apply_thread_.join();
 }
 
-void JetStreamStore::Start(EventSink sink) {
+void JetStreamStore::Start(EventSink sink, std::function<void()> on_hold) {
   sink_ = std::move(sink);
+  on_hold_ = std::move(on_hold);
   apply_thread_ = std::thread([this] { ApplyLoop(); });
 }
 
@@ -169,8 +170,10 @@ absl::Status JetStreamStore::ApplyBatch(const std::vector<LogMessage>& messages)
   }
   for (size_t i = 0; i < results.size(); ++i) {
     if (!unreadable[i].ok()) results[i] = unreadable[i];
-    if (results[i].ok() && !results[i]->duplicate && !results[i]->held &&
-        results[i]->sequence > 0 && sink_) {
+    if (!results[i].ok() || results[i]->duplicate) continue;
+    if (results[i]->held) {
+      if (on_hold_) on_hold_();
+    } else if (results[i]->sequence > 0 && sink_) {
       sink_(results[i]->event);
     }
   }

@@ -52,8 +52,11 @@ class JetStreamStore final : public Store {
   ~JetStreamStore() override;
 
   // Starts applying the log from where the archive left off, handing each
-  // new event to `sink` (may be empty). Call once, before Append.
-  void Start(EventSink sink);
+  // new event to `sink` and calling `on_hold` after each article it held
+  // until its embargo ends (whichever replica took it: this replica's
+  // embargo clock must look again). Either may be empty. Call once, before
+  // Append.
+  void Start(EventSink sink, std::function<void()> on_hold = nullptr);
 
   // The log position the archive has applied.
   uint64_t AppliedPosition() const;
@@ -109,6 +112,7 @@ class JetStreamStore final : public Store {
   const std::unique_ptr<SqliteStore> local_;
   const std::unique_ptr<JetStreamLog> log_;
   EventSink sink_;
+  std::function<void()> on_hold_;
 
   mutable absl::Mutex mu_;
   uint64_t applied_ ABSL_GUARDED_BY(mu_);

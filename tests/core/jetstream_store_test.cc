@@ -35,6 +35,7 @@ struct Replica {
   std::unique_ptr<JetStreamStore> store;
   std::mutex mu;
   std::vector<uint64_t> delivered;
+  std::atomic<int> holds{0};
 };
 
 class JetStreamStoreTest : public ::testing::Test {
@@ -60,10 +61,12 @@ class JetStreamStoreTest : public ::testing::Test {
     if (!store.ok()) return nullptr;
     replica->store = *std::move(store);
     Replica* raw = replica.get();
-    replica->store->Start([raw](const FeedEvent& event) {
-      std::lock_guard<std::mutex> lock(raw->mu);
-      raw->delivered.push_back(event.sequence());
-    });
+    replica->store->Start(
+        [raw](const FeedEvent& event) {
+          std::lock_guard<std::mutex> lock(raw->mu);
+          raw->delivered.push_back(event.sequence());
+        },
+        [raw] { ++raw->holds; });
     return replica;
   }
 
@@ -286,6 +289,9 @@ TEST_F(JetStreamStoreTest, AnEmbargoIsReleasedOnceAtOneSequenceEverywhere) {
   absl::StatusOr<std::optional<Article>> held_b = b->store->GetHeld("urn:emb");
   ASSERT_TRUE(held_b.ok() && held_b->has_value());
   EXPECT_EQ(b->store->HeadSequence(), 0u);
+  // Both replicas' embargo clocks heard of it, not only the publisher's.
+  EXPECT_EQ(a->holds.load(), 1);
+  EXPECT_EQ(b->holds.load(), 1);
 
   absl::SleepFor(absl::FromUnixSeconds(embargoed.embargoed_until().seconds()) - absl::Now() +
                  absl::Milliseconds(100));
