@@ -229,27 +229,33 @@ absl::StatusOr<LogAppended> JetStreamLog::StoredAlready(const LogAppend& append)
   return absl::FailedPreconditionError(absl::StrCat(append.subject, " already holds a message"));
 }
 
-absl::StatusOr<JetStreamLog::Bounds> JetStreamLog::GetBounds() {
+namespace {
+
+// The stream's configuration and state now.
+absl::StatusOr<StreamInfoPtr> GetStreamInfo(jsCtx* js, const std::string& stream) {
   jsStreamInfo* raw_info = nullptr;
   jsErrCode code = static_cast<jsErrCode>(0);
-  const natsStatus s = js_GetStreamInfo(&raw_info, js_, options_.stream.c_str(), nullptr, &code);
+  const natsStatus s = js_GetStreamInfo(&raw_info, js, stream.c_str(), nullptr, &code);
   StreamInfoPtr info(raw_info);
   if (s != NATS_OK) {
     return absl::UnavailableError(
-        absl::StrCat("JetStream stream ", options_.stream, ": ", NatsText(s, code)));
+        absl::StrCat("JetStream stream ", stream, ": ", NatsText(s, code)));
   }
-  return Bounds{info->State.FirstSeq, info->State.LastSeq};
+  return info;
+}
+
+}  // namespace
+
+absl::StatusOr<JetStreamLog::Bounds> JetStreamLog::GetBounds() {
+  absl::StatusOr<StreamInfoPtr> info = GetStreamInfo(js_, options_.stream);
+  if (!info.ok()) return info.status();
+  return Bounds{(*info)->State.FirstSeq, (*info)->State.LastSeq};
 }
 
 absl::StatusOr<std::string> JetStreamLog::Leader() {
-  jsStreamInfo* raw_info = nullptr;
-  jsErrCode code = static_cast<jsErrCode>(0);
-  const natsStatus s = js_GetStreamInfo(&raw_info, js_, options_.stream.c_str(), nullptr, &code);
-  StreamInfoPtr info(raw_info);
-  if (s != NATS_OK) {
-    return absl::UnavailableError(
-        absl::StrCat("JetStream stream ", options_.stream, ": ", NatsText(s, code)));
-  }
+  absl::StatusOr<StreamInfoPtr> found = GetStreamInfo(js_, options_.stream);
+  if (!found.ok()) return found.status();
+  const StreamInfoPtr& info = *found;
   if (info->Cluster == nullptr || info->Cluster->Leader == nullptr) {
     return absl::UnavailableError(absl::StrCat("JetStream stream ", options_.stream,
                                                " has no leader now"));

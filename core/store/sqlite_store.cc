@@ -370,13 +370,7 @@ std::vector<absl::StatusOr<AppendResult>> SqliteStore::ApplyLog(
       };
       queue_mu_.Await(absl::Condition(&done_or_leading));
       if (mine.back().done) break;
-      const size_t n = std::min(queue_.size(), kMaxBatch);
-      std::vector<PendingAppend*> batch(queue_.begin(), queue_.begin() + n);
-      queue_mu_.Unlock();
-      CommitBatch(batch);
-      queue_mu_.Lock();
-      queue_.erase(queue_.begin(), queue_.begin() + n);
-      for (PendingAppend* pending : batch) pending->done = true;
+      LeadBatch();
     }
   }
   std::vector<absl::StatusOr<AppendResult>> results;
@@ -405,6 +399,11 @@ absl::StatusOr<AppendResult> SqliteStore::Enqueue(const Article* article, absl::
   if (self.done) return std::move(self.result);
 
   // Lead: commit this append and everything queued behind it.
+  LeadBatch();
+  return std::move(self.result);
+}
+
+void SqliteStore::LeadBatch() {
   const size_t n = std::min(queue_.size(), kMaxBatch);
   std::vector<PendingAppend*> batch(queue_.begin(), queue_.begin() + n);
   queue_mu_.Unlock();
@@ -412,7 +411,6 @@ absl::StatusOr<AppendResult> SqliteStore::Enqueue(const Article* article, absl::
   queue_mu_.Lock();
   queue_.erase(queue_.begin(), queue_.begin() + n);
   for (PendingAppend* pending : batch) pending->done = true;
-  return std::move(self.result);
 }
 
 void SqliteStore::CommitBatch(const std::vector<PendingAppend*>& batch) {

@@ -169,6 +169,10 @@ class SqliteStore final : public Store, public AuditLog {
   // Commits recorded audit entries, a moment after they arrive, until the
   // store is destroyed.
   void FlushAuditLoop();
+  // As the leader (the first queued append is the caller's): commits the
+  // first kMaxBatch queued appends, without queue_mu_ meanwhile, and marks
+  // them done.
+  void LeadBatch() ABSL_EXCLUSIVE_LOCKS_REQUIRED(queue_mu_);
   // Commits `batch` in one transaction; sets every result.
   // REQUIRES: called by the one leader at a time (see Append).
   void CommitBatch(const std::vector<PendingAppend*>& batch);

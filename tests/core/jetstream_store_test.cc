@@ -13,22 +13,13 @@
 #include "gtest/gtest.h"
 #include "tests/core/memory_archive.h"
 #include "tests/core/nats_servers.h"
+#include "tests/core/story.h"
 #include "tests/core/temp_dir.h"
 
 namespace newswire {
 namespace {
 
 using ::testing::HasSubstr;
-
-Article Story(const std::string& id, uint32_t version, const std::string& headline) {
-  Article a;
-  a.set_id(id);
-  a.set_version(version);
-  a.set_headline(headline);
-  a.set_body_text("Body of " + headline + ".");
-  NormalizeArticle(a);
-  return a;
-}
 
 // A replica and the events its apply handed on.
 struct Replica {

@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "tests/core/any_store.h"
+#include "tests/core/story.h"
 
 namespace newswire {
 namespace {
@@ -16,16 +17,6 @@ using StoreTest = AnyStoreTest;
 
 INSTANTIATE_TEST_SUITE_P(AllStores, StoreTest, ::testing::Values("file", "memory"),
                          [](const auto& info) { return info.param; });
-
-Article Story(const std::string& id, uint32_t version, const std::string& headline) {
-  Article a;
-  a.set_id(id);
-  a.set_version(version);
-  a.set_headline(headline);
-  a.set_body_text("Body of " + headline + ".");
-  NormalizeArticle(a);
-  return a;
-}
 
 // Appends `per_thread` new articles ("urn:t:T:I") from each of `threads`
 // threads at once; returns when every one is stored.
