@@ -158,32 +158,37 @@ absl::Status JetStreamStore::ApplyBatch(const std::vector<LogMessage>& messages)
   if (entries.empty()) return absl::OkStatus();
   std::vector<absl::StatusOr<AppendResult>> results = local_->ApplyLog(entries);
   // A failure of the archive (not a refused article) stores nothing of its
-  // commit: apply again from the last position committed.
+  // commit and what follows: what earlier commits stored is handed on, and
+  // the apply goes on from the last position committed.
+  uint64_t committed = positions.back();
+  absl::Status failure;
   for (const absl::StatusOr<AppendResult>& result : results) {
     const absl::StatusCode code = result.status().code();
     if (code != absl::StatusCode::kOk && code != absl::StatusCode::kFailedPrecondition) {
-      absl::StatusOr<uint64_t> committed = local_->AppliedLogPosition();
-      absl::MutexLock lock(&mu_);
-      if (committed.ok()) applied_ = std::max(applied_, *committed);
-      return result.status();
+      failure = result.status();
+      absl::StatusOr<uint64_t> position = local_->AppliedLogPosition();
+      committed = position.ok() ? *position : applied;
+      break;
     }
   }
-  for (size_t i = 0; i < results.size(); ++i) {
-    if (!unreadable[i].ok()) results[i] = unreadable[i];
-    if (!results[i].ok() || results[i]->duplicate) continue;
-    if (results[i]->held) {
+  size_t done = 0;
+  for (; done < results.size() && positions[done] <= committed; ++done) {
+    absl::StatusOr<AppendResult>& result = results[done];
+    if (!unreadable[done].ok()) result = unreadable[done];
+    if (!result.ok() || result->duplicate) continue;
+    if (result->held) {
       if (on_hold_) on_hold_();
-    } else if (results[i]->sequence > 0 && sink_) {
-      sink_(results[i]->event);
+    } else if (result->sequence > 0 && sink_) {
+      sink_(result->event);
     }
   }
   absl::MutexLock lock(&mu_);
-  for (size_t i = 0; i < results.size(); ++i) {
+  for (size_t i = 0; i < done; ++i) {
     results_.insert_or_assign(positions[i], std::move(results[i]));
   }
   while (results_.size() > kKeptResults) results_.erase(results_.begin());
-  applied_ = std::max(applied_, positions.back());
-  return absl::OkStatus();
+  applied_ = std::max(applied_, committed);
+  return failure;
 }
 
 absl::StatusOr<AppendResult> JetStreamStore::ResultAt(uint64_t position) {
@@ -196,7 +201,7 @@ absl::StatusOr<AppendResult> JetStreamStore::ResultAt(uint64_t position) {
   absl::MutexLock lock(&mu_);
   auto it = results_.find(position);
   if (it == results_.end()) {
-    return absl::UnavailableError(
+    return absl::NotFoundError(
         absl::StrCat("the result of log position ", position, " is no longer kept"));
   }
   return it->second;
@@ -213,6 +218,14 @@ absl::StatusOr<AppendResult> JetStreamStore::Append(Article article, absl::Time 
   if (absl::IsFailedPrecondition(appended.status())) return Refusal(article);
   if (!appended.ok()) return appended.status();
   absl::StatusOr<AppendResult> result = ResultAt(appended->sequence);
+  if (appended->duplicate && absl::IsNotFound(result.status())) {
+    // Applied long ago: the archive says what it became.
+    return Refusal(article);
+  }
+  if (absl::IsNotFound(result.status())) {
+    return absl::UnavailableError(absl::StrCat(result.status().message(),
+                                               "; the publish is in the log"));
+  }
   if (!result.ok() || !appended->duplicate) return result;
   // The message was there already: what it did then is a duplicate now.
   AppendResult duplicate;

@@ -103,10 +103,12 @@ class JetStreamStore final : public Store {
   void ApplyLoop();
   // Applies one batch of messages read from the log.
   absl::Status ApplyBatch(const std::vector<LogMessage>& messages);
-  // What applying the message at `position` did, once applied.
+  // What applying the message at `position` did, once applied; NOT_FOUND
+  // when that result is no longer kept.
   absl::StatusOr<AppendResult> ResultAt(uint64_t position);
-  // Why the log refused `article`: what Append on the archive would say,
-  // once the archive has applied the whole log.
+  // What Append on the archive would say of `article` once the archive
+  // has applied the whole log: why the log refused it, or that it is a
+  // duplicate.
   absl::StatusOr<AppendResult> Refusal(const Article& article);
 
   const std::unique_ptr<SqliteStore> local_;

@@ -237,9 +237,18 @@ TEST_F(JetStreamStoreTest, ARestartedReplicaGoesOnFromWhereItsArchiveLeftOff) {
   CatchUp(*other);
   EXPECT_EQ(Events(*replica->store), Events(*other->store));
   EXPECT_EQ(replica->store->HeadSequence(), 12u);
-  // Its apply handed on only what it had not applied before.
-  std::lock_guard<std::mutex> lock(replica->mu);
-  EXPECT_EQ(replica->delivered, (std::vector<uint64_t>{6, 7, 8, 9, 10, 11, 12}));
+  {
+    // Its apply handed on only what it had not applied before.
+    std::lock_guard<std::mutex> lock(replica->mu);
+    EXPECT_EQ(replica->delivered, (std::vector<uint64_t>{6, 7, 8, 9, 10, 11, 12}));
+  }
+  // A publish it took before the restart, retried: a duplicate with the
+  // first sequence, though this process never saw it applied.
+  absl::StatusOr<AppendResult> retried =
+      replica->store->Append(Story("urn:s:0", 1, "Before"), absl::Now());
+  ASSERT_TRUE(retried.ok()) << retried.status();
+  EXPECT_TRUE(retried->duplicate);
+  EXPECT_EQ(retried->sequence, 1u);
 }
 
 TEST_F(JetStreamStoreTest, AReplicaRefusesAStreamThatWentBackwards) {
