@@ -166,6 +166,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   }
   std::unique_ptr<Server> server(
       new Server(std::move(opened->store), opened->audit, *std::move(keys), options));
+  server->replica_ = opened->replica;
   if (opened->replica != nullptr) {
     // Every event the replica applies reaches this server's subscribers,
     // whichever replica took the publish.
@@ -243,11 +244,13 @@ void Server::Shutdown(absl::Duration grace) {
   }
   if (compactor_.joinable()) compactor_.join();
   hub_->Close();
-  if (grpc_server_ == nullptr) return;  // Start failed.
-  grpc_server_->Shutdown(std::chrono::system_clock::now() +
-                         absl::ToChronoMilliseconds(grace));
-  grpc_server_->Wait();
-  subscribe_queue_.Shutdown();
+  if (grpc_server_ != nullptr) {  // Else Start failed.
+    grpc_server_->Shutdown(std::chrono::system_clock::now() +
+                           absl::ToChronoMilliseconds(grace));
+    grpc_server_->Wait();
+    subscribe_queue_.Shutdown();
+  }
+  if (replica_ != nullptr) replica_->Stop();
 }
 
 }  // namespace newswire

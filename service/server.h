@@ -29,6 +29,8 @@
 
 namespace newswire {
 
+class JetStreamStore;
+
 struct ServerOptions {
   // HOST:PORT to listen on; port 0 picks a free port.
   std::string listen = "127.0.0.1:50051";
@@ -124,6 +126,9 @@ class Server {
   // Counted by every part; read by GET /metrics.
   ServerMetrics metrics_;
   const std::unique_ptr<Store> store_;
+  // `store_` when this server is a replica on a log; its apply, which
+  // feeds the hub, stops in Shutdown, before the hub goes.
+  JetStreamStore* replica_ = nullptr;
   AuditLog* const audit_;  // The store's.
   const std::unique_ptr<KeyTable> keys_;
   // Admits every call; outlives the streams it watches.

@@ -79,7 +79,9 @@ JetStreamStore::JetStreamStore(std::unique_ptr<SqliteStore> local,
                                std::unique_ptr<JetStreamLog> log, uint64_t applied)
     : local_(std::move(local)), log_(std::move(log)), applied_(applied) {}
 
-JetStreamStore::~JetStreamStore() {
+JetStreamStore::~JetStreamStore() { Stop(); }
+
+void JetStreamStore::Stop() {
   {
     absl::MutexLock lock(&mu_);
     stopping_ = true;
@@ -101,9 +103,10 @@ uint64_t JetStreamStore::AppliedPosition() const {
 bool JetStreamStore::AwaitApplied(uint64_t position, absl::Duration timeout) const {
   absl::MutexLock lock(&mu_);
   auto reached = [this, position]() ABSL_SHARED_LOCKS_REQUIRED(mu_) {
-    return applied_ >= position;
+    return applied_ >= position || stopping_;
   };
-  return mu_.AwaitWithTimeout(absl::Condition(&reached), timeout);
+  mu_.AwaitWithTimeout(absl::Condition(&reached), timeout);
+  return applied_ >= position;
 }
 
 void JetStreamStore::ApplyLoop() {

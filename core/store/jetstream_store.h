@@ -58,10 +58,15 @@ class JetStreamStore final : public Store {
   // Append.
   void Start(EventSink sink, std::function<void()> on_hold = nullptr);
 
+  // Stops applying (waits for the batch being applied): nothing more
+  // reaches the sink, and publishes still waiting for their apply fail
+  // with UNAVAILABLE. Idempotent; the destructor stops too.
+  void Stop();
+
   // The log position the archive has applied.
   uint64_t AppliedPosition() const;
   // Waits until the archive applied the log up to `position`; false if
-  // that did not happen within `timeout`.
+  // that did not happen within `timeout` or the apply stopped.
   bool AwaitApplied(uint64_t position, absl::Duration timeout) const;
 
   // Publishes through the log. `now` is not used: the log's time decides,
