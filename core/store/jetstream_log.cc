@@ -11,8 +11,8 @@ namespace newswire {
 namespace {
 
 constexpr absl::string_view kSubjects = "nw.>";
-// The wait of one JetStream API request; Open and Append retry within
-// append_timeout.
+// The wait of one JetStream API request; every request is retried within
+// retry_timeout.
 constexpr int64_t kRequestWaitMs = 5000;
 constexpr absl::Duration kRetryPause = absl::Milliseconds(250);
 // Where JetStream keeps a message's id (Nats-Msg-Id), stored with it.
@@ -36,11 +36,25 @@ bool Retryable(natsStatus status, jsErrCode code) {
          code == JSStreamOfflineErr || code == JSClusterNoPeersErr;
 }
 
+// Calls `attempt(&code)` until it succeeds, fails in a way another try
+// would not change, or `timeout` has passed; returns its last status.
+template <typename Attempt>
+natsStatus Retrying(absl::Duration timeout, jsErrCode& code, Attempt attempt) {
+  const absl::Time deadline = absl::Now() + timeout;
+  while (true) {
+    code = static_cast<jsErrCode>(0);
+    const natsStatus s = attempt(&code);
+    if (s == NATS_OK || !Retryable(s, code) || absl::Now() >= deadline) return s;
+    std::this_thread::sleep_for(absl::ToChronoMilliseconds(kRetryPause));
+  }
+}
+
 template <typename T, void (*Destroy)(T*)>
 struct NatsDeleter {
   void operator()(T* object) const { Destroy(object); }
 };
 using MsgPtr = std::unique_ptr<natsMsg, NatsDeleter<natsMsg, natsMsg_Destroy>>;
+using PubAckPtr = std::unique_ptr<jsPubAck, NatsDeleter<jsPubAck, jsPubAck_Destroy>>;
 using StreamInfoPtr =
     std::unique_ptr<jsStreamInfo, NatsDeleter<jsStreamInfo, jsStreamInfo_Destroy>>;
 
@@ -102,7 +116,7 @@ absl::StatusOr<std::unique_ptr<JetStreamLog>> JetStreamLog::Open(
     natsOptions_Destroy(nats_options);
     return absl::InvalidArgumentError(absl::StrCat("NATS options: ", NatsText(s, 0)));
   }
-  const absl::Time deadline = absl::Now() + options.append_timeout;
+  const absl::Time deadline = absl::Now() + options.retry_timeout;
   natsConnection* connection = nullptr;
   while ((s = natsConnection_Connect(&connection, nats_options)) != NATS_OK &&
          absl::Now() < deadline) {
@@ -129,7 +143,7 @@ absl::StatusOr<std::unique_ptr<JetStreamLog>> JetStreamLog::Open(
 }
 
 absl::Status JetStreamLog::EnsureStream() {
-  const absl::Time deadline = absl::Now() + options_.append_timeout;
+  const absl::Time deadline = absl::Now() + options_.retry_timeout;
   while (true) {
     jsStreamInfo* raw_info = nullptr;
     jsErrCode code = static_cast<jsErrCode>(0);
@@ -194,28 +208,23 @@ absl::StatusOr<LogAppended> JetStreamLog::Append(const LogAppend& append) {
   publish.MaxWait = kRequestWaitMs;
   if (!append.message_id.empty()) publish.MsgId = append.message_id.c_str();
   publish.ExpectNoMessage = append.expect_empty_subject;
-  const absl::Time deadline = absl::Now() + options_.append_timeout;
-  while (true) {
-    jsPubAck* ack = nullptr;
-    jsErrCode code = static_cast<jsErrCode>(0);
-    s = js_PublishMsg(&ack, js_, msg.get(), &publish, &code);
-    if (s == NATS_OK) {
-      LogAppended appended{ack->Sequence, ack->Duplicate};
-      jsPubAck_Destroy(ack);
-      return appended;
-    }
-    if (code == JSStreamWrongLastSequenceErr) return StoredAlready(append);
-    if (!Retryable(s, code)) {
-      return absl::UnavailableError(
-          absl::StrCat("append to ", append.subject, ": ", NatsText(s, code)));
-    }
-    if (absl::Now() >= deadline) {
-      return absl::UnavailableError(absl::StrCat("append to ", append.subject,
-                                                 ": no leader took it in time (",
-                                                 NatsText(s, code), ")"));
-    }
-    std::this_thread::sleep_for(absl::ToChronoMilliseconds(kRetryPause));
+  jsPubAck* raw_ack = nullptr;
+  jsErrCode code = static_cast<jsErrCode>(0);
+  s = Retrying(options_.retry_timeout, code, [&](jsErrCode* attempt_code) {
+    jsPubAck_Destroy(raw_ack);
+    raw_ack = nullptr;
+    return js_PublishMsg(&raw_ack, js_, msg.get(), &publish, attempt_code);
+  });
+  PubAckPtr ack(raw_ack);
+  if (s == NATS_OK) return LogAppended{ack->Sequence, ack->Duplicate};
+  if (code == JSStreamWrongLastSequenceErr) return StoredAlready(append);
+  if (Retryable(s, code)) {
+    return absl::UnavailableError(absl::StrCat("append to ", append.subject,
+                                               ": no leader took it in time (",
+                                               NatsText(s, code), ")"));
   }
+  return absl::UnavailableError(
+      absl::StrCat("append to ", append.subject, ": ", NatsText(s, code)));
 }
 
 absl::StatusOr<LogAppended> JetStreamLog::StoredAlready(const LogAppend& append) {
@@ -232,10 +241,15 @@ absl::StatusOr<LogAppended> JetStreamLog::StoredAlready(const LogAppend& append)
 namespace {
 
 // The stream's configuration and state now.
-absl::StatusOr<StreamInfoPtr> GetStreamInfo(jsCtx* js, const std::string& stream) {
+absl::StatusOr<StreamInfoPtr> GetStreamInfo(jsCtx* js, const std::string& stream,
+                                            absl::Duration timeout) {
   jsStreamInfo* raw_info = nullptr;
   jsErrCode code = static_cast<jsErrCode>(0);
-  const natsStatus s = js_GetStreamInfo(&raw_info, js, stream.c_str(), nullptr, &code);
+  const natsStatus s = Retrying(timeout, code, [&](jsErrCode* attempt_code) {
+    jsStreamInfo_Destroy(raw_info);
+    raw_info = nullptr;
+    return js_GetStreamInfo(&raw_info, js, stream.c_str(), nullptr, attempt_code);
+  });
   StreamInfoPtr info(raw_info);
   if (s != NATS_OK) {
     return absl::UnavailableError(
@@ -247,13 +261,13 @@ absl::StatusOr<StreamInfoPtr> GetStreamInfo(jsCtx* js, const std::string& stream
 }  // namespace
 
 absl::StatusOr<JetStreamLog::Bounds> JetStreamLog::GetBounds() {
-  absl::StatusOr<StreamInfoPtr> info = GetStreamInfo(js_, options_.stream);
+  absl::StatusOr<StreamInfoPtr> info = GetStreamInfo(js_, options_.stream, options_.retry_timeout);
   if (!info.ok()) return info.status();
   return Bounds{(*info)->State.FirstSeq, (*info)->State.LastSeq};
 }
 
 absl::StatusOr<std::string> JetStreamLog::Leader() {
-  absl::StatusOr<StreamInfoPtr> found = GetStreamInfo(js_, options_.stream);
+  absl::StatusOr<StreamInfoPtr> found = GetStreamInfo(js_, options_.stream, options_.retry_timeout);
   if (!found.ok()) return found.status();
   const StreamInfoPtr& info = *found;
   if (info->Cluster == nullptr || info->Cluster->Leader == nullptr) {
@@ -268,8 +282,12 @@ absl::StatusOr<std::optional<LogMessage>> JetStreamLog::LastOnSubject(
   natsMsg* raw_msg = nullptr;
   jsErrCode code = static_cast<jsErrCode>(0);
   const std::string name(subject);
-  const natsStatus s =
-      js_GetLastMsg(&raw_msg, js_, options_.stream.c_str(), name.c_str(), nullptr, &code);
+  const natsStatus s = Retrying(options_.retry_timeout, code, [&](jsErrCode* attempt_code) {
+    natsMsg_Destroy(raw_msg);
+    raw_msg = nullptr;
+    return js_GetLastMsg(&raw_msg, js_, options_.stream.c_str(), name.c_str(), nullptr,
+                         attempt_code);
+  });
   MsgPtr msg(raw_msg);
   if (s == NATS_NOT_FOUND) return std::optional<LogMessage>();
   if (s != NATS_OK) {
@@ -289,8 +307,12 @@ absl::StatusOr<std::unique_ptr<LogReader>> JetStreamLog::ReadFrom(uint64_t from)
   natsSubscription* subscription = nullptr;
   jsErrCode code = static_cast<jsErrCode>(0);
   const std::string subjects(kSubjects);
-  natsStatus s = js_SubscribeSync(&subscription, js_, subjects.c_str(), nullptr, &subscribe,
-                                  &code);
+  natsStatus s = Retrying(options_.retry_timeout, code, [&](jsErrCode* attempt_code) {
+    natsSubscription_Destroy(subscription);
+    subscription = nullptr;
+    return js_SubscribeSync(&subscription, js_, subjects.c_str(), nullptr, &subscribe,
+                            attempt_code);
+  });
   // Nothing is dropped on the client: a reader that falls behind leaves
   // messages queued (the consumer's flow control bounds them).
   if (s == NATS_OK) s = natsSubscription_SetPendingLimits(subscription, -1, -1);

@@ -14,7 +14,7 @@
 // duplicate window by JetStream; after it, with `expect_empty_subject`, by
 // comparing with the id stored on the subject). An append that cannot reach a
 // stream leader (an election, a restarting server) is retried with the
-// same message id until `append_timeout`: elections take 5-8 s here.
+// same message id until `retry_timeout`: elections take 5-8 s here.
 //
 // Thread-safe.
 #ifndef NEWSWIRE_CORE_STORE_JETSTREAM_LOG_H_
@@ -46,8 +46,9 @@ struct JetStreamOptions {
   int replicas = 1;
   // How long the stream remembers message ids (JetStream's default: 2 min).
   absl::Duration duplicate_window = absl::Minutes(2);
-  // How long Open and Append keep retrying while no leader answers.
-  absl::Duration append_timeout = absl::Seconds(30);
+  // How long every request (Open, Append, reads, stream info) keeps
+  // retrying while no leader answers.
+  absl::Duration retry_timeout = absl::Seconds(30);
 };
 
 // What to append.
@@ -88,7 +89,7 @@ class JetStreamLog {
  public:
   // Connects and creates the stream if it does not exist (or checks that
   // the existing one takes nw.> and denies deletes and purges). UNAVAILABLE
-  // if no server answered within `append_timeout`; FAILED_PRECONDITION if
+  // if no server answered within `retry_timeout`; FAILED_PRECONDITION if
   // the stream exists with another configuration.
   static absl::StatusOr<std::unique_ptr<JetStreamLog>> Open(const JetStreamOptions& options);
   ~JetStreamLog();
@@ -97,7 +98,7 @@ class JetStreamLog {
 
   // Appends one message. FAILED_PRECONDITION when `expect_empty_subject`
   // and the subject holds another message; UNAVAILABLE when no leader took it
-  // within `append_timeout` (it may still have been stored: retry with the
+  // within `retry_timeout` (it may still have been stored: retry with the
   // same message id to find out).
   absl::StatusOr<LogAppended> Append(const LogAppend& append);
 

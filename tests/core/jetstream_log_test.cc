@@ -153,7 +153,7 @@ TEST_F(JetStreamLogTest, ASubjectHoldsOneMessageAndAMessageIdIsStoredOnce) {
 TEST_F(JetStreamLogTest, NoServerIsUnavailableNamingIt) {
   JetStreamOptions options;
   options.servers = {"nats://127.0.0.1:1"};
-  options.append_timeout = absl::Milliseconds(300);
+  options.retry_timeout = absl::Milliseconds(300);
   absl::StatusOr<std::unique_ptr<JetStreamLog>> log = JetStreamLog::Open(options);
   EXPECT_EQ(log.status().code(), absl::StatusCode::kUnavailable);
   EXPECT_THAT(log.status().message(), HasSubstr("nats://127.0.0.1:1"));
