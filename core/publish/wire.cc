@@ -6,6 +6,14 @@
 #include "core/policy/policy.h"
 
 namespace newswire {
+namespace {
+
+// Times a version-less publish picks a version before its refusal stands.
+// Each lost pick is another publish of the id stored, so racers up to this
+// many all get through.
+constexpr int kVersionPicks = 8;
+
+}  // namespace
 
 v1::PublishResponse ToPublishResponse(const PublishResult& result) {
   v1::PublishResponse response;
@@ -79,38 +87,56 @@ absl::StatusOr<PublishResult> Wire::PublishUnobserved(Article article, const Cal
   if (absl::Status s = ValidateArticle(article); !s.ok()) return s;
   if (!pick_version) {
     if (absl::Status s = Authorize(caller, article, nullptr); !s.ok()) return s;
-  } else {
-    absl::StatusOr<VersionPick> pick = PickVersion(article);
-    if (!pick.ok()) return pick.status();
-    // An id not stored yet may still be held under embargo: Authorize looks.
-    if (absl::Status s = Authorize(caller, article, pick->known ? &pick->current : nullptr);
-        !s.ok()) {
-      return s;
-    }
-    if (!pick->unchanged) {
-      // A story already stored under this id stays that story; it may
-      // only turn out to be a near-duplicate of another.
-      absl::StatusOr<std::optional<SameStory>> same = store_->FindSameStory(
-          article, pick->known ? StoryLookup::kNearDuplicatesOnly : StoryLookup::kAnyMatch);
-      if (!same.ok()) return same.status();
-      if (same->has_value()) {
-        const SameStory& story = **same;
-        if (story.match == SameStory::Match::kNearDuplicate) {
-          v1::Link* link = article.add_links();
-          link->set_rel(kDuplicateOfRel);
-          link->set_href(story.id);
-        } else {
-          // Another feed's copy of a story already here: that story.
-          return PublishResult{.id = story.id,
-                               .version = story.version,
-                               .sequence = story.sequence,
-                               .duplicate = true,
-                               .held = false};
-        }
-      }
+    return Append(std::move(article));
+  }
+  // The version picked from this server's view may be taken before the
+  // append stores it: by a racing publish, or, on a replica, by one the
+  // log holds and the archive had not applied yet. The refusal comes once
+  // the archive knows that version, so a new pick gets past it.
+  for (int pick = 1;; ++pick) {
+    Article picked = article;
+    absl::StatusOr<std::optional<PublishResult>> settled = PickAndVet(picked, caller);
+    if (!settled.ok()) return settled.status();
+    if (settled->has_value()) return **settled;
+    absl::StatusOr<PublishResult> result = Append(std::move(picked));
+    if (result.ok() || !absl::IsFailedPrecondition(result.status()) || pick == kVersionPicks) {
+      return result;
     }
   }
+}
 
+absl::StatusOr<std::optional<PublishResult>> Wire::PickAndVet(Article& article,
+                                                              const Caller& caller) const {
+  absl::StatusOr<VersionPick> pick = PickVersion(article);
+  if (!pick.ok()) return pick.status();
+  // An id not stored yet may still be held under embargo: Authorize looks.
+  if (absl::Status s = Authorize(caller, article, pick->known ? &pick->current : nullptr);
+      !s.ok()) {
+    return s;
+  }
+  if (pick->unchanged) return std::optional<PublishResult>();
+  // A story already stored under this id stays that story; it may only
+  // turn out to be a near-duplicate of another.
+  absl::StatusOr<std::optional<SameStory>> same = store_->FindSameStory(
+      article, pick->known ? StoryLookup::kNearDuplicatesOnly : StoryLookup::kAnyMatch);
+  if (!same.ok()) return same.status();
+  if (!same->has_value()) return std::optional<PublishResult>();
+  const SameStory& story = **same;
+  if (story.match == SameStory::Match::kNearDuplicate) {
+    v1::Link* link = article.add_links();
+    link->set_rel(kDuplicateOfRel);
+    link->set_href(story.id);
+    return std::optional<PublishResult>();
+  }
+  // Another feed's copy of a story already here: that story.
+  return std::optional<PublishResult>(PublishResult{.id = story.id,
+                                                    .version = story.version,
+                                                    .sequence = story.sequence,
+                                                    .duplicate = true,
+                                                    .held = false});
+}
+
+absl::StatusOr<PublishResult> Wire::Append(Article article) {
   std::string id = article.id();
   const uint32_t version = article.version();
   absl::StatusOr<AppendResult> appended = store_->Append(std::move(article), clock_());

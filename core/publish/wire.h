@@ -66,9 +66,11 @@ class Wire {
   //    such articles out (Filter.exclude_duplicates). A new version of a
   //    stored story stays that story even if it now has another's URL or
   //    text; a copy of another's text is then a near-duplicate of it.
-  // Two such publishes racing may pick the same version (the second gets
-  // FAILED_PRECONDITION, nothing is lost), or both store a story that is
-  // new to the archive.
+  // A version picked is picked again when the append is refused because
+  // that version was taken meanwhile (a racing publish; on a replica, one
+  // its archive had not applied yet), up to 8 times, so racing version-less
+  // updates of one id each get a version of their own. Two such publishes
+  // of a story new to the archive may both store it.
   //
   // `caller` must be allowed to publish it (AuthorizePublish: the publish
   // scope, and the article's and the stored story's source among its
@@ -114,6 +116,13 @@ class Wire {
   // Sets the version of `article` (normalized, asked for version 0) as
   // Publish describes.
   absl::StatusOr<VersionPick> PickVersion(Article& article) const;
+  // Picks the version of `article` (asked for version 0), checks `caller`
+  // may publish it and links a near-duplicate; returns what Publish
+  // answers without appending (a repeat of another feed's story), if so.
+  absl::StatusOr<std::optional<PublishResult>> PickAndVet(Article& article,
+                                                          const Caller& caller) const;
+  // Appends `article` and hands its event to the hub.
+  absl::StatusOr<PublishResult> Append(Article article);
   // Whether `caller` may publish `article`; `current` is the stored
   // current version of its id when already read.
   absl::Status Authorize(const Caller& caller, const Article& article,

@@ -2,7 +2,11 @@
 // 0), as feeds re-polled need: the same item again is a duplicate, a changed
 // one the next version.
 #include <memory>
+#include <set>
+#include <thread>
+#include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "core/fanout/hub.h"
 #include "core/publish/wire.h"
 #include "gtest/gtest.h"
@@ -188,6 +192,34 @@ TEST_P(WirePicksVersion, AKilledStoryIsNoOnesOriginal) {
   ASSERT_TRUE(again.ok()) << again.status();
   EXPECT_FALSE(again->duplicate);
   EXPECT_EQ(again->id, "urn:feed-b:1");
+}
+
+
+TEST_P(WirePicksVersion, RacingUpdatesWithoutAVersionEachGetOneOfTheirOwn) {
+  ASSERT_TRUE(wire_->Publish(Item("The vote was 31 to 4.")).ok());
+  constexpr int kRacers = 6;
+  constexpr int kRounds = 10;
+  for (int round = 0; round < kRounds; ++round) {
+    std::vector<absl::StatusOr<PublishResult>> results(kRacers, absl::UnknownError("not run"));
+    std::vector<std::thread> racers;
+    for (int r = 0; r < kRacers; ++r) {
+      racers.emplace_back([&, r] {
+        results[r] = wire_->Publish(Item(absl::StrCat("Round ", round, ": racer ", r, ".")));
+      });
+    }
+    for (std::thread& racer : racers) racer.join();
+    std::set<uint32_t> versions;
+    for (const absl::StatusOr<PublishResult>& result : results) {
+      ASSERT_TRUE(result.ok()) << result.status();
+      EXPECT_FALSE(result->duplicate);
+      versions.insert(result->version);
+    }
+    // One version each, following on from the round before.
+    EXPECT_EQ(versions.size(), static_cast<size_t>(kRacers));
+    EXPECT_EQ(*versions.begin(), static_cast<uint32_t>(2 + round * kRacers));
+    EXPECT_EQ(*versions.rbegin(), static_cast<uint32_t>(1 + (round + 1) * kRacers));
+  }
+  EXPECT_EQ(store_->HeadSequence(), static_cast<uint64_t>(1 + kRounds * kRacers));
 }
 
 }  // namespace
