@@ -6,7 +6,8 @@
 //   GET /v1/search              archive search as JSON (service/http_search.h)
 //   POST /v1/websub             the WebSub hub (service/websub_hub.h)
 //   GET /metrics                Prometheus text format (service/server_metrics.h)
-//   GET /healthz, /readyz       200 while the server runs
+//   GET /healthz, /readyz       liveness; readiness (a replica far behind
+//                               its log is not ready: core/store/readiness.h)
 //
 // Every request is counted in the server's metrics and, when asked, logged
 // as one JSON line (service/http_access_log.h).

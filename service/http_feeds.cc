@@ -18,6 +18,7 @@
 #include "core/ingest/feed_date.h"
 #include "core/policy/policy.h"
 #include "core/model/sha256.h"
+#include "core/store/readiness.h"
 #include "core/store/sqlite_search.h"
 #include "core/syndicate/feed_writer.h"
 #include "core/syndicate/ninjs_writer.h"
@@ -300,9 +301,13 @@ std::vector<HttpRoute> FeedRoutes(const Store& store, Gate& gate) {
   std::vector<HttpRoute> routes;
   // Shared by the routes, which keep it alive.
   auto cache = std::make_shared<FeedCache>();
-  for (const char* path : {"/healthz", "/readyz"}) {
-    routes.push_back({"GET", path, [](const HttpRequest&) { return TextResponse(200, "ok"); }});
-  }
+  routes.push_back(
+      {"GET", "/healthz", [](const HttpRequest&) { return TextResponse(200, "ok"); }});
+  routes.push_back({"GET", "/readyz", [&store](const HttpRequest&) {
+                      const absl::Status ready = Readiness(store, absl::Now());
+                      return ready.ok() ? TextResponse(200, "ok")
+                                        : TextResponse(503, ready.message());
+                    }});
   for (const FeedFormatSpec& format : kFormats) {
     routes.push_back(
         {"GET", std::string(format.path),

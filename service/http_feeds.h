@@ -1,6 +1,8 @@
 // The HTTP edge's routes: the wire as feeds for feed readers.
 //
-//   GET /healthz, /readyz            200 "ok" while the server runs
+//   GET /healthz                     200 "ok" while the server runs
+//   GET /readyz                      200 "ok" when ready for subscribers, else
+//                                    503 saying why (core/store/readiness.h)
 //   GET /v1/feed.atom                Atom 1.0      (application/atom+xml)
 //   GET /v1/feed.rss                 RSS 2.0       (application/rss+xml)
 //   GET /v1/feed.json                JSON Feed 1.1 (application/feed+json)

@@ -63,6 +63,18 @@ void Server::AddArchiveMetrics(const std::string& data_dir) {
                         return bytes;
                       });
   }
+  if (store->Progress().has_value()) {  // A replica: how it keeps up with the log.
+    registry.AddGauge("newswire_log_applied_position",
+                      "Log position this replica's archive has applied.", {},
+                      [store] { return static_cast<double>(store->Progress()->applied); });
+    registry.AddGauge("newswire_log_head_position", "The log's last position, as last seen.",
+                      {}, [store] { return static_cast<double>(store->Progress()->head); });
+    registry.AddGauge("newswire_log_head_age_seconds", "Time since the log's head was seen.",
+                      {}, [store] {
+                        return absl::ToDoubleSeconds(absl::Now() -
+                                                     store->Progress()->head_seen_at);
+                      });
+  }
   const Hub* hub = hub_.get();
   registry.AddGauge("newswire_subscriptions", "Subscriptions open (every transport).", {},
                     [hub] { return static_cast<double>(hub->subscription_count()); });

@@ -8,6 +8,10 @@
 
 namespace newswire {
 
+// How often the heartbeat thread looks at subscriptions waiting for a
+// replica to catch up.
+constexpr absl::Duration kReplicaPoll = absl::Milliseconds(20);
+
 std::string ClientOfPeer(absl::string_view peer) {
   const size_t colon = peer.rfind(':');
   return std::string(colon == absl::string_view::npos ? peer : peer.substr(0, colon));
@@ -104,6 +108,7 @@ Subscription::Subscription(Hub* hub, SubscriptionOptions options,
       keys_(filter_ ? filter_->IndexKeys() : std::vector<FeedFilter::Key>()),
       client_(options_.client),
       view_(FrameView(options_.view)),
+      subscribed_at_(absl::Now()),
       sent_(start_after),
       last_sent_at_(absl::Now()),
       on_ready_(std::move(on_ready)) {}
@@ -137,6 +142,11 @@ absl::StatusOr<std::vector<FrameRun>> Subscription::Next(size_t max_bytes) {
   uint64_t after;
   {
     absl::MutexLock lock(&mu_);
+    if (!status_.ok()) return status_;
+    if (awaiting_replica_ && !EndReplicaWait()) {
+      armed_ = true;  // The heartbeat thread rings when the wait ends.
+      return std::vector<FrameRun>();
+    }
     if (!status_.ok()) return status_;
     if (live_) {
       std::vector<FrameRun> runs = TakeLive(max_bytes);
@@ -212,6 +222,37 @@ void Subscription::TakeFromLog(size_t max_bytes, std::vector<FrameRun>& runs) {
     absl::MutexLock armed_lock(&hub_->armed_mu_);
     hub_->armed_readers_.push_back(self_);
   }
+}
+
+bool Subscription::ReplicaCaughtUp() {
+  const std::optional<LogProgress> progress = hub_->store_->Progress();
+  if (!progress.has_value()) return true;
+  if (!replica_target_.has_value() && progress->head_seen_at >= subscribed_at_) {
+    replica_target_ = progress->head;
+  }
+  return replica_target_.has_value() && progress->applied >= *replica_target_;
+}
+
+bool Subscription::EndReplicaWait() {
+  if (ReplicaCaughtUp()) {
+    absl::StatusOr<uint64_t> start = hub_->StartAfter(options_);
+    if (start.ok()) {
+      sent_ = *start;
+    } else {
+      status_ = start.status();
+    }
+  } else if (absl::Now() >= replica_deadline_) {
+    const LogProgress progress = hub_->store_->Progress().value_or(LogProgress{});
+    status_ = absl::UnavailableError(absl::StrCat(
+        "this replica has applied the log up to position ", progress.applied, " of ",
+        progress.head, " and did not catch up within ",
+        absl::FormatDuration(hub_->options_.replica_wait),
+        "; try another replica, or again later"));
+  } else {
+    return false;
+  }
+  awaiting_replica_ = false;
+  return true;
 }
 
 absl::StatusOr<bool> Subscription::WantsStored(const FeedEvent& event) const {
@@ -407,11 +448,31 @@ absl::StatusOr<std::shared_ptr<Subscription>> Hub::Subscribe(
     if (!compiled.ok()) return compiled.status();
     if (!compiled->MatchesEverything()) filter = *std::move(compiled);
   }
-  absl::StatusOr<uint64_t> start_after = StartAfter(options);
-  if (!start_after.ok()) return start_after.status();
+  // A replica behind the log, or not yet holding the cursor asked for,
+  // starts once it caught up (Subscription::EndReplicaWait).
+  const std::optional<LogProgress> progress = store_->Progress();
+  const bool replica_behind = progress.has_value() && progress->applied < progress->head;
+  const bool await_replica =
+      replica_behind || (progress.has_value() &&
+                         options.start == v1::SubscribeRequest::START_AFTER_SEQUENCE &&
+                         options.after_sequence > store_->HeadSequence());
+  uint64_t start_after = 0;
+  if (!await_replica) {
+    absl::StatusOr<uint64_t> start = StartAfter(options);
+    if (!start.ok()) return start.status();
+    start_after = *start;
+  }
   // Not make_shared: the constructor is private.
   std::shared_ptr<Subscription> sub(new Subscription(this, options, std::move(filter),
-                                                     *start_after, std::move(on_ready)));
+                                                     start_after, std::move(on_ready)));
+  if (await_replica) {
+    absl::MutexLock lock(&sub->mu_);
+    sub->awaiting_replica_ = true;
+    // Behind: the head it knows is the one to reach. Else the cursor may
+    // be in flight to it: the next head it sees tells.
+    if (replica_behind) sub->replica_target_ = progress->head;
+    sub->replica_deadline_ = sub->subscribed_at_ + options_.replica_wait;
+  }
   {
     absl::MutexLock lock(&mu_);
     if (closed_) return absl::UnavailableError("the server is shutting down");
@@ -429,9 +490,12 @@ absl::StatusOr<std::shared_ptr<Subscription>> Hub::Subscribe(
     subscriptions_.emplace(sub.get(), sub);
     sub->self_ = sub;
   }
-  if (options.heartbeat != absl::ZeroDuration()) {
+  if (options.heartbeat != absl::ZeroDuration() || await_replica) {
     absl::MutexLock lock(&heartbeat_mu_);
-    heartbeats_.emplace(absl::Now() + options.heartbeat, sub);
+    if (options.heartbeat != absl::ZeroDuration()) {
+      heartbeats_.emplace(absl::Now() + options.heartbeat, sub);
+    }
+    if (await_replica) replica_waits_.push_back(sub);
   }
   return sub;
 }
@@ -563,18 +627,39 @@ void Hub::Deliver(PreparedEvent& prepared, std::vector<std::shared_ptr<Subscript
   delivered_head_.store(published_head_);
 }
 
+void Hub::EndReplicaWaits(std::vector<std::shared_ptr<Subscription>>& to_ring) {
+  const absl::Time now = absl::Now();
+  std::vector<std::weak_ptr<Subscription>> waiting;
+  for (std::weak_ptr<Subscription>& weak : replica_waits_) {
+    std::shared_ptr<Subscription> sub = weak.lock();
+    if (sub == nullptr) continue;
+    absl::MutexLock sub_lock(&sub->mu_);
+    if (!sub->awaiting_replica_ || !sub->status_.ok()) continue;  // Next saw it end.
+    if (!sub->ReplicaCaughtUp() && now < sub->replica_deadline_) {
+      waiting.push_back(std::move(weak));
+    } else if (sub->armed_) {  // Else Next has yet to come, and will see.
+      sub->armed_ = false;
+      to_ring.push_back(sub);
+    }
+  }
+  replica_waits_.swap(waiting);
+}
+
 void Hub::HeartbeatLoop() {
   absl::MutexLock lock(&heartbeat_mu_);
   while (true) {
-    const absl::Time next =
-        heartbeats_.empty() ? absl::InfiniteFuture() : heartbeats_.begin()->first;
-    auto woken = [this, next]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(heartbeat_mu_) {
-      return heartbeat_stop_ || (!heartbeats_.empty() && heartbeats_.begin()->first < next);
+    absl::Time next = heartbeats_.empty() ? absl::InfiniteFuture() : heartbeats_.begin()->first;
+    const bool polling = !replica_waits_.empty();
+    if (polling) next = std::min(next, absl::Now() + kReplicaPoll);
+    auto woken = [this, next, polling]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(heartbeat_mu_) {
+      return heartbeat_stop_ || (!heartbeats_.empty() && heartbeats_.begin()->first < next) ||
+             (!polling && !replica_waits_.empty());
     };
     heartbeat_mu_.AwaitWithDeadline(absl::Condition(&woken), next);
     if (heartbeat_stop_) return;
     const absl::Time now = absl::Now();
     std::vector<std::shared_ptr<Subscription>> to_ring;
+    EndReplicaWaits(to_ring);
     while (!heartbeats_.empty() && heartbeats_.begin()->first <= now) {
       std::shared_ptr<Subscription> sub = heartbeats_.begin()->second.lock();
       heartbeats_.erase(heartbeats_.begin());
@@ -621,6 +706,7 @@ void Hub::Close() {
     absl::MutexLock lock(&heartbeat_mu_);
     heartbeat_stop_ = true;
     heartbeats_.clear();
+    replica_waits_.clear();
   }
   {
     absl::MutexLock lock(&ring_mu_);

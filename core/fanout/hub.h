@@ -78,6 +78,11 @@ struct HubOptions {
   // Bound on the bytes queued for each live subscriber that does not keep
   // up (see SubscriptionOptions::max_queue_bytes).
   size_t max_queue_bytes = 8 << 20;
+  // On a replica of a shared log (Store::Progress) that is behind it, or
+  // asked for a cursor past its head: how long a new subscription waits
+  // for the replica to apply the log up to the head it sees, before
+  // ending with UNAVAILABLE (so its client can try another replica).
+  absl::Duration replica_wait = absl::Seconds(5);
 };
 
 class Hub;
@@ -99,8 +104,9 @@ class Subscription {
   //
   // An empty result means nothing is ready now; `on_ready` will then be
   // called once, when something is. Returns UNAVAILABLE once the hub is
-  // closed, OUT_OF_RANGE if retention compacted events not yet sent, or
-  // the Store's error if a catch-up read fails.
+  // closed or when a replica did not catch up within replica_wait,
+  // OUT_OF_RANGE if retention compacted events not yet sent, or the
+  // Store's error if a catch-up read fails.
   // REQUIRES: not called concurrently with itself.
   absl::StatusOr<std::vector<FrameRun>> Next(size_t max_bytes);
 
@@ -121,6 +127,15 @@ class Subscription {
   friend class Hub;
   Subscription(Hub* hub, SubscriptionOptions options, std::optional<FeedFilter> filter,
                uint64_t start_after, std::function<void()> on_ready);
+
+  // While it waits for a replica to catch up (see Hub::Subscribe): whether
+  // the replica applied the log up to the head it saw after this
+  // subscription began.
+  bool ReplicaCaughtUp() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Ends the wait for the replica: starts at options_.start, or ends the
+  // subscription (UNAVAILABLE past the wait, or the start's error).
+  // Returns false while it still waits.
+  bool EndReplicaWait() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   // Reads catch-up steps from the Store until one yields frames or the
   // subscription joins the live stream.
@@ -156,6 +171,14 @@ class Subscription {
   std::weak_ptr<Subscription> self_;
 
   mutable absl::Mutex mu_;
+  // Waiting for a replica to catch up before starting (sent_ is not set
+  // yet): until it applied the log up to `replica_target_` (nullopt: the
+  // first head it sees after `subscribed_at_`), at the latest until
+  // `replica_deadline_`.
+  bool awaiting_replica_ ABSL_GUARDED_BY(mu_) = false;
+  std::optional<uint64_t> replica_target_ ABSL_GUARDED_BY(mu_);
+  const absl::Time subscribed_at_;
+  absl::Time replica_deadline_ ABSL_GUARDED_BY(mu_);
   // Last sequence considered (sent or filtered out) by Next.
   uint64_t sent_ ABSL_GUARDED_BY(mu_);
   // Last sequence seen from the live stream (queued or filtered out).
@@ -214,6 +237,15 @@ class Hub {
   // RESOURCE_EXHAUSTED over a subscription limit; UNAVAILABLE once closed.
   // A subscription that falls behind retention while catching up ends with
   // OUT_OF_RANGE too: never a silent gap.
+  //
+  // On a replica (Store::Progress) that is behind the log, or asked for a
+  // cursor past its head, the start waits until the replica applied the
+  // log up to the head it sees after this call (at most
+  // HubOptions::replica_wait; then Next returns UNAVAILABLE): a cursor
+  // another replica gave resumes with no gap, the start's errors (such as
+  // OUT_OF_RANGE past the head) come from Next and are the same on every
+  // replica, and CAUGHT_UP means caught up with the log as it was when the
+  // subscriber came.
   // REQUIRES: every subscription is gone before the hub is.
   absl::StatusOr<std::shared_ptr<Subscription>> Subscribe(
       const SubscriptionOptions& options, std::function<void()> on_ready);
@@ -250,8 +282,13 @@ class Hub {
   void Remove(Subscription* sub);
   // Takes `sub` out of the live stream (index or log).
   void LeaveLive(Subscription* sub) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_, sub->mu_);
-  // Sends heartbeats as they fall due, until Close.
+  // Sends heartbeats as they fall due, and rings subscriptions whose
+  // replica wait ended, until Close.
   void HeartbeatLoop();
+  // Takes the subscriptions whose replica wait ended out of
+  // replica_waits_, and adds those owed an on_ready to `to_ring`.
+  void EndReplicaWaits(std::vector<std::shared_ptr<Subscription>>& to_ring)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(heartbeat_mu_);
   // Hands `subs` to the ring thread.
   void Ring(std::vector<std::shared_ptr<Subscription>> subs);
   // Calls on_ready of the subscriptions handed to it, until Close.
@@ -319,6 +356,9 @@ class Hub {
   std::multimap<absl::Time, std::weak_ptr<Subscription>> heartbeats_
       ABSL_GUARDED_BY(heartbeat_mu_);
   bool heartbeat_stop_ ABSL_GUARDED_BY(heartbeat_mu_) = false;
+  // Subscriptions waiting for a replica to catch up, looked at every
+  // kReplicaPoll by the heartbeat thread.
+  std::vector<std::weak_ptr<Subscription>> replica_waits_ ABSL_GUARDED_BY(heartbeat_mu_);
   std::thread heartbeat_thread_;
 };
 

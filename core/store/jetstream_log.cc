@@ -260,14 +260,17 @@ absl::StatusOr<StreamInfoPtr> GetStreamInfo(jsCtx* js, const std::string& stream
 
 }  // namespace
 
-absl::StatusOr<JetStreamLog::Bounds> JetStreamLog::GetBounds() {
-  absl::StatusOr<StreamInfoPtr> info = GetStreamInfo(js_, options_.stream, options_.retry_timeout);
+absl::StatusOr<JetStreamLog::Bounds> JetStreamLog::GetBounds(
+    std::optional<absl::Duration> retry_for) {
+  absl::StatusOr<StreamInfoPtr> info =
+      GetStreamInfo(js_, options_.stream, retry_for.value_or(options_.retry_timeout));
   if (!info.ok()) return info.status();
   return Bounds{(*info)->State.FirstSeq, (*info)->State.LastSeq};
 }
 
 absl::StatusOr<std::string> JetStreamLog::Leader() {
-  absl::StatusOr<StreamInfoPtr> found = GetStreamInfo(js_, options_.stream, options_.retry_timeout);
+  absl::StatusOr<StreamInfoPtr> found =
+      GetStreamInfo(js_, options_.stream, options_.retry_timeout);
   if (!found.ok()) return found.status();
   const StreamInfoPtr& info = *found;
   if (info->Cluster == nullptr || info->Cluster->Leader == nullptr) {
@@ -346,8 +349,10 @@ absl::StatusOr<std::vector<LogMessage>> LogReader::Next(size_t max, absl::Durati
     }
     const uint64_t sequence = meta->Sequence.Stream;
     const int64_t unix_nanos = meta->Timestamp;
+    const uint64_t stream_pending = meta->NumPending;
     jsMsgMetaData_Destroy(meta);
     out.push_back(ToLogMessage(msg.get(), sequence, unix_nanos));
+    out.back().pending = stream_pending;
     // After the first, take only what is already delivered.
     int pending = 0;
     int pending_bytes = 0;

@@ -78,6 +78,9 @@ struct LogMessage {
   std::string subject;
   std::vector<std::pair<std::string, std::string>> headers;
   std::string data;
+  // From a reader: messages the stream held after this one when it was
+  // delivered (so the stream's last position was sequence + pending).
+  uint64_t pending = 0;
 
   // The value of header `name`, or empty.
   std::string Header(absl::string_view name) const;
@@ -107,7 +110,9 @@ class JetStreamLog {
     uint64_t first = 0;
     uint64_t last = 0;
   };
-  absl::StatusOr<Bounds> GetBounds();
+  // Retries as every request does, for `retry_for` (default: the options'
+  // retry_timeout).
+  absl::StatusOr<Bounds> GetBounds(std::optional<absl::Duration> retry_for = std::nullopt);
 
   // The name of the server that leads the stream now (the one that orders
   // appends), e.g. "n0".

@@ -15,6 +15,8 @@ constexpr size_t kApplyBatch = 500;
 constexpr absl::Duration kApplyWait = absl::Milliseconds(50);
 // Results kept for waiting publishes.
 constexpr size_t kKeptResults = 1 << 16;
+// How often an idle apply asks the log where its head is.
+constexpr absl::Duration kHeadRefresh = absl::Milliseconds(250);
 // How long a publish waits for this replica to apply its message.
 constexpr absl::Duration kApplyTimeout = absl::Seconds(30);
 
@@ -72,12 +74,17 @@ absl::StatusOr<std::unique_ptr<JetStreamStore>> JetStreamStore::Open(
                      ": it no longer holds what this replica needs"));
   }
   return std::unique_ptr<JetStreamStore>(
-      new JetStreamStore(std::move(local), *std::move(log), *applied));
+      new JetStreamStore(std::move(local), *std::move(log), *applied, bounds->last));
 }
 
 JetStreamStore::JetStreamStore(std::unique_ptr<SqliteStore> local,
-                               std::unique_ptr<JetStreamLog> log, uint64_t applied)
-    : local_(std::move(local)), log_(std::move(log)), applied_(applied) {}
+                               std::unique_ptr<JetStreamLog> log, uint64_t applied,
+                               uint64_t head)
+    : local_(std::move(local)),
+      log_(std::move(log)),
+      applied_(applied),
+      head_(head),
+      head_seen_at_(absl::Now()) {}
 
 JetStreamStore::~JetStreamStore() { Stop(); }
 
@@ -100,6 +107,17 @@ uint64_t JetStreamStore::AppliedPosition() const {
   return applied_;
 }
 
+std::optional<LogProgress> JetStreamStore::Progress() const {
+  absl::MutexLock lock(&mu_);
+  return LogProgress{applied_, std::max(head_, applied_), head_seen_at_};
+}
+
+void JetStreamStore::SawHead(uint64_t head) {
+  absl::MutexLock lock(&mu_);
+  head_ = std::max(head_, head);
+  head_seen_at_ = absl::Now();
+}
+
 bool JetStreamStore::AwaitApplied(uint64_t position, absl::Duration timeout) const {
   absl::MutexLock lock(&mu_);
   auto reached = [this, position]() ABSL_SHARED_LOCKS_REQUIRED(mu_) {
@@ -115,6 +133,7 @@ void JetStreamStore::ApplyLoop() {
     return stopping_;
   };
   std::unique_ptr<LogReader> reader;
+  absl::Time last_asked = absl::InfinitePast();
   while (!stopping()) {
     if (reader == nullptr) {
       absl::StatusOr<std::unique_ptr<LogReader>> opened = log_->ReadFrom(AppliedPosition() + 1);
@@ -129,6 +148,15 @@ void JetStreamStore::ApplyLoop() {
       reader = *std::move(opened);
     }
     absl::StatusOr<std::vector<LogMessage>> batch = reader->Next(kApplyBatch, kApplyWait);
+    if (batch.ok() && !batch->empty()) {
+      SawHead(batch->back().sequence + batch->back().pending);
+    } else if (batch.ok() && absl::Now() - last_asked >= kHeadRefresh) {
+      // Idle: nothing arrives when the log has nothing new, or when this
+      // replica lost it. Ask, briefly: an election's wait is not the apply's.
+      last_asked = absl::Now();
+      absl::StatusOr<JetStreamLog::Bounds> bounds = log_->GetBounds(kHeadRefresh);
+      if (bounds.ok()) SawHead(bounds->last);
+    }
     absl::Status applied = batch.ok() ? ApplyBatch(*batch) : batch.status();
     absl::MutexLock lock(&mu_);
     apply_status_ = applied;

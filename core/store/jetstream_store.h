@@ -65,6 +65,9 @@ class JetStreamStore final : public Store {
 
   // The log position the archive has applied.
   uint64_t AppliedPosition() const;
+  // The applied position against the log's head: as each batch arrives (a
+  // message tells how many follow it), and every kHeadRefresh while idle.
+  std::optional<LogProgress> Progress() const override;
   // Waits until the archive applied the log up to `position`; false if
   // that did not happen within `timeout` or the apply stopped.
   bool AwaitApplied(uint64_t position, absl::Duration timeout) const;
@@ -101,7 +104,9 @@ class JetStreamStore final : public Store {
 
  private:
   JetStreamStore(std::unique_ptr<SqliteStore> local, std::unique_ptr<JetStreamLog> log,
-                 uint64_t applied);
+                 uint64_t applied, uint64_t head);
+  // Records that the log held `head` positions just now.
+  void SawHead(uint64_t head);
 
   // The apply thread: reads the log from the applied position on, applies
   // batches (up to kApplyBatch messages, or what came within 50 ms).
@@ -123,6 +128,9 @@ class JetStreamStore final : public Store {
 
   mutable absl::Mutex mu_;
   uint64_t applied_ ABSL_GUARDED_BY(mu_);
+  // The log's last position as last seen, and when.
+  uint64_t head_ ABSL_GUARDED_BY(mu_);
+  absl::Time head_seen_at_ ABSL_GUARDED_BY(mu_);
   // The apply's result of recent log positions, for the publishes waiting
   // on them (the oldest are dropped past kKeptResults).
   std::map<uint64_t, absl::StatusOr<AppendResult>> results_ ABSL_GUARDED_BY(mu_);

@@ -69,6 +69,16 @@ struct SameStory {
   uint64_t sequence = 0;  // and where that was stored.
 };
 
+// How far a store that applies a log shared with other servers (a
+// replica, jetstream_store.h) has got: its events are those of the log up
+// to `applied`, and the log held `head` positions when last seen, at
+// `head_seen_at`.
+struct LogProgress {
+  uint64_t applied = 0;
+  uint64_t head = 0;
+  absl::Time head_seen_at = absl::InfinitePast();
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -138,6 +148,12 @@ class Store {
   // Returns the sequence of the newest event, 0 when the store is empty.
   // Thread-safe.
   virtual uint64_t HeadSequence() const = 0;
+
+  // For a replica of a shared log: how far it applied the log, so a
+  // subscriber whose cursor another replica gave can be made to wait for
+  // it (Hub). nullopt for a store that is the whole truth itself (the
+  // default). Cheap and non-blocking. Thread-safe.
+  virtual std::optional<LogProgress> Progress() const { return std::nullopt; }
 
   // Returns the sequence of the oldest event still stored: 1 until
   // something is compacted, then the first sequence Compact kept (which may

@@ -3,6 +3,7 @@
 #include "core/store/jetstream_log.h"
 
 #include <atomic>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <set>
@@ -73,6 +74,42 @@ class JetStreamLogTest : public ::testing::Test {
       for (LogMessage& message : *batch) all.push_back(std::move(message));
     }
     return all;
+  }
+
+  // Appends `count` messages on a thread of its own; once 50 are
+  // acknowledged, runs `disrupt` (which returns once the cluster is back).
+  // Then every acknowledged append must be in the log exactly once, in order.
+  static void ExpectStormLosesNothing(JetStreamLog& log, int count,
+                                      const std::function<void()>& disrupt) {
+    std::map<uint64_t, std::string> acknowledged;  // sequence -> data
+    std::atomic<int> done{0};
+    std::thread publisher([&] {
+      for (int i = 0; i < count; ++i) {
+        const std::string id = absl::StrCat("urn:storm:", i);
+        const std::string data = absl::StrCat("storm ", i);
+        absl::StatusOr<LogAppended> appended = log.Append(Message(id, 1, data));
+        ASSERT_TRUE(appended.ok()) << "append " << i << ": " << appended.status();
+        EXPECT_TRUE(acknowledged.emplace(appended->sequence, data).second)
+            << "sequence " << appended->sequence << " acknowledged twice";
+        ++done;
+      }
+    });
+    while (done.load() < 50) absl::SleepFor(absl::Milliseconds(5));
+    disrupt();
+    publisher.join();
+    ASSERT_EQ(acknowledged.size(), static_cast<size_t>(count));
+    std::vector<LogMessage> read = ReadAll(log, 1);
+    std::set<std::string> seen;
+    uint64_t previous = 0;
+    for (const LogMessage& message : read) {
+      EXPECT_GT(message.sequence, previous);
+      previous = message.sequence;
+      EXPECT_TRUE(seen.insert(message.data).second) << "stored twice: " << message.data;
+    }
+    for (const auto& [sequence, data] : acknowledged) {
+      EXPECT_TRUE(seen.count(data)) << "acknowledged at " << sequence << " but lost: " << data;
+    }
+    EXPECT_EQ(read.size(), static_cast<size_t>(count));
   }
 
   TempDir dir_;
@@ -207,46 +244,29 @@ TEST_F(JetStreamLogTest, KillingTheLeaderLosesNoAcknowledgedAppend) {
   ASSERT_TRUE(servers.ok());
   std::unique_ptr<JetStreamLog> log = OpenLog(servers, 3);
   ASSERT_NE(log, nullptr);
-  constexpr int kAppends = 400;
-  std::map<uint64_t, std::string> acknowledged;  // sequence -> data
-  std::atomic<int> done{0};
-  std::thread publisher([&] {
-    for (int i = 0; i < kAppends; ++i) {
-      const std::string id = absl::StrCat("urn:storm:", i);
-      const std::string data = absl::StrCat("storm ", i);
-      absl::StatusOr<LogAppended> appended = log->Append(Message(id, 1, data));
-      ASSERT_TRUE(appended.ok()) << "append " << i << ": " << appended.status();
-      EXPECT_TRUE(acknowledged.emplace(appended->sequence, data).second)
-          << "sequence " << appended->sequence << " acknowledged twice";
-      ++done;
-    }
+  ExpectStormLosesNothing(*log, 400, [&] {
+    absl::StatusOr<std::string> leader = log->Leader();
+    ASSERT_TRUE(leader.ok()) << leader.status();
+    const int killed = (*leader)[1] - '0';
+    servers.Kill(killed);
+    // The appends after the kill go through another leader.
+    absl::StatusOr<std::string> new_leader = log->Leader();
+    ASSERT_TRUE(new_leader.ok()) << new_leader.status();
+    EXPECT_NE(*new_leader, *leader);
+    ASSERT_TRUE(servers.Restart(killed));  // And the killed one comes back.
   });
-  while (done.load() < 50) absl::SleepFor(absl::Milliseconds(5));
-  absl::StatusOr<std::string> leader = log->Leader();
-  ASSERT_TRUE(leader.ok()) << leader.status();
-  const int killed = (*leader)[1] - '0';
-  servers.Kill(killed);
-  publisher.join();
-  ASSERT_EQ(acknowledged.size(), static_cast<size_t>(kAppends));
-  absl::StatusOr<std::string> new_leader = log->Leader();
-  ASSERT_TRUE(new_leader.ok()) << new_leader.status();
-  EXPECT_NE(*new_leader, *leader);  // The appends after the kill went through another.
+}
 
-  // Every acknowledged append is in the log exactly once, in order, also
-  // once the killed server is back.
-  ASSERT_TRUE(servers.Restart(killed));
-  std::vector<LogMessage> read = ReadAll(*log, 1);
-  std::set<std::string> seen;
-  uint64_t previous = 0;
-  for (const LogMessage& message : read) {
-    EXPECT_GT(message.sequence, previous);
-    previous = message.sequence;
-    EXPECT_TRUE(seen.insert(message.data).second) << "stored twice: " << message.data;
-  }
-  for (const auto& [sequence, data] : acknowledged) {
-    EXPECT_TRUE(seen.count(data)) << "acknowledged at " << sequence << " but lost: " << data;
-  }
-  EXPECT_EQ(read.size(), static_cast<size_t>(kAppends));
+TEST_F(JetStreamLogTest, KillingEveryServerLosesNoAcknowledgedAppend) {
+  NatsServers servers(3, dir_.path());
+  ASSERT_TRUE(servers.ok());
+  std::unique_ptr<JetStreamLog> log = OpenLog(servers, 3);
+  ASSERT_NE(log, nullptr);
+  ExpectStormLosesNothing(*log, 300, [&] {
+    for (int i = 0; i < servers.size(); ++i) servers.Kill(i);
+    absl::SleepFor(absl::Milliseconds(500));  // Appends meanwhile find no server.
+    for (int i = 0; i < servers.size(); ++i) ASSERT_TRUE(servers.Restart(i));
+  });
 }
 
 }  // namespace

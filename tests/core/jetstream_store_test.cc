@@ -8,12 +8,15 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "core/fanout/hub.h"
 #include "core/model/article.h"
+#include "core/store/readiness.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/core/memory_archive.h"
 #include "tests/core/nats_servers.h"
 #include "tests/core/story.h"
+#include "tests/core/subscription_reader.h"
 #include "tests/core/temp_dir.h"
 
 namespace newswire {
@@ -43,22 +46,44 @@ class JetStreamStoreTest : public ::testing::Test {
     return options;
   }
 
-  // A replica on `archive` (a new one in memory by default), started.
-  std::unique_ptr<Replica> StartReplica(std::unique_ptr<SqliteStore> archive = nullptr) {
+  // A replica on `archive` (a new one in memory by default), not started.
+  std::unique_ptr<Replica> OpenReplica(std::unique_ptr<SqliteStore> archive = nullptr) {
     auto replica = std::make_unique<Replica>();
     absl::StatusOr<std::unique_ptr<JetStreamStore>> store = JetStreamStore::Open(
         archive ? std::move(archive) : NewMemoryArchive(), LogOptions());
     EXPECT_TRUE(store.ok()) << store.status();
     if (!store.ok()) return nullptr;
     replica->store = *std::move(store);
-    Replica* raw = replica.get();
-    replica->store->Start(
-        [raw](const FeedEvent& event) {
-          std::lock_guard<std::mutex> lock(raw->mu);
-          raw->delivered.push_back(event.sequence());
+    return replica;
+  }
+
+  // Starts `replica`'s apply; its events also go to `hub` when given.
+  static void Start(Replica& replica, Hub* hub = nullptr) {
+    Replica* raw = &replica;
+    replica.store->Start(
+        [raw, hub](const FeedEvent& event) {
+          {
+            std::lock_guard<std::mutex> lock(raw->mu);
+            raw->delivered.push_back(event.sequence());
+          }
+          if (hub != nullptr) hub->Publish(event);
         },
         [raw] { ++raw->holds; });
+  }
+
+  std::unique_ptr<Replica> StartReplica(std::unique_ptr<SqliteStore> archive = nullptr) {
+    std::unique_ptr<Replica> replica = OpenReplica(std::move(archive));
+    if (replica != nullptr) Start(*replica);
     return replica;
+  }
+
+  // Publishes stories 1 to n through `replica`.
+  static void Publish(Replica& replica, int n) {
+    for (int i = 1; i <= n; ++i) {
+      absl::StatusOr<AppendResult> appended = replica.store->Append(
+          Story(absl::StrCat("urn:s:", i), 1, absl::StrCat("Story ", i)), absl::Now());
+      ASSERT_TRUE(appended.ok()) << appended.status();
+    }
   }
 
   // Waits until `replica` applied everything the log holds now.
@@ -316,6 +341,110 @@ TEST_F(JetStreamStoreTest, AnEmbargoIsReleasedOnceAtOneSequenceEverywhere) {
   EXPECT_EQ(a->store->HeadSequence(), 1u);
   EXPECT_FALSE(a->store->GetHeld("urn:emb")->has_value());
   EXPECT_FALSE(b->store->GetHeld("urn:emb")->has_value());
+}
+
+
+SubscriptionOptions After(uint64_t sequence) {
+  SubscriptionOptions options;
+  options.start = v1::SubscribeRequest::START_AFTER_SEQUENCE;
+  options.after_sequence = sequence;
+  return options;
+}
+
+TEST_F(JetStreamStoreTest, ACursorFromAnotherReplicaWaitsForALaggingOneAndMissesNothing) {
+  std::unique_ptr<Replica> a = StartReplica();
+  ASSERT_NE(a, nullptr);
+  Publish(*a, 60);
+  // B opens 60 positions behind and has applied nothing when a subscriber
+  // arrives with A's cursor 40.
+  std::unique_ptr<Replica> b = OpenReplica();
+  ASSERT_NE(b, nullptr);
+  Hub hub(b->store.get());
+  Reader reader(hub, After(40));
+  absl::StatusOr<std::vector<FrameRun>> early = reader.sub().Next(64 << 10);
+  ASSERT_TRUE(early.ok()) << early.status();
+  EXPECT_TRUE(early->empty());  // Waits: neither OUT_OF_RANGE nor a gap.
+  Start(*b, &hub);
+  std::vector<FeedEvent> events = reader.ReadUntil([](const std::vector<FeedEvent>& read) {
+    return !read.empty() && read.back().kind() == v1::EVENT_KIND_CAUGHT_UP;
+  });
+  ASSERT_TRUE(reader.status().ok()) << reader.status();
+  ASSERT_FALSE(events.empty());
+  std::vector<uint64_t> expected;
+  for (uint64_t s = 41; s <= 60; ++s) expected.push_back(s);
+  EXPECT_EQ(Sequences(events), expected);
+  // Caught up means caught up with the log as it was on arrival.
+  EXPECT_EQ(events.back().kind(), v1::EVENT_KIND_CAUGHT_UP);
+  EXPECT_EQ(events.back().head_sequence(), 60u);
+  b->store->Stop();  // Before the hub it feeds goes.
+}
+
+TEST_F(JetStreamStoreTest, AReplicaThatDoesNotCatchUpInTimeSaysUnavailable) {
+  std::unique_ptr<Replica> a = StartReplica();
+  ASSERT_NE(a, nullptr);
+  Publish(*a, 5);
+  std::unique_ptr<Replica> b = OpenReplica();  // Never applies.
+  ASSERT_NE(b, nullptr);
+  HubOptions options;
+  options.replica_wait = absl::Milliseconds(300);
+  Hub hub(b->store.get(), options);
+  for (const SubscriptionOptions& start : {After(3), SubscriptionOptions()}) {
+    Reader reader(hub, start);
+    reader.ReadUntil([](const std::vector<FeedEvent>&) { return false; }, absl::Seconds(5));
+    EXPECT_EQ(reader.status().code(), absl::StatusCode::kUnavailable) << reader.status();
+    EXPECT_THAT(reader.status().message(), HasSubstr("up to position 0 of 5"));
+    EXPECT_THAT(reader.status().message(), HasSubstr("try another replica"));
+  }
+}
+
+TEST_F(JetStreamStoreTest, ACursorPastTheHeadIsOutOfRangeTheSameOnEveryReplica) {
+  std::unique_ptr<Replica> a = OpenReplica();
+  std::unique_ptr<Replica> b = OpenReplica();
+  ASSERT_TRUE(a && b);
+  Hub hub_a(a->store.get());
+  Hub hub_b(b->store.get());
+  Start(*a, &hub_a);
+  Start(*b, &hub_b);
+  Publish(*a, 5);
+  CatchUp(*b);
+  std::vector<std::string> answers;
+  for (Hub* hub : {&hub_a, &hub_b}) {
+    Reader reader(*hub, After(9));
+    reader.ReadUntil([](const std::vector<FeedEvent>&) { return false; }, absl::Seconds(5));
+    EXPECT_EQ(reader.status().code(), absl::StatusCode::kOutOfRange) << reader.status();
+    answers.push_back(std::string(reader.status().message()));
+  }
+  EXPECT_EQ(answers[0], answers[1]);
+  EXPECT_THAT(answers[0], HasSubstr("past the newest event, sequence 5"));
+  a->store->Stop();  // Before the hubs they feed go.
+  b->store->Stop();
+}
+
+
+TEST_F(JetStreamStoreTest, AReplicaFarBehindTheLogIsNotReady) {
+  absl::StatusOr<std::unique_ptr<JetStreamLog>> log = JetStreamLog::Open(LogOptions());
+  ASSERT_TRUE(log.ok()) << log.status();
+  // Messages a replica skips (not newswire's subjects) still move the log.
+  const uint64_t n = kReadyLagPositions + 5;
+  for (uint64_t i = 1; i <= n; ++i) {
+    LogAppend append;
+    append.subject = absl::StrCat("nw.other.", i);
+    append.data = "x";
+    ASSERT_TRUE((*log)->Append(append).ok());
+  }
+  std::unique_ptr<Replica> behind = OpenReplica();
+  ASSERT_NE(behind, nullptr);
+  const absl::Status not_ready = Readiness(*behind->store, absl::Now());
+  EXPECT_EQ(not_ready.code(), absl::StatusCode::kUnavailable);
+  EXPECT_THAT(not_ready.message(), HasSubstr(absl::StrCat("up to position 0 of ", n)));
+  Start(*behind);
+  CatchUp(*behind);
+  EXPECT_TRUE(Readiness(*behind->store, absl::Now()).ok());
+  // Cut off from the log: not ready once the head is too long unseen.
+  EXPECT_THAT(Readiness(*behind->store, absl::Now() + kReadyHeadAge + absl::Seconds(1)).message(),
+              HasSubstr("has not been reached"));
+  // A store that is its own truth always is.
+  EXPECT_TRUE(Readiness(behind->store->local(), absl::Now() + absl::Hours(1)).ok());
 }
 
 }  // namespace

@@ -5,6 +5,7 @@ sequences, and a subscriber resumes on another replica where it left off."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 import signal
 import socket
@@ -16,7 +17,9 @@ import pytest
 
 import newswire
 
-from conftest import NEWSWIRE_BIN, ServeProcess
+from concurrent.futures import ThreadPoolExecutor
+
+from conftest import NEWSWIRE_BIN, ServeProcess, http_get, serve_http
 
 NATS_SERVER = shutil.which("nats-server")
 pytestmark = pytest.mark.skipif(NATS_SERVER is None,
@@ -54,6 +57,35 @@ def nats(tmp_path) -> Iterator[str]:
 def replica(nats_url: str) -> ServeProcess:
     return ServeProcess([str(NEWSWIRE_BIN), "serve", "--listen", "127.0.0.1:0", "--memory",
                          "--log", nats_url])
+
+
+def publish_many(client: newswire.Client, ids: range) -> None:
+    """Publishes story(i) for each i, from 4 threads."""
+    with ThreadPoolExecutor(4) as pool:
+        for result in pool.map(lambda i: client.publish(story(i)), ids):
+            assert not result.duplicate
+
+
+def search_all(client: newswire.Client, query: str) -> list[str]:
+    """The ids of every hit for `query`, page after page, newest first."""
+    ids: list[str] = []
+    token = ""
+    while True:
+        page = client.search(query, order="newest", limit=100, page_token=token)
+        ids += [hit.article.id for hit in page]
+        if not page.next_page_token:
+            return ids
+        token = page.next_page_token
+
+
+def log_progress(http_host: str) -> tuple[int, int]:
+    """(applied, head) log positions of the replica behind `http_host`."""
+    status, _, body = http_get(http_host, "/metrics")
+    assert status == 200
+    text = body.decode()
+    def gauge(name: str) -> int:
+        return int(float(re.search(rf"^{name} (\S+)$", text, re.M).group(1)))
+    return gauge("newswire_log_applied_position"), gauge("newswire_log_head_position")
 
 
 def story(i: int) -> newswire.Article:
@@ -112,25 +144,56 @@ def test_replicas_serve_the_same_feed(nats):
 
 
 def test_a_subscriber_resumes_on_another_replica(nats):
-    a, b = replica(nats), replica(nats)
+    a = replica(nats)
+    b = None
     try:
         with newswire.Client(a.address) as ca:
-            for i in range(5):
-                ca.publish(story(i))
+            publish_many(ca, range(300))
             with ca.subscribe(start="earliest") as sub:
-                seen = [sub.next(timeout=5).sequence for _ in range(3)]
-        assert seen == [1, 2, 3]
+                seen = [sub.next(timeout=5).sequence for _ in range(150)]
+        assert seen == list(range(1, 151))
         a.stop(signal.SIGKILL)  # The subscriber's replica dies.
+        # It resumes at once on a replica that starts from nothing, so is
+        # behind the log: it waits for the replica rather than being told
+        # its cursor is out of range, and misses nothing.
+        b = replica(nats)
         with newswire.Client(b.address) as cb:
-            for i in range(5, 8):
-                cb.publish(story(i))
-            await_head(cb, 8)
             resumed = feed(cb, start=seen[-1])
-        # No gap, no duplicate: exactly what came after the cursor.
-        assert [s for s, _, _ in resumed] == [4, 5, 6, 7, 8]
-        assert [i for _, _, i in resumed] == [f"urn:scale:{i}" for i in range(3, 8)]
+            assert [s for s, _, _ in resumed] == list(range(151, 301))
+            assert len({i for _, _, i in resumed}) == 150
+            # Past the head: the same answer on every replica.
+            with pytest.raises(newswire.Error, match="past the newest event, sequence 300"):
+                feed(cb, start=301)
     finally:
         a.stop(signal.SIGKILL)
+        if b is not None:
+            b.stop()
+
+
+def test_a_replica_killed_mid_apply_matches_the_log_after_restart(nats, tmp_path):
+    a = replica(nats)
+    data = str(tmp_path / "b")
+    b, b_http = serve_http("--data", data, "--log", nats)
+    try:
+        with newswire.Client(a.address) as ca:
+            publish_many(ca, range(200))
+            with ThreadPoolExecutor(1) as pool:
+                storm = pool.submit(publish_many, ca, range(200, 600))
+                time.sleep(0.3)
+                b.stop(signal.SIGKILL)  # While it applies the storm.
+                storm.result()
+            b, b_http = serve_http("--data", data, "--log", nats)
+            await_head(ca, 600)
+            with newswire.Client(b.address) as cb:
+                await_head(cb, 600)
+                assert feed(cb) == feed(ca)
+                assert [s for s, _, _ in feed(cb)] == list(range(1, 601))
+                found_a, found_b = search_all(ca, "replicas"), search_all(cb, "replicas")
+                assert found_b == found_a and len(found_b) == 600
+        applied, head = log_progress(b_http)
+        assert applied == head == 600  # Each publish is one log message.
+    finally:
+        a.stop()
         b.stop()
 
 
