@@ -57,6 +57,7 @@ def parse_feed(
     the problem for binary input ("binary file, not an article or feed (a
     PNG image)"), input that is not a feed, XML no recovery makes usable
     (truncated, an entity bomb, nested too deep) or JSON that does not parse.
+    Control characters are removed from every article's text.
     """
     if isinstance(data, str):
         data = data.encode("utf-8", "surrogatepass")
