@@ -33,6 +33,7 @@
 #include "service/http_edge.h"
 #include "service/server.h"
 #include "service/stop_signals.h"
+#include "service/terminal_text.h"
 #include "service/websub_hub.h"
 
 namespace newswire {
@@ -215,7 +216,7 @@ absl::StatusOr<std::unique_ptr<Client>> Connect(const Args& args) {
 }
 
 int Fail(std::ostream& err, const absl::Status& status) {
-  err << "newswire: " << status.message() << " ("
+  err << "newswire: " << TerminalSafe(status.message(), TextLines::kMany) << " ("
       << absl::StatusCodeToString(status.code()) << ")\n";
   return 1;
 }
@@ -272,7 +273,9 @@ absl::StatusOr<absl::Time> ParseDate(absl::string_view flag, const std::string& 
 
 // What parsing `file` repaired or skipped, one "PATH: note: ..." line each.
 void PrintNotes(const ParsedFile& file, std::ostream& err) {
-  for (const std::string& note : file.notes) err << file.path << ": note: " << note << "\n";
+  for (const std::string& note : file.notes) {
+    err << file.path << ": note: " << TerminalSafe(note, TextLines::kOne) << "\n";
+  }
 }
 
 struct PublishTally {

@@ -11,6 +11,7 @@
 #include "core/search/filter_query.h"
 #include "core/policy/principal.h"
 #include "google/protobuf/util/json_util.h"
+#include "service/terminal_text.h"
 
 namespace newswire {
 
@@ -50,21 +51,29 @@ std::string FormatEventLine(const v1::FeedEvent& event) {
     default:
       break;
   }
-  return absl::StrCat(event.sequence(), "  ", EventKindName(event.kind()), "  ",
-                      HeadlineLine(event.article()));
+  return TerminalSafe(absl::StrCat(event.sequence(), "  ", EventKindName(event.kind()), "  ",
+                                   HeadlineLine(event.article())),
+                      TextLines::kOne);
 }
 
 std::string FormatSearchHit(const v1::SearchHit& hit) {
-  std::string out = absl::StrCat(absl::StrFormat("%6.2f", hit.score()), "  ",
-                                 HeadlineLine(hit.article()), "\n");
-  if (!hit.snippet().empty()) absl::StrAppend(&out, "        ", hit.snippet(), "\n");
+  std::string out = absl::StrCat(
+      TerminalSafe(absl::StrCat(absl::StrFormat("%6.2f", hit.score()), "  ",
+                                HeadlineLine(hit.article())),
+                   TextLines::kOne),
+      "\n");
+  if (!hit.snippet().empty()) {
+    absl::StrAppend(&out, "        ", TerminalSafe(hit.snippet(), TextLines::kMany), "\n");
+  }
   return out;
 }
 
 std::string FormatArticle(const Article& a) {
-  std::string out = absl::StrCat(a.headline(), "\n");
+  std::string out = absl::StrCat(TerminalSafe(a.headline(), TextLines::kOne), "\n");
   auto field = [&out](absl::string_view name, absl::string_view value) {
-    if (!value.empty()) absl::StrAppend(&out, name, ": ", value, "\n");
+    if (!value.empty()) {
+      absl::StrAppend(&out, name, ": ", TerminalSafe(value, TextLines::kOne), "\n");
+    }
   };
   field("subheadline", a.subheadline());
   field("byline", a.byline());
@@ -86,7 +95,9 @@ std::string FormatArticle(const Article& a) {
   field("url", a.canonical_url());
   field("words", a.word_count() ? absl::StrCat(a.word_count()) : "");
   field("fingerprint", a.fingerprint());
-  if (!a.body_text().empty()) absl::StrAppend(&out, "\n", a.body_text(), "\n");
+  if (!a.body_text().empty()) {
+    absl::StrAppend(&out, "\n", TerminalSafe(a.body_text(), TextLines::kMany), "\n");
+  }
   return out;
 }
 
@@ -114,16 +125,17 @@ std::string FormatKeyLine(const v1::ApiKey& key, absl::Time now) {
   if (key.entitlements().embargo_preview()) absl::StrAppend(&line, "  embargo-preview");
   if (key.certificate()) absl::StrAppend(&line, "  certificate");
   absl::StrAppend(&line, "  ", state);
-  return line;
+  return TerminalSafe(line, TextLines::kOne);
 }
 
 std::string FormatAuditLine(const v1::AuditEntry& entry) {
-  return absl::StrCat(
-      FormatTime(entry.time()), "  ",
-      entry.decision() == v1::AuditEntry::ALLOWED ? "allowed" : "DENIED", "  ", entry.method(),
-      "  ", entry.key_id().empty() ? "-" : entry.key_id(),
-      entry.principal().empty() ? "" : absl::StrCat(" (", entry.principal(), ")"), "  ",
-      entry.peer(), "  ", entry.reason());
+  return TerminalSafe(
+      absl::StrCat(FormatTime(entry.time()), "  ",
+                   entry.decision() == v1::AuditEntry::ALLOWED ? "allowed" : "DENIED", "  ",
+                   entry.method(), "  ", entry.key_id().empty() ? "-" : entry.key_id(),
+                   entry.principal().empty() ? "" : absl::StrCat(" (", entry.principal(), ")"),
+                   "  ", entry.peer(), "  ", entry.reason()),
+      TextLines::kOne);
 }
 
 std::string ToJsonLine(const google::protobuf::Message& message) {

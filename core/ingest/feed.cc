@@ -7,6 +7,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "core/ingest/binary_input.h"
 #include "core/ingest/decode.h"
 #include "core/ingest/json_feed.h"
 #include "core/ingest/text.h"
@@ -56,12 +57,14 @@ absl::StatusOr<FeedFormat> XmlFormat(const xmlNode* root) {
       "> is not a feed (expected <rss>, <rdf:RDF>, <feed> or an Atom <entry>)"));
 }
 
-absl::Status CheckSize(absl::string_view bytes) {
+// What every input must pass before its format is looked at: the size
+// limit, and not being binary.
+absl::Status CheckInput(absl::string_view bytes, const FeedOptions& options) {
   if (bytes.size() > kMaxFeedBytes) {
     return absl::InvalidArgumentError(absl::StrCat(
         "input of ", bytes.size(), " bytes is over the limit of ", kMaxFeedBytes));
   }
-  return absl::OkStatus();
+  return CheckNotBinary(bytes, options.charset);
 }
 
 absl::StatusOr<Feed> ParseXmlFeed(absl::string_view bytes, const FeedOptions& options) {
@@ -119,7 +122,7 @@ absl::string_view FeedFormatName(FeedFormat format) {
 }
 
 absl::StatusOr<FeedFormat> DetectFeedFormat(absl::string_view bytes, const FeedOptions& options) {
-  if (absl::Status status = CheckSize(bytes); !status.ok()) return status;
+  if (absl::Status status = CheckInput(bytes, options); !status.ok()) return status;
   switch (ShapeOf(bytes)) {
     case Shape::kJson:
       return DetectJsonFormat(bytes);
@@ -133,14 +136,11 @@ absl::StatusOr<FeedFormat> DetectFeedFormat(absl::string_view bytes, const FeedO
     case Shape::kText:
       break;
   }
-  if (absl::StrContains(bytes, absl::string_view("\0", 1))) {
-    return absl::InvalidArgumentError("not text: the input contains NUL bytes");
-  }
   return FeedFormat::kText;
 }
 
 absl::StatusOr<Feed> ParseFeed(absl::string_view bytes, const FeedOptions& options) {
-  if (absl::Status status = CheckSize(bytes); !status.ok()) return status;
+  if (absl::Status status = CheckInput(bytes, options); !status.ok()) return status;
   switch (ShapeOf(bytes)) {
     case Shape::kJson:
       return ParseJsonFeed(bytes, options);

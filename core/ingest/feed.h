@@ -64,18 +64,20 @@ struct Feed {
 };
 
 // The format of `bytes`. INVALID_ARGUMENT for XML whose root is not a feed,
-// JSON that is neither a JSON Feed nor ninjs, and for bytes that are no
-// kind of text.
+// JSON that is neither a JSON Feed nor ninjs, and, before anything else is
+// looked at, for input over kMaxFeedBytes and for bytes that are no kind of
+// text ("binary file, not an article or feed (...)": CheckNotBinary,
+// binary_input.h).
 absl::StatusOr<FeedFormat> DetectFeedFormat(absl::string_view bytes,
                                             const FeedOptions& options = {});
 
 // Parses `bytes` in whatever format they are in. Items that cannot become
 // a valid Article are skipped with a note; a feed with no items is a valid
 // Feed with no articles. Returns INVALID_ARGUMENT, naming the problem, when
-// the input is over kMaxFeedBytes, is not a feed (see DetectFeedFormat),
-// is XML no recovery makes usable (see XmlDocument::Parse: truncated,
-// entity bombs, too deep) or is JSON that does not parse; and, for a plain
-// text article, as ParseText.
+// the input is over kMaxFeedBytes, is binary or not a feed (see
+// DetectFeedFormat), is XML no recovery makes usable (see
+// XmlDocument::Parse: truncated, entity bombs, too deep) or is JSON that
+// does not parse; and, for a plain text article, as ParseText.
 absl::StatusOr<Feed> ParseFeed(absl::string_view bytes, const FeedOptions& options = {});
 
 }  // namespace newswire

@@ -11,6 +11,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "core/base/quote_input.h"
+#include "core/model/control_characters.h"
 #include "core/model/sha256.h"
 #include "core/model/simhash.h"
 #include "google/protobuf/descriptor.h"
@@ -98,6 +99,76 @@ class TextFieldTree {
   const TextFields* const root_;
 };
 
+// Calls visit(entry, index) for each value `message` holds in each of
+// `fields` (index -1 for a singular field; a singular field that is not set
+// holds nothing: a proto3 string without presence reads as unset when
+// empty), in field-number order. Returns the first error visit returns.
+template <typename Visit>
+absl::Status ForEachValue(const Message& message, const TextFields& fields, Visit visit) {
+  const Reflection* reflection = message.GetReflection();
+  for (const TextFields::Entry& entry : fields.entries) {
+    const FieldDescriptor* field = entry.field;
+    if (!field->is_repeated()) {
+      if (!reflection->HasField(message, field)) continue;
+      if (absl::Status s = visit(entry, -1); !s.ok()) return s;
+      continue;
+    }
+    const int count = reflection->FieldSize(message, field);
+    for (int i = 0; i < count; ++i) {
+      if (absl::Status s = visit(entry, i); !s.ok()) return s;
+    }
+  }
+  return absl::OkStatus();
+}
+
+// Value `index` of string `field` (-1 for a singular field).
+const std::string& StringValue(const Reflection& reflection, const Message& message,
+                               const FieldDescriptor* field, int index, std::string* scratch) {
+  return index >= 0 ? reflection.GetRepeatedStringReference(message, field, index, scratch)
+                    : reflection.GetStringReference(message, field, scratch);
+}
+
+// body_text and body_html hold paragraphs; every other field one line.
+TextLines LinesOf(const FieldDescriptor* field) {
+  const bool body = field->containing_type() == Article::descriptor() &&
+                    (field->number() == Article::kBodyTextFieldNumber ||
+                     field->number() == Article::kBodyHtmlFieldNumber);
+  return body ? TextLines::kMany : TextLines::kOne;
+}
+
+// Removes control characters (RemoveControlCharacters) from every string
+// field of `message`, of the type `fields` describes, recursively.
+void RemoveControlsFromStrings(Message& message, const TextFields& fields) {
+  const Reflection* reflection = message.GetReflection();
+  (void)ForEachValue(message, fields, [&](const TextFields::Entry& entry, int index) {
+    const FieldDescriptor* field = entry.field;
+    if (entry.message != nullptr) {
+      RemoveControlsFromStrings(index >= 0
+                                    ? *reflection->MutableRepeatedMessage(&message, field, index)
+                                    : *reflection->MutableMessage(&message, field),
+                                *entry.message);
+      return absl::OkStatus();
+    }
+    std::string scratch;
+    const std::string& value = StringValue(*reflection, message, field, index, &scratch);
+    const TextLines lines = LinesOf(field);
+    if (IsFreeOfControlCharacters(value, lines)) return absl::OkStatus();
+    std::string clean = RemoveControlCharacters(value, lines);
+    if (index >= 0) {
+      reflection->SetRepeatedString(&message, field, index, std::move(clean));
+    } else {
+      reflection->SetString(&message, field, std::move(clean));
+    }
+    return absl::OkStatus();
+  });
+}
+
+// The text fields of Article and the types under it.
+const TextFieldTree& ArticleTextFields() {
+  static const TextFieldTree* const tree = new TextFieldTree(Article::descriptor());
+  return *tree;
+}
+
 // Checks one string value for the size limit and valid UTF-8.
 absl::Status ValidateText(const std::string& value, const std::vector<FieldStep>& steps) {
   if (value.size() > kMaxTextFieldBytes) {
@@ -117,32 +188,21 @@ absl::Status ValidateText(const std::string& value, const std::vector<FieldStep>
 absl::Status ValidateStrings(const Message& message, const TextFields& fields,
                              std::vector<FieldStep>& steps) {
   const Reflection* reflection = message.GetReflection();
-  for (const TextFields::Entry& entry : fields.entries) {
+  return ForEachValue(message, fields, [&](const TextFields::Entry& entry, int index) {
     const FieldDescriptor* field = entry.field;
-    const bool repeated = field->is_repeated();
-    // A singular field that is not set holds nothing to check (a proto3
-    // string without presence reads as unset when empty).
-    const int count = repeated ? reflection->FieldSize(message, field)
-                               : (reflection->HasField(message, field) ? 1 : 0);
-    for (int i = 0; i < count; ++i) {
-      steps.push_back({field, repeated ? i : -1});
-      absl::Status status;
-      if (entry.message != nullptr) {
-        const Message& child = repeated ? reflection->GetRepeatedMessage(message, field, i)
-                                        : reflection->GetMessage(message, field);
-        status = ValidateStrings(child, *entry.message, steps);
-      } else {
-        std::string scratch;
-        status = ValidateText(
-            repeated ? reflection->GetRepeatedStringReference(message, field, i, &scratch)
-                     : reflection->GetStringReference(message, field, &scratch),
-            steps);
-      }
-      if (!status.ok()) return status;
-      steps.pop_back();
+    steps.push_back({field, index});
+    absl::Status status;
+    if (entry.message != nullptr) {
+      status = ValidateStrings(index >= 0 ? reflection->GetRepeatedMessage(message, field, index)
+                                          : reflection->GetMessage(message, field),
+                               *entry.message, steps);
+    } else {
+      std::string scratch;
+      status = ValidateText(StringValue(*reflection, message, field, index, &scratch), steps);
     }
-  }
-  return absl::OkStatus();
+    if (status.ok()) steps.pop_back();
+    return status;
+  });
 }
 
 absl::Status ValidateTimestamp(const google::protobuf::Timestamp& t,
@@ -314,6 +374,9 @@ std::string DerivedId(absl::string_view fingerprint) {
 }
 
 void NormalizeArticle(Article& article) {
+  if (const TextFields* fields = ArticleTextFields().root(); fields != nullptr) {
+    RemoveControlsFromStrings(article, *fields);
+  }
   for (std::string* field :
        {article.mutable_id(), article.mutable_headline(),
         article.mutable_subheadline(), article.mutable_byline(),
@@ -345,9 +408,8 @@ absl::Status CheckIdSize(absl::string_view field, absl::string_view id) {
 }
 
 absl::Status ValidateArticle(const Article& article) {
-  static const TextFieldTree* const text_fields = new TextFieldTree(Article::descriptor());
   std::vector<FieldStep> steps;
-  if (const TextFields* fields = text_fields->root(); fields != nullptr) {
+  if (const TextFields* fields = ArticleTextFields().root(); fields != nullptr) {
     if (absl::Status s = ValidateStrings(article, *fields, steps); !s.ok()) return s;
   }
   if (article.headline().empty()) {

@@ -73,6 +73,10 @@ std::string Fingerprint(const Article& article);
 std::string DerivedId(absl::string_view fingerprint);
 
 // Brings the content of `article` into canonical form, in place:
+//  - control characters removed from every string field, nested ones
+//    (places, links, source, ...) included: RemoveControlCharacters
+//    (control_characters.h), with line breaks kept in body_text and
+//    body_html only;
 //  - whitespace collapsed in one-line fields, paragraphs normalized in body;
 //  - summary defaults to the first paragraph of the body;
 //  - fingerprint, word_count and simhash (SimHash of body_text) are

@@ -65,7 +65,8 @@ def parse_text(text: str | bytes) -> Article:
     """Parses a plain-text article (headline, optional "By" line, dateline,
     paragraphs) from text or UTF-8 bytes. Raises InvalidArgumentError (a
     ValueError) naming the problem: empty input, no headline, invalid
-    UTF-8, input over 4 MiB."""
+    UTF-8, input over 4 MiB. Control characters are removed (the text is
+    taken as text: a NUL is removed, not a sign of a binary file)."""
     if isinstance(text, str):
         # surrogatepass lets a lone surrogate through, for the parser to
         # report with its offset instead of a codec error.

@@ -54,8 +54,10 @@ def parse_feed(
     it and it becomes each article's ``source.feed_url``; ``charset`` is the
     charset it was served with (HTTP Content-Type), which overrides the
     document's own declaration. Raises :class:`InvalidArgumentError` naming
-    the problem for input that is not a feed, XML no recovery makes usable
+    the problem for binary input ("binary file, not an article or feed (a
+    PNG image)"), input that is not a feed, XML no recovery makes usable
     (truncated, an entity bomb, nested too deep) or JSON that does not parse.
+    Control characters are removed from every article's text.
     """
     if isinstance(data, str):
         data = data.encode("utf-8", "surrogatepass")

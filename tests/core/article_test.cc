@@ -11,6 +11,7 @@
 #include "google/protobuf/message.h"
 
 #include "gtest/gtest.h"
+#include "tests/core/hostile_text.h"
 
 namespace newswire {
 namespace {
@@ -66,6 +67,58 @@ TEST(Article, NormalizeAgreesWithCollapseAndNormalizeBodyOnAnyText) {
     EXPECT_EQ(a.headline(), CollapseWhitespace(text)) << "\"" << absl::CEscape(text) << "\"";
     EXPECT_EQ(a.body_text(), NormalizeBody(text)) << "\"" << absl::CEscape(text) << "\"";
   }
+}
+
+TEST(Article, NormalizeRemovesControlCharactersFromEveryField) {
+  Article a;
+  a.set_id("urn:example:\x1b[31mstory-1");
+  a.set_headline(HostileLine());
+  a.set_byline(HostileLine("Jo"));
+  a.set_dateline("KYIV,\aUkraine");
+  a.set_body_text(absl::StrCat(HostileLine(), "\r\n\r\nSecond\tparagraph.\xC2\x85Same one."));
+  a.set_body_html("<p>Line\x1b[0m one\r\n\tline two</p>");
+  a.set_language("en\x07");
+  a.add_places()->set_name(HostileLine("Kyiv"));
+  a.add_subjects()->set_code("\x1b]0;title\x07medtop:01");
+  a.add_keywords(std::string("key\0word", 8));
+  a.mutable_source()->set_name("Wire\xC2\x9b" "2J Service");
+  v1::Link* link = a.add_links();
+  link->set_href("https://example.com/\x7f");
+  link->set_title("Photo\ttitle");
+  NormalizeArticle(a);
+  ExpectNoControlCharacters(a);
+  EXPECT_EQ(a.id(), "urn:example:story-1");
+  EXPECT_EQ(a.headline(), CleanLine());
+  EXPECT_EQ(a.byline(), CleanLine("Jo"));
+  EXPECT_EQ(a.dateline(), "KYIV,Ukraine");
+  EXPECT_EQ(a.body_text(), absl::StrCat(CleanLine(), "\n\nSecond paragraph. Same one."));
+  EXPECT_EQ(a.body_html(), "<p>Line one\n\tline two</p>");
+  EXPECT_EQ(a.language(), "en");
+  EXPECT_EQ(a.places(0).name(), CleanLine("Kyiv"));
+  EXPECT_EQ(a.subjects(0).code(), "medtop:01");
+  EXPECT_EQ(a.keywords(0), "keyword");
+  EXPECT_EQ(a.source().name(), "Wire Service");
+  EXPECT_EQ(a.links(0).href(), "https://example.com/");
+  EXPECT_EQ(a.links(0).title(), "Photo title");
+  EXPECT_TRUE(ValidateArticle(a).ok()) << ValidateArticle(a);
+  Article again = a;
+  NormalizeArticle(again);
+  EXPECT_EQ(again.SerializeAsString(), a.SerializeAsString());
+}
+
+TEST(Article, HeadlineOfControlCharactersAloneIsEmpty) {
+  Article a;
+  a.set_headline("\a\x1b[2J\x1b[H");
+  a.set_body_text("Body.");
+  NormalizeArticle(a);
+  EXPECT_EQ(ValidateArticle(a).message(), "headline: required, but empty");
+}
+
+TEST(Article, InvalidUtf8IsRefusedAsBeforeEvenBesideControls) {
+  Article a;
+  a.set_headline("Caf\xC3\a\xA9 opens");
+  NormalizeArticle(a);
+  EXPECT_EQ(ValidateArticle(a).message(), "headline: not valid UTF-8 at byte 3");
 }
 
 TEST(Article, NormalizeReplacesSentFingerprintAndWordCount) {
