@@ -57,7 +57,10 @@ std::string FormatEventLine(const v1::FeedEvent& event) {
 std::string FormatSearchHit(const v1::SearchHit& hit) {
   std::string out = absl::StrCat(absl::StrFormat("%6.2f", hit.score()), "  ",
                                  HeadlineLine(hit.article()), "\n");
-  if (!hit.snippet().empty()) absl::StrAppend(&out, "        ", hit.snippet(), "\n");
+  // A snippet is cut from the body, across paragraphs: one line here.
+  if (const std::string snippet = CollapseWhitespace(hit.snippet()); !snippet.empty()) {
+    absl::StrAppend(&out, "        ", snippet, "\n");
+  }
   return out;
 }
 
