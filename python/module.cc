@@ -21,6 +21,7 @@
 #include "service/cli.h"
 #include "service/client.h"
 #include "service/server.h"
+#include "service/version.h"
 
 namespace py = pybind11;
 
@@ -94,6 +95,7 @@ py::tuple ParseFeedTuple(const std::string& bytes, const std::string& base_url,
 PYBIND11_MODULE(_core, m) {
   namespace nw = ::newswire;
   m.doc() = "newswire C++ core (use the `newswire` package, not this module)";
+  m.attr("__version__") = std::string(nw::NewswireVersion());
 
   py::register_exception_translator([](std::exception_ptr p) {
     try {

@@ -20,6 +20,8 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "core/fanout/hub.h"
+#include "core/base/quote_input.h"
 #include "core/store/archive_reader.h"
 #include "core/search/filter_query.h"
 #include "core/publish/drop_folder.h"
@@ -28,12 +30,15 @@
 #include "core/policy/key_store.h"
 #include "core/policy/key_table.h"
 #include "core/store/sqlite_store.h"
+#include "service/cli_flags.h"
+#include "service/cli_usage.h"
 #include "service/client.h"
 #include "service/format.h"
 #include "service/http_edge.h"
 #include "service/server.h"
 #include "service/stop_signals.h"
 #include "service/terminal_text.h"
+#include "service/version.h"
 #include "service/websub_hub.h"
 
 namespace newswire {
@@ -42,98 +47,10 @@ namespace {
 constexpr char kDefaultDataDir[] = "newswire-data";
 // tail writes at most this many events between flushes.
 constexpr size_t kTailBatchEvents = 1024;
-
-constexpr char kUsage[] = R"(usage: newswire COMMAND [OPTIONS]
-
-commands:
-  serve   [--listen HOST:PORT] [--data DIR | --memory [--keys FILE]] [--load PATH]...
-          [--retain-days N] [--retain-events N] [--max-archive-mb N]
-          run a server on the durable archive in DIR (default ./newswire-data),
-          or on one in memory (nothing on disk); port 0 picks a free port;
-          --load publishes the articles in PATH (a file or a directory) at
-          start; --retain-* compact the event log (articles stay searchable);
-          --max-archive-mb caps the archive, file or memory (publishes past it
-          fail as on a full disk);
-          [--max-subscribers N] [--max-subscribers-per-client N]
-          [--subscriber-queue-mb N] bound subscriptions (in all, per client
-          host) and the bytes queued for a subscriber that does not keep up
-          (past it, it catches up from the archive instead);
-          [--tls-cert FILE --tls-key FILE] [--client-ca FILE]
-          [--require-client-cert] [--tls-refresh DURATION] serve TLS (files
-          re-read every --tls-refresh, default 2s, so a renewed certificate
-          needs no restart); --client-ca verifies client certificates, which
-          --require-client-cert demands; [--insecure] listen beyond loopback
-          without TLS and keys (refused otherwise); --keys FILE keeps a
-          --memory server's API keys in FILE; [--http HOST:PORT] also serve
-          HTTP: the wire monitor (/), feeds (/v1/feed.atom, .rss, .json;
-          filters as query parameters; ETag and If-Modified-Since), Server-
-          Sent Events (/v1/stream), search (/v1/search), /metrics, with the
-          same API keys (Bearer, X-API-Key or the Basic password); plain
-          HTTP, so loopback only (behind a TLS proxy) unless --insecure;
-          [--access-log FILE|-] one JSON line per HTTP request; a WebSub
-          hub at /v1/websub (leases 10 days by default, 30 at most);
-          [--websub-min-lease DURATION] (default 5m) and [--websub-retry
-          DURATION] (first retry of a failed delivery, default 30s) are for tests;
-          [--log nats://HOST:PORT[,...]] [--log-replicas N] run as a replica on
-          a NATS JetStream log (stream NEWSWIRE, N copies, default one per URL
-          up to 3): publishes go to the log, every replica applies it to its
-          own archive (--data or --memory) and serves the same sequences
-  keys    create NAME --scope SCOPES [--sources S,...] [--filter QUERY]
-               [--embargo-preview] [--expires DATE] [--publish-rate N]
-               [--search-rate N] [--max-streams N] [--certificate]
-          keys list [--json] | keys revoke ID | keys rotate ID [--grace DURATION]
-          manage API keys: on a running server (--server, an admin key), or
-          offline in an archive (--data DIR) or keys file (--keys FILE) no
-          server is using; SCOPES: publish,subscribe,search,admin; --sources
-          the sources it may publish as and read; --filter narrows what it
-          reads (place=..&lang=..&min_urgency=..); --certificate grants a
-          client certificate whose URI SAN or CN is NAME instead of a secret.
-          create and rotate print the secret on stdout, once: it is never
-          shown again (only a keyed hash is stored)
-  audit   [--since DATE] [--limit N] [--json] [--data DIR]
-          print the audit log (denied calls, publishes, kills, key changes)
-          from a server (admin key) or an archive
-  whoami  print who the server takes you for and what you may do
-  publish [--server HOST:PORT] FILE...
-          publish articles: feeds (RSS, Atom, JSON Feed, ninjs) or plain-text
-          articles, format read from the bytes; prints id, version, sequence,
-          duplicate for each
-  ingest  [--server HOST:PORT] [--watch] [--interval DURATION] DIR
-          publish each new or changed file in DIR once (recorded in
-          DIR/.newswire-ingest, so restarts publish nothing twice); files that
-          are not feeds go to DIR/rejected/ with the reason in NAME.error;
-          --watch keeps looking every --interval (default 1s) and retries
-          while the server is down
-  tail    [--server HOST:PORT] [--from latest|earliest|SEQ] [--since DATE]
-          [FILTER...] [--min-urgency N] [--query QUERY] [--every-version]
-          [--heartbeat DURATION] [--full] [--json]
-          follow the feed: one line per event; --from SEQ resumes after SEQ,
-          --since starts at the first event published at or after DATE; while
-          catching up only the current version of each article is sent unless
-          --every-version; --min-urgency 3 admits urgencies 1-3; --heartbeat 5s
-          sends a HEARTBEAT (with the head sequence) whenever idle that long
-  get     [--server HOST:PORT] [--version N] [--json] ID
-          print one article (the current version unless --version)
-  search  [--server HOST:PORT] [--limit N] [--newest] [FILTER...] [--since DATE]
-          [--until DATE] [--killed] [--page TOKEN] [--json] [QUERY...]
-          search the archive: words, "phrases", OR, prefix*; ranked by relevance
-          (--newest: newest first)
-  parse   [--json] FILE
-          parse a feed or article offline and print the articles it gives
-
-CLIENT: --server HOST:PORT, --key KEY (else $NEWSWIRE_KEY), --tls-ca FILE
-(verify the server; TLS), --tls-cert FILE --tls-key FILE (a client
-certificate), --tls-server-name NAME (the name the server's certificate
-holds, when it is not the HOST you connect to): for publish, ingest, tail,
-get, search, keys, audit and whoami.
-
-FILTER: --place P, --subject S, --person P, --organisation O, --source S,
---keyword K, --language L (each repeatable: any of the values; different
-flags must all match; names or codes, case-blind), --exclude-duplicates
-(leave out near-duplicates: copies of a story another feed brought first).
-DATE is 2024-11-01 or RFC 3339. The server address defaults to
-$NEWSWIRE_SERVER, else 127.0.0.1:50051.
-)";
+// JetStream keeps at most five copies of a stream.
+constexpr uint64_t kMaxLogReplicas = 5;
+// The shortest wait --interval and the --websub-* flags take.
+constexpr absl::Duration kShortestWait = absl::Milliseconds(1);
 
 // Parsed command-line options of one command.
 struct Args {
@@ -221,9 +138,14 @@ int Fail(std::ostream& err, const absl::Status& status) {
   return 1;
 }
 
+// The exit code of a usage error (README).
+constexpr int kUsageError = 2;
+
+// Reports a usage error of the command being run: RunCli follows it with
+// that command's usage reminder when the command returns kUsageError.
 int Usage(std::ostream& err, absl::string_view problem) {
-  err << "newswire: " << problem << "\n\n" << kUsage;
-  return 2;
+  err << "newswire: " << problem << "\n";
+  return kUsageError;
 }
 
 // The FILTER flags of tail and search.
@@ -247,14 +169,26 @@ void AddFilterFlags(const Args& args, v1::Filter& filter) {
   filter.set_exclude_duplicates(args.Has("exclude-duplicates"));
 }
 
-// Reads flag `name` as a positive number into `value` when given.
-absl::Status PositiveFlag(const Args& args, const std::string& name, uint64_t& value) {
+// Reads flag `name` as a number from `min` to `max` into `value` when given.
+absl::Status NumberFlag(const Args& args, const std::string& name, uint64_t& value,
+                        uint64_t min = 1,
+                        uint64_t max = std::numeric_limits<uint64_t>::max()) {
   auto text = args.Value(name);
   if (!text) return absl::OkStatus();
-  if (!absl::SimpleAtoi(*text, &value) || value == 0) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("--", name, " must be a positive number, got \"", *text, "\""));
-  }
+  absl::StatusOr<uint64_t> number = ParseNumberFlag(name, *text, min, max);
+  if (!number.ok()) return number.status();
+  value = *number;
+  return absl::OkStatus();
+}
+
+// Reads flag `name` as a duration from `min` to `max` into `value` when given.
+absl::Status DurationFlag(const Args& args, const std::string& name, absl::Duration& value,
+                          absl::Duration min, absl::Duration max = absl::InfiniteDuration()) {
+  auto text = args.Value(name);
+  if (!text) return absl::OkStatus();
+  absl::StatusOr<absl::Duration> duration = ParseDurationFlag(name, *text, min, max);
+  if (!duration.ok()) return duration.status();
+  value = *duration;
   return absl::OkStatus();
 }
 
@@ -375,18 +309,15 @@ int Serve(const Args& args, std::ostream& out, std::ostream& err) {
         std::pair{"subscriber-queue-mb", &queue_mb},
         std::pair{"max-subscribers", &max_subscribers},
         std::pair{"max-subscribers-per-client", &per_client}}) {
-    if (absl::Status s = PositiveFlag(args, flag, *value); !s.ok()) return Usage(err, s.message());
+    if (absl::Status s = NumberFlag(args, flag, *value); !s.ok()) return Usage(err, s.message());
   }
   options.tls.cert_file = args.Value("tls-cert").value_or("");
   options.tls.key_file = args.Value("tls-key").value_or("");
   options.tls.client_ca_file = args.Value("client-ca").value_or("");
   options.tls.require_client_cert = args.Has("require-client-cert");
-  if (auto refresh = args.Value("tls-refresh")) {
-    if (!absl::ParseDuration(*refresh, &options.tls.refresh) ||
-        options.tls.refresh < absl::Seconds(1)) {
-      return Usage(err, absl::StrCat("--tls-refresh must be a duration of 1s or more, got \"",
-                                     *refresh, "\""));
-    }
+  if (absl::Status s = DurationFlag(args, "tls-refresh", options.tls.refresh, absl::Seconds(1));
+      !s.ok()) {
+    return Usage(err, s.message());
   }
   options.insecure = args.Has("insecure");
   if (auto keys = args.Value("keys")) {
@@ -403,10 +334,11 @@ int Serve(const Args& args, std::ostream& out, std::ostream& err) {
     // One copy per server listed, up to JetStream's usual three.
     options.log.replicas = static_cast<int>(std::min<size_t>(options.log.servers.size(), 3));
     uint64_t replicas = 0;
-    if (absl::Status s = PositiveFlag(args, "log-replicas", replicas); !s.ok()) {
+    if (absl::Status s = NumberFlag(args, "log-replicas", replicas, 1, kMaxLogReplicas);
+        !s.ok()) {
       return Usage(err, s.message());
     }
-    if (replicas > 0) options.log.replicas = static_cast<int>(std::min<uint64_t>(replicas, 5));
+    if (replicas > 0) options.log.replicas = static_cast<int>(replicas);
   } else if (args.Value("log-replicas")) {
     return Usage(err, "serve: --log-replicas is for --log");
   }
@@ -417,11 +349,8 @@ int Serve(const Args& args, std::ostream& out, std::ostream& err) {
   WebSubOptions websub;
   for (const auto& [flag, value] : {std::pair{"websub-min-lease", &websub.min_lease},
                                     std::pair{"websub-retry", &websub.retry_delay}}) {
-    if (auto text = args.Value(flag)) {
-      if (!absl::ParseDuration(*text, value) || *value <= absl::ZeroDuration()) {
-        return Usage(err, absl::StrCat("--", flag, " must be a duration such as 1s, got \"",
-                                       *text, "\""));
-      }
+    if (absl::Status s = DurationFlag(args, flag, *value, kShortestWait); !s.ok()) {
+      return Usage(err, s.message());
     }
   }
   absl::StatusOr<std::unique_ptr<Server>> server = Server::Start(options);
@@ -509,11 +438,8 @@ int Publish(const Args& args, std::ostream& out, std::ostream& err) {
 int Ingest(const Args& args, std::ostream& out, std::ostream& err) {
   if (args.positional.size() != 1) return Usage(err, "ingest needs one DIR");
   absl::Duration interval = absl::Seconds(1);
-  if (auto text = args.Value("interval")) {
-    if (!absl::ParseDuration(*text, &interval) || interval <= absl::ZeroDuration()) {
-      return Usage(err, absl::StrCat("--interval must be a duration such as 1s or 500ms, got \"",
-                                     *text, "\""));
-    }
+  if (absl::Status s = DurationFlag(args, "interval", interval, kShortestWait); !s.ok()) {
+    return Usage(err, s.message());
   }
   absl::StatusOr<DropFolder> folder = DropFolder::Open(args.positional[0]);
   if (!folder.ok()) return Fail(err, folder.status());
@@ -570,16 +496,16 @@ int Tail(const Args& args, std::ostream& out, std::ostream& err) {
   AddFilterFlags(args, *request.mutable_filter());
   if (auto query = args.Value("query")) request.mutable_filter()->set_query(*query);
   uint64_t urgency = 0;
-  if (absl::Status s = PositiveFlag(args, "min-urgency", urgency); !s.ok()) {
+  if (absl::Status s = NumberFlag(args, "min-urgency", urgency, 1, kMaxUrgency); !s.ok()) {
     return Usage(err, s.message());
   }
   request.mutable_filter()->set_min_urgency(
       static_cast<uint32_t>(std::min<uint64_t>(urgency, std::numeric_limits<uint32_t>::max())));
-  if (auto heartbeat = args.Value("heartbeat")) {
+  if (args.Value("heartbeat")) {
     absl::Duration d;
-    if (!absl::ParseDuration(*heartbeat, &d) || d <= absl::ZeroDuration()) {
-      return Usage(err, absl::StrCat("--heartbeat must be a duration such as 5s or 1m, got \"",
-                                     *heartbeat, "\""));
+    if (absl::Status s = DurationFlag(args, "heartbeat", d, kMinHeartbeat, kMaxHeartbeat);
+        !s.ok()) {
+      return Usage(err, s.message());
     }
     request.mutable_heartbeat_interval()->set_seconds(absl::ToInt64Seconds(d));
     request.mutable_heartbeat_interval()->set_nanos(
@@ -624,13 +550,15 @@ int Tail(const Args& args, std::ostream& out, std::ostream& err) {
 
 int Get(const Args& args, std::ostream& out, std::ostream& err) {
   if (args.positional.size() != 1) return Usage(err, "get needs one ID");
-  uint32_t version = 0;
-  if (auto v = args.Value("version"); v && !absl::SimpleAtoi(*v, &version)) {
-    return Usage(err, absl::StrCat("--version must be a number, got \"", *v, "\""));
+  uint64_t version = 0;
+  if (absl::Status s =
+          NumberFlag(args, "version", version, 1, std::numeric_limits<uint32_t>::max());
+      !s.ok()) {
+    return Usage(err, s.message());
   }
   absl::StatusOr<std::unique_ptr<Client>> client = Connect(args);
   if (!client.ok()) return Fail(err, client.status());
-  absl::StatusOr<v1::GetArticleResponse> got = (*client)->Get(args.positional[0], version);
+  absl::StatusOr<v1::GetArticleResponse> got = (*client)->Get(args.positional[0], static_cast<uint32_t>(version));
   if (!got.ok()) return Fail(err, got.status());
   out << (args.Has("json") ? ToJsonLine(got->article()) + "\n"
                            : FormatArticle(got->article()));
@@ -640,13 +568,12 @@ int Get(const Args& args, std::ostream& out, std::ostream& err) {
 int Search(const Args& args, std::ostream& out, std::ostream& err) {
   v1::SearchArticlesRequest request;
   request.set_query(absl::StrJoin(args.positional, " "));
-  if (auto limit = args.Value("limit")) {
-    uint32_t n = 0;
-    if (!absl::SimpleAtoi(*limit, &n) || n == 0) {
-      return Usage(err, absl::StrCat("--limit must be a positive number, got \"", *limit, "\""));
-    }
-    request.set_page_size(n);
+  uint64_t limit = 0;
+  if (absl::Status s = NumberFlag(args, "limit", limit, 1, std::numeric_limits<uint32_t>::max());
+      !s.ok()) {
+    return Usage(err, s.message());
   }
+  request.set_page_size(static_cast<uint32_t>(limit));
   if (args.Has("newest")) request.set_order(v1::SearchArticlesRequest::ORDER_NEWEST);
   if (args.Has("killed")) request.add_pub_statuses(v1::PUB_STATUS_CANCELED);
   if (auto page = args.Value("page")) request.set_page_token(*page);
@@ -782,8 +709,12 @@ absl::StatusOr<v1::CreateKeyRequest> CreateKeyRequest(const Args& args) {
     }
   }
   uint64_t streams = 0;
-  if (absl::Status s = PositiveFlag(args, "max-streams", streams); !s.ok()) return s;
-  limits.set_max_streams(static_cast<uint32_t>(std::min<uint64_t>(streams, UINT32_MAX)));
+  if (absl::Status s =
+          NumberFlag(args, "max-streams", streams, 1, std::numeric_limits<uint32_t>::max());
+      !s.ok()) {
+    return s;
+  }
+  limits.set_max_streams(static_cast<uint32_t>(streams));
   return request;
 }
 
@@ -821,10 +752,8 @@ int Keys(const Args& args, std::ostream& out, std::ostream& err) {
     create = *std::move(request);
   }
   absl::Duration grace = kDefaultRotationGrace;
-  if (auto text = args.Value("grace")) {
-    if (!absl::ParseDuration(*text, &grace) || grace < absl::ZeroDuration()) {
-      return Usage(err, absl::StrCat("--grace must be a duration such as 24h, got \"", *text, "\""));
-    }
+  if (absl::Status s = DurationFlag(args, "grace", grace, absl::ZeroDuration()); !s.ok()) {
+    return Usage(err, s.message());
   }
   const absl::Time now = absl::Now();
 
@@ -892,7 +821,7 @@ int Audit(const Args& args, std::ostream& out, std::ostream& err) {
     since = *t;
   }
   uint64_t limit = 1000;
-  if (absl::Status s = PositiveFlag(args, "limit", limit); !s.ok()) return Usage(err, s.message());
+  if (absl::Status s = NumberFlag(args, "limit", limit); !s.ok()) return Usage(err, s.message());
   // Pages of at most kMaxAuditRead, until `limit` entries or the end.
   std::optional<std::unique_ptr<ArchiveReader>> archive;
   std::unique_ptr<Client> client;
@@ -969,6 +898,15 @@ std::set<std::string> WithClientFlags(std::set<std::string> flags) {
   return flags;
 }
 
+bool IsHelpFlag(absl::string_view arg) { return arg == "--help" || arg == "-h"; }
+
+// True if a command's arguments (args[0] is the command) ask for its usage:
+// --help or -h among them, before any "--".
+bool AsksForHelp(const std::vector<std::string>& args) {
+  const auto end = std::find(args.begin() + 1, args.end(), "--");
+  return std::any_of(args.begin() + 1, end, IsHelpFlag);
+}
+
 const std::map<std::string, Command>& Commands() {
   static const auto* commands = new std::map<std::string, Command>{
       {"serve",
@@ -1005,21 +943,45 @@ const std::map<std::string, Command>& Commands() {
 
 int RunCli(const std::vector<std::string>& args, std::ostream& out,
            std::ostream& err) {
-  if (args.empty()) return Usage(err, "no command given");
-  if (args[0] == "help" || args[0] == "--help" || args[0] == "-h") {
-    out << kUsage;
+  if (args.empty()) {
+    err << "newswire: no command given\n\n" << FullUsage();
+    return kUsageError;
+  }
+  if (args[0] == "--version") {
+    out << "newswire " << NewswireVersion() << "\n";
+    return 0;
+  }
+  if (args[0] == "help" || IsHelpFlag(args[0])) {
+    if (args.size() == 1 || IsHelpFlag(args[1])) {
+      out << FullUsage();
+      return 0;
+    }
+    std::optional<std::string> usage = CommandUsage(args[1]);
+    if (!usage.has_value()) {
+      Usage(err, absl::StrCat("help: unknown command ", QuoteInput(args[1])));
+      err << UsageReminder(args[1]);
+      return kUsageError;
+    }
+    out << *usage;
     return 0;
   }
   auto command = Commands().find(args[0]);
   if (command == Commands().end()) {
-    return Usage(err, absl::StrCat("unknown command \"", args[0], "\""));
+    Usage(err, absl::StrCat("unknown command ", QuoteInput(args[0])));
+    err << UsageReminder(args[0]);
+    return kUsageError;
+  }
+  if (AsksForHelp(args)) {
+    out << CommandUsage(args[0]).value_or("");
+    return 0;
   }
   absl::StatusOr<Args> parsed = ParseArgs(args, 1, command->second.with_value,
                                           command->second.switches);
-  if (!parsed.ok()) {
-    return Usage(err, absl::StrCat(args[0], ": ", parsed.status().message()));
-  }
-  return command->second.run(*parsed, out, err);
+  int code = parsed.ok()
+                 ? command->second.run(*parsed, out, err)
+                 : Usage(err, absl::StrCat(args[0], ": ", parsed.status().message()));
+  if (code == kUsageError) err << UsageReminder(args[0]);
+  return code;
 }
 
 }  // namespace newswire

@@ -62,8 +62,9 @@ std::string FormatSearchHit(const v1::SearchHit& hit) {
                                 HeadlineLine(hit.article())),
                    TextLines::kOne),
       "\n");
-  if (!hit.snippet().empty()) {
-    absl::StrAppend(&out, "        ", TerminalSafe(hit.snippet(), TextLines::kMany), "\n");
+  // A snippet is cut from the body, across paragraphs: one line here.
+  if (const std::string snippet = CollapseWhitespace(hit.snippet()); !snippet.empty()) {
+    absl::StrAppend(&out, "        ", TerminalSafe(snippet, TextLines::kOne), "\n");
   }
   return out;
 }

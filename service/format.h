@@ -27,7 +27,9 @@ std::string FormatTime(const google::protobuf::Timestamp& t);
 std::string FormatEventLine(const v1::FeedEvent& event);
 
 // "SCORE  DATELINE — HEADLINE  [ID vN]" and the snippet on an indented
-// second line (when there is one), ending in a newline.
+// second line (when there is one), ending in a newline. Whitespace in the
+// snippet (paragraph breaks, tabs) becomes single spaces, so a hit is
+// always those two lines.
 std::string FormatSearchHit(const v1::SearchHit& hit);
 
 // A readable multi-line rendering of every set field, ending in a newline.

@@ -10,6 +10,7 @@
 #include "absl/strings/str_replace.h"
 #include "absl/strings/strip.h"
 #include "core/ingest/author.h"
+#include "core/ingest/dateline_places.h"
 #include "core/ingest/feed_date.h"
 #include "core/ingest/html_text.h"
 #include "core/ingest/text.h"
@@ -150,6 +151,7 @@ absl::StatusOr<Article> ItemToArticle(const FeedItem& item, const FeedContext& c
   if (std::optional<Dateline> dateline = ParseDateline(body.text.substr(0, first_end));
       dateline.has_value() && article.dateline().empty()) {
     article.set_dateline(dateline->place);
+    AddDatelinePlaces(dateline->place, article);
     if (!dateline->agency.empty()) article.mutable_source()->set_name(dateline->agency);
     body.text = absl::StrCat(dateline->rest, body.text.substr(first_end));
   }

@@ -63,7 +63,7 @@ FeedContext ItemContext(const Feed& feed, const FeedOptions& options);
 //    paragraphs (ConvertHtml) and kept sanitized; summary: the summary as
 //    plain text, else the first paragraph; unless the preset has one, a
 //    dateline opening the body is moved to `dateline` (agency to
-//    source.name) as ParseText does;
+//    source.name) and adds its places as ParseText does;
 //  - byline: the authors' names (ParseAuthor: an address beside a name is
 //    dropped; an address alone gives a name only when it is one, as
 //    "jane.doe@..."), and a rel="author" "mailto:" link for each author

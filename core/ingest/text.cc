@@ -18,6 +18,8 @@
 #include "absl/strings/string_view.h"
 #include "absl/strings/strip.h"
 #include "absl/types/span.h"
+#include "core/ingest/dateline_places.h"
+#include "core/ingest/letters.h"
 
 namespace newswire {
 namespace {
@@ -50,52 +52,11 @@ constexpr size_t kMaxTrailerWords = 4;
 // ---------------------------------------------------------------------------
 // Characters.
 
-// Length of the UTF-8 sequence that `lead` opens. REQUIRES: valid UTF-8.
-size_t SequenceLength(unsigned char lead) {
-  if (lead < 0x80) return 1;
-  if (lead < 0xE0) return 2;
-  if (lead < 0xF0) return 3;
-  return 4;
-}
-
-// Decodes the character at text[i] and sets `length` to its size in bytes.
-// REQUIRES: `text` is valid UTF-8 and `i` a character boundary before its end.
-char32_t DecodeAt(absl::string_view text, size_t i, size_t& length) {
-  const auto byte = [&](size_t k) {
-    return static_cast<unsigned char>(text[i + k]);
-  };
-  length = SequenceLength(byte(0));
-  char32_t c = length == 1 ? byte(0) : byte(0) & (0x7F >> length);
-  for (size_t k = 1; k < length; ++k) c = (c << 6) | (byte(k) & 0x3F);
-  return c;
-}
-
-// True for the capital letters of the Latin, Greek and Cyrillic alphabets:
-// enough to read "SÃO PAULO", "ŁÓDŹ" or "КИЇВ" as a city in capitals.
-// Scripts without case are not recognised, so their datelines stay in the
-// body rather than risk cutting a sentence.
-bool IsCapitalLetter(char32_t c) {
-  if (c >= 'A' && c <= 'Z') return true;
-  if (c >= 0xC0 && c <= 0xDE) return c != 0xD7;  // Latin-1, except "×".
-  if (c >= 0x100 && c <= 0x17F) {
-    // Latin Extended-A pairs each capital with its small letter: capitals
-    // are even, except in U+0139..U+0148 and U+0179..U+017E where they are
-    // odd; U+0138, U+0149 and U+017F are small letters without a capital.
-    if (c == 0x138 || c == 0x149 || c == 0x17F) return false;
-    if (c == 0x178) return true;
-    const bool odd_capitals = (c >= 0x139 && c <= 0x148) || c >= 0x179;
-    return (c % 2 == 1) == odd_capitals;
-  }
-  if (c == 0x386 || (c >= 0x388 && c <= 0x38F)) {
-    return c != 0x38B && c != 0x38D;  // Greek capitals with tonos.
-  }
-  if (c >= 0x391 && c <= 0x3A9) return c != 0x3A2;  // Greek.
-  return c >= 0x400 && c <= 0x42F;                  // Cyrillic.
-}
-
+// Scripts without case have no capitals (IsCapitalLetter), so their
+// datelines stay in the body rather than risk cutting a sentence.
 bool StartsWithCapital(absl::string_view text) {
   size_t length;
-  return !text.empty() && IsCapitalLetter(DecodeAt(text, 0, length));
+  return !text.empty() && IsCapitalLetter(DecodeUtf8At(text, 0, length));
 }
 
 // Trims ASCII whitespace and no-break spaces, which pasted text often has
@@ -365,19 +326,7 @@ absl::string_view FindDatelineDash(absl::string_view paragraph) {
 // "N'DJAMENA". A capitalised word alone ("Meanwhile") is a sentence.
 bool IsCityInCapitals(absl::string_view city) {
   constexpr size_t kMaxCityWords = 4;
-  if (CountWords(city) > kMaxCityWords) return false;
-  size_t capitals = 0;
-  size_t length = 0;
-  for (size_t i = 0; i < city.size(); i += length) {
-    const char32_t c = DecodeAt(city, i, length);
-    if (IsCapitalLetter(c)) {
-      ++capitals;
-    } else if (c != ' ' && c != '.' && c != '\'' && c != '-' && c != '&' &&
-               c != U'\u2019') {
-      return false;
-    }
-  }
-  return capitals >= 2;
+  return CountWords(city) <= kMaxCityWords && IsWrittenInCapitals(city, 2);
 }
 
 // After the city come up to three qualifiers, each of capitalised words or
@@ -580,6 +529,7 @@ absl::StatusOr<Article> ParseText(absl::string_view text) {
   article.set_headline(std::move(story->headline));
   article.set_byline(std::move(story->byline));
   if (story->dateline.has_value()) {
+    AddDatelinePlaces(story->dateline->place, article);
     article.set_dateline(std::move(story->dateline->place));
     if (!story->dateline->agency.empty()) {
       article.mutable_source()->set_name(std::move(story->dateline->agency));

@@ -29,8 +29,9 @@ inline constexpr size_t kMaxTextInputBytes = 4 << 20;
 //
 // Sets headline, byline (without "By"), dateline (without its dash; a
 // parenthesised agency such as "(AP)" becomes source.name), body_text (the
-// paragraphs, dateline removed), summary (the first paragraph), word_count,
-// fingerprint and id (derived from the fingerprint).
+// paragraphs, dateline removed), places (the dateline's, AddDatelinePlaces:
+// "KYIV, Ukraine" gives "Kyiv" and "Ukraine"), summary (the first
+// paragraph), word_count, fingerprint and id (derived from the fingerprint).
 //
 // How the text is read:
 //  - Blank lines separate blocks; the lines of one block are joined with a

@@ -15,6 +15,7 @@
 # FeedEvent.article a class other than article_pb2.Article.
 from newswire.v1 import article_pb2 as _article_pb2, feed_pb2 as _feed_pb2  # noqa: F401  # isort: skip
 from newswire.v1 import access_pb2 as _access_pb2  # noqa: F401  # isort: skip
+from newswire import _core
 from newswire._errors import *  # noqa: F401,F403
 from newswire._errors import __all__ as _error_names
 from newswire.access import Account, ApiKey, AuditEntry
@@ -24,7 +25,8 @@ from newswire.client import Client, Event, PublishResult, Server, Subscription, 
 from newswire.feed import Feed, parse_feed
 from newswire.search import SearchHit, SearchPage
 
-__version__ = "0.1.0"
+# The file VERSION of the source tree, compiled into the C++ module.
+__version__: str = _core.__version__
 
 __all__ = [
     "Account",

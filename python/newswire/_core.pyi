@@ -4,6 +4,8 @@ from typing import Any, Callable, Iterator, TypeVar
 
 _T = TypeVar("_T")
 
+__version__: str
+
 def parse_text(text: bytes) -> bytes: ...
 def article_to_ninjs(article: bytes) -> str: ...
 def parse_feed(

@@ -63,7 +63,8 @@ def subscribe_request(start: str | int | _dt.datetime = "latest", view: str = "h
 
 def parse_text(text: str | bytes) -> Article:
     """Parses a plain-text article (headline, optional "By" line, dateline,
-    paragraphs) from text or UTF-8 bytes. Raises InvalidArgumentError (a
+    paragraphs) from text or UTF-8 bytes; the dateline's city and country
+    become ``places`` ("KYIV, Ukraine": Kyiv, Ukraine). Raises InvalidArgumentError (a
     ValueError) naming the problem: empty input, no headline, invalid
     UTF-8, input over 4 MiB. Control characters are removed (the text is
     taken as text: a NUL is removed, not a sign of a binary file)."""

@@ -70,6 +70,9 @@ TEST(ParseFeed, Rss20ItemsBecomeArticles) {
   EXPECT_EQ(a.version(), 0u);  // The Wire picks it.
   EXPECT_EQ(a.canonical_url(), "https://news.example.com/2024/11/tram");
   EXPECT_EQ(a.dateline(), "LEEDS, England");
+  ASSERT_EQ(a.places_size(), 2);  // The dateline's.
+  EXPECT_EQ(a.places(0).name(), "Leeds");
+  EXPECT_EQ(a.places(1).name(), "England");
   EXPECT_EQ(a.body_text(), "The council voted 31 to 4 on Tuesday.\n\nWork starts in spring.");
   EXPECT_EQ(a.summary(), "The vote was 31 to 4.");
   EXPECT_FALSE(absl::StrContains(a.body_html(), "script"));

@@ -130,6 +130,12 @@ TEST_F(ParseTextSeed, DatelineAndItsDashLeaveTheFirstParagraph) {
   EXPECT_FALSE(article_.has_source());
 }
 
+TEST_F(ParseTextSeed, DatelineNamesThePlaces) {
+  ASSERT_EQ(article_.places_size(), 2);
+  EXPECT_EQ(article_.places(0).name(), "Kyiv");
+  EXPECT_EQ(article_.places(1).name(), "Ukraine");
+}
+
 TEST_F(ParseTextSeed, BodyIsNineParagraphsSeparatedByOneBlankLine) {
   const std::vector<std::string> paragraphs = Paragraphs(article_);
   ASSERT_EQ(paragraphs.size(), 9u);
@@ -279,6 +285,21 @@ TEST(ParseText, DatelineWithAgencyBecomesSource) {
   EXPECT_TRUE(
       absl::StartsWith(article.body_text(), "A Senate committee postponed"))
       << article.body_text();
+}
+
+TEST(ParseText, DatelinePlacesLeaveOutTheAgency) {
+  const Article washington = ParseTestData("agency_dateline.txt");
+  ASSERT_EQ(washington.places_size(), 1);
+  EXPECT_EQ(washington.places(0).name(), "Washington");
+  const Article un = MustParse(
+      "Council extends peacekeeping mission\n\n"
+      "UNITED NATIONS (AP) \u2014 The Security Council voted on Friday to "
+      "extend the mission for a year.\n");
+  EXPECT_EQ(un.dateline(), "UNITED NATIONS");
+  ASSERT_EQ(un.places_size(), 1);
+  EXPECT_EQ(un.places(0).name(), "United Nations");
+  const Article none = ParseTestData("no_dateline.txt");
+  EXPECT_EQ(none.places_size(), 0);
 }
 
 TEST(ParseText, DatelineKeepsMixedCaseRegion) {

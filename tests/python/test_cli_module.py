@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-from conftest import DATA, NEWSWIRE_BIN, ServeProcess
+from conftest import DATA, NEWSWIRE_BIN, SOURCE_DIR, ServeProcess
 
 
 def module_cli(*args: str) -> list[str]:
@@ -43,11 +43,33 @@ def module_server(tmp_path):
         assert proc.stop() == 0, "".join(proc.output)
 
 
-@pytest.mark.parametrize("verb", ["serve", "publish", "ingest", "tail", "get", "search",
-                                  "parse", "keys", "audit", "whoami"])
+VERBS = ["serve", "publish", "ingest", "tail", "get", "search", "parse", "keys", "audit",
+         "whoami"]
+
+
+@pytest.mark.parametrize("verb", VERBS)
 def test_usage_errors_are_the_binarys(verb):
     code, _, err = both(verb, "--no-such-flag")
     assert code == 2 and "--no-such-flag" in err
+    # The problem, the verb's synopsis and where to read more; not the whole usage.
+    assert f"\nusage: newswire {verb} " in err and err.endswith(f"see newswire {verb} --help\n")
+    assert "commands:" not in err
+
+
+@pytest.mark.parametrize("verb", VERBS)
+def test_help_after_a_verb_is_its_usage(verb):
+    code, out, err = both(verb, "--help")
+    assert (code, err) == (0, "") and out.startswith(f"usage: newswire {verb} ")
+    assert both(verb, "-h") == (code, out, err)
+    assert both("help", verb) == (code, out, err)
+
+
+def test_version_is_the_packages():
+    import newswire
+
+    assert both("--version") == (0, f"newswire {newswire.__version__}\n", "")
+    version_file = (SOURCE_DIR / "VERSION").read_text(encoding="utf-8")
+    assert newswire.__version__ == version_file.strip()
 
 
 def test_no_command_and_unknown_command():

@@ -94,6 +94,18 @@ def test_cli_search(serving, request):
     assert bad.returncode == 1 and "INVALID_ARGUMENT" in bad.stderr
 
 
+def test_cli_search_hit_is_two_lines_whatever_its_snippet_spans(memory_serve_process):
+    address = memory_serve_process.address
+    with newswire.Client(address) as c:
+        publish(c, "urn:t:1", "Harvest report", "Prices fell.\n\nGrain\texports rose.\n\nMore grain.")
+    found = run_cli("search", "--server", address, "grain")
+    assert found.returncode == 0, found.stderr
+    lines = found.stdout.splitlines()
+    assert len(lines) == 2 and "Harvest report" in lines[0], found.stdout
+    assert lines[1].startswith("        ") and "**Grain** exports" in lines[1], found.stdout
+    assert "\t" not in found.stdout
+
+
 def test_archive_reads_offline_beside_a_running_server(tmp_path):
     data = tmp_path / "data"
     with newswire.Server(data_dir=data) as srv, newswire.Client(srv.address) as c:

@@ -177,6 +177,10 @@ def test_tail_cli_filters(server, client):
     bad = subprocess.run([str(NEWSWIRE_BIN), "tail", "--server", server.address,
                           "--heartbeat", "soon"], capture_output=True, text=True)
     assert bad.returncode == 2 and "--heartbeat must be a duration" in bad.stderr
+    zero = subprocess.run([str(NEWSWIRE_BIN), "tail", "--server", server.address,
+                           "--heartbeat", "0s"], capture_output=True, text=True)
+    assert zero.returncode == 2
+    assert '--heartbeat "0s" is out of range: 1s to 5m' in zero.stderr
 
 
 def test_events_are_read_lazily_and_behave_as_values(server, client):

@@ -1,10 +1,14 @@
 #include "service/cli.h"
 
+#include <fstream>
 #include <sstream>
 
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
+#include "service/format.h"
 #include "service/server.h"
+#include "service/version.h"
 #include "tests/service/loopback.h"
 
 namespace newswire {
@@ -45,6 +49,86 @@ TEST(Cli, HelpListsTheCommands) {
   for (const char* verb : {"serve", "publish", "tail", "get", "parse"}) {
     EXPECT_TRUE(absl::StrContains(help.out, verb)) << verb;
   }
+  EXPECT_EQ(Cli({"--help"}).out, help.out);
+  EXPECT_EQ(Cli({"-h"}).out, help.out);
+}
+
+TEST(Cli, HelpAfterACommandPrintsThatCommandsUsage) {
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"tail", "--help"}, {"tail", "-h"}, {"help", "tail"},
+        {"tail", "--from", "earliest", "--help"}, {"tail", "--frm", "-h"}}) {
+    CliRun help = Cli(args);
+    EXPECT_EQ(help.code, 0) << help.err;
+    EXPECT_EQ(help.err, "");
+    EXPECT_TRUE(absl::StartsWith(help.out, "usage: newswire tail [CLIENT] [--from")) << help.out;
+    EXPECT_TRUE(absl::StrContains(help.out, "\nFILTER: --place P")) << help.out;
+    EXPECT_FALSE(absl::StrContains(help.out, "commands:")) << "only tail's usage: " << help.out;
+  }
+  CliRun parse = Cli({"parse", "--help"});
+  EXPECT_EQ(parse.out,
+            "usage: newswire parse [--json] FILE\n\n"
+            "parse a feed or article offline and print the articles it gives\n");
+  CliRun unknown = Cli({"help", "frobnicate"});
+  EXPECT_EQ(unknown.code, 2);
+  EXPECT_TRUE(absl::StrContains(unknown.err, "unknown command \"frobnicate\"")) << unknown.err;
+}
+
+TEST(Cli, VersionPrintsTheVersion) {
+  CliRun version = Cli({"--version"});
+  EXPECT_EQ(version.code, 0);
+  EXPECT_EQ(version.out, absl::StrCat("newswire ", NewswireVersion(), "\n"));
+  std::ifstream file(NEWSWIRE_SOURCE_DIR "/VERSION");
+  std::string line;
+  ASSERT_TRUE(std::getline(file, line));
+  EXPECT_EQ(NewswireVersion(), line) << "VERSION is the one source of the version";
+}
+
+TEST(Cli, UsageErrorPrintsTheCommandsSynopsisAndWhereToLook) {
+  CliRun bad = Cli({"get", "--jsn", "urn:x"});
+  EXPECT_EQ(bad.code, 2);
+  EXPECT_EQ(bad.out, "");
+  EXPECT_EQ(bad.err,
+            "newswire: get: unknown option --jsn\n"
+            "usage: newswire get [CLIENT] [--version N] [--json] ID\n"
+            "see newswire get --help\n");
+  CliRun tail = Cli({"tail", "--heartbeat", "soon"});
+  EXPECT_TRUE(absl::StrContains(tail.err, "\nusage: newswire tail [CLIENT]")) << tail.err;
+  EXPECT_TRUE(absl::StrContains(tail.err, "\n                     [FILTER...]")) << tail.err;
+  EXPECT_TRUE(absl::EndsWith(tail.err, "see newswire tail --help\n")) << tail.err;
+  CliRun unknown = Cli({"frobnicate"});
+  EXPECT_TRUE(absl::StrContains(unknown.err, "see newswire --help")) << unknown.err;
+}
+
+TEST(Cli, OutOfRangeValuesSayTheRange) {
+  CliRun zero = Cli({"tail", "--heartbeat", "0s"});
+  EXPECT_EQ(zero.code, 2);
+  EXPECT_TRUE(absl::StartsWith(
+      zero.err, "newswire: --heartbeat \"0s\" is out of range: 1s to 5m\n"))
+      << zero.err;
+  CliRun urgency = Cli({"tail", "--min-urgency", "10"});
+  EXPECT_EQ(urgency.code, 2);
+  EXPECT_TRUE(absl::StrContains(urgency.err, "--min-urgency \"10\" is out of range: 1 to 9"))
+      << urgency.err;
+  CliRun interval = Cli({"ingest", "--interval", "0s", "dir"});
+  EXPECT_EQ(interval.code, 2);
+  EXPECT_TRUE(absl::StrContains(interval.err, "--interval \"0s\" is out of range: 1ms or more"))
+      << interval.err;
+  CliRun limit = Cli({"search", "--limit", "many"});
+  EXPECT_EQ(limit.code, 2);
+  EXPECT_TRUE(absl::StrContains(limit.err, "--limit must be a whole number, got \"many\""))
+      << limit.err;
+}
+
+TEST(Cli, SearchHitIsTwoLinesWhateverItsSnippetHolds) {
+  v1::SearchHit hit;
+  hit.set_score(1.5);
+  hit.mutable_article()->set_id("urn:x");
+  hit.mutable_article()->set_version(1);
+  hit.mutable_article()->set_headline("Grain deal");
+  hit.set_snippet("prices.\n\n**Grain**\texports\r\nrose ");
+  EXPECT_EQ(FormatSearchHit(hit),
+            "  1.50  Grain deal  [urn:x v1]\n"
+            "        prices. **Grain** exports rose\n");
 }
 
 TEST(Cli, ParsePrintsTheArticleOffline) {
