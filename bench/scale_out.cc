@@ -1,0 +1,303 @@
+// Scale-out on JetStream (issue 15): durable publishes/s with 16 publishers
+// through the one publish path (Wire → Store → Hub) for three stores, and
+// how fast a new replica catches up on the log the run filled.
+//
+//   build/bench/scale_out [--articles N] [--rounds R] [--publishers P]
+//                         [--dir PATH] [--contenders sqlite,r1,r3] [--no-catch-up]
+//
+// Contenders, each on a fresh directory under --dir per round, interleaved
+// round by round (sqlite, r1, r3, sqlite, ...), because this machine's
+// speed drifts under load:
+//   sqlite  SqliteStore::Open on disk (WAL, synchronous=FULL), as
+//           durable_publish runs it.
+//   r1      JetStreamStore over a fresh on-disk SqliteStore, on 1 nats-server
+//           (tests/core/nats_servers.h), stream replicas=1.
+//   r3      the same on 3 clustered nats-servers, replicas=3.
+//   r1-log, r3-log  (not run unless named) the log alone: the same appends
+//           JetStreamStore::Append makes (subject, id header, message id,
+//           expect-empty-subject), straight to JetStreamLog from the
+//           publisher threads, with no apply and no archive: what the log
+//           costs of a durable publish.
+// All servers and this process share the machine. Articles come from
+// bench/synthetic.h and are made before the clock starts.
+//
+// Catch-up (after each r1/r3 run, unless --no-catch-up): a NEW
+// JetStreamStore over a fresh on-disk SqliteStore (which indexes for search
+// as it applies), with a hub of its own, is timed from Start until it has
+// applied the stream's last position: log positions applied per second.
+//
+// The report gives min / median / max per contender and the median ratio
+// to sqlite.
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/time/clock.h"
+#include "bench/flags.h"
+#include "bench/synthetic.h"
+#include "core/fanout/hub.h"
+#include "core/publish/wire.h"
+#include "core/store/jetstream_store.h"
+#include "core/store/jetstream_subject.h"
+#include "core/store/sqlite_store.h"
+#include "tests/core/nats_servers.h"
+
+namespace newswire::bench {
+namespace {
+
+template <typename T>
+T OrDie(absl::StatusOr<T> value, const char* what) {
+  if (!value.ok()) {
+    std::fprintf(stderr, "scale_out: %s: %s\n", what, value.status().ToString().c_str());
+    std::exit(1);
+  }
+  return *std::move(value);
+}
+
+// `total` synthetic articles dealt round-robin to `publishers` threads.
+std::vector<std::vector<Article>> MakeWork(int publishers, int total) {
+  std::vector<std::vector<Article>> work(publishers);
+  SyntheticArticles synthetic(42);
+  for (int i = 0; i < total; ++i) work[i % publishers].push_back(synthetic.Next());
+  return work;
+}
+
+// Publishes `work` through `wire`, one thread per entry; returns articles
+// per second. Exits if a publish fails or the store's head did not move by
+// as many events.
+double PublishAll(Wire& wire, const Store& store, std::vector<std::vector<Article>> work) {
+  size_t total = 0;
+  for (const auto& articles : work) total += articles.size();
+  const uint64_t head_before = store.HeadSequence();
+  const absl::Time start = absl::Now();
+  std::vector<std::thread> threads;
+  for (auto& articles : work) {
+    threads.emplace_back([&wire, &articles] {
+      for (Article& a : articles) {
+        absl::StatusOr<PublishResult> r = wire.Publish(std::move(a));
+        if (!r.ok()) {
+          std::fprintf(stderr, "scale_out: publish failed: %s\n", r.status().ToString().c_str());
+          std::exit(1);
+        }
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  const double seconds = absl::ToDoubleSeconds(absl::Now() - start);
+  if (store.HeadSequence() != head_before + total) {
+    std::fprintf(stderr, "scale_out: expected %zu new events, got %llu\n", total,
+                 static_cast<unsigned long long>(store.HeadSequence() - head_before));
+    std::exit(2);
+  }
+  return total / seconds;
+}
+
+double RunSqlite(const std::string& dir, std::vector<std::vector<Article>> work) {
+  std::unique_ptr<SqliteStore> store = OrDie(SqliteStore::Open(dir + "/archive"), "open archive");
+  Hub hub(store.get());
+  Wire wire(store.get(), &hub);
+  return PublishAll(wire, *store, std::move(work));
+}
+
+// A replica on the log: its archive, its hub fed by the apply.
+struct Replica {
+  std::unique_ptr<JetStreamStore> store;
+  std::unique_ptr<Hub> hub;
+
+  Replica(const std::string& archive_dir, const JetStreamOptions& log) {
+    store = OrDie(JetStreamStore::Open(OrDie(SqliteStore::Open(archive_dir), "open archive"), log),
+                  "open replica");
+    hub = std::make_unique<Hub>(store.get());
+  }
+  void Start() {
+    store->Start([hub = hub.get()](const FeedEvent& event) { hub->Publish(event); });
+  }
+  // The apply stops before the hub it feeds is destroyed.
+  ~Replica() {
+    store->Stop();
+    hub.reset();
+  }
+};
+
+struct JetStreamRun {
+  double publish_rate = 0;
+  double catch_up_rate = 0;  // 0 when not measured.
+};
+
+JetStreamRun RunJetStream(const std::string& dir, int servers_count,
+                          std::vector<std::vector<Article>> work, bool catch_up) {
+  NatsServers servers(servers_count, dir + "/nats");
+  if (!servers.ok()) {
+    std::fprintf(stderr, "scale_out: nats-server did not start (logs in %s/nats)\n",
+                 dir.c_str());
+    std::exit(1);
+  }
+  JetStreamOptions log;
+  log.servers = servers.urls();
+  log.replicas = servers_count;
+  JetStreamRun run;
+  uint64_t last = 0;
+  {
+    Replica publisher(dir + "/publisher", log);
+    publisher.Start();
+    Wire wire(publisher.store.get(), publisher.hub.get());
+    run.publish_rate = PublishAll(wire, *publisher.store, std::move(work));
+    last = publisher.store->AppliedPosition();
+  }
+  if (!catch_up) return run;
+  Replica fresh(dir + "/catch-up", log);
+  const absl::Time start = absl::Now();
+  fresh.Start();
+  if (!fresh.store->AwaitApplied(last, absl::Minutes(5))) {
+    std::fprintf(stderr, "scale_out: the new replica applied %llu of %llu positions in 5 min\n",
+                 static_cast<unsigned long long>(fresh.store->AppliedPosition()),
+                 static_cast<unsigned long long>(last));
+    std::exit(2);
+  }
+  run.catch_up_rate = last / absl::ToDoubleSeconds(absl::Now() - start);
+  return run;
+}
+
+// Appends `work` to a log on `servers_count` servers as JetStreamStore::Append
+// would, without the apply; returns appends per second.
+double RunLogOnly(const std::string& dir, int servers_count,
+                  std::vector<std::vector<Article>> work) {
+  NatsServers servers(servers_count, dir + "/nats");
+  if (!servers.ok()) {
+    std::fprintf(stderr, "scale_out: nats-server did not start (logs in %s/nats)\n",
+                 dir.c_str());
+    std::exit(1);
+  }
+  JetStreamOptions options;
+  options.servers = servers.urls();
+  options.replicas = servers_count;
+  std::unique_ptr<JetStreamLog> log = OrDie(JetStreamLog::Open(options), "open log");
+  std::vector<std::vector<LogAppend>> appends(work.size());
+  size_t total = 0;
+  for (size_t p = 0; p < work.size(); ++p) {
+    for (Article& article : work[p]) {
+      article.set_version(1);
+      LogAppend append;
+      append.subject = ArticleSubject(article.id(), article.version());
+      append.headers = {{std::string(kIdHeader), article.id()}};
+      append.message_id = PublishMessageId(article.id(), article.version(),
+                                           absl::StrCat(article.fingerprint(), ".0"));
+      append.expect_empty_subject = true;
+      append.data = article.SerializeAsString();
+      appends[p].push_back(std::move(append));
+      ++total;
+    }
+  }
+  const absl::Time start = absl::Now();
+  std::vector<std::thread> threads;
+  for (const auto& mine : appends) {
+    threads.emplace_back([&log, &mine] {
+      for (const LogAppend& append : mine) {
+        absl::StatusOr<LogAppended> appended = log->Append(append);
+        if (!appended.ok() || appended->duplicate) {
+          std::fprintf(stderr, "scale_out: append failed: %s\n",
+                       appended.status().ToString().c_str());
+          std::exit(1);
+        }
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  return total / absl::ToDoubleSeconds(absl::Now() - start);
+}
+
+double Median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
+}
+
+void PrintRow(const std::string& name, const std::vector<double>& rates, double baseline) {
+  if (rates.empty()) return;
+  std::printf("%-14s %10.0f %10.0f %10.0f", name.c_str(),
+              *std::min_element(rates.begin(), rates.end()), Median(rates),
+              *std::max_element(rates.begin(), rates.end()));
+  if (baseline > 0) std::printf("   %.2fx sqlite", Median(rates) / baseline);
+  std::printf("\n");
+}
+
+int Main(int argc, char** argv) {
+  int articles = 3000, rounds = 5, publishers = 16;
+  std::string dir = "/tmp/newswire-bench-scale-out", contenders_flag = "sqlite,r1,r3";
+  bool no_catch_up = false;
+  BenchFlags flags;
+  flags.Number("--articles", &articles)
+      .Number("--rounds", &rounds)
+      .Number("--publishers", &publishers)
+      .Text("--dir", &dir)
+      .Text("--contenders", &contenders_flag)
+      .Switch("--no-catch-up", &no_catch_up);
+  if (!flags.Parse(argc, argv, "scale_out")) return 2;
+  if (!NatsServers::Available()) {
+    std::fprintf(stderr, "scale_out: nats-server is not installed\n");
+    return 1;
+  }
+  const std::vector<std::string> contenders = absl::StrSplit(contenders_flag, ',');
+  std::vector<std::vector<double>> publish(contenders.size()), catch_up(contenders.size());
+  for (int r = 0; r < rounds; ++r) {
+    for (size_t c = 0; c < contenders.size(); ++c) {
+      const std::string& name = contenders[c];
+      const std::string run_dir = absl::StrCat(dir, "/", name);
+      std::filesystem::remove_all(run_dir);
+      std::filesystem::create_directories(run_dir);
+      std::vector<std::vector<Article>> work = MakeWork(publishers, articles);
+      if (name == "sqlite") {
+        publish[c].push_back(RunSqlite(run_dir, std::move(work)));
+        std::printf("round %d  %-6s  %8.0f articles/s\n", r + 1, name.c_str(),
+                    publish[c].back());
+      } else if (name == "r1" || name == "r3") {
+        const JetStreamRun run =
+            RunJetStream(run_dir, name == "r1" ? 1 : 3, std::move(work), !no_catch_up);
+        publish[c].push_back(run.publish_rate);
+        std::printf("round %d  %-6s  %8.0f articles/s", r + 1, name.c_str(), run.publish_rate);
+        if (run.catch_up_rate > 0) {
+          catch_up[c].push_back(run.catch_up_rate);
+          std::printf("   catch-up %8.0f positions/s", run.catch_up_rate);
+        }
+        std::printf("\n");
+      } else if (name == "r1-log" || name == "r3-log") {
+        publish[c].push_back(RunLogOnly(run_dir, name == "r1-log" ? 1 : 3, std::move(work)));
+        std::printf("round %d  %-6s  %8.0f appends/s\n", r + 1, name.c_str(),
+                    publish[c].back());
+      } else {
+        std::fprintf(stderr, "scale_out: unknown contender %s\n", name.c_str());
+        return 2;
+      }
+      std::fflush(stdout);
+      std::filesystem::remove_all(run_dir);
+    }
+  }
+  double baseline = 0;
+  for (size_t c = 0; c < contenders.size(); ++c) {
+    if (contenders[c] == "sqlite") baseline = Median(publish[c]);
+  }
+  std::printf("\npublish, %d publishers  min        median     max   (articles/s, %d articles, "
+              "%d rounds)\n",
+              publishers, articles, rounds);
+  for (size_t c = 0; c < contenders.size(); ++c) PrintRow(contenders[c], publish[c], baseline);
+  if (!no_catch_up) {
+    std::printf("\ncatch-up, new replica  min        median     max   (log positions/s, from "
+                "zero, with search index)\n");
+    for (size_t c = 0; c < contenders.size(); ++c) {
+      PrintRow(contenders[c], catch_up[c], 0);
+    }
+  }
+  return 0;
+}
+
+}  // namespace
+}  // namespace newswire::bench
+
+int main(int argc, char** argv) { return newswire::bench::Main(argc, argv); }
