@@ -4,6 +4,7 @@
 //
 //   build/bench/scale_out [--articles N] [--rounds R] [--publishers P]
 //                         [--dir PATH] [--contenders sqlite,r1,r3] [--no-catch-up]
+//                         [--breakdown]
 //
 // Contenders, each on a fresh directory under --dir per round, interleaved
 // round by round (sqlite, r1, r3, sqlite, ...), because this machine's
@@ -25,6 +26,12 @@
 // JetStreamStore over a fresh on-disk SqliteStore (which indexes for search
 // as it applies), with a hub of its own, is timed from Start until it has
 // applied the stream's last position: log positions applied per second.
+//
+// With --breakdown, each catch-up is followed by its two halves timed
+// apart on the same log: reading every message (one LogReader, batches of
+// 500 as the apply takes them, nothing done with them), then parsing them
+// and applying them in batches of 500 to another fresh on-disk SqliteStore
+// (SqliteStore::ApplyLog, what JetStreamStore's apply calls).
 //
 // The report gives min / median / max per contender and the median ratio
 // to sqlite.
@@ -130,10 +137,62 @@ struct Replica {
 struct JetStreamRun {
   double publish_rate = 0;
   double catch_up_rate = 0;  // 0 when not measured.
+  double read_rate = 0;      // With --breakdown.
+  double apply_rate = 0;
 };
 
+// Times reading the log's positions 1..last, then applying them to a fresh
+// archive in `dir` (see --breakdown); fills run.read_rate and apply_rate.
+void BreakDownCatchUp(const std::string& dir, const JetStreamOptions& options, uint64_t last,
+                      JetStreamRun& run) {
+  std::unique_ptr<JetStreamLog> log = OrDie(JetStreamLog::Open(options), "open log");
+  std::vector<std::vector<LogMessage>> batches;
+  absl::Time start = absl::Now();
+  {
+    std::unique_ptr<LogReader> reader = OrDie(log->ReadFrom(1), "read log");
+    uint64_t read = 0;
+    while (read < last) {
+      std::vector<LogMessage> batch =
+          OrDie(reader->Next(500, absl::Seconds(10)), "read log");
+      if (batch.empty()) {
+        std::fprintf(stderr, "scale_out: reading the log stalled at %llu\n",
+                     static_cast<unsigned long long>(read));
+        std::exit(2);
+      }
+      read = batch.back().sequence;
+      batches.push_back(std::move(batch));
+    }
+  }
+  run.read_rate = last / absl::ToDoubleSeconds(absl::Now() - start);
+  std::unique_ptr<SqliteStore> archive = OrDie(SqliteStore::Open(dir), "open archive");
+  start = absl::Now();
+  for (const std::vector<LogMessage>& batch : batches) {
+    std::vector<SqliteStore::LogEntry> entries;
+    for (const LogMessage& message : batch) {
+      Article article;
+      if (!article.ParseFromString(message.data)) {
+        std::fprintf(stderr, "scale_out: message %llu is not an Article\n",
+                     static_cast<unsigned long long>(message.sequence));
+        std::exit(2);
+      }
+      entries.push_back(SqliteStore::LogEntry{.article = std::move(article),
+                                              .now = message.time,
+                                              .releasing = false,
+                                              .log_position = message.sequence});
+    }
+    for (const absl::StatusOr<AppendResult>& result : archive->ApplyLog(entries)) {
+      if (!result.ok()) {
+        std::fprintf(stderr, "scale_out: apply failed: %s\n", result.status().ToString().c_str());
+        std::exit(2);
+      }
+    }
+  }
+  run.apply_rate = last / absl::ToDoubleSeconds(absl::Now() - start);
+}
+
 JetStreamRun RunJetStream(const std::string& dir, int servers_count,
-                          std::vector<std::vector<Article>> work, bool catch_up) {
+                          std::vector<std::vector<Article>> work, bool catch_up,
+                          bool breakdown) {
   NatsServers servers(servers_count, dir + "/nats");
   if (!servers.ok()) {
     std::fprintf(stderr, "scale_out: nats-server did not start (logs in %s/nats)\n",
@@ -163,6 +222,7 @@ JetStreamRun RunJetStream(const std::string& dir, int servers_count,
     std::exit(2);
   }
   run.catch_up_rate = last / absl::ToDoubleSeconds(absl::Now() - start);
+  if (breakdown) BreakDownCatchUp(dir + "/breakdown", log, last, run);
   return run;
 }
 
@@ -231,21 +291,23 @@ void PrintRow(const std::string& name, const std::vector<double>& rates, double 
 int Main(int argc, char** argv) {
   int articles = 3000, rounds = 5, publishers = 16;
   std::string dir = "/tmp/newswire-bench-scale-out", contenders_flag = "sqlite,r1,r3";
-  bool no_catch_up = false;
+  bool no_catch_up = false, breakdown = false;
   BenchFlags flags;
   flags.Number("--articles", &articles)
       .Number("--rounds", &rounds)
       .Number("--publishers", &publishers)
       .Text("--dir", &dir)
       .Text("--contenders", &contenders_flag)
-      .Switch("--no-catch-up", &no_catch_up);
+      .Switch("--no-catch-up", &no_catch_up)
+      .Switch("--breakdown", &breakdown);
   if (!flags.Parse(argc, argv, "scale_out")) return 2;
   if (!NatsServers::Available()) {
     std::fprintf(stderr, "scale_out: nats-server is not installed\n");
     return 1;
   }
   const std::vector<std::string> contenders = absl::StrSplit(contenders_flag, ',');
-  std::vector<std::vector<double>> publish(contenders.size()), catch_up(contenders.size());
+  std::vector<std::vector<double>> publish(contenders.size()), catch_up(contenders.size()),
+      read(contenders.size()), apply(contenders.size());
   for (int r = 0; r < rounds; ++r) {
     for (size_t c = 0; c < contenders.size(); ++c) {
       const std::string& name = contenders[c];
@@ -259,12 +321,19 @@ int Main(int argc, char** argv) {
                     publish[c].back());
       } else if (name == "r1" || name == "r3") {
         const JetStreamRun run =
-            RunJetStream(run_dir, name == "r1" ? 1 : 3, std::move(work), !no_catch_up);
+            RunJetStream(run_dir, name == "r1" ? 1 : 3, std::move(work), !no_catch_up,
+                         breakdown);
         publish[c].push_back(run.publish_rate);
         std::printf("round %d  %-6s  %8.0f articles/s", r + 1, name.c_str(), run.publish_rate);
         if (run.catch_up_rate > 0) {
           catch_up[c].push_back(run.catch_up_rate);
           std::printf("   catch-up %8.0f positions/s", run.catch_up_rate);
+        }
+        if (run.read_rate > 0) {
+          read[c].push_back(run.read_rate);
+          apply[c].push_back(run.apply_rate);
+          std::printf("   (read alone %8.0f, apply alone %8.0f)", run.read_rate,
+                      run.apply_rate);
         }
         std::printf("\n");
       } else if (name == "r1-log" || name == "r3-log") {
@@ -292,6 +361,13 @@ int Main(int argc, char** argv) {
                 "zero, with search index)\n");
     for (size_t c = 0; c < contenders.size(); ++c) {
       PrintRow(contenders[c], catch_up[c], 0);
+    }
+  }
+  if (breakdown) {
+    std::printf("\ncatch-up halves        min        median     max   (log positions/s)\n");
+    for (size_t c = 0; c < contenders.size(); ++c) {
+      PrintRow(contenders[c] + " read", read[c], 0);
+      PrintRow(contenders[c] + " apply", apply[c], 0);
     }
   }
   return 0;
