@@ -19,6 +19,11 @@
 //           expect-empty-subject), straight to JetStreamLog from the
 //           publisher threads, with no apply and no archive: what the log
 //           costs of a durable publish.
+//   r1-split, r3-split  (not run unless named) where a publish's time goes:
+//           the publisher threads append to the log as r*-log does, then
+//           wait (JetStreamStore::AwaitApplied) until a replica applying
+//           that log (as in r1/r3) has applied the appended position; prints
+//           the median and p90 of each half per publish, and the rate.
 // All servers and this process share the machine. Articles come from
 // bench/synthetic.h and are made before the clock starts.
 //
@@ -226,22 +231,11 @@ JetStreamRun RunJetStream(const std::string& dir, int servers_count,
   return run;
 }
 
-// Appends `work` to a log on `servers_count` servers as JetStreamStore::Append
-// would, without the apply; returns appends per second.
-double RunLogOnly(const std::string& dir, int servers_count,
-                  std::vector<std::vector<Article>> work) {
-  NatsServers servers(servers_count, dir + "/nats");
-  if (!servers.ok()) {
-    std::fprintf(stderr, "scale_out: nats-server did not start (logs in %s/nats)\n",
-                 dir.c_str());
-    std::exit(1);
-  }
-  JetStreamOptions options;
-  options.servers = servers.urls();
-  options.replicas = servers_count;
-  std::unique_ptr<JetStreamLog> log = OrDie(JetStreamLog::Open(options), "open log");
+// What JetStreamStore::Append sends to the log for each article of `work`
+// (as version 1); `total` counts them.
+std::vector<std::vector<LogAppend>> ToAppends(std::vector<std::vector<Article>> work,
+                                              size_t& total) {
   std::vector<std::vector<LogAppend>> appends(work.size());
-  size_t total = 0;
   for (size_t p = 0; p < work.size(); ++p) {
     for (Article& article : work[p]) {
       article.set_version(1);
@@ -256,6 +250,87 @@ double RunLogOnly(const std::string& dir, int servers_count,
       ++total;
     }
   }
+  return appends;
+}
+
+double Quantile(std::vector<double> v, double q) {
+  std::sort(v.begin(), v.end());
+  return v.empty() ? 0 : v[static_cast<size_t>(q * (v.size() - 1))];
+}
+
+// r1-split / r3-split: appends `work` from its threads, each append
+// followed by a wait for a replica's apply of it; prints the halves and
+// returns publishes per second.
+double RunSplit(const std::string& dir, int servers_count,
+                std::vector<std::vector<Article>> work) {
+  NatsServers servers(servers_count, dir + "/nats");
+  if (!servers.ok()) {
+    std::fprintf(stderr, "scale_out: nats-server did not start (logs in %s/nats)\n",
+                 dir.c_str());
+    std::exit(1);
+  }
+  JetStreamOptions options;
+  options.servers = servers.urls();
+  options.replicas = servers_count;
+  Replica replica(dir + "/replica", options);
+  replica.Start();
+  std::unique_ptr<JetStreamLog> log = OrDie(JetStreamLog::Open(options), "open log");
+  size_t total = 0;
+  std::vector<std::vector<LogAppend>> appends = ToAppends(std::move(work), total);
+  std::vector<std::vector<double>> append_ms(appends.size()), apply_ms(appends.size());
+  const absl::Time start = absl::Now();
+  std::vector<std::thread> threads;
+  for (size_t p = 0; p < appends.size(); ++p) {
+    threads.emplace_back([&, p] {
+      for (const LogAppend& append : appends[p]) {
+        const absl::Time t0 = absl::Now();
+        absl::StatusOr<LogAppended> appended = log->Append(append);
+        if (!appended.ok() || appended->duplicate) {
+          std::fprintf(stderr, "scale_out: append failed: %s\n",
+                       appended.status().ToString().c_str());
+          std::exit(1);
+        }
+        const absl::Time t1 = absl::Now();
+        if (!replica.store->AwaitApplied(appended->sequence, absl::Seconds(30))) {
+          std::fprintf(stderr, "scale_out: position %llu not applied in 30 s\n",
+                       static_cast<unsigned long long>(appended->sequence));
+          std::exit(1);
+        }
+        append_ms[p].push_back(absl::ToDoubleMilliseconds(t1 - t0));
+        apply_ms[p].push_back(absl::ToDoubleMilliseconds(absl::Now() - t1));
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  const double rate = total / absl::ToDoubleSeconds(absl::Now() - start);
+  std::vector<double> appending, applying;
+  for (size_t p = 0; p < appends.size(); ++p) {
+    appending.insert(appending.end(), append_ms[p].begin(), append_ms[p].end());
+    applying.insert(applying.end(), apply_ms[p].begin(), apply_ms[p].end());
+  }
+  std::printf("  per publish: log append median %.2f ms, p90 %.2f ms; then waiting for the "
+              "apply median %.2f ms, p90 %.2f ms\n",
+              Quantile(appending, 0.5), Quantile(appending, 0.9), Quantile(applying, 0.5),
+              Quantile(applying, 0.9));
+  return rate;
+}
+
+// Appends `work` to a log on `servers_count` servers as JetStreamStore::Append
+// would, without the apply; returns appends per second.
+double RunLogOnly(const std::string& dir, int servers_count,
+                  std::vector<std::vector<Article>> work) {
+  NatsServers servers(servers_count, dir + "/nats");
+  if (!servers.ok()) {
+    std::fprintf(stderr, "scale_out: nats-server did not start (logs in %s/nats)\n",
+                 dir.c_str());
+    std::exit(1);
+  }
+  JetStreamOptions options;
+  options.servers = servers.urls();
+  options.replicas = servers_count;
+  std::unique_ptr<JetStreamLog> log = OrDie(JetStreamLog::Open(options), "open log");
+  size_t total = 0;
+  std::vector<std::vector<LogAppend>> appends = ToAppends(std::move(work), total);
   const absl::Time start = absl::Now();
   std::vector<std::thread> threads;
   for (const auto& mine : appends) {
@@ -336,6 +411,10 @@ int Main(int argc, char** argv) {
                       run.apply_rate);
         }
         std::printf("\n");
+      } else if (name == "r1-split" || name == "r3-split") {
+        publish[c].push_back(RunSplit(run_dir, name == "r1-split" ? 1 : 3, std::move(work)));
+        std::printf("round %d  %-6s  %8.0f publishes/s\n", r + 1, name.c_str(),
+                    publish[c].back());
       } else if (name == "r1-log" || name == "r3-log") {
         publish[c].push_back(RunLogOnly(run_dir, name == "r1-log" ? 1 : 3, std::move(work)));
         std::printf("round %d  %-6s  %8.0f appends/s\n", r + 1, name.c_str(),
