@@ -38,8 +38,8 @@
 // and applying them in batches of 500 to another fresh on-disk SqliteStore
 // (SqliteStore::ApplyLog, what JetStreamStore's apply calls).
 //
-// The report gives min / median / max per contender and the median ratio
-// to sqlite.
+// The report gives min / median / max per contender and its ratio to
+// sqlite: of the medians, and the median of the per-round ratios.
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -117,6 +117,20 @@ double RunSqlite(const std::string& dir, std::vector<std::vector<Article>> work)
   Hub hub(store.get());
   Wire wire(store.get(), &hub);
   return PublishAll(wire, *store, std::move(work));
+}
+
+// The log on `servers` (started under `dir`), one copy per server; exits if
+// they did not start.
+JetStreamOptions LogOn(const NatsServers& servers, const std::string& dir) {
+  if (!servers.ok()) {
+    std::fprintf(stderr, "scale_out: nats-server did not start (logs in %s/nats)\n",
+                 dir.c_str());
+    std::exit(1);
+  }
+  JetStreamOptions options;
+  options.servers = servers.urls();
+  options.replicas = servers.size();
+  return options;
 }
 
 // A replica on the log: its archive, its hub fed by the apply.
@@ -199,14 +213,7 @@ JetStreamRun RunJetStream(const std::string& dir, int servers_count,
                           std::vector<std::vector<Article>> work, bool catch_up,
                           bool breakdown) {
   NatsServers servers(servers_count, dir + "/nats");
-  if (!servers.ok()) {
-    std::fprintf(stderr, "scale_out: nats-server did not start (logs in %s/nats)\n",
-                 dir.c_str());
-    std::exit(1);
-  }
-  JetStreamOptions log;
-  log.servers = servers.urls();
-  log.replicas = servers_count;
+  const JetStreamOptions log = LogOn(servers, dir);
   JetStreamRun run;
   uint64_t last = 0;
   {
@@ -264,14 +271,7 @@ double Quantile(std::vector<double> v, double q) {
 double RunSplit(const std::string& dir, int servers_count,
                 std::vector<std::vector<Article>> work) {
   NatsServers servers(servers_count, dir + "/nats");
-  if (!servers.ok()) {
-    std::fprintf(stderr, "scale_out: nats-server did not start (logs in %s/nats)\n",
-                 dir.c_str());
-    std::exit(1);
-  }
-  JetStreamOptions options;
-  options.servers = servers.urls();
-  options.replicas = servers_count;
+  const JetStreamOptions options = LogOn(servers, dir);
   Replica replica(dir + "/replica", options);
   replica.Start();
   std::unique_ptr<JetStreamLog> log = OrDie(JetStreamLog::Open(options), "open log");
@@ -320,14 +320,7 @@ double RunSplit(const std::string& dir, int servers_count,
 double RunLogOnly(const std::string& dir, int servers_count,
                   std::vector<std::vector<Article>> work) {
   NatsServers servers(servers_count, dir + "/nats");
-  if (!servers.ok()) {
-    std::fprintf(stderr, "scale_out: nats-server did not start (logs in %s/nats)\n",
-                 dir.c_str());
-    std::exit(1);
-  }
-  JetStreamOptions options;
-  options.servers = servers.urls();
-  options.replicas = servers_count;
+  const JetStreamOptions options = LogOn(servers, dir);
   std::unique_ptr<JetStreamLog> log = OrDie(JetStreamLog::Open(options), "open log");
   size_t total = 0;
   std::vector<std::vector<LogAppend>> appends = ToAppends(std::move(work), total);
@@ -354,12 +347,22 @@ double Median(std::vector<double> v) {
   return v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
 }
 
-void PrintRow(const std::string& name, const std::vector<double>& rates, double baseline) {
+// With `baseline` (sqlite's rates, round by round), also the ratio of the
+// medians and the median (range) of the per-round ratios.
+void PrintRow(const std::string& name, const std::vector<double>& rates,
+              const std::vector<double>& baseline) {
   if (rates.empty()) return;
   std::printf("%-14s %10.0f %10.0f %10.0f", name.c_str(),
               *std::min_element(rates.begin(), rates.end()), Median(rates),
               *std::max_element(rates.begin(), rates.end()));
-  if (baseline > 0) std::printf("   %.2fx sqlite", Median(rates) / baseline);
+  if (baseline.size() == rates.size()) {
+    std::vector<double> ratios;
+    for (size_t r = 0; r < rates.size(); ++r) ratios.push_back(rates[r] / baseline[r]);
+    std::printf("   %.2fx sqlite (medians); per round %.2fx (%.2f-%.2f)",
+                Median(rates) / Median(baseline), Median(ratios),
+                *std::min_element(ratios.begin(), ratios.end()),
+                *std::max_element(ratios.begin(), ratios.end()));
+  }
   std::printf("\n");
 }
 
@@ -427,9 +430,9 @@ int Main(int argc, char** argv) {
       std::filesystem::remove_all(run_dir);
     }
   }
-  double baseline = 0;
+  std::vector<double> baseline;
   for (size_t c = 0; c < contenders.size(); ++c) {
-    if (contenders[c] == "sqlite") baseline = Median(publish[c]);
+    if (contenders[c] == "sqlite") baseline = publish[c];
   }
   std::printf("\npublish, %d publishers  min        median     max   (articles/s, %d articles, "
               "%d rounds)\n",
@@ -439,14 +442,14 @@ int Main(int argc, char** argv) {
     std::printf("\ncatch-up, new replica  min        median     max   (log positions/s, from "
                 "zero, with search index)\n");
     for (size_t c = 0; c < contenders.size(); ++c) {
-      PrintRow(contenders[c], catch_up[c], 0);
+      PrintRow(contenders[c], catch_up[c], {});
     }
   }
   if (breakdown) {
     std::printf("\ncatch-up halves        min        median     max   (log positions/s)\n");
     for (size_t c = 0; c < contenders.size(); ++c) {
-      PrintRow(contenders[c] + " read", read[c], 0);
-      PrintRow(contenders[c] + " apply", apply[c], 0);
+      PrintRow(contenders[c] + " read", read[c], {});
+      PrintRow(contenders[c] + " apply", apply[c], {});
     }
   }
   return 0;
