@@ -618,8 +618,8 @@ def replicas_main(args: argparse.Namespace) -> int:
     server, each contender against "one" in the same round (order rotated
     per round)."""
     publishers = ("--publishers", str(args.publishers))
-    # "one" publishes from one thread, its fastest (the other fanout rows'
-    # setup): 64 threads made it ~10x slower here (in-memory archive).
+    # "one" publishes from one thread, as in the other fanout rows: its own
+    # publish does not wait for a log.
     contenders = [("one", lambda: GrpcContender(args.bin, "fanout_newswire")),
                   ("log 1", lambda: ReplicaContender(args.bin, 1, *publishers)),
                   ("log 2", lambda: ReplicaContender(args.bin, 2, *publishers))]
