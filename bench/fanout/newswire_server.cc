@@ -6,6 +6,7 @@
 //   fanout_newswire [--listen HOST:PORT]     (default 127.0.0.1:0)
 //                   [--tls-cert FILE --tls-key FILE] [--key]
 //                   [--http] [--data DIR] [--synthetic N]
+//                   [--log nats://HOST:PORT[,...]] [--publishers N]
 //
 // Prints "listening HOST:PORT" once serving. With --tls-* it serves TLS;
 // with --key it creates a subscribe key first (so every call needs one)
@@ -19,13 +20,21 @@
 // articles first (FanoutArticle), then stamps each headline just before
 // publishing it from one thread; BATCH is ignored (the server batches by
 // itself). Subscribers use the Subscribe RPC as any client does.
+//
+// With --log the server is a replica on that JetStream log (as `serve
+// --log`; in memory unless --data), so several fanout_newswire processes on
+// one log each fan out every event, whichever of them publishes. A publish
+// there waits for the log and the apply, so --publishers N publishes from
+// N threads (article i from thread i mod N; default 1).
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
+#include "absl/strings/str_split.h"
 #include "absl/synchronization/mutex.h"
 #include "bench/fanout/payload.h"
 #include "bench/fanout/publisher.h"
@@ -36,23 +45,46 @@
 namespace newswire::bench {
 namespace {
 
-absl::Status PublishArticles(Wire& wire, const PublishCommand& command,
+absl::Status PublishArticles(Wire& wire, const PublishCommand& command, int publishers,
                              PublishTimes& times) {
   std::vector<Article> articles;
   articles.reserve(command.count);
   for (int64_t i = 0; i < command.count; ++i) {
     articles.push_back(FanoutArticle(command.run, i));
   }
-  Pacer pacer(command.rate);
-  for (int64_t i = 0; i < command.count; ++i) {
-    const int64_t now = pacer.Wait(i);
-    if (i == 0) times.first_ns = now;
-    WriteStamp(*articles[i].mutable_headline(), now);
-    absl::StatusOr<PublishResult> result = wire.Publish(std::move(articles[i]));
-    if (!result.ok()) return result.status();
+  if (publishers <= 1) {
+    Pacer pacer(command.rate);
+    for (int64_t i = 0; i < command.count; ++i) {
+      const int64_t now = pacer.Wait(i);
+      if (i == 0) times.first_ns = now;
+      WriteStamp(*articles[i].mutable_headline(), now);
+      absl::StatusOr<PublishResult> result = wire.Publish(std::move(articles[i]));
+      if (!result.ok()) return result.status();
+    }
+    times.last_ns = MonotonicNs();
+    return absl::OkStatus();
   }
+  // Unpaced: each thread stamps its articles as it publishes them.
+  absl::Mutex mu;
+  absl::Status failed;
+  times.first_ns = MonotonicNs();
+  std::vector<std::thread> threads;
+  for (int t = 0; t < publishers; ++t) {
+    threads.emplace_back([&, t] {
+      for (int64_t i = t; i < command.count; i += publishers) {
+        WriteStamp(*articles[i].mutable_headline(), MonotonicNs());
+        absl::StatusOr<PublishResult> result = wire.Publish(std::move(articles[i]));
+        if (!result.ok()) {
+          absl::MutexLock lock(&mu);
+          failed.Update(result.status());
+          return;
+        }
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
   times.last_ns = MonotonicNs();
-  return absl::OkStatus();
+  return failed;
 }
 
 int Main(int argc, char** argv) {
@@ -61,7 +93,7 @@ int Main(int argc, char** argv) {
   ServerOptions options;
   options.listen = "127.0.0.1:0";
   bool key = false, http = false;
-  int synthetic = 0;
+  int synthetic = 0, publishers = 1;
   for (int i = 1; i < argc; ++i) {
     const std::string flag = argv[i];
     if (flag == "--key") {
@@ -75,6 +107,8 @@ int Main(int argc, char** argv) {
       if (flag == "--tls-key") options.tls.key_file = value;
       if (flag == "--data") options.data_dir = value;
       if (flag == "--synthetic") synthetic = std::atoi(value);
+      if (flag == "--log") options.log.servers = absl::StrSplit(value, ',');
+      if (flag == "--publishers") publishers = std::atoi(value);
     }
   }
   absl::StatusOr<std::unique_ptr<Server>> server = Server::Start(options);
@@ -116,8 +150,8 @@ int Main(int argc, char** argv) {
   std::fflush(stdout);
   Wire& wire = (*server)->wire();
   const int code = ServePublishCommands(
-      [&wire](const PublishCommand& command, PublishTimes& times) {
-        return PublishArticles(wire, command, times);
+      [&wire, publishers](const PublishCommand& command, PublishTimes& times) {
+        return PublishArticles(wire, command, publishers, times);
       });
   if (edge != nullptr) edge->Shutdown();  // Its streams end before the hub closes.
   (*server)->Shutdown(absl::Seconds(1));

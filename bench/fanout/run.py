@@ -40,6 +40,16 @@ If-None-Match (the 304 path), /v1/feed.json and /healthz, over
 --feed-connections keep-alive connections, on a SQLite archive of
 --feed-articles synthetic articles (bench/synthetic.h).
 
+With --replicas (issue 15) newswire runs three ways, interleaved round by
+round, each publishing through Wire::Publish in its first server process:
+"one", a fanout_newswire without a log (in memory), publishing from one
+thread, all subscribers on it; then, publishing from --publishers threads
+(a publish on a log waits for the log and the apply): "log 1", one fanout_newswire --log on a
+fresh nats-server (JetStream, one copy, files in a temp dir), all
+subscribers on it; "log 2", two fanout_newswire --log replicas on one such
+nats-server, the subscriber processes split between them (publishes go
+through the first). Server CPU counts the nats-server and every replica.
+
 Throughput: each contender publishes --events-N events as fast as it can;
 delivered events/s = events received by all subscribers / (last receipt -
 first publish), CLOCK_MONOTONIC across processes. Latency: 100 subscribers,
@@ -135,6 +145,19 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def await_nats(server: Child, port: int) -> None:
+    """Waits until nats-server `server` accepts connections on `port` (10 s)."""
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise RuntimeError("nats-server did not start" + server.stderr_tail())
+            time.sleep(0.05)
+
+
 def fields_of(line: str) -> dict[str, float]:
     return {k: float(v) for k, v in (w.split("=") for w in line.split()[1:])}
 
@@ -212,15 +235,7 @@ class NatsContender(Contender):
         self.conf.flush()
         server = Child("nats-server", ["nats-server", "-c", self.conf.name])
         self.url = f"nats://127.0.0.1:{port}"
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise RuntimeError("nats-server did not start" + server.stderr_tail())
-                time.sleep(0.05)
+        await_nats(server, port)
         self.servers = [server]
         self.publisher = Child("fanout_nats pub",
                                [os.path.join(bin_dir, "fanout_nats"), "pub", "--url", self.url])
@@ -234,6 +249,44 @@ class NatsContender(Contender):
     def close(self) -> None:
         super().close()
         self.conf.close()
+
+
+class ReplicaContender(Contender):
+    """`count` fanout_newswire replicas (--log, in memory) on one fresh
+    nats-server with JetStream; the first also publishes. Subscriber
+    processes are given the replicas in turn."""
+
+    def __init__(self, bin_dir: str, count: int, *flags: str) -> None:
+        self.bin_dir = bin_dir
+        self.store = tempfile.mkdtemp(prefix="fanout-js-")
+        port = free_port()
+        nats = Child("nats-server", ["nats-server", "-a", "127.0.0.1", "-p", str(port), "-js",
+                                     "-sd", self.store])
+        self.servers = [nats]
+        await_nats(nats, port)
+        log = f"nats://127.0.0.1:{port}"
+        self.addresses = []
+        for i in range(count):
+            replica = Child(f"replica {i}", [os.path.join(bin_dir, "fanout_newswire"), "--listen",
+                                             "127.0.0.1:0", "--log", log, *flags])
+            self.addresses.append(replica.expect("listening", 120).split()[1])
+            self.servers.append(replica)
+        self.publisher = self.servers[1]
+        self.next = 0
+
+    def subscriber_argv(self, streams, events, latency, channels=None):
+        target = self.addresses[self.next % len(self.addresses)]
+        self.next += 1
+        argv = [os.path.join(self.bin_dir, "fanout_grpc_subscriber"), "--target", target,
+                "--streams", str(streams), "--events", str(events)]
+        if channels:
+            argv += ["--channels", str(channels)]
+        return argv + (["--latency"] if latency else [])
+
+    def close(self) -> None:
+        for child in reversed(self.servers):  # Replicas before their log.
+            child.kill()
+        shutil.rmtree(self.store, ignore_errors=True)
 
 
 @dataclass
@@ -369,12 +422,19 @@ def main() -> int:
                     help="issue 13: newswire's HTTP edge: SSE vs gRPC fanout, idle cost, feed "
                          "GETs (with --http, --subs/--events/--client-procs default to "
                          "1000,10000 / 3000,300 / 2,2; --skip takes throughput,idle,feeds)")
+    ap.add_argument("--replicas", action="store_true",
+                    help="issue 15: newswire alone vs one and two replicas on a JetStream log "
+                         "(throughput only; --subs/--events/--client-procs default to "
+                         "100,1000 / 20000,2000 / 2,2)")
+    ap.add_argument("--publishers", type=int, default=64,
+                    help="publishing threads of the log contenders, with --replicas")
     ap.add_argument("--feed-articles", type=int, default=1000)
     ap.add_argument("--feed-seconds", type=float, default=5)
     ap.add_argument("--feed-connections", type=int, default=4)
     args = ap.parse_args()
-    defaults = ("1000,10000", "3000,300", "2,2") if args.http else ("1,100,1000",
-                                                                  "200000,30000,3000", "1,1,2")
+    defaults = (("1000,10000", "3000,300", "2,2") if args.http else
+                ("100,1000", "20000,2000", "2,2") if args.replicas else
+                ("1,100,1000", "200000,30000,3000", "1,1,2"))
     args.subs = args.subs or defaults[0]
     args.events = args.events or defaults[1]
     args.client_procs = args.client_procs or defaults[2]
@@ -394,6 +454,8 @@ def main() -> int:
         return access_main(args, newswire)
     if args.http:
         return http_main(args)
+    if args.replicas:
+        return replicas_main(args)
     subs_list = [int(x) for x in args.subs.split(",")]
     events_list = [int(x) for x in args.events.split(",")]
     procs_list = [int(x) for x in args.client_procs.split(",")]
@@ -548,6 +610,54 @@ def access_main(args: argparse.Namespace, newswire) -> int:
             ms = latency[name]
             print(f"| {name} | {summary([m.p50_us for m in ms])} | "
                   f"{summary([m.p99_us for m in ms])} |")
+    return 0
+
+
+def replicas_main(args: argparse.Namespace) -> int:
+    """Issue 15: fanout through replicas on a JetStream log against one
+    server, each contender against "one" in the same round (order rotated
+    per round)."""
+    publishers = ("--publishers", str(args.publishers))
+    # "one" publishes from one thread, as in the other fanout rows: its own
+    # publish does not wait for a log.
+    contenders = [("one", lambda: GrpcContender(args.bin, "fanout_newswire")),
+                  ("log 1", lambda: ReplicaContender(args.bin, 1, *publishers)),
+                  ("log 2", lambda: ReplicaContender(args.bin, 2, *publishers))]
+    subs_list = [int(x) for x in args.subs.split(",")]
+    events_list = [int(x) for x in args.events.split(",")]
+    procs_list = [int(x) for x in args.client_procs.split(",")]
+    print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}", flush=True)
+    results: dict[tuple[int, str], list[Measurement]] = {}
+    loads: list[float] = []
+    for r in range(args.rounds):
+        k = r % len(contenders)
+        for subs, events, procs in zip(subs_list, events_list, procs_list):
+            for name, make in contenders[k:] + contenders[:k]:
+                measure_and_print(results, r, name, make, subs, events, procs)
+                loads.append(os.getloadavg()[0])
+    print(f"\nload average (1 min) after each measurement: min / median / max "
+          f"{min(loads):.2f} / {statistics.median(loads):.2f} / {max(loads):.2f}")
+    names = [name for name, _ in contenders]
+    print(f"\nDelivered events/s, min / median over {args.rounds} rounds ({args.publishers} "
+          f"publishing threads on the log); ratio to one: median (range) of the per-round "
+          f"ratios\n")
+    print("| subs | events | " + " | ".join(names) + " | log 1/one | log 2/one | log 2/log 1 |"
+          " CPU s servers / clients (one, log 1, log 2) |")
+    print("|---" * (len(names) + 6) + "|")
+    for subs, events in zip(subs_list, events_list):
+        rates = {n: [m.rate for m in results[(subs, n)]] for n in names}
+        cpu = ", ".join(
+            f"{statistics.median(m.server_cpu for m in results[(subs, n)]):.2f} / "
+            f"{statistics.median(m.client_cpu for m in results[(subs, n)]):.2f}" for n in names)
+        print(f"| {subs:,} | {events:,} | " + " | ".join(summary(rates[n]) for n in names) +
+              f" | {ratio_cell(rates['log 1'], rates['one'])}"
+              f" | {ratio_cell(rates['log 2'], rates['one'])}"
+              f" | {ratio_cell(rates['log 2'], rates['log 1'])} | {cpu} |")
+    bad = [(k, m.expected - m.delivered, m.gaps, m.duplicates)
+           for k, ms in results.items() for m in ms
+           if m.delivered != m.expected or m.gaps or m.duplicates or m.complete != k[0]]
+    print(f"\nundelivered / skipped / repeated events (subs, contender), lost, gaps, "
+          f"duplicates: {bad or 'none'}")
     return 0
 
 
