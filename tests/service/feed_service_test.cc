@@ -9,8 +9,9 @@
 #include "gtest/gtest.h"
 #include "service/client.h"
 #include "service/server.h"
-#include "tests/service/loopback.h"
+#include "tests/core/nats_servers.h"
 #include "tests/core/temp_dir.h"
+#include "tests/service/loopback.h"
 
 namespace newswire {
 namespace {
@@ -71,23 +72,33 @@ void AwaitCaughtUp(EventStream& stream) {
   FAIL() << "no CAUGHT_UP";
 }
 
-// Every test runs on a server without a data dir (its archive in memory) and
-// on one with an archive file.
+// Every test runs on a server without a data dir (its archive in memory),
+// on one with an archive file, and on a replica of a JetStream log (a
+// nats-server of its own, the replica's archive in a file).
 class FeedServiceTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    auto server = Server::Start(LoopbackOptions(GetParam() == "sqlite" ? dir_.path() : ""));
+    ServerOptions options = LoopbackOptions(GetParam() == "memory" ? "" : dir_.path());
+    if (GetParam() == "jetstream") {
+      if (!NatsServers::Available()) GTEST_SKIP() << "nats-server is not installed (make deps)";
+      nats_ = std::make_unique<NatsServers>(1, absl::StrCat(dir_.path(), "/nats"));
+      ASSERT_TRUE(nats_->ok()) << nats_->log_file(0);
+      options.log.servers = nats_->urls();
+    }
+    auto server = Server::Start(options);
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = *std::move(server);
     client_ = std::make_unique<Client>(server_->address());
   }
 
   TempDir dir_;
+  std::unique_ptr<NatsServers> nats_;
   std::unique_ptr<Server> server_;
   std::unique_ptr<Client> client_;
 };
 
-INSTANTIATE_TEST_SUITE_P(AllStores, FeedServiceTest, ::testing::Values("memory", "sqlite"),
+INSTANTIATE_TEST_SUITE_P(AllStores, FeedServiceTest,
+                         ::testing::Values("memory", "sqlite", "jetstream"),
                          [](const auto& info) { return info.param; });
 
 TEST_P(FeedServiceTest, ListensOnAFreeLoopbackPort) {
