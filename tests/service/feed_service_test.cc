@@ -9,7 +9,6 @@
 #include "gtest/gtest.h"
 #include "service/client.h"
 #include "service/server.h"
-#include "tests/core/nats_servers.h"
 #include "tests/core/temp_dir.h"
 #include "tests/service/loopback.h"
 
@@ -78,14 +77,9 @@ void AwaitCaughtUp(EventStream& stream) {
 class FeedServiceTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    ServerOptions options = LoopbackOptions(GetParam() == "memory" ? "" : dir_.path());
-    if (GetParam() == "jetstream") {
-      if (!NatsServers::Available()) GTEST_SKIP() << "nats-server is not installed (make deps)";
-      nats_ = std::make_unique<NatsServers>(1, absl::StrCat(dir_.path(), "/nats"));
-      ASSERT_TRUE(nats_->ok()) << nats_->log_file(0);
-      options.log.servers = nats_->urls();
-    }
-    auto server = Server::Start(options);
+    std::optional<ServerOptions> options = StoreOptions(GetParam(), dir_.path(), nats_);
+    if (!options) GTEST_SKIP() << "nats-server is not installed (make deps)";
+    auto server = Server::Start(*options);
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = *std::move(server);
     client_ = std::make_unique<Client>(server_->address());
@@ -97,8 +91,7 @@ class FeedServiceTest : public ::testing::TestWithParam<std::string> {
   std::unique_ptr<Client> client_;
 };
 
-INSTANTIATE_TEST_SUITE_P(AllStores, FeedServiceTest,
-                         ::testing::Values("memory", "sqlite", "jetstream"),
+INSTANTIATE_TEST_SUITE_P(AllStores, FeedServiceTest, kEveryStore,
                          [](const auto& info) { return info.param; });
 
 TEST_P(FeedServiceTest, ListensOnAFreeLoopbackPort) {
