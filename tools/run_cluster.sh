@@ -24,13 +24,15 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
+# Messages as large as the largest article (each text field may hold 4 MiB).
+printf 'max_payload: 16MB\n' > "$dir/nats.conf"
 urls=()
 for i in 0 1 2; do
   routes=()
   for j in 0 1 2; do
     [ "$j" = "$i" ] || routes+=("nats://127.0.0.1:${route_ports[j]}")
   done
-  nats-server -a 127.0.0.1 -p "${nats_ports[i]}" -js -sd "$dir/nats$i" --server_name "n$i" \
+  nats-server -c "$dir/nats.conf" -a 127.0.0.1 -p "${nats_ports[i]}" -js -sd "$dir/nats$i" --server_name "n$i" \
     --cluster_name newswire --cluster "nats://127.0.0.1:${route_ports[i]}" \
     --routes "$(IFS=,; echo "${routes[*]}")" -l "$dir/nats$i.log" &
   pids+=($!)

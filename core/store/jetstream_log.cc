@@ -227,6 +227,10 @@ absl::StatusOr<LogAppended> JetStreamLog::Append(const LogAppend& append) {
       absl::StrCat("append to ", append.subject, ": ", NatsText(s, code)));
 }
 
+int64_t JetStreamLog::MaxMessageBytes() const {
+  return natsConnection_GetMaxPayload(connection_);
+}
+
 absl::StatusOr<LogAppended> JetStreamLog::StoredAlready(const LogAppend& append) {
   if (!append.message_id.empty()) {
     absl::StatusOr<std::optional<LogMessage>> stored = LastOnSubject(append.subject);

@@ -126,6 +126,10 @@ class JetStreamLog {
   // itself after a gap or a lost server, and never skips or repeats).
   absl::StatusOr<std::unique_ptr<LogReader>> ReadFrom(uint64_t from);
 
+  // The largest message (data and headers) the servers take: their
+  // max_payload, 1 MB unless configured.
+  int64_t MaxMessageBytes() const;
+
   const JetStreamOptions& options() const { return options_; }
 
  private:

@@ -4,6 +4,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "core/base/quote_input.h"
 #include "core/store/jetstream_subject.h"
 
 namespace newswire {
@@ -15,6 +16,9 @@ constexpr size_t kApplyBatch = 500;
 constexpr absl::Duration kApplyWait = absl::Milliseconds(50);
 // Results kept for waiting publishes.
 constexpr size_t kKeptResults = 1 << 16;
+// Room kept in a log message for its headers (id, message id and
+// JetStream's own).
+constexpr int64_t kHeaderBytes = 2048;
 // How often an idle apply asks the log where its head is.
 constexpr absl::Duration kHeadRefresh = absl::Milliseconds(250);
 // How long a publish waits for this replica to apply its message.
@@ -245,6 +249,13 @@ absl::StatusOr<AppendResult> JetStreamStore::Append(Article article, absl::Time 
   append.message_id = PublishMessageId(article.id(), article.version(), ContentKey(article));
   append.expect_empty_subject = true;
   append.data = article.SerializeAsString();
+  if (const int64_t max = log_->MaxMessageBytes() - kHeaderBytes;
+      static_cast<int64_t>(append.data.size()) > max) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "article ", QuoteInput(article.id()), " version ", article.version(), " is ",
+        append.data.size(), " bytes serialized; the log's NATS servers take ", max,
+        " (raise max_payload in their configuration)"));
+  }
   absl::StatusOr<LogAppended> appended = log_->Append(append);
   if (absl::IsFailedPrecondition(appended.status())) return Refusal(article);
   if (!appended.ok()) return appended.status();

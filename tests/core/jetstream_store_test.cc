@@ -447,5 +447,21 @@ TEST_F(JetStreamStoreTest, AReplicaFarBehindTheLogIsNotReady) {
   EXPECT_TRUE(Readiness(behind->store->local(), absl::Now() + absl::Hours(1)).ok());
 }
 
+
+TEST_F(JetStreamStoreTest, AnArticleOverTheServersMaxPayloadIsRefusedNamingIt) {
+  std::unique_ptr<Replica> replica = StartReplica();
+  ASSERT_NE(replica, nullptr);
+  Article big = Story("urn:big", 1, "A long read");
+  big.set_body_text(std::string(1200 * 1024, 'x'));  // nats-server takes 1 MB by default.
+  absl::StatusOr<AppendResult> refused = replica->store->Append(big, absl::Now());
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument) << refused.status();
+  EXPECT_THAT(refused.status().message(), HasSubstr("article \"urn:big\" version 1 is 12"));
+  EXPECT_THAT(refused.status().message(), HasSubstr("max_payload"));
+  absl::StatusOr<AppendResult> next = replica->store->Append(Story("urn:small", 1, "Brief"),
+                                                             absl::Now());
+  ASSERT_TRUE(next.ok()) << next.status();
+  EXPECT_EQ(next->sequence, 1u);
+}
+
 }  // namespace
 }  // namespace newswire
