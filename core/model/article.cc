@@ -407,7 +407,48 @@ absl::Status CheckIdSize(absl::string_view field, absl::string_view id) {
       absl::StrCat(field, ": ", id.size(), " bytes is over the limit of ", kMaxIdBytes));
 }
 
+namespace {
+
+// INVALID_ARGUMENT naming the first repeated field of `message` (its path
+// under `prefix`) that holds more than kMaxRepeatedEntries values.
+absl::Status CheckRepeatedSizes(const Message& message, const std::string& prefix) {
+  const Reflection* reflection = message.GetReflection();
+  std::vector<const FieldDescriptor*> fields;
+  reflection->ListFields(message, &fields);
+  for (const FieldDescriptor* field : fields) {
+    const std::string name =
+        prefix.empty() ? field->name() : absl::StrCat(prefix, ".", field->name());
+    const bool nested = field->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE;
+    if (!field->is_repeated()) {
+      if (!nested) continue;
+      if (absl::Status s = CheckRepeatedSizes(reflection->GetMessage(message, field), name);
+          !s.ok()) {
+        return s;
+      }
+      continue;
+    }
+    const int count = reflection->FieldSize(message, field);
+    if (count > kMaxRepeatedEntries) {
+      return absl::InvalidArgumentError(absl::StrCat(name, ": ", count,
+                                                     " entries is over the limit of ",
+                                                     kMaxRepeatedEntries));
+    }
+    for (int i = 0; nested && i < count; ++i) {
+      if (absl::Status s = CheckRepeatedSizes(reflection->GetRepeatedMessage(message, field, i),
+                                              absl::StrCat(name, "[", i, "]"));
+          !s.ok()) {
+        return s;
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
 absl::Status ValidateArticle(const Article& article) {
+  // First: the checks after it walk every entry.
+  if (absl::Status s = CheckRepeatedSizes(article, ""); !s.ok()) return s;
   std::vector<FieldStep> steps;
   if (const TextFields* fields = ArticleTextFields().root(); fields != nullptr) {
     if (absl::Status s = ValidateStrings(article, *fields, steps); !s.ok()) return s;
@@ -432,6 +473,10 @@ absl::Status ValidateArticle(const Article& article) {
   }
   if (article.version() < 1) {
     return absl::InvalidArgumentError("version: must be 1 or more");
+  }
+  if (article.version() > kMaxVersion) {
+    return absl::InvalidArgumentError(absl::StrCat("version: ", article.version(),
+                                                   " is over the limit of ", kMaxVersion));
   }
   if (article.urgency() > kMaxUrgency) {
     return absl::InvalidArgumentError(absl::StrCat(

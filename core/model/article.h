@@ -25,6 +25,12 @@ inline constexpr size_t kMaxHeadlineChars = 512;  // Unicode code points.
 inline constexpr size_t kMaxIdBytes = 512;
 inline constexpr size_t kMaxTextFieldBytes = 4 << 20;  // body_text and others.
 inline constexpr uint32_t kMaxUrgency = 9;
+// The highest version: a version a minute for almost two years. A version
+// near 2^32 would leave no room for updates.
+inline constexpr uint32_t kMaxVersion = 1000000;
+// Entries in any one repeated field (places, subjects, links, ...), at any
+// depth.
+inline constexpr int kMaxRepeatedEntries = 500;
 
 // Collapses each run of whitespace to one space and trims both ends.
 std::string CollapseWhitespace(absl::string_view text);
@@ -89,8 +95,9 @@ void NormalizeArticle(Article& article);
 
 // Returns OK if `article` may be stored, else INVALID_ARGUMENT whose message
 // names the offending field: headline missing, too long or not one line; id
-// not a URI; version 0; urgency above 9; text not valid UTF-8; a field over
-// its size limit.
+// not a URI; version 0 or over kMaxVersion; urgency above 9; text not valid
+// UTF-8; a field over its size limit; a repeated field with more than
+// kMaxRepeatedEntries entries.
 absl::Status ValidateArticle(const Article& article);
 
 // Returns INVALID_ARGUMENT "<field>: N bytes is over the limit of 512" when

@@ -339,5 +339,32 @@ TEST(Article, HeadlineViewKeepsOnlyHeadlineFields) {
             a.SerializeAsString());
 }
 
+
+TEST(Article, VersionsAreBounded) {
+  Article a = ValidArticle();
+  a.set_version(kMaxVersion);
+  EXPECT_TRUE(ValidateArticle(a).ok());
+  a.set_version(4294967295u);  // No later version would be possible.
+  const absl::Status refused = ValidateArticle(a);
+  EXPECT_EQ(refused.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(refused.message(), "version: 4294967295 is over the limit of 1000000");
+}
+
+TEST(Article, EveryRepeatedFieldIsBoundedNamingIt) {
+  Article a = ValidArticle();
+  for (int i = 0; i < kMaxRepeatedEntries; ++i) {
+    a.add_places()->set_name(absl::StrCat("Place ", i));
+    a.add_keywords(absl::StrCat("k", i));
+  }
+  EXPECT_TRUE(ValidateArticle(a).ok());
+  a.add_keywords("one too many");
+  EXPECT_EQ(ValidateArticle(a).message(), "keywords: 501 entries is over the limit of 500");
+  a.mutable_keywords()->RemoveLast();
+  for (int i = 0; i < 10000; ++i) a.add_places()->set_name("Kyiv");
+  const absl::Status refused = ValidateArticle(a);
+  EXPECT_EQ(refused.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(refused.message(), "places: 10500 entries is over the limit of 500");
+}
+
 }  // namespace
 }  // namespace newswire
