@@ -571,7 +571,10 @@ void Hub::Deliver(PreparedEvent& prepared, std::vector<std::shared_ptr<Subscript
     LiveLog& log = logs_[view];
     log.entries.push_back(LiveLog::Entry{*frames[view], log.appended_bytes});
     log.appended_bytes += frames[view]->bytes.size();
-    while (log.appended_bytes - log.entries.front().start > options_.max_queue_bytes) {
+    // The newest event stays even when it alone is over the bound (a large
+    // article): readers at it take it, readers before it catch up.
+    while (log.entries.size() > 1 &&
+           log.appended_bytes - log.entries.front().start > options_.max_queue_bytes) {
       log.entries.pop_front();
       ++log.first;
     }

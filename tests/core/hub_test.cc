@@ -207,6 +207,27 @@ TEST_F(HubTest, SlowSubscriberFallsBackToCatchUpAndLosesNothing) {
   EXPECT_EQ(Sequences(slow.ReadArticles(301)), Range(1, 301));
 }
 
+// An event larger than the whole queue bound (a large article with a small
+// --subscriber-queue-mb) reaches live subscribers of every view, through
+// catch-up where it must, and the hub goes on.
+TEST(HubLargeEvents, AnEventOverTheQueueBoundReachesEveryView) {
+  const std::unique_ptr<SqliteStore> archive = NewMemoryArchive();
+  Hub hub(archive.get(), HubOptions{.max_queue_bytes = 4096});
+  Wire wire(archive.get(), &hub);
+  Reader headline(hub, {.start = v1::SubscribeRequest::START_LATEST});
+  Reader full(hub, {.start = v1::SubscribeRequest::START_LATEST,
+                    .view = v1::ARTICLE_VIEW_FULL});
+  headline.ReadUntil([](const auto& ev) { return !ev.empty(); });
+  full.ReadUntil([](const auto& ev) { return !ev.empty(); });
+  for (int i = 1; i <= 20; ++i) {
+    Article big = Story(i);
+    big.set_body_text(std::string(10000 + i, 'x'));  // Over the bound, in FULL view.
+    ASSERT_TRUE(wire.Publish(big).ok());
+  }
+  EXPECT_EQ(Sequences(full.ReadArticles(20)), Range(1, 20));
+  EXPECT_EQ(Sequences(headline.ReadArticles(20)), Range(1, 20));
+}
+
 // Concurrent publishers finish their appends in any order; the hub still
 // delivers in sequence order.
 TEST_F(HubTest, EventsPublishedOutOfOrderAreDeliveredInOrder) {
