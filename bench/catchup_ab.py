@@ -41,7 +41,9 @@ def rss_mb(pid: int) -> int:
 def start(binary: str, store: str, data: str) -> tuple[subprocess.Popen, str]:
     where = ["--data", data] if store == "file" else ["--memory"]
     proc = subprocess.Popen([binary, "serve", *where, "--listen", "127.0.0.1:0"],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                            # The server's event log (stderr) is not read: it
+                            # must not fill a pipe and block the server.
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     for line in proc.stdout:
         if line.startswith("listening on "):
             return proc, line.split()[-1]

@@ -256,7 +256,9 @@ def run_live(contender: str, target: str, expect: int, tag: str) -> dict[str, fl
 def start_server() -> tuple[subprocess.Popen, str]:
     binary = os.path.join(ROOT, "build", "newswire")
     proc = subprocess.Popen([binary, "serve", "--memory", "--listen", "127.0.0.1:0"],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                            # The server's event log (stderr) is not read: it
+                            # must not fill a pipe and block the server.
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     for line in proc.stdout:
         if line.startswith("listening on "):
             return proc, line.split()[-1]

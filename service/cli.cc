@@ -6,12 +6,14 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <iostream>
 #include <limits>
 #include <map>
 #include <memory>
 #include <optional>
 #include <set>
 
+#include "absl/cleanup/cleanup.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
@@ -21,6 +23,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "core/fanout/hub.h"
+#include "core/base/event_log.h"
 #include "core/base/quote_input.h"
 #include "core/store/archive_reader.h"
 #include "core/search/filter_query.h"
@@ -237,11 +240,17 @@ PublishTally PublishPaths(const std::vector<std::string>& paths, PublishFn publi
         ++tally.failed;
         continue;
       }
-      for (const Article& article : *file.articles) {
+      const size_t items = file.articles->size();
+      for (size_t i = 0; i < items; ++i) {
+        const Article& article = (*file.articles)[i];
         absl::StatusOr<PublishResult> result = publish(article);
         if (!result.ok()) {
-          Fail(err, absl::Status(result.status().code(),
-                                 absl::StrCat(file.path, ": ", result.status().message())));
+          // In a feed, which item: its position as well as whatever the
+          // message says of it.
+          const std::string item =
+              items > 1 ? absl::StrCat("item ", i + 1, " of ", items, ": ") : "";
+          Fail(err, absl::Status(result.status().code(), absl::StrCat(file.path, ": ", item,
+                                                                      result.status().message())));
           ++tally.failed;
           continue;
         }
@@ -353,8 +362,22 @@ int Serve(const Args& args, std::ostream& out, std::ostream& err) {
       return Usage(err, s.message());
     }
   }
+  absl::StatusOr<LogFormat> log_format = ParseLogFormat(args.Value("log-format").value_or("text"));
+  if (!log_format.ok()) return Usage(err, absl::StrCat("--", log_format.status().message()));
+  absl::StatusOr<LogLevel> log_level = ParseLogLevel(args.Value("log-level").value_or("info"));
+  if (!log_level.ok()) return Usage(err, absl::StrCat("--", log_level.status().message()));
+  // Events go to `err` while the server runs, then back to the default.
+  ConfigureEventLog(err, *log_format, *log_level);
+  absl::Cleanup default_log = [] {
+    ConfigureEventLog(std::cerr, LogFormat::kText, LogLevel::kWarning);
+  };
+  const absl::Time started = absl::Now();
   absl::StatusOr<std::unique_ptr<Server>> server = Server::Start(options);
-  if (!server.ok()) return Fail(err, server.status());
+  if (!server.ok()) {
+    LogEvent(LogLevel::kError, "server.failed", {{"code", server.status()},
+                                                 {"reason", server.status().message()}});
+    return Fail(err, server.status());
+  }
 
   auto it = args.values.find("load");
   if (it != args.values.end()) {
@@ -412,16 +435,27 @@ int Serve(const Args& args, std::ostream& out, std::ostream& err) {
       return Fail(err, started.status());
     }
   }
+  LogEvent(LogLevel::kInfo, "server.started",
+           {{"version", NewswireVersion()},
+            {"address", (*server)->address()},
+            {"store", !options.log.servers.empty() ? "jetstream"
+                      : options.data_dir.empty()   ? "memory"
+                                                   : "sqlite"},
+            {"tls", options.tls.enabled() ? "on" : "off"},
+            {"keys", (*server)->keys().enforcing() ? "required" : "open"},
+            {"http", http != nullptr ? http->address() : "off"}});
   out << "listening on " << (*server)->address() << std::endl;
   out << "watch the stream: newswire tail --server " << (*server)->address()
       << " --from earliest" << std::endl;
 
   const int signal = stop_signals.Wait();
   out << "newswire: " << StopSignalName(signal) << ", shutting down" << std::endl;
+  LogEvent(LogLevel::kInfo, "server.stopping", {{"signal", StopSignalName(signal)}});
   // The server first: closing its hub ends every event stream with a
   // proper end of body, before the HTTP edge closes the connections.
   (*server)->Shutdown();
   if (http != nullptr) http->Shutdown();
+  LogEvent(LogLevel::kInfo, "server.stopped", {{"uptime_s", absl::Now() - started}});
   return 0;
 }
 
@@ -914,7 +948,8 @@ const std::map<std::string, Command>& Commands() {
         {"listen", "data", "load", "retain-days", "retain-events", "max-archive-mb",
          "max-subscribers", "max-subscribers-per-client", "subscriber-queue-mb",
          "tls-cert", "tls-key", "client-ca", "tls-refresh", "keys", "http", "access-log",
-         "websub-min-lease", "websub-retry", "log", "log-replicas"},
+         "websub-min-lease", "websub-retry", "log", "log-replicas", "log-format",
+         "log-level"},
         {"memory", "require-client-cert", "insecure"}}},
       {"publish", {&Publish, WithClientFlags({}), {}}},
       {"ingest", {&Ingest, WithClientFlags({"interval"}), {"watch"}}},

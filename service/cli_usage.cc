@@ -30,7 +30,8 @@ constexpr CommandText kCommands[] = {
 [--require-client-cert] [--tls-refresh DURATION] [--insecure]
 [--http HOST:PORT [--access-log FILE|-] [--websub-min-lease DURATION]
  [--websub-retry DURATION]]
-[--log nats://HOST:PORT[,...] [--log-replicas N]])",
+[--log nats://HOST:PORT[,...] [--log-replicas N]]
+[--log-format text|json] [--log-level debug|info|warning|error])",
      R"(run a server on the durable archive in DIR (default ./newswire-data),
 or on one in memory (nothing on disk); port 0 picks a free port;
 --load publishes the articles in PATH (a file or a directory) at
@@ -56,7 +57,11 @@ HTTP, so loopback only (behind a TLS proxy) unless --insecure;
 default 30s) are for tests; --log runs as a replica on a NATS
 JetStream log (stream NEWSWIRE, --log-replicas copies, default one per
 URL up to 3): publishes go to the log, every replica applies it to its
-own archive (--data or --memory) and serves the same sequences)"},
+own archive (--data or --memory) and serves the same sequences;
+events (start and stop, refused publishes, streams opened and closed,
+subscribers that fell behind, retention runs, errors) go to stderr one
+line each, as text or JSON (--log-format), from info up (--log-level);
+never an article's text or a secret)"},
     {"keys",
      R"(create NAME --scope SCOPES [--sources S,...] [--filter QUERY]
        [--embargo-preview] [--expires DATE] [--publish-rate N]

@@ -11,10 +11,19 @@
 #include "grpcpp/security/credentials.h"
 #include "grpcpp/support/client_callback.h"
 #include "core/fanout/event_frame.h"
+#include "service/message_limits.h"
 #include "service/status.h"
 
 namespace newswire {
 namespace {
+
+// Channel arguments for every client channel: responses may hold the
+// largest valid article.
+grpc::ChannelArguments ClientChannelArguments() {
+  grpc::ChannelArguments args;
+  args.SetMaxReceiveMessageSize(static_cast<int>(kMaxRpcMessageBytes));
+  return args;
+}
 
 // Events buffered ahead of the reader before the stream stops reading.
 constexpr size_t kReadAheadEvents = 4096;
@@ -208,7 +217,10 @@ bool EventStream::WaitReady(absl::Duration timeout) { return reader_->WaitReady(
 void EventStream::Cancel() { reader_->Cancel(); }
 
 Client::Client(const std::string& target)
-    : Client(target, grpc::CreateChannel(target, grpc::InsecureChannelCredentials()), "") {}
+    : Client(target,
+             grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(),
+                                       ClientChannelArguments()),
+             "") {}
 
 Client::Client(const std::string& target, std::shared_ptr<grpc::Channel> channel,
                std::string key)
@@ -228,13 +240,16 @@ absl::StatusOr<std::unique_ptr<Client>> Client::Open(const std::string& target,
       return absl::InvalidArgumentError("the API key holds a space or a control character");
     }
   }
-  absl::StatusOr<std::shared_ptr<grpc::Channel>> channel = OpenChannel(target, options.tls);
+  absl::StatusOr<std::shared_ptr<grpc::Channel>> channel =
+      OpenChannel(target, options.tls, ClientChannelArguments());
   if (!channel.ok()) return channel.status();
   return std::unique_ptr<Client>(new Client(target, *std::move(channel), options.key));
 }
 
 absl::StatusOr<PublishResult> Client::Publish(const Article& article,
                                               absl::Duration timeout) {
+  // Refused here by name, rather than by the server's transport.
+  if (absl::Status s = CheckArticleSize(article); !s.ok()) return s;
   v1::PublishRequest request;
   *request.mutable_article() = article;
   absl::StatusOr<v1::PublishResponse> response = Call<v1::PublishResponse>(

@@ -97,7 +97,8 @@ class Client {
   static absl::StatusOr<std::unique_ptr<Client>> Open(const std::string& target,
                                                       const ClientOptions& options);
 
-  // Publishes `article`; see Wire::Publish for the errors.
+  // Publishes `article`; see Wire::Publish for the errors. An article over
+  // kMaxArticleBytes is refused INVALID_ARGUMENT without being sent.
   absl::StatusOr<PublishResult> Publish(const Article& article,
                                         absl::Duration timeout = absl::Seconds(30));
 

@@ -7,6 +7,7 @@
 #include <cstdint>
 
 #include "absl/strings/str_cat.h"
+#include "core/base/event_log.h"
 #include "core/policy/key_store.h"
 #include "core/store/jetstream_store.h"
 #include "core/store/sqlite_store.h"
@@ -14,6 +15,7 @@
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server_builder.h"
+#include "service/message_limits.h"
 
 namespace newswire {
 
@@ -210,6 +212,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_MS, Millis(options.max_connection_age));
   builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_IDLE_MS,
                              Millis(options.max_connection_idle));
+  builder.SetMaxReceiveMessageSize(static_cast<int>(kMaxRpcMessageBytes));
   builder.AddListeningPort(options.listen, credentials, &server->port_);
   builder.RegisterService(&server->service_);
   builder.RegisterService(&server->account_service_);
@@ -241,7 +244,15 @@ void Server::CompactLoop() {
     shutdown_mu_.Unlock();
     // A failed compaction (say, a full disk) leaves events in place; the
     // next round tries again.
-    (void)Compact();
+    const absl::Time start = absl::Now();
+    absl::StatusOr<uint64_t> compacted = Compact();
+    if (compacted.ok()) {
+      LogEvent(*compacted > 0 ? LogLevel::kInfo : LogLevel::kDebug, "retention.ran",
+               {{"removed", *compacted}, {"took_s", absl::Now() - start}});
+    } else {
+      LogEvent(LogLevel::kError, "retention.failed",
+               {{"code", compacted.status()}, {"reason", compacted.status().message()}});
+    }
     shutdown_mu_.Lock();
   }
 }

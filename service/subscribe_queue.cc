@@ -12,6 +12,7 @@
 #include "grpcpp/impl/codegen/proto_utils.h"
 #include "grpcpp/server_context.h"
 #include "grpcpp/support/async_stream.h"
+#include "core/base/event_log.h"
 #include "core/model/article.h"
 #include "core/policy/policy.h"
 #include "service/call_credentials.h"
@@ -72,7 +73,16 @@ absl::StatusOr<SubscriptionOptions> ToOptions(const v1::SubscribeRequest& reques
 class SubscribeQueue::Stream {
  public:
   ~Stream() {
-    if (counted_) queue_.service_->metrics().StreamClosed(Transport::kGrpc);
+    if (!counted_) return;
+    queue_.service_->metrics().StreamClosed(Transport::kGrpc);
+    absl::MutexLock lock(&mu_);
+    LogEvent(LogLevel::kInfo, "stream.closed",
+             {{"peer", context_.peer()},
+              {"key", key_},
+              {"duration_s", absl::Now() - opened_at_},
+              {"events", events_sent_},
+              {"fell_behind", fallbacks_},
+              {"end", ended_by_.empty() ? "cancelled by the client" : ended_by_}});
   }
   // Asks for the next Subscribe call; a new Stream waits for it.
   static void Accept(SubscribeQueue& queue) {
@@ -112,7 +122,10 @@ class SubscribeQueue::Stream {
       case Step::kWritten: {
         absl::MutexLock lock(&mu_);
         writing_ = false;
-        if (!ok) done_ = true;  // The client went away; kEnded follows.
+        if (!ok) {  // The client went away; kEnded follows.
+          done_ = true;
+          EndedBy("the client went away");
+        }
         break;
       }
       case Step::kWoken: {
@@ -209,6 +222,8 @@ class SubscribeQueue::Stream {
         absl::MutexLock lock(&mu_);
         subscription_ = *std::move(sub);
         lease_.emplace(std::move(*lease));
+        key_ = caller->principal->log_name();
+        opened_at_ = absl::Now();
         queue_.service_->metrics().StreamOpened(Transport::kGrpc);
         counted_ = true;
       } else {
@@ -216,10 +231,23 @@ class SubscribeQueue::Stream {
       }
     }
     if (!status.ok()) {
+      LogEvent(LogLevel::kInfo, "stream.refused",
+               {{"code", status},
+                {"peer", context_.peer()},
+                {"key", caller.ok() ? caller->principal->log_name() : ""},
+                {"reason", status.message()}});
       absl::MutexLock lock(&mu_);
       FinishLocked(status);
       return;
     }
+    LogEvent(LogLevel::kInfo, "stream.opened",
+             {{"peer", context_.peer()},
+              {"key", key_},
+              {"start", v1::SubscribeRequest::Start_Name(options->start)},
+              {"after", options->after_sequence},
+              {"view", v1::ArticleView_Name(options->view == v1::ARTICLE_VIEW_UNSPECIFIED
+                                                ? v1::ARTICLE_VIEW_HEADLINE
+                                                : options->view)}});
     TryWrite();
   }
 
@@ -228,23 +256,37 @@ class SubscribeQueue::Stream {
     absl::MutexLock lock(&mu_);
     if (writing_ || waking_ || done_ || subscription_ == nullptr) return;
     absl::StatusOr<std::vector<FrameRun>> frames = subscription_->Next(kMaxResponseBytes);
+    if (const uint64_t fallbacks = subscription_->fallbacks(); fallbacks > fallbacks_) {
+      fallbacks_ = fallbacks;
+      LogEvent(LogLevel::kInfo, "stream.fell_behind",
+               {{"peer", context_.peer()}, {"key", key_}, {"times", fallbacks}});
+    }
     if (!frames.ok()) {
       FinishLocked(frames.status());
     } else if (!frames->empty()) {  // Else the hub wakes the stream when there is more.
       absl::ReaderMutexLock open(&queue_.open_mu_);
       if (!queue_.open_) {  // The server stopped: the call is cancelled.
         done_ = true;
+        EndedBy("the server stopped");
         return;
       }
-      queue_.service_->metrics().CountSent(Transport::kGrpc, CountFrames(*frames));
+      const size_t events = CountFrames(*frames);
+      events_sent_ += events;
+      queue_.service_->metrics().CountSent(Transport::kGrpc, events);
       buffer_ = ToByteBuffer(*frames);
       writing_ = true;
       writer_.Write(buffer_, &written_tag_);
     }
   }
 
+  // Says how the stream ended, unless that is said already.
+  void EndedBy(absl::string_view why) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    if (ended_by_.empty()) ended_by_ = std::string(why);
+  }
+
   void FinishLocked(const absl::Status& status) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     done_ = true;
+    EndedBy(absl::StatusCodeToString(status.code()));
     absl::ReaderMutexLock open(&queue_.open_mu_);
     if (!queue_.open_) return;  // The server stopped: the call is cancelled.
     finishing_ = true;
@@ -273,6 +315,12 @@ class SubscribeQueue::Stream {
   std::shared_ptr<Subscription> subscription_ ABSL_GUARDED_BY(mu_);
   // Counted among the open gRPC streams (from the subscription on).
   bool counted_ = false;
+  // For the log: whose stream, since when, what it was sent, how it ended.
+  std::string key_ ABSL_GUARDED_BY(mu_);
+  absl::Time opened_at_ ABSL_GUARDED_BY(mu_);
+  uint64_t events_sent_ ABSL_GUARDED_BY(mu_) = 0;
+  uint64_t fallbacks_ ABSL_GUARDED_BY(mu_) = 0;
+  std::string ended_by_ ABSL_GUARDED_BY(mu_);
   // Counts the stream against its key's limit while it lives.
   std::optional<StreamLease> lease_ ABSL_GUARDED_BY(mu_);
   // The response being written; untouched until kWritten.

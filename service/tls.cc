@@ -18,6 +18,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "core/base/event_log.h"
 #include "absl/strings/strip.h"
 #include "core/base/durable_file.h"
 #include "core/ingest/file.h"
@@ -221,8 +222,8 @@ void ServerTls::WatchLoop() {
       } else if (!reported_) {
         // The same files a look later: say so, once.
         reported_ = true;
-        std::cerr << "newswire: TLS files not reloaded, still serving the previous ones: "
-                  << s.message() << std::endl;
+        LogEvent(LogLevel::kWarning, "tls.not_reloaded",
+                 {{"reason", s.message()}, {"serving", "the previous files"}});
       }
     }
     mu_.Lock();

@@ -19,6 +19,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "core/base/event_log.h"
 #include "absl/synchronization/mutex.h"
 #include "core/search/filter_query.h"
 #include "core/model/sha256.h"
@@ -188,8 +189,10 @@ absl::Status WebSubHub::Core::Start() {
     auto sub = std::make_shared<Subscriber>(std::move(record), *std::move(topic));
     absl::StatusOr<std::shared_ptr<Subscription>> feed = OpenFeed(sub, cursor);
     if (!feed.ok()) {  // Kept in the store for the next start.
-      std::cerr << "newswire: websub: " << sub->record.callback
-                << " not resumed: " << feed.status() << "\n";
+      LogEvent(LogLevel::kError, "websub.not_resumed",
+               {{"callback", sub->record.callback},
+                {"code", feed.status()},
+                {"reason", feed.status().message()}});
       continue;
     }
     Activate(std::move(sub), *std::move(feed));
@@ -349,14 +352,16 @@ void WebSubHub::Core::Verify(const WebSubRequest& request, absl::Duration lease)
     --pending_verifications_;
   }
   if (!answer.ok() || !Is2xx(answer->status) || answer->body != challenge) {
-    std::cerr << "newswire: websub: " << (subscribe ? "subscription" : "unsubscription")
-              << " of " << request.callback << " to " << request.topic.url
-              << " not verified: "
-              << (answer.ok() ? absl::StrCat(
-                                    "HTTP ", answer->status,
-                                    Is2xx(answer->status) ? " without the challenge" : "")
-                              : std::string(answer.status().message()))
-              << "\n";
+    LogEvent(LogLevel::kInfo,
+             subscribe ? "websub.subscription_not_verified"
+                       : "websub.unsubscription_not_verified",
+             {{"callback", request.callback},
+              {"topic", request.topic.url},
+              {"reason", answer.ok() ? absl::StrCat("HTTP ", answer->status,
+                                                    Is2xx(answer->status)
+                                                        ? " without the challenge"
+                                                        : "")
+                                     : std::string(answer.status().message())}});
     return;
   }
   if (subscribe) {
@@ -389,12 +394,13 @@ void WebSubHub::Core::Subscribe(const WebSubRequest& request, absl::Duration lea
   }
   if (renewed.has_value()) {
     if (absl::Status s = subscriptions_->Put(*renewed); !s.ok()) {
-      std::cerr << "newswire: websub: renewal of " << request.callback
-                << " not stored: " << s << "\n";
+      LogEvent(LogLevel::kError, "websub.renewal_not_stored",
+               {{"callback", request.callback}, {"code", s}, {"reason", s.message()}});
     }
-    std::cerr << "newswire: websub: " << request.callback
-              << " renewed its subscription to " << request.topic.url << " until "
-              << absl::FormatTime(renewed->lease_end) << "\n";
+    LogEvent(LogLevel::kInfo, "websub.renewed",
+             {{"callback", request.callback},
+              {"topic", request.topic.url},
+              {"until", absl::FormatTime(renewed->lease_end)}});
     return;
   }
   WebSubRecord record;
@@ -409,12 +415,17 @@ void WebSubHub::Core::Subscribe(const WebSubRequest& request, absl::Duration lea
   absl::Status s = feed.status();
   if (s.ok()) s = subscriptions_->Put(record);
   if (!s.ok()) {
-    std::cerr << "newswire: websub: subscription of " << request.callback << " to "
-              << request.topic.url << " not started: " << s << "\n";
+    LogEvent(LogLevel::kError, "websub.not_started",
+             {{"callback", request.callback},
+              {"topic", request.topic.url},
+              {"code", s},
+              {"reason", s.message()}});
     return;
   }
-  std::cerr << "newswire: websub: " << record.callback << " subscribed to "
-            << record.topic << " until " << absl::FormatTime(record.lease_end) << "\n";
+  LogEvent(LogLevel::kInfo, "websub.subscribed",
+           {{"callback", record.callback},
+            {"topic", record.topic},
+            {"until", absl::FormatTime(record.lease_end)}});
   Activate(std::move(sub), *std::move(feed));
 }
 
@@ -516,11 +527,11 @@ void WebSubHub::Core::Deliver(const std::shared_ptr<Subscriber>& sub) {
   }
   if (++pending->attempts >= options_.max_attempts) {
     ++failed_deliveries;
-    std::cerr << "newswire: websub: delivery to " << post.url << " given up after "
-              << pending->attempts << " attempts: "
-              << (answer.ok() ? absl::StrCat("HTTP ", answer->status)
-                              : std::string(answer.status().message()))
-              << "\n";
+    LogEvent(LogLevel::kWarning, "websub.delivery_given_up",
+             {{"callback", post.url},
+              {"attempts", pending->attempts},
+              {"reason", answer.ok() ? absl::StrCat("HTTP ", answer->status)
+                                     : std::string(answer.status().message())}});
     Advance(sub, pending->cursor);
     pending.reset();
   } else {
@@ -569,8 +580,12 @@ void WebSubHub::Core::FeedFailed(const std::shared_ptr<Subscriber>& sub,
       return;
     }
   }
-  std::cerr << "newswire: websub: reading " << sub->topic.url << " for "
-            << sub->record.callback << ": " << status << "; trying again\n";
+  LogEvent(LogLevel::kWarning, "websub.read_failed",
+           {{"topic", sub->topic.url},
+            {"callback", sub->record.callback},
+            {"code", status},
+            {"reason", status.message()},
+            {"next", "trying again"}});
   absl::MutexLock lock(&mu_);
   if (stop_ || sub->gone) {
     sub->scheduled = false;
@@ -589,8 +604,8 @@ void WebSubHub::Core::Advance(const std::shared_ptr<Subscriber>& sub, uint64_t c
   if (absl::Status s =
           subscriptions_->SetCursor(sub->topic.url, sub->record.callback, cursor);
       !s.ok()) {
-    std::cerr << "newswire: websub: cursor of " << sub->record.callback
-              << " not stored: " << s << "\n";
+    LogEvent(LogLevel::kError, "websub.cursor_not_stored",
+             {{"callback", sub->record.callback}, {"code", s}, {"reason", s.message()}});
   }
 }
 
@@ -608,10 +623,11 @@ void WebSubHub::Core::Remove(const std::shared_ptr<Subscriber>& sub,
     if (it != subscribers_.end() && it->second == sub) subscribers_.erase(it);
     feed = std::move(sub->feed);
   }
-  std::cerr << "newswire: websub: " << key.second << " no longer subscribed to "
-            << key.first << ": " << why << "\n";
+  LogEvent(LogLevel::kInfo, "websub.unsubscribed",
+           {{"callback", key.second}, {"topic", key.first}, {"why", why}});
   if (absl::Status s = subscriptions_->Remove(key.first, key.second); !s.ok()) {
-    std::cerr << "newswire: websub: deletion not stored: " << s << "\n";
+    LogEvent(LogLevel::kError, "websub.deletion_not_stored",
+             {{"callback", key.second}, {"code", s}, {"reason", s.message()}});
   }
 }
 

@@ -18,8 +18,7 @@ namespace fs = std::filesystem;
 ParsedFile ParseOne(const std::string& path) {
   ParsedFile parsed;
   parsed.path = path;
-  // Read a little past the parser's limit so it reports the size itself.
-  absl::StatusOr<std::string> bytes = ReadFileContents(path, kMaxFeedBytes + 1);
+  absl::StatusOr<std::string> bytes = ReadFileContents(path, kMaxFeedBytes);
   if (!bytes.ok()) {
     parsed.articles = bytes.status();
     return parsed;
@@ -34,6 +33,12 @@ ParsedFile ParseOne(const std::string& path) {
   parsed.notes = std::move(feed->notes);
   parsed.articles = std::move(feed->articles);
   return parsed;
+}
+
+// " (32 MiB)" for a limit of whole mebibytes, else "".
+std::string LimitInMiB(size_t bytes) {
+  if (bytes == 0 || bytes % (1 << 20) != 0) return "";
+  return absl::StrCat(" (", bytes >> 20, " MiB)");
 }
 
 }  // namespace
@@ -52,12 +57,21 @@ absl::StatusOr<std::string> ReadFileContents(const std::string& path,
     if (err == EACCES) return absl::PermissionDeniedError(why);
     return absl::UnavailableError(why);
   }
+  // One byte past the limit tells a file over it, even one whose size is
+  // not known beforehand (a pipe).
   std::string contents;
-  contents.resize(max_bytes);
-  in.read(contents.data(), static_cast<std::streamsize>(max_bytes));
+  contents.resize(max_bytes + 1);
+  in.read(contents.data(), static_cast<std::streamsize>(max_bytes + 1));
   contents.resize(static_cast<size_t>(in.gcount()));
   if (in.bad()) {
     return absl::UnavailableError(absl::StrCat(path, ": read failed"));
+  }
+  if (contents.size() > max_bytes) {
+    const uintmax_t size = fs::is_regular_file(path, ec) ? fs::file_size(path, ec) : 0;
+    return absl::InvalidArgumentError(absl::StrCat(
+        path, ": file of ",
+        ec || size <= max_bytes ? absl::StrCat("more than ", max_bytes) : absl::StrCat(size),
+        " bytes is over the limit of ", max_bytes, " bytes", LimitInMiB(max_bytes)));
   }
   return contents;
 }

@@ -27,7 +27,8 @@ struct ParsedFile {
 absl::StatusOr<std::vector<ParsedFile>> ParsePath(const std::string& path);
 
 // Reads the whole file at `path`. NOT_FOUND / PERMISSION_DENIED /
-// INVALID_ARGUMENT (a directory, or over `max_bytes`) name the path.
+// INVALID_ARGUMENT (a directory, or over `max_bytes`: the message gives the
+// file's size and the limit) name the path.
 absl::StatusOr<std::string> ReadFileContents(const std::string& path,
                                              size_t max_bytes);
 

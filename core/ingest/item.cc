@@ -49,16 +49,8 @@ std::string FirstSentence(absl::string_view text) {
     }
   }
   if (CountCodePoints(text) <= kMaxHeadlineChars) return std::string(text);
-  // Cut at the last space within the limit (bytes are a safe bound for code
-  // points), or, in text without spaces (Chinese, Japanese), at the last
-  // whole character.
-  size_t end = kMaxHeadlineChars - 1;
-  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
-  absl::string_view cut = text.substr(0, end);
-  if (const size_t space = cut.rfind(' '); space != absl::string_view::npos) {
-    cut = cut.substr(0, space);
-  }
-  return absl::StrCat(cut, "\xE2\x80\xA6");
+  // Bytes are a safe bound for code points.
+  return CutAtWord(text, kMaxHeadlineChars - 1);
 }
 
 // Sets the byline from the authors' names, and adds a rel="author" mailto:

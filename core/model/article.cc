@@ -275,6 +275,18 @@ bool IsLanguageTag(absl::string_view tag) {
   return parts[0].size() >= 2;
 }
 
+std::string CutAtWord(absl::string_view text, size_t end) {
+  end = std::min(end, text.size());
+  if (end < text.size()) {
+    while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+  }
+  absl::string_view cut = text.substr(0, end);
+  if (const size_t space = cut.rfind(' '); space != absl::string_view::npos) {
+    cut = cut.substr(0, space);
+  }
+  return absl::StrCat(cut, "\xE2\x80\xA6");
+}
+
 std::string CollapseWhitespace(absl::string_view text) {
   std::string out;
   out.reserve(text.size());
@@ -388,8 +400,14 @@ void NormalizeArticle(Article& article) {
     *article.mutable_body_text() = NormalizeBody(article.body_text());
   }
   if (article.summary().empty()) {
+    // The lede: the first paragraph, cut if it is long (one paragraph may
+    // be the whole body, and the summary goes to every headline subscriber).
     const absl::string_view body = article.body_text();
-    article.set_summary(std::string(body.substr(0, body.find("\n\n"))));
+    const absl::string_view lede = body.substr(0, body.find("\n\n"));
+    constexpr size_t kEllipsisBytes = 3;
+    article.set_summary(lede.size() <= kMaxDerivedSummaryBytes
+                            ? std::string(lede)
+                            : CutAtWord(lede, kMaxDerivedSummaryBytes - kEllipsisBytes));
   }
   article.set_word_count(static_cast<uint32_t>(CountWords(article.body_text())));
   article.set_fingerprint(Fingerprint(article));
@@ -497,7 +515,19 @@ absl::Status ValidateArticle(const Article& article) {
         std::pair{&article.embargoed_until(), "embargoed_until"}}) {
     if (absl::Status s = ValidateTimestamp(*t, name); !s.ok()) return s;
   }
-  return absl::OkStatus();
+  return CheckArticleSize(article);
+}
+
+// The message below spells the limit out.
+static_assert(kMaxArticleBytes == 9 << 20 && kMaxTextFieldBytes == 4 << 20);
+
+absl::Status CheckArticleSize(const Article& article) {
+  const size_t bytes = article.ByteSizeLong();
+  if (bytes <= kMaxArticleBytes) return absl::OkStatus();
+  return absl::InvalidArgumentError(absl::StrCat(
+      "article ", QuoteInput(article.id()), ": ", bytes, " bytes is over the limit of ",
+      kMaxArticleBytes, " (9 MiB: body_text and body_html up to 4 MiB each, 1 MiB for the "
+      "rest)"));
 }
 
 bool IsNearDuplicate(const Article& article) {

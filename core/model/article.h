@@ -31,9 +31,20 @@ inline constexpr uint32_t kMaxVersion = 1000000;
 // Entries in any one repeated field (places, subjects, links, ...), at any
 // depth.
 inline constexpr int kMaxRepeatedEntries = 500;
+// A whole article, serialized: body_text and body_html at their limit and
+// 1 MiB for everything else. Servers and clients take gRPC messages this
+// large (plus their envelope), so a valid article always gets through.
+inline constexpr size_t kMaxArticleBytes = 2 * kMaxTextFieldBytes + (1 << 20);
+// A summary NormalizeArticle derives from the body, "…" included.
+inline constexpr size_t kMaxDerivedSummaryBytes = 1000;
 
 // Collapses each run of whitespace to one space and trims both ends.
 std::string CollapseWhitespace(absl::string_view text);
+
+// Returns the start of `text` up to byte `end`, cut back to its last space
+// (or, in text without spaces such as Chinese, to its last whole
+// character), then "…". For text known to be longer than wanted.
+std::string CutAtWord(absl::string_view text, size_t end);
 
 // Normalizes body text: paragraphs are separated by one or more blank lines
 // in the input and by exactly "\n\n" in the output; whitespace inside a
@@ -97,8 +108,14 @@ void NormalizeArticle(Article& article);
 // names the offending field: headline missing, too long or not one line; id
 // not a URI; version 0 or over kMaxVersion; urgency above 9; text not valid
 // UTF-8; a field over its size limit; a repeated field with more than
-// kMaxRepeatedEntries entries.
+// kMaxRepeatedEntries entries; the whole over kMaxArticleBytes.
 absl::Status ValidateArticle(const Article& article);
+
+// Returns INVALID_ARGUMENT naming the article (its id, quoted) and its size
+// when `article` serializes to more than kMaxArticleBytes, else OK. Clients
+// check this before sending, so an article too large is refused by name
+// rather than by the transport.
+absl::Status CheckArticleSize(const Article& article);
 
 // Returns INVALID_ARGUMENT "<field>: N bytes is over the limit of 512" when
 // `id` is longer than kMaxIdBytes, else OK. Every request naming an article

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "core/base/event_log.h"
 #include "core/model/article.h"
 #include "core/policy/api_key.h"
 #include "core/policy/policy.h"
@@ -139,6 +140,7 @@ void Gate::Record(const Caller& caller, v1::AuditEntry::Decision decision,
   entry.set_method(caller.method);
   entry.set_decision(decision);
   entry.set_reason(std::move(reason));
+  if (decision == v1::AuditEntry::DENIED) LogDenied(entry);
   audit_->Record(std::move(entry));
 }
 
@@ -166,7 +168,16 @@ void Gate::RecordUnauthenticated(const Credentials& credentials,
                     " earlier unauthenticated calls not recorded: over 50/s)");
   }
   entry.set_reason(std::move(reason));
+  LogDenied(entry);
   audit_->Record(std::move(entry));
+}
+
+void Gate::LogDenied(const v1::AuditEntry& entry) {
+  LogEvent(LogLevel::kInfo, "call.denied",
+           {{"method", entry.method()},
+            {"peer", entry.peer()},
+            {"key", entry.key_id().empty() ? entry.principal() : entry.key_id()},
+            {"reason", entry.reason()}});
 }
 
 absl::StatusOr<StreamLease> Gate::OpenStream(const Caller& caller) {

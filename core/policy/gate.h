@@ -144,6 +144,9 @@ class Gate {
   // keys cannot fill the disk.
   void RecordUnauthenticated(const Credentials& credentials, const std::string& method,
                              const absl::Status& status);
+  // Logs a denial as "call.denied" (the server's event log, beside the
+  // audit log), under the same rate limit as its audit record.
+  static void LogDenied(const v1::AuditEntry& entry);
   void Release(uint64_t id);
   void SetEnd(uint64_t id, std::function<void(const absl::Status&)> end);
   // Ends watched streams whose key is no longer valid, every round or

@@ -47,6 +47,8 @@ class Principal {
   const std::string& key_id() const { return key_.id(); }
   // The principal's name ("open" and "in-process" for those).
   const std::string& name() const { return key_.name(); }
+  // How logs name it: its key's id (never the secret), else its name.
+  const std::string& log_name() const { return key_id().empty() ? name() : key_id(); }
   const v1::Entitlements& entitlements() const { return key_.entitlements(); }
   // The key's record now: as created, with its revocation and expiry as
   // they are now.

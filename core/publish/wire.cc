@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "core/base/event_log.h"
 #include "core/policy/policy.h"
 
 namespace newswire {
@@ -12,6 +13,52 @@ namespace {
 // Each lost pick is another publish of the id stored, so racers up to this
 // many all get through.
 constexpr int kVersionPicks = 8;
+
+// Codes that say the publish itself was wrong (or not allowed, or not now),
+// rather than that the server failed it.
+bool RefusedByRule(absl::StatusCode code) {
+  switch (code) {
+    case absl::StatusCode::kInvalidArgument:
+    case absl::StatusCode::kFailedPrecondition:
+    case absl::StatusCode::kPermissionDenied:
+    case absl::StatusCode::kUnauthenticated:
+    case absl::StatusCode::kResourceExhausted:
+    case absl::StatusCode::kAlreadyExists:
+    case absl::StatusCode::kOutOfRange:
+    case absl::StatusCode::kNotFound:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// One line for the publish of `id` at `version` (0: picked) by `caller`:
+// refusals at info, failures as errors, the rest at debug.
+void LogPublish(absl::string_view id, uint32_t version, const Caller& caller,
+                const absl::StatusOr<PublishResult>& result) {
+  const std::string& key = caller.principal->log_name();
+  if (result.ok()) {
+    if (!EventLogEnabled(LogLevel::kDebug)) return;  // The fields cost a few copies.
+    LogEvent(LogLevel::kDebug, "publish.accepted",
+             {{"id", result->id},
+              {"version", uint64_t{result->version}},
+              {"sequence", result->sequence},
+              {"duplicate", result->duplicate ? "true" : "false"},
+              {"held", result->held ? "true" : "false"},
+              {"peer", caller.peer},
+              {"key", key}});
+    return;
+  }
+  const bool refused = RefusedByRule(result.status().code());
+  LogEvent(refused ? LogLevel::kInfo : LogLevel::kError,
+           refused ? "publish.refused" : "publish.failed",
+           {{"code", result.status()},
+            {"id", id},
+            {"version", uint64_t{version}},
+            {"peer", caller.peer},
+            {"key", key},
+            {"reason", result.status().message()}});
+}
 
 }  // namespace
 
@@ -74,10 +121,13 @@ absl::Status Wire::Authorize(const Caller& caller, const Article& article,
 }
 
 absl::StatusOr<PublishResult> Wire::Publish(Article article, const Caller& caller) {
-  if (!observer_) return PublishUnobserved(std::move(article), caller);
+  // What the log says of a refused article (it is normalized, then gone).
+  const std::string id = article.id().substr(0, kMaxLogValueBytes + 1);
+  const uint32_t version = article.version();
   const absl::Time start = absl::Now();
   absl::StatusOr<PublishResult> result = PublishUnobserved(std::move(article), caller);
-  observer_(result, absl::Now() - start);
+  if (observer_) observer_(result, absl::Now() - start);
+  LogPublish(id, version, caller, result);
   return result;
 }
 

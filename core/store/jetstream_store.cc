@@ -4,6 +4,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "core/base/event_log.h"
 #include "core/base/quote_input.h"
 #include "core/store/jetstream_subject.h"
 
@@ -142,10 +143,7 @@ void JetStreamStore::ApplyLoop() {
     if (reader == nullptr) {
       absl::StatusOr<std::unique_ptr<LogReader>> opened = log_->ReadFrom(AppliedPosition() + 1);
       if (!opened.ok()) {
-        {
-          absl::MutexLock lock(&mu_);
-          apply_status_ = opened.status();
-        }
+        SetApplyStatus(opened.status());
         absl::SleepFor(absl::Milliseconds(250));
         continue;
       }
@@ -162,9 +160,26 @@ void JetStreamStore::ApplyLoop() {
       if (bounds.ok()) SawHead(bounds->last);
     }
     absl::Status applied = batch.ok() ? ApplyBatch(*batch) : batch.status();
-    absl::MutexLock lock(&mu_);
-    apply_status_ = applied;
     if (!applied.ok()) reader.reset();  // Read again from what is applied.
+    SetApplyStatus(std::move(applied));
+  }
+}
+
+void JetStreamStore::SetApplyStatus(absl::Status status) {
+  bool changed;
+  {
+    absl::MutexLock lock(&mu_);
+    changed = status != apply_status_;
+    apply_status_ = status;
+  }
+  // The log says when the apply stops and starts again, not each retry.
+  if (!changed) return;
+  const uint64_t applied = AppliedPosition();
+  if (status.ok()) {
+    LogEvent(LogLevel::kInfo, "log.applying", {{"applied", applied}});
+  } else {
+    LogEvent(LogLevel::kError, "log.apply_stopped",
+             {{"code", status}, {"applied", applied}, {"reason", status.message()}});
   }
 }
 
@@ -187,6 +202,10 @@ absl::Status JetStreamStore::ApplyBatch(const std::vector<LogMessage>& messages)
                                               .releasing = false,
                                               .log_position = message.sequence});
       unreadable.push_back(entry.ok() ? absl::OkStatus() : entry.status());
+      if (!entry.ok()) {
+        LogEvent(LogLevel::kWarning, "log.entry_skipped",
+                 {{"position", message.sequence}, {"reason", entry.status().message()}});
+      }
     }
     positions.push_back(message.sequence);
   }

@@ -111,6 +111,9 @@ class JetStreamStore final : public Store {
   // The apply thread: reads the log from the applied position on, applies
   // batches (up to kApplyBatch messages, or what came within 50 ms).
   void ApplyLoop();
+  // Keeps the apply's status (what Progress waits report), logging when
+  // the apply stops or starts again.
+  void SetApplyStatus(absl::Status status);
   // Applies one batch of messages read from the log.
   absl::Status ApplyBatch(const std::vector<LogMessage>& messages);
   // What applying the message at `position` did, once applied; NOT_FOUND

@@ -373,7 +373,8 @@ class Client(Searchable):
     def publish(self, article: Article | str, timeout: float = 30.0) -> PublishResult:
         """Publishes an Article (or plain text, parsed with parse_text).
         Idempotent: publishing the same id and version again returns the
-        first sequence with duplicate=True."""
+        first sequence with duplicate=True. An article over 9 MiB serialized
+        raises InvalidArgumentError naming it, without being sent."""
         if isinstance(article, str):
             article = parse_text(article)
         return PublishResult(*self._core.publish(article.to_bytes(), timeout))

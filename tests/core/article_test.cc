@@ -5,6 +5,7 @@
 #include <string>
 
 #include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "google/protobuf/descriptor.h"
@@ -364,6 +365,53 @@ TEST(Article, EveryRepeatedFieldIsBoundedNamingIt) {
   const absl::Status refused = ValidateArticle(a);
   EXPECT_EQ(refused.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(refused.message(), "places: 10500 entries is over the limit of 500");
+}
+
+TEST(Article, TheWholeArticleIsBoundedNamingIt) {
+  Article a = ValidArticle();
+  a.set_body_text(std::string(kMaxTextFieldBytes, 'a'));
+  a.set_body_html(std::string(kMaxTextFieldBytes, 'b'));
+  a.set_summary("A lede.");
+  EXPECT_TRUE(ValidateArticle(a).ok()) << "the two bodies at their limit fit";
+  a.set_byline(std::string(kMaxTextFieldBytes, 'c'));  // Each field within its own limit.
+  const absl::Status refused = ValidateArticle(a);
+  EXPECT_EQ(refused.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(refused.message(),
+            absl::StrCat("article \"", a.id(), "\": ", a.ByteSizeLong(),
+                         " bytes is over the limit of 9437184 (9 MiB: body_text and "
+                         "body_html up to 4 MiB each, 1 MiB for the rest)"));
+  EXPECT_EQ(CheckArticleSize(a), refused);
+}
+
+TEST(Article, ADerivedSummaryIsTheFirstParagraphCutAtAWordWhenLong) {
+  Article a;
+  a.set_headline("Long lede");
+  a.set_body_text("A short first paragraph.\n\nAnd a second.");
+  NormalizeArticle(a);
+  EXPECT_EQ(a.summary(), "A short first paragraph.");
+
+  std::string lede;
+  while (lede.size() < 3 * kMaxDerivedSummaryBytes) lede += "many words ";
+  Article b;
+  b.set_headline("Long lede");
+  b.set_body_text(lede + "\n\nSecond.");
+  NormalizeArticle(b);
+  ASSERT_LE(b.summary().size(), kMaxDerivedSummaryBytes);
+  EXPECT_GT(b.summary().size(), kMaxDerivedSummaryBytes - 20);
+  ASSERT_TRUE(absl::EndsWith(b.summary(), "\xE2\x80\xA6")) << b.summary();
+  const std::string kept = b.summary().substr(0, b.summary().size() - 3);
+  EXPECT_TRUE(absl::StartsWith(lede, kept + " ")) << "cut between words";
+
+  // No spaces (as in Chinese): cut at a whole character.
+  std::string han;
+  while (han.size() < 2 * kMaxDerivedSummaryBytes) han += "\xE4\xB8\xAD";  // 中
+  Article c;
+  c.set_headline("Han");
+  c.set_body_text(han);
+  NormalizeArticle(c);
+  EXPECT_LE(c.summary().size(), kMaxDerivedSummaryBytes);
+  EXPECT_TRUE(IsValidUtf8(c.summary()));
+  EXPECT_TRUE(ValidateArticle(c).ok()) << ValidateArticle(c);
 }
 
 }  // namespace

@@ -7,6 +7,7 @@ import pathlib
 import re
 import subprocess
 import sys
+import threading
 from typing import Iterator
 
 import pytest
@@ -53,6 +54,32 @@ class ServeProcess:
         )
         self.output: list[str] = []
         self.address = self._await_listening()
+        # The server logs as it goes: read on, so a full pipe never blocks it.
+        self._arrived = threading.Condition()
+        self._reader = threading.Thread(target=self._read_rest, daemon=True)
+        self._reader.start()
+
+    def _read_rest(self) -> None:
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            with self._arrived:
+                self.output.append(line)
+                self._arrived.notify_all()
+
+    def wait_for_output(self, pattern: str, timeout: float = 30) -> str:
+        """The first line of output matching the regex `pattern`, waiting up to
+        `timeout` seconds for it."""
+        found: list[str] = []
+
+        def match() -> bool:
+            found[:] = [line for line in self.output if re.search(pattern, line)][:1]
+            return bool(found)
+
+        with self._arrived:
+            if not self._arrived.wait_for(match, timeout=timeout):
+                raise AssertionError(f"no output line matching {pattern!r} in:\n"
+                                     + "".join(self.output))
+        return found[0]
 
     def _await_listening(self) -> str:
         assert self.proc.stdout is not None
@@ -67,11 +94,12 @@ class ServeProcess:
         if self.proc.poll() is None:
             os.killpg(self.proc.pid, sig)
         try:
-            rest, _ = self.proc.communicate(timeout=30)
+            self.proc.wait(timeout=30)
         finally:
             if self.proc.poll() is None:
                 os.killpg(self.proc.pid, 9)
-        self.output.append(rest or "")
+                self.proc.wait()
+        self._reader.join(timeout=30)
         return self.proc.returncode
 
 

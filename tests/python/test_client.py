@@ -136,3 +136,26 @@ def test_package_exports():
     for name in ("parse_text", "Article", "Client", "Server", "Error", "NotFoundError"):
         assert hasattr(newswire, name)
     assert issubclass(newswire.NotFoundError, LookupError)
+
+
+def test_the_largest_valid_article_travels_whole_and_a_larger_one_is_named(client):
+    # Both bodies at their 4 MiB limit: twice gRPC's default message size.
+    words = ("words " * (4 << 20))[: 4 << 20]
+    largest = newswire.Article(id="urn:test:largest", headline="Longest story",
+                               body_text=words, body_html="<p>" + words[:-7] + "</p>")
+    assert client.publish(largest).sequence == 1
+    got = client.get("urn:test:largest")
+    assert len(got.body_text) == len(largest.body_text)
+    assert got.body_html == largest.body_html
+    assert len(got.summary.encode()) <= 1000 and got.summary.endswith("…")
+    with client.subscribe(start="earliest", view="full") as events:
+        assert len(next(events).article.body_html) == len(largest.body_html)
+
+    over = newswire.Article(id="urn:test:over", headline="Too long", summary=words,
+                            body_text=words, body_html=words)
+    with pytest.raises(newswire.InvalidArgumentError) as info:
+        client.publish(over)
+    assert '"urn:test:over"' in str(info.value)
+    assert "over the limit of 9437184" in str(info.value)
+    with pytest.raises(newswire.NotFoundError):
+        client.get("urn:test:over")

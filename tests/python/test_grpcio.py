@@ -133,3 +133,22 @@ def test_sigterm_ends_open_streams_with_a_status(serve_process):
         t.join(timeout=30)
     assert result["code"] == grpc.StatusCode.UNAVAILABLE
     assert "shutting down" in "".join(serve_process.output)
+
+
+def test_the_largest_valid_article_with_the_documented_receive_limit(serve_process):
+    words = ("words " * (4 << 20))[: 4 << 20]
+    article = article_pb2.Article(id="urn:test:largest", headline="Longest story",
+                                  body_text=words, body_html=words)
+    # The limit README gives: the largest article and its envelope.
+    options = [("grpc.max_receive_message_length", (9 << 20) + (64 << 10))]
+    with grpc.insecure_channel(serve_process.address, options=options) as channel:
+        stub = feed_pb2_grpc.NewsFeedStub(channel)
+        assert stub.Publish(feed_pb2.PublishRequest(article=article), timeout=30).sequence
+        got = stub.GetArticle(feed_pb2.GetArticleRequest(id="urn:test:largest"), timeout=30)
+        assert got.article.body_html == words
+    # With gRPC's default receive limit of 4 MiB the reply is too large.
+    with grpc.insecure_channel(serve_process.address) as channel:
+        stub = feed_pb2_grpc.NewsFeedStub(channel)
+        with pytest.raises(grpc.RpcError) as info:
+            stub.GetArticle(feed_pb2.GetArticleRequest(id="urn:test:largest"), timeout=30)
+        assert info.value.code() == grpc.StatusCode.RESOURCE_EXHAUSTED

@@ -49,7 +49,9 @@ class World:
         self.proc = ServeProcess([
             str(NEWSWIRE_BIN), "serve", "--listen", "127.0.0.1:0", "--data", str(self.data),
             "--tls-cert", str(self.served.cert), "--tls-key", str(self.served.key),
-            "--client-ca", str(self.ca.cert), "--tls-refresh", "1s", *extra_serve_args])
+            "--client-ca", str(self.ca.cert), "--tls-refresh", "1s",
+            # Every event the server logs, so the no-secret check sees them all.
+            "--log-level", "debug", *extra_serve_args])
         self.address = self.proc.address
 
     def key(self, name: str, scopes: str, *flags: str) -> str:
@@ -306,6 +308,11 @@ def test_no_secret_in_the_archive_or_any_log(world):
     dump = "\n".join(sqlite3.connect(world.data / "newswire.db").iterdump())
     assert "audit_log" in dump and "api_keys" in dump
     logs = "\n".join(world.outputs)
+    # The log names who did what by key id: the refusals are there.
+    assert re.search(r"call\.denied method=Publish .* key=" + world.ids["reader"]
+                     + r" reason=\"PERMISSION_DENIED: ", logs)
+    assert re.search(r"publish\.refused code=PERMISSION_DENIED .* key=" + world.ids["ap"], logs)
+    assert re.search(r"publish\.accepted .* key=" + world.ids["ap"], logs)
     files = b"".join(p.read_bytes() for p in world.data.rglob("*") if p.is_file())
     for name, secret in world.keys.items():
         body = secret[14:]  # What follows the public id.

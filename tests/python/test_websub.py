@@ -10,7 +10,6 @@ import hmac
 import http.client
 import http.server
 import itertools
-import os
 import re
 import signal
 import threading
@@ -105,9 +104,6 @@ class Wire:
         self.proc = ServeProcess([
             str(NEWSWIRE_BIN), "serve", "--listen", "127.0.0.1:0", "--data", str(data_dir),
             "--http", "127.0.0.1:0", "--websub-min-lease", "1s", "--websub-retry", "100ms"])
-        self.cond = threading.Condition()
-        self.reader = threading.Thread(target=self._read, daemon=True)
-        self.reader.start()
         try:
             self.host = http_host(self.proc)
             self.client = newswire.Client(self.proc.address)
@@ -115,19 +111,8 @@ class Wire:
             self._kill()
             raise
 
-    def _read(self) -> None:
-        for line in self.proc.proc.stdout:
-            with self.cond:
-                self.proc.output.append(line)
-                self.cond.notify_all()
-
     def wait_for_log(self, pattern: str) -> None:
-        with self.cond:
-            if not self.cond.wait_for(
-                    lambda: any(re.search(pattern, line) for line in self.proc.output),
-                    timeout=WAIT):
-                raise AssertionError(f"no log line matching {pattern!r} in:\n"
-                                     + "".join(self.proc.output))
+        self.proc.wait_for_output(pattern, timeout=WAIT)
 
     def topic(self, path: str) -> str:
         return f"http://{self.host}{path}"
@@ -159,14 +144,7 @@ class Wire:
         self._kill()
 
     def _kill(self) -> None:
-        if self.proc.proc.poll() is None:
-            os.killpg(self.proc.proc.pid, signal.SIGTERM)
-        try:
-            self.proc.proc.wait(timeout=30)
-        finally:
-            if self.proc.proc.poll() is None:
-                os.killpg(self.proc.proc.pid, signal.SIGKILL)
-        self.reader.join(timeout=10)
+        self.proc.stop(signal.SIGTERM)
 
 
 @pytest.fixture
@@ -191,7 +169,8 @@ def subscribed(wire: Wire, receiver: Receiver, topic: str, path: str, **params: 
     """Subscribes `path` of the receiver to `topic` and waits until the hub
     has verified it."""
     wire.subscribe(topic, receiver.url(path), **params)
-    wire.wait_for_log(re.escape(receiver.url(path)) + " subscribed to " + re.escape(topic))
+    wire.wait_for_log("websub.subscribed callback=" + re.escape(receiver.url(path))
+                      + " topic=\"?" + re.escape(topic))
 
 
 def titles(body: bytes) -> list[str]:
@@ -275,7 +254,8 @@ def test_failed_verification_makes_no_subscription(wire, receiver, answer):
     topic = wire.topic("/v1/feed.rss")
     receiver.verify["/refused"] = answer
     wire.subscribe(topic, receiver.url("/refused"))
-    wire.wait_for_log(re.escape(receiver.url("/refused")) + " to .* not verified")
+    wire.wait_for_log("websub.subscription_not_verified callback="
+                      + re.escape(receiver.url("/refused")))
     subscribed(wire, receiver, topic, "/control")
     wire.publish("Power restored")
     receiver.wait_for(lambda: receiver.delivered_to("/control"), "the control delivery")
@@ -288,7 +268,8 @@ def test_failed_resubscription_keeps_the_subscription(wire, receiver):
     subscribed(wire, receiver, topic, "/keep", secret="first")
     receiver.verify["/keep"] = "404"
     wire.subscribe(topic, receiver.url("/keep"), secret="second")
-    wire.wait_for_log(re.escape(receiver.url("/keep")) + " to .* not verified")
+    wire.wait_for_log("websub.subscription_not_verified callback="
+                      + re.escape(receiver.url("/keep")))
     wire.publish("Still subscribed")
     receiver.wait_for(lambda: receiver.delivered_to("/keep"), "a delivery")
     [(headers, body)] = receiver.delivered_to("/keep")
@@ -304,7 +285,8 @@ def test_unsubscribe_is_verified_and_stops_deliveries(wire, receiver):
 
     status, text = wire.request(mode="unsubscribe", topic=topic, callback=receiver.url("/leaving"))
     assert status == 202, text
-    wire.wait_for_log(re.escape(receiver.url("/leaving")) + " no longer subscribed .*unsubscribed")
+    wire.wait_for_log("websub.unsubscribed callback=" + re.escape(receiver.url("/leaving"))
+                      + " .*why=.*unsubscribed")
     path, params = receiver.verifications[-1]
     assert (path, params["hub.mode"], params["hub.topic"]) == ("/leaving", "unsubscribe", topic)
 
@@ -321,7 +303,8 @@ def test_failing_callback_is_retried_then_410_deletes_it(wire, receiver):
     subscribed(wire, receiver, topic, "/flaky")
     subscribed(wire, receiver, topic, "/control")
     wire.publish("Retried")
-    wire.wait_for_log(re.escape(receiver.url("/flaky")) + " no longer subscribed .*410")
+    wire.wait_for_log("websub.unsubscribed callback=" + re.escape(receiver.url("/flaky"))
+                      + " .*why=.*410")
     bodies = [b for _, b in receiver.delivered_to("/flaky")]
     assert len(bodies) == 3
     assert all(titles(b) == ["Retried"] for b in bodies)
@@ -337,7 +320,8 @@ def test_lease_ends_and_the_subscription_with_it(wire, receiver):
     topic = wire.topic("/v1/feed.atom")
     subscribed(wire, receiver, topic, "/short", lease_seconds="1")
     assert receiver.verifications[-1][1]["hub.lease_seconds"] == "1"
-    wire.wait_for_log(re.escape(receiver.url("/short")) + " no longer subscribed .*lease ended")
+    wire.wait_for_log("websub.unsubscribed callback=" + re.escape(receiver.url("/short"))
+                      + " .*why=.*lease ended")
     subscribed(wire, receiver, topic, "/control")
     wire.publish("After the lease")
     receiver.wait_for(lambda: receiver.delivered_to("/control"), "the control delivery")

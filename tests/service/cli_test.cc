@@ -9,22 +9,11 @@
 #include "service/format.h"
 #include "service/server.h"
 #include "service/version.h"
+#include "tests/service/cli_run.h"
 #include "tests/service/loopback.h"
 
 namespace newswire {
 namespace {
-
-struct CliRun {
-  int code;
-  std::string out;
-  std::string err;
-};
-
-CliRun Cli(std::vector<std::string> args) {
-  std::ostringstream out, err;
-  const int code = RunCli(args, out, err);
-  return {code, out.str(), err.str()};
-}
 
 const std::string kData = NEWSWIRE_SOURCE_DIR "/tests/data/text/";
 
