@@ -75,14 +75,24 @@ class SubscribeQueue::Stream {
   ~Stream() {
     if (!counted_) return;
     queue_.service_->metrics().StreamClosed(Transport::kGrpc);
+    bool server_open;
+    {
+      absl::ReaderMutexLock open(&queue_.open_mu_);
+      server_open = queue_.open_;
+    }
     absl::MutexLock lock(&mu_);
+    // Nothing said how it ended: gRPC ended the call, for the client or
+    // for a server shutting down.
+    if (ended_by_.empty()) {
+      ended_by_ = server_open ? "cancelled by the client" : "the server stopped";
+    }
     LogEvent(LogLevel::kInfo, "stream.closed",
              {{"peer", context_.peer()},
               {"key", key_},
               {"duration_s", absl::Now() - opened_at_},
               {"events", events_sent_},
               {"fell_behind", fallbacks_},
-              {"end", ended_by_.empty() ? "cancelled by the client" : ended_by_}});
+              {"end", ended_by_}});
   }
   // Asks for the next Subscribe call; a new Stream waits for it.
   static void Accept(SubscribeQueue& queue) {
