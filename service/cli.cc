@@ -363,9 +363,9 @@ int Serve(const Args& args, std::ostream& out, std::ostream& err) {
     }
   }
   absl::StatusOr<LogFormat> log_format = ParseLogFormat(args.Value("log-format").value_or("text"));
-  if (!log_format.ok()) return Usage(err, absl::StrCat("--", log_format.status().message()));
+  if (!log_format.ok()) return Usage(err, absl::StrCat("--log-format ", log_format.status().message()));
   absl::StatusOr<LogLevel> log_level = ParseLogLevel(args.Value("log-level").value_or("info"));
-  if (!log_level.ok()) return Usage(err, absl::StrCat("--", log_level.status().message()));
+  if (!log_level.ok()) return Usage(err, absl::StrCat("--log-level ", log_level.status().message()));
   // Events go to `err` while the server runs, then back to the default.
   ConfigureEventLog(err, *log_format, *log_level);
   absl::Cleanup default_log = [] {

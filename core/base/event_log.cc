@@ -87,7 +87,7 @@ absl::StatusOr<LogLevel> ParseLogLevel(absl::string_view name) {
     if (name == LevelName(level)) return level;
   }
   return absl::InvalidArgumentError(
-      absl::StrCat("log level must be debug, info, warning or error, not \"", Printable(name),
+      absl::StrCat("must be debug, info, warning or error, not \"", Printable(name),
                    "\""));
 }
 
@@ -95,7 +95,7 @@ absl::StatusOr<LogFormat> ParseLogFormat(absl::string_view name) {
   if (name == "text") return LogFormat::kText;
   if (name == "json") return LogFormat::kJson;
   return absl::InvalidArgumentError(
-      absl::StrCat("log format must be text or json, not \"", Printable(name), "\""));
+      absl::StrCat("must be text or json, not \"", Printable(name), "\""));
 }
 
 LogField::LogField(absl::string_view key, absl::string_view value)

@@ -33,9 +33,10 @@ namespace newswire {
 enum class LogLevel { kDebug, kInfo, kWarning, kError };
 enum class LogFormat { kText, kJson };
 
-// "debug", "info", "warning", "error"; INVALID_ARGUMENT naming the choices.
+// "debug", "info", "warning", "error"; INVALID_ARGUMENT "must be ..."
+// naming the choices (for the caller to prefix with what it parsed).
 absl::StatusOr<LogLevel> ParseLogLevel(absl::string_view name);
-// "text", "json"; INVALID_ARGUMENT naming the choices.
+// "text", "json"; INVALID_ARGUMENT "must be text or json, not ...".
 absl::StatusOr<LogFormat> ParseLogFormat(absl::string_view name);
 
 // Bytes of a string value kept at most (then "…").

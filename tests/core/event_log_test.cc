@@ -78,8 +78,8 @@ TEST(EventLog, LevelAndFormatNamesAreParsedOrRefusedNamingTheChoices) {
   EXPECT_EQ(*ParseLogLevel("error"), LogLevel::kError);
   EXPECT_EQ(*ParseLogFormat("json"), LogFormat::kJson);
   EXPECT_EQ(ParseLogLevel("loud").status().message(),
-            "log level must be debug, info, warning or error, not \"loud\"");
-  EXPECT_EQ(ParseLogFormat("xml").status().message(), "log format must be text or json, not \"xml\"");
+            "must be debug, info, warning or error, not \"loud\"");
+  EXPECT_EQ(ParseLogFormat("xml").status().message(), "must be text or json, not \"xml\"");
 }
 
 }  // namespace

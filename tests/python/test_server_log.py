@@ -53,8 +53,8 @@ def test_json_events_for_a_refused_publish_and_a_stream():
 
 
 @pytest.mark.parametrize("flag,value,message", [
-    ("--log-format", "xml", "log format must be text or json"),
-    ("--log-level", "loud", "log level must be debug, info, warning or error"),
+    ("--log-format", "xml", '--log-format must be text or json, not "xml"'),
+    ("--log-level", "loud", '--log-level must be debug, info, warning or error, not "loud"'),
 ])
 def test_bad_log_flags_are_usage_errors(flag, value, message):
     done = run_cli("serve", "--memory", "--listen", "127.0.0.1:0", flag, value)
