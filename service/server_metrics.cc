@@ -54,18 +54,16 @@ void ServerMetrics::CountPublish(const absl::StatusOr<PublishResult>& result,
     (result->duplicate ? duplicate_ : result->held ? held_ : accepted_).Add();
     return;
   }
-  switch (result.status().code()) {
-    case absl::StatusCode::kInvalidArgument:
+  switch (RefusalOf(result.status())) {
+    case Refusal::kInvalid:
       return invalid_.Add();
-    case absl::StatusCode::kFailedPrecondition:
-    case absl::StatusCode::kAlreadyExists:
+    case Refusal::kConflict:
       return conflict_.Add();
-    case absl::StatusCode::kPermissionDenied:
-    case absl::StatusCode::kUnauthenticated:
+    case Refusal::kDenied:
       return denied_.Add();
-    case absl::StatusCode::kResourceExhausted:
+    case Refusal::kLimited:
       return limited_.Add();
-    default:
+    case Refusal::kNone:
       return failed_.Add();
   }
 }

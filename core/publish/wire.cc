@@ -14,24 +14,6 @@ namespace {
 // many all get through.
 constexpr int kVersionPicks = 8;
 
-// Codes that say the publish itself was wrong (or not allowed, or not now),
-// rather than that the server failed it.
-bool RefusedByRule(absl::StatusCode code) {
-  switch (code) {
-    case absl::StatusCode::kInvalidArgument:
-    case absl::StatusCode::kFailedPrecondition:
-    case absl::StatusCode::kPermissionDenied:
-    case absl::StatusCode::kUnauthenticated:
-    case absl::StatusCode::kResourceExhausted:
-    case absl::StatusCode::kAlreadyExists:
-    case absl::StatusCode::kOutOfRange:
-    case absl::StatusCode::kNotFound:
-      return true;
-    default:
-      return false;
-  }
-}
-
 // One line for the publish of `id` at `version` (0: picked) by `caller`:
 // refusals at info, failures as errors, the rest at debug.
 void LogPublish(absl::string_view id, uint32_t version, const Caller& caller,
@@ -49,7 +31,7 @@ void LogPublish(absl::string_view id, uint32_t version, const Caller& caller,
               {"key", key}});
     return;
   }
-  const bool refused = RefusedByRule(result.status().code());
+  const bool refused = RefusalOf(result.status()) != Refusal::kNone;
   LogEvent(refused ? LogLevel::kInfo : LogLevel::kError,
            refused ? "publish.refused" : "publish.failed",
            {{"code", result.status()},
@@ -61,6 +43,23 @@ void LogPublish(absl::string_view id, uint32_t version, const Caller& caller,
 }
 
 }  // namespace
+
+Refusal RefusalOf(const absl::Status& status) {
+  switch (status.code()) {
+    case absl::StatusCode::kInvalidArgument:
+      return Refusal::kInvalid;
+    case absl::StatusCode::kFailedPrecondition:
+    case absl::StatusCode::kAlreadyExists:
+      return Refusal::kConflict;
+    case absl::StatusCode::kPermissionDenied:
+    case absl::StatusCode::kUnauthenticated:
+      return Refusal::kDenied;
+    case absl::StatusCode::kResourceExhausted:
+      return Refusal::kLimited;
+    default:
+      return Refusal::kNone;
+  }
+}
 
 v1::PublishResponse ToPublishResponse(const PublishResult& result) {
   v1::PublishResponse response;

@@ -31,6 +31,13 @@ struct PublishResult {
   bool held = false;
 };
 
+// Why a publish was refused, by its status code: what it asked was wrong
+// (kInvalid), in conflict with what is stored (kConflict), not allowed
+// (kDenied) or over a limit (kLimited); kNone for OK and for failures of
+// the server itself. The server's metrics count these, its log names them.
+enum class Refusal { kNone, kInvalid, kConflict, kDenied, kLimited };
+Refusal RefusalOf(const absl::Status& status);
+
 // The result as the API answers it, and back.
 v1::PublishResponse ToPublishResponse(const PublishResult& result);
 PublishResult FromPublishResponse(const v1::PublishResponse& response);
