@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "core/base/quote_input.h"
 #include "core/search/search_rank.h"
+#include "core/store/sqlite_stories.h"
 
 namespace newswire {
 
@@ -12,6 +13,7 @@ absl::Status ConfigureReader(SqliteConnection& db, int cache_kib) {
       !s.ok()) {
     return s;
   }
+  if (absl::Status s = RegisterStoryFunctions(db); !s.ok()) return s;
   return RegisterRankFunction(db);
 }
 

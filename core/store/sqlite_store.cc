@@ -96,6 +96,9 @@ const Migration kMigrations[] = {
     {kAccessSchema, nullptr},
     // 7: the WebSub hub's subscriptions.
     {kWebSubSchema, nullptr},
+    // 8: the SimHash block indexes hold the SimHash too (FindSameStory
+    // reads a row only for a near candidate).
+    {kStoryIndexCoveringSchema, nullptr},
 };
 static_assert(std::size(kMigrations) == kArchiveSchemaVersion);
 

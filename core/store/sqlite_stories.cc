@@ -27,7 +27,35 @@ const char kStoryIndexSchema[] = R"sql(
     WHERE simhash <> 0 AND near_duplicate = 0;
 )sql";
 
+const char kStoryIndexCoveringSchema[] = R"sql(
+  DROP INDEX current_by_simhash0;
+  DROP INDEX current_by_simhash1;
+  DROP INDEX current_by_simhash2;
+  DROP INDEX current_by_simhash3;
+  CREATE INDEX current_by_simhash0 ON current_articles (((simhash >> 0) & 65535), simhash)
+    WHERE simhash <> 0 AND near_duplicate = 0;
+  CREATE INDEX current_by_simhash1 ON current_articles (((simhash >> 16) & 65535), simhash)
+    WHERE simhash <> 0 AND near_duplicate = 0;
+  CREATE INDEX current_by_simhash2 ON current_articles (((simhash >> 32) & 65535), simhash)
+    WHERE simhash <> 0 AND near_duplicate = 0;
+  CREATE INDEX current_by_simhash3 ON current_articles (((simhash >> 48) & 65535), simhash)
+    WHERE simhash <> 0 AND near_duplicate = 0;
+)sql";
+
 namespace {
+
+constexpr char kHammingFunction[] = "nw_hamming";
+
+void Hamming(sqlite3_context* context, int, sqlite3_value** args) {
+  if (sqlite3_value_type(args[0]) != SQLITE_INTEGER ||
+      sqlite3_value_type(args[1]) != SQLITE_INTEGER) {
+    sqlite3_result_null(context);
+    return;
+  }
+  sqlite3_result_int(context,
+                     HammingDistance(static_cast<uint64_t>(sqlite3_value_int64(args[0])),
+                                     static_cast<uint64_t>(sqlite3_value_int64(args[1]))));
+}
 
 constexpr int kCanceled = v1::PUB_STATUS_CANCELED;
 
@@ -50,6 +78,14 @@ absl::StatusOr<std::optional<SameStory>> FindBy(SqliteConnection& db, const char
 }
 
 }  // namespace
+
+absl::Status RegisterStoryFunctions(SqliteConnection& db) {
+  const int rc = sqlite3_create_function_v2(
+      db.handle(), kHammingFunction, 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
+      nullptr, &Hamming, nullptr, nullptr, nullptr);
+  if (rc != SQLITE_OK) return db.Error(rc, "registering the story lookup's functions");
+  return absl::OkStatus();
+}
 
 absl::Status BackfillStoryIndex(SqliteConnection& db) {
   absl::StatusOr<std::unique_ptr<SqliteStatement>> update = db.PrepareOnce(
@@ -80,25 +116,30 @@ namespace {
 absl::StatusOr<std::optional<SameStory>> FindNearDuplicate(SqliteConnection& db,
                                                            const Article& article) {
   if (article.simhash() == 0) return std::nullopt;
+  // Each arm scans one block's index entries and keeps those within
+  // kNearDuplicateBits (?7) before reading the table (SQLite tests terms on
+  // the index's own columns first): only near candidates cost a row.
   absl::StatusOr<SqliteConnection::Scoped> near = db.Prepare(
       "SELECT id, version, sequence, simhash FROM current_articles "
       "WHERE simhash <> 0 AND near_duplicate = 0 AND (((simhash >> 0) & 65535)) = ?1 "
-      "  AND id <> ?5 AND pub_status <> ?6 "
+      "  AND nw_hamming(simhash, ?8) <= ?7 AND id <> ?5 AND pub_status <> ?6 "
       "UNION SELECT id, version, sequence, simhash FROM current_articles "
       "WHERE simhash <> 0 AND near_duplicate = 0 AND (((simhash >> 16) & 65535)) = ?2 "
-      "  AND id <> ?5 AND pub_status <> ?6 "
+      "  AND nw_hamming(simhash, ?8) <= ?7 AND id <> ?5 AND pub_status <> ?6 "
       "UNION SELECT id, version, sequence, simhash FROM current_articles "
       "WHERE simhash <> 0 AND near_duplicate = 0 AND (((simhash >> 32) & 65535)) = ?3 "
-      "  AND id <> ?5 AND pub_status <> ?6 "
+      "  AND nw_hamming(simhash, ?8) <= ?7 AND id <> ?5 AND pub_status <> ?6 "
       "UNION SELECT id, version, sequence, simhash FROM current_articles "
       "WHERE simhash <> 0 AND near_duplicate = 0 AND (((simhash >> 48) & 65535)) = ?4 "
-      "  AND id <> ?5 AND pub_status <> ?6");
+      "  AND nw_hamming(simhash, ?8) <= ?7 AND id <> ?5 AND pub_status <> ?6");
   if (!near.ok()) return near.status();
   for (int b = 0; b < kSimHashBlocks; ++b) {
     (*near)->Bind(b + 1, int64_t{SimHashBlock(article.simhash(), b)});
   }
   (*near)->BindText(5, article.id());
   (*near)->Bind(6, kCanceled);
+  (*near)->Bind(7, kNearDuplicateBits);
+  (*near)->Bind(8, static_cast<int64_t>(article.simhash()));
   std::optional<SameStory> nearest;
   int nearest_distance = kNearDuplicateBits + 1;
   int rc;

@@ -15,6 +15,16 @@ namespace newswire {
 
 // Schema step: the columns and indexes.
 extern const char kStoryIndexSchema[];
+// Schema step: the SimHash block indexes again, each also holding the whole
+// SimHash, so a lookup measures a candidate's distance from the index alone
+// and reads the table only for candidates within kNearDuplicateBits.
+extern const char kStoryIndexCoveringSchema[];
+
+// Registers the SQL function the lookups call on `db` (nw_hamming(a, b): the
+// number of bits in which two integers differ). Every connection that runs
+// FindSameStoryIn needs it; the archive's schema does not use it, so other
+// SQLite tools still read the file.
+absl::Status RegisterStoryFunctions(SqliteConnection& db);
 
 // Fills the columns for every current version (after migrating an archive
 // that had none), computing SimHashes from the stored bodies.

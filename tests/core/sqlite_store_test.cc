@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "core/base/sqlite.h"
+#include "core/model/simhash.h"
 #include "gtest/gtest.h"
 #include "tests/core/temp_dir.h"
 
@@ -84,6 +85,53 @@ TEST(SqliteStore, AuditEntriesAreReadableAtOnce) {
     ASSERT_EQ(read->size(), static_cast<size_t>(i + 1));
     EXPECT_EQ(read->back().reason(), absl::StrCat("revoked key ", i));
   }
+}
+
+// The near-duplicate lookup finds the stored story whose SimHash is nearest
+// within kNearDuplicateBits through whichever 16-bit block the two share,
+// the earliest of equally near ones, and nothing one bit further away.
+TEST(SqliteStore, NearDuplicateIsTheNearestStoryWithinTheBitLimit) {
+  TempDir dir;
+  auto store = SqliteStore::Open(dir.path());
+  ASSERT_TRUE(store.ok()) << store.status();
+  constexpr uint64_t kHash = 0x1234'5678'9ABC'DEF0;
+  auto stored = [&](int n, uint64_t simhash) {
+    Article a = Story(n);
+    a.set_body_text(absl::StrCat("Body of story ", n, "."));
+    NormalizeArticle(a);
+    a.set_simhash(simhash);
+    ASSERT_TRUE((*store)->Append(a, kNow).ok());
+  };
+  auto nearest = [&](uint64_t simhash) -> std::string {
+    Article probe = Story(100);
+    probe.set_simhash(simhash);
+    auto found = (*store)->FindSameStory(probe, StoryLookup::kNearDuplicatesOnly);
+    EXPECT_TRUE(found.ok()) << found.status();
+    if (!found.ok() || !found->has_value()) return "none";
+    EXPECT_EQ((*found)->match, SameStory::Match::kNearDuplicate);
+    return (*found)->id;
+  };
+  static_assert(kNearDuplicateBits == 3);
+  // One bit off in each of blocks 0-2: only block 3 is shared.
+  stored(1, kHash ^ 0x0000'0001'0001'0001);
+  // Four bits off, one in each block: no block shared, and too far anyway.
+  stored(2, kHash ^ 0x0001'0001'0001'0001);
+  EXPECT_EQ(nearest(kHash), "urn:test:1");
+  // Four bits off within block 0: the other blocks match, the distance does not.
+  EXPECT_EQ(nearest(kHash ^ 0x0000'0000'0000'000F ^ 0x0000'0001'0001'0001), "none");
+  // Two off in block 3 alone, stored later: nearer, so it wins...
+  stored(3, kHash ^ 0x0300'0000'0000'0000);
+  EXPECT_EQ(nearest(kHash), "urn:test:3");
+  // ...and of two equally near stories the earlier one does.
+  stored(4, kHash ^ 0x0000'0000'0000'0300);
+  EXPECT_EQ(nearest(kHash), "urn:test:3");
+  // A probe never finds a story of its own id.
+  Article self = Story(3);
+  self.set_simhash(kHash);
+  auto found = (*store)->FindSameStory(self, StoryLookup::kNearDuplicatesOnly);
+  ASSERT_TRUE(found.ok()) << found.status();
+  ASSERT_TRUE(found->has_value());
+  EXPECT_EQ((*found)->id, "urn:test:4");
 }
 
 TEST(SqliteStore, CompactionSurvivesReopen) {
