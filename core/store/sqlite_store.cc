@@ -416,6 +416,29 @@ void SqliteStore::LeadBatch() {
   for (PendingAppend* pending : batch) pending->done = true;
 }
 
+absl::Status SqliteStore::SetCommitDurability(SqliteConnection& db,
+                                              const std::vector<PendingAppend*>& batch) {
+  if (in_memory()) return absl::OkStatus();
+  // A batch of only the log's entries (ApplyLog's) can be applied again
+  // from the log; any other append, or only audit entries, is this
+  // archive's alone.
+  bool from_log = false;
+  for (const PendingAppend* pending : batch) {
+    if (pending->article == nullptr) continue;
+    if (pending->log_position == 0) return SetWriterSync(db, true);
+    from_log = true;
+  }
+  return SetWriterSync(db, !from_log);
+}
+
+absl::Status SqliteStore::SetWriterSync(SqliteConnection& db, bool every_commit) {
+  if (every_commit == writer_syncs_every_commit_) return absl::OkStatus();
+  absl::Status s =
+      db.Execute(every_commit ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
+  if (s.ok()) writer_syncs_every_commit_ = every_commit;
+  return s;
+}
+
 void SqliteStore::CommitBatch(const std::vector<PendingAppend*>& batch) {
   std::optional<absl::WriterMutexLock> exclusive;
   if (in_memory()) exclusive.emplace(&memory_lock_);
@@ -428,7 +451,8 @@ void SqliteStore::CommitBatch(const std::vector<PendingAppend*>& batch) {
     absl::MutexLock lock(&audit_mu_);
     audit.swap(audit_pending_);
   }
-  absl::Status failed = db.Execute("BEGIN IMMEDIATE");
+  absl::Status failed = SetCommitDurability(db, batch);
+  if (failed.ok()) failed = db.Execute("BEGIN IMMEDIATE");
   if (failed.ok()) failed = InsertAuditEntries(db, audit);
   if (failed.ok()) {
     for (PendingAppend* pending : batch) {

@@ -176,6 +176,14 @@ class SqliteStore final : public Store, public AuditLog {
   // Commits `batch` in one transaction; sets every result.
   // REQUIRES: called by the one leader at a time (see Append).
   void CommitBatch(const std::vector<PendingAppend*>& batch);
+  // How the next commit of `batch` reaches the disk: a commit of the log's
+  // entries alone (ApplyLog) is synced to the disk only at checkpoints
+  // (synchronous=NORMAL: after a power loss the archive may be back at an
+  // earlier commit, whole, with the applied position it had then, and the
+  // replica applies the rest from the log again); any other commit syncs
+  // the write-ahead log before it returns (synchronous=FULL).
+  absl::Status SetCommitDurability(SqliteConnection& db, const std::vector<PendingAppend*>& batch);
+  absl::Status SetWriterSync(SqliteConnection& db, bool every_commit);
   // Appends one article inside the open transaction; `next` is the next
   // sequence to assign and advances on success.
   absl::StatusOr<AppendResult> AppendInTransaction(const Article& article, absl::Time now,
@@ -203,6 +211,9 @@ class SqliteStore final : public Store, public AuditLog {
 
   absl::Mutex queue_mu_;
   std::deque<PendingAppend*> queue_ ABSL_GUARDED_BY(queue_mu_);
+  // The writer's synchronous setting (SetWriterSync); used by the
+  // group-commit leader only.
+  bool writer_syncs_every_commit_ = true;
 
   // Audit entries not yet committed; the next commit takes them.
   absl::Mutex audit_mu_;
