@@ -40,7 +40,7 @@
 #include "service/http_edge.h"
 #include "service/server.h"
 #include "service/stop_signals.h"
-#include "service/terminal_text.h"
+#include "core/model/terminal_text.h"
 #include "service/version.h"
 #include "service/websub_hub.h"
 

@@ -11,7 +11,7 @@
 #include "core/search/filter_query.h"
 #include "core/policy/principal.h"
 #include "google/protobuf/util/json_util.h"
-#include "service/terminal_text.h"
+#include "core/model/terminal_text.h"
 
 namespace newswire {
 

@@ -1,7 +1,7 @@
 // How the CLI shows events and articles: one line per event for people,
 // the proto3 JSON mapping (proto field names, one object per line) for
 // programs. Neither writes a control character it was sent: the lines for
-// people show them escaped (TerminalSafe, terminal_text.h), the JSON as
+// people show them escaped (TerminalSafe, core/model/terminal_text.h), the JSON as
 // "\u001b" escapes.
 #ifndef NEWSWIRE_SERVICE_FORMAT_H_
 #define NEWSWIRE_SERVICE_FORMAT_H_

@@ -10,6 +10,7 @@
 #include "absl/synchronization/mutex.h"
 #include "core/base/json_quote.h"
 #include "core/model/article.h"  // Utf8SequenceLength.
+#include "core/model/terminal_text.h"
 
 namespace newswire {
 namespace {
@@ -41,26 +42,17 @@ absl::string_view LevelName(LogLevel level) {
   return "?";
 }
 
-// `text` cut to kMaxLogValueBytes, with C0 and C1 controls, DEL and bytes
-// that start no UTF-8 character written as \xNN.
+// `text` cut to kMaxLogValueBytes, never inside a UTF-8 character, with
+// "…" when cut, and made one safe line (TerminalSafe).
 std::string Printable(absl::string_view text) {
-  std::string out;
-  const size_t end = std::min(text.size(), kMaxLogValueBytes);
-  size_t i = 0;
-  while (i < end) {
-    const unsigned char c = static_cast<unsigned char>(text[i]);
-    const size_t len = Utf8SequenceLength(text, i);
-    const bool c1 = c == 0xC2 && len == 2 && static_cast<unsigned char>(text[i + 1]) < 0xA0;
-    if (len == 0 || c < 0x20 || c == 0x7F || c1) {
-      absl::StrAppendFormat(&out, "\\x%02X", c);
-      ++i;
-      continue;
-    }
-    if (i + len > end) break;  // Never half a character.
-    out.append(text.data() + i, len);
-    i += len;
+  size_t cut = 0;
+  while (cut < text.size()) {
+    const size_t next = cut + std::max<size_t>(Utf8SequenceLength(text, cut), 1);
+    if (next > kMaxLogValueBytes) break;
+    cut = next;
   }
-  if (i < text.size()) out += "\xE2\x80\xA6";
+  std::string out = TerminalSafe(text.substr(0, cut), TextLines::kOne);
+  if (cut < text.size()) out += "\xE2\x80\xA6";
   return out;
 }
 

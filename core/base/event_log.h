@@ -10,7 +10,8 @@
 // ids, codes, counts, durations), never an article's text or a secret:
 // callers pass only such fields, and every value is cut to
 // kMaxLogValueBytes with control characters and bytes that are not UTF-8
-// escaped, so a line stays one line of valid JSON whatever a client sent.
+// escaped as the CLI escapes them (TerminalSafe, core/model/terminal_text.h),
+// so a line stays one line of valid JSON whatever a client sent.
 //
 // One log per process, like stderr itself: events go to stderr, as text,
 // from level warning up, until ConfigureEventLog says otherwise (`newswire

@@ -47,7 +47,7 @@ TEST(EventLog, HostileValuesStayOneLineOfValidText) {
   }
   EXPECT_TRUE(absl::StrContains(
       EventLine(LogFormat::kText, kNow, LogLevel::kInfo, "e", {{"id", hostile}}),
-      "id=\"a\\\\x1B[31mb\\\\x0Ac\\\\xC2\\\\x9Bd\\\\xFFe"));
+      "id=\"a\\\\x1b[31mb\\\\x0ac\\\\u009bd\\\\xffe"));
 }
 
 TEST(EventLog, LongValuesAreCut) {

@@ -1,7 +1,7 @@
 // TerminalSafe, and every line the CLI prints for people: text a server
 // sent raw (an older or a rogue one) shows each control escaped instead of
 // being obeyed by the terminal.
-#include "service/terminal_text.h"
+#include "core/model/terminal_text.h"
 
 #include <string>
 

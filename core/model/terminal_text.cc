@@ -1,4 +1,4 @@
-#include "service/terminal_text.h"
+#include "core/model/terminal_text.h"
 
 #include "absl/strings/str_format.h"
 #include "core/model/article.h"

@@ -1,13 +1,14 @@
-// Text received from a server or read from a file, made safe to write to a
-// terminal.
+// Text received from a server, read from a file or sent by a client, made
+// safe to write to a terminal or a log line.
 //
 // A terminal obeys the control characters it is sent: ESC sequences move
 // the cursor, recolour, retitle the window or worse; C1 controls do the
 // same on many terminals. Articles stored by a newswire server hold none
 // (NormalizeArticle), but the CLI does not trust what it receives: every
-// value it prints for people goes through TerminalSafe.
-#ifndef NEWSWIRE_SERVICE_TERMINAL_TEXT_H_
-#define NEWSWIRE_SERVICE_TERMINAL_TEXT_H_
+// value it prints for people goes through TerminalSafe, as every value the
+// server's event log writes does (core/base/event_log.h).
+#ifndef NEWSWIRE_CORE_MODEL_TERMINAL_TEXT_H_
+#define NEWSWIRE_CORE_MODEL_TERMINAL_TEXT_H_
 
 #include <string>
 
@@ -27,4 +28,4 @@ std::string TerminalSafe(absl::string_view text, TextLines lines);
 
 }  // namespace newswire
 
-#endif  // NEWSWIRE_SERVICE_TERMINAL_TEXT_H_
+#endif  // NEWSWIRE_CORE_MODEL_TERMINAL_TEXT_H_
