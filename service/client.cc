@@ -9,7 +9,8 @@
 #include "absl/strings/str_cat.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
-#include "grpcpp/support/client_callback.h"
+#include "grpc/support/time.h"
+#include "grpcpp/completion_queue.h"
 #include "core/fanout/event_frame.h"
 #include "service/message_limits.h"
 #include "service/status.h"
@@ -24,9 +25,6 @@ grpc::ChannelArguments ClientChannelArguments() {
   args.SetMaxReceiveMessageSize(static_cast<int>(kMaxRpcMessageBytes));
   return args;
 }
-
-// Events buffered ahead of the reader before the stream stops reading.
-constexpr size_t kReadAheadEvents = 4096;
 
 // Puts `key` in the call's metadata as a bearer token (what grpcio's
 // access_token_call_credentials sends), also over plaintext.
@@ -49,131 +47,167 @@ absl::StatusOr<Response> Client::Call(Stub& stub, Method method, const Request& 
   return response;
 }
 
-// Reads SubscribeResponses raw with the callback API into a bounded queue
-// of serialized events: the frames of SubscribeResponse.events are found,
-// not parsed or copied (each stays in its response), so a caller that
-// parses events itself (Python) pays for one parse, not a parse here and a
-// serialization for it. The server-streaming
+// Reads SubscribeResponses raw, not parsed or copied: the frames of
+// SubscribeResponse.events are found and each event stays in the response
+// it came in, so a caller that parses events itself (Python) pays for one
+// parse, not a parse here and a serialization for it. The server-streaming
 // method is called through the generic stub's bidi call (the request, then
 // half-close), which is the same on the wire.
-class EventStream::Reader final
-    : public grpc::ClientBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer> {
+//
+// The call runs on a completion queue of its own, polled by the thread
+// that asks for events, as grpcio's iterators are: no other thread reads
+// the socket or hands events over, so a reader costs one thread, not two,
+// and the server's sending shares the machine with nothing else of ours.
+// While nobody asks, nothing reads: the kernel's buffers and HTTP/2 flow
+// control hold the server back, which then drops the subscriber to
+// catch-up, costing it nothing. A read is kept outstanding, so each poll
+// takes whatever arrived since the last one.
+class EventStream::Reader {
  public:
   void Begin(grpc::GenericStub& stub, const v1::SubscribeRequest& request,
              const std::string& key) {
     AddKey(context_, key);
     grpc::Slice bytes(request.SerializeAsString());
     request_ = grpc::ByteBuffer(&bytes, 1);
-    stub.PrepareBidiStreamingCall(
-        &context_, absl::StrCat("/", v1::NewsFeed::service_full_name(), "/Subscribe"),
-        grpc::StubOptions(), this);
-    StartWriteLast(&request_, grpc::WriteOptions());
-    // Reads are resumed from outside the reactions (NextBatch, Cancel): the
-    // hold keeps the call, and OnDone, until the last read has come back.
-    AddHold();
-    StartRead(&response_);
-    StartCall();
-  }
-
-  void OnReadDone(bool ok) override {
-    if (!ok) {  // The stream ended; OnDone follows with the status.
-      RemoveHold();
-      return;
-    }
-    auto slice = std::make_shared<grpc::Slice>();
-    const bool readable = response_.DumpToSingleSlice(slice.get()).ok();
-    response_.Clear();
-    bool read_more = false;
-    bool malformed = false;
-    {
-      absl::MutexLock lock(&mu_);
-      const absl::string_view bytes(reinterpret_cast<const char*>(slice->begin()), slice->size());
-      std::shared_ptr<const void> response = std::move(slice);
-      if (!readable || !ForEachFramedEvent(bytes, [&](absl::string_view e) {
-            events_.push_back(EventStream::Received{e, response});
-          })) {
-        // Nothing after a response that cannot be read can be trusted.
-        malformed = malformed_ = true;
-      } else {
-        read_more = events_.size() < kReadAheadEvents;
-        paused_ = !read_more;  // Next resumes reading once the reader catches up.
-      }
-    }
-    if (read_more) StartRead(&response_);
-    if (malformed) {
-      context_.TryCancel();
-      RemoveHold();  // No read is started again.
-    }
-  }
-
-  void OnWriteDone(bool /*ok*/) override {}
-
-  void OnDone(const grpc::Status& status) override {
+    call_ = stub.PrepareCall(
+        &context_, absl::StrCat("/", v1::NewsFeed::service_full_name(), "/Subscribe"), &cq_);
     absl::MutexLock lock(&mu_);
-    status_ = malformed_ ? absl::InternalError("malformed SubscribeResponse from the server")
-                         : FromGrpcStatus(status);
-    if (status_.ok()) status_ = absl::UnavailableError("the server ended the stream");
-    done_ = true;
+    // The call's headers go out with the request, in one operation: the
+    // start's own tag never completes.
+    context_.set_initial_metadata_corked(true);
+    call_->StartCall(nullptr);
+    call_->WriteLast(request_, grpc::WriteOptions(), Tag(Op::kWrite));
+    sending_ = true;
+    StartRead();
+    // The request is on its way before Subscribe returns, as it would be
+    // from a thread of gRPC's: a subscriber that publishes next finds its
+    // stream open (or ended, when the server cannot be reached).
+    while (sending_ && Poll(absl::InfiniteFuture())) {
+    }
   }
 
   absl::StatusOr<std::vector<Received>> NextBatch(absl::Duration timeout, size_t max_events) {
-    bool resume = false;
-    std::vector<Received> batch;
-    {
-      absl::MutexLock lock(&mu_);
-      auto ready = [this]() ABSL_SHARED_LOCKS_REQUIRED(mu_) {
-        return !events_.empty() || done_;
-      };
-      mu_.AwaitWithTimeout(absl::Condition(&ready), timeout);
-      if (events_.empty()) {
-        if (done_) return status_;
-        return batch;
-      }
-      while (!events_.empty() && batch.size() < std::max<size_t>(max_events, 1)) {
-        batch.push_back(std::move(events_.front()));
-        events_.pop_front();
-      }
-      if (paused_ && events_.size() < kReadAheadEvents / 2) {
-        paused_ = false;
-        resume = true;
-      }
+    max_events = std::max<size_t>(max_events, 1);
+    absl::MutexLock lock(&mu_);
+    const absl::Time deadline = absl::Now() + timeout;
+    while (events_.empty() && !done_ && Poll(deadline)) {
     }
-    // StartRead is not called under mu_: OnReadDone may run inline.
-    if (resume) StartRead(&response_);
+    // Then whatever else has already arrived, without waiting.
+    while (events_.size() < max_events && !done_ && Poll(absl::InfinitePast())) {
+    }
+    std::vector<Received> batch;
+    if (events_.empty()) {
+      if (done_) return status_;
+      return batch;
+    }
+    const size_t n = std::min(events_.size(), max_events);
+    batch.reserve(n);
+    for (size_t i = 0; i < n; ++i) {
+      batch.push_back(std::move(events_.front()));
+      events_.pop_front();
+    }
     return batch;
   }
 
   bool WaitReady(absl::Duration timeout) {
     absl::MutexLock lock(&mu_);
-    auto ready = [this]() ABSL_SHARED_LOCKS_REQUIRED(mu_) { return !events_.empty() || done_; };
-    return mu_.AwaitWithTimeout(absl::Condition(&ready), timeout);
-  }
-
-  // Ends the call. A paused stream reads once more, so that the read comes
-  // back failed and lets go of the hold.
-  void Cancel() {
-    context_.TryCancel();
-    bool resume = false;
-    {
-      absl::MutexLock lock(&mu_);
-      resume = paused_;
-      paused_ = false;
+    const absl::Time deadline = absl::Now() + timeout;
+    while (events_.empty() && !done_ && Poll(deadline)) {
     }
-    if (resume) StartRead(&response_);
+    return !events_.empty() || done_;
   }
 
-  void AwaitDone() {
+  // Ends the call: the outstanding read comes back failed, then the status.
+  void Cancel() { context_.TryCancel(); }
+
+  // Cancels the call, waits for its status, and drains the queue.
+  void End() {
+    context_.TryCancel();
     absl::MutexLock lock(&mu_);
-    mu_.Await(absl::Condition(&done_));
+    while (!done_ && Poll(absl::InfiniteFuture())) {
+    }
+    cq_.Shutdown();
+    void* tag;
+    bool ok;
+    while (cq_.Next(&tag, &ok)) {
+    }
   }
 
  private:
+  enum class Op : uintptr_t { kWrite = 1, kRead, kFinish };
+  static void* Tag(Op op) { return reinterpret_cast<void*>(static_cast<uintptr_t>(op)); }
+
+  void StartRead() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    response_.Clear();
+    call_->Read(&response_, Tag(Op::kRead));
+  }
+
+  // Waits until `deadline` (InfinitePast: looks once, without waiting) for
+  // one operation to complete, and takes it in. False if none did.
+  bool Poll(absl::Time deadline) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    gpr_timespec until = gpr_inf_future(GPR_CLOCK_REALTIME);
+    if (deadline == absl::InfinitePast()) {
+      until = gpr_time_0(GPR_CLOCK_REALTIME);
+    } else if (deadline != absl::InfiniteFuture()) {
+      const timespec t = absl::ToTimespec(deadline);
+      until = gpr_timespec{t.tv_sec, static_cast<int32_t>(t.tv_nsec), GPR_CLOCK_REALTIME};
+    }
+    void* tag = nullptr;
+    bool ok = false;
+    const grpc::CompletionQueue::NextStatus next = cq_.AsyncNext(&tag, &ok, until);
+    if (next != grpc::CompletionQueue::GOT_EVENT) {
+      if (next == grpc::CompletionQueue::SHUTDOWN) {  // Only after End.
+        if (status_.ok()) status_ = absl::CancelledError("the stream was closed");
+        done_ = true;
+      }
+      return false;
+    }
+    switch (static_cast<Op>(reinterpret_cast<uintptr_t>(tag))) {
+      case Op::kWrite:
+        sending_ = false;  // A failure shows as the read's, then the status.
+        break;
+      case Op::kRead:
+        if (ok && TakeResponse()) {
+          StartRead();
+        } else {
+          if (ok) context_.TryCancel();  // Malformed: nothing after it can be trusted.
+          call_->Finish(&finish_status_, Tag(Op::kFinish));
+        }
+        break;
+      case Op::kFinish:
+        status_ = malformed_ ? absl::InternalError("malformed SubscribeResponse from the server")
+                             : FromGrpcStatus(finish_status_);
+        if (status_.ok()) status_ = absl::UnavailableError("the server ended the stream");
+        done_ = true;
+        break;
+    }
+    return true;
+  }
+
+  // Queues the events of the response just read; false if it is malformed.
+  bool TakeResponse() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    auto slice = std::make_shared<grpc::Slice>();
+    const bool readable = response_.DumpToSingleSlice(slice.get()).ok();
+    const absl::string_view bytes(reinterpret_cast<const char*>(slice->begin()), slice->size());
+    std::shared_ptr<const void> response = std::move(slice);
+    if (!readable || !ForEachFramedEvent(bytes, [&](absl::string_view e) {
+          events_.push_back(EventStream::Received{e, response});
+        })) {
+      malformed_ = true;
+    }
+    return !malformed_;
+  }
+
   grpc::ClientContext context_;
+  grpc::CompletionQueue cq_;
+  std::unique_ptr<grpc::GenericClientAsyncReaderWriter> call_;
   grpc::ByteBuffer request_;
-  grpc::ByteBuffer response_;
+  // Polling, and everything below, is one thread's at a time.
   absl::Mutex mu_;
+  grpc::ByteBuffer response_ ABSL_GUARDED_BY(mu_);
+  grpc::Status finish_status_ ABSL_GUARDED_BY(mu_);
+  bool sending_ ABSL_GUARDED_BY(mu_) = false;
   std::deque<Received> events_ ABSL_GUARDED_BY(mu_);
-  bool paused_ ABSL_GUARDED_BY(mu_) = false;
   bool malformed_ ABSL_GUARDED_BY(mu_) = false;
   bool done_ ABSL_GUARDED_BY(mu_) = false;
   absl::Status status_ ABSL_GUARDED_BY(mu_);
@@ -181,10 +215,7 @@ class EventStream::Reader final
 
 EventStream::EventStream() : reader_(std::make_unique<Reader>()) {}
 
-EventStream::~EventStream() {
-  reader_->Cancel();
-  reader_->AwaitDone();
-}
+EventStream::~EventStream() { reader_->End(); }
 
 absl::StatusOr<std::optional<v1::FeedEvent>> EventStream::Next(absl::Duration timeout) {
   absl::StatusOr<std::vector<v1::FeedEvent>> batch = NextBatch(timeout, 1);

@@ -26,10 +26,11 @@ namespace newswire {
 // The default server address of the CLI and the Python client.
 inline constexpr char kDefaultServer[] = "127.0.0.1:50051";
 
-// A live Subscribe stream. Events are read ahead into a bounded buffer; when
-// the reader stops calling Next the stream stops reading and gRPC flow
-// control pushes back on the server (which then drops this subscriber back
-// to catch-up, costing it nothing).
+// A live Subscribe stream. It is read by the threads that call Next,
+// NextBatch, NextReceivedBatch and WaitReady (one at a time), with no
+// thread of its own; when nobody calls them the stream reads nothing and
+// gRPC flow control pushes back on the server (which then drops this
+// subscriber back to catch-up, costing it nothing).
 class EventStream {
  public:
   EventStream(const EventStream&) = delete;
@@ -43,9 +44,9 @@ class EventStream {
   // OUT_OF_RANGE) otherwise. Thread-compatible: one reader at a time.
   absl::StatusOr<std::optional<v1::FeedEvent>> Next(absl::Duration timeout);
 
-  // As Next, but returns every event already read ahead (up to
-  // `max_events`, at least one) once the first is there; empty if none
-  // came in time.
+  // As Next, but returns, once the first event is there, every event that
+  // has already arrived too (up to `max_events`, at least one); empty if
+  // none came in time.
   absl::StatusOr<std::vector<v1::FeedEvent>> NextBatch(absl::Duration timeout,
                                                        size_t max_events);
 
