@@ -288,8 +288,8 @@ PYBIND11_MODULE(_core, m) {
             return nw::EventObjects(nw::ValueOrThrow(std::move(batch)), event_type);
           },
           py::arg("timeout_seconds"), py::arg("max_events"), py::arg("event_type"),
-          "Waits for the next event; returns it and every event already read "
-          "ahead (up to max_events), each as an event_type (a tuple subclass) of "
+          "Waits for the next event; returns it and every event already arrived "
+          "(up to max_events), each as an event_type (a tuple subclass) of "
           "(sequence, kind name, head_sequence, published_at seconds or None, "
           "nanos, serialized Article or None, []); empty if none came in time. "
           "Raises when the stream has ended.")

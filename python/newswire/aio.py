@@ -11,9 +11,9 @@
     asyncio.run(main())
 
 Calls run the C++ client on worker threads (it releases the GIL while it
-waits). A subscription's events are taken on the loop's thread from what
-the C++ stream read ahead; one thread per stream only waits, without the
-GIL, for more when none is there.
+waits). A subscription's events are taken on the loop's thread; when none
+has arrived, one thread per stream waits for and reads the next, without
+the GIL.
 """
 
 from __future__ import annotations
@@ -40,9 +40,9 @@ class Subscription:
     """An async iterator over a live feed (``async for event in sub``).
     Close it, or leave its ``async with`` block, to end the stream.
 
-    Events are taken on the loop's thread, ``batch`` at a time, from what
-    the C++ stream has read ahead; a helper thread only waits (without the
-    GIL) for more to arrive when none is there, and wakes the loop."""
+    Events are taken on the loop's thread, ``batch`` at a time; when none
+    has arrived, a helper thread waits for and reads the next (without the
+    GIL), and wakes the loop."""
 
     def __init__(self, stream: _core.EventStream, batch: int) -> None:
         self._stream = stream
