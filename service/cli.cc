@@ -33,6 +33,7 @@
 #include "core/policy/key_store.h"
 #include "core/policy/key_table.h"
 #include "core/store/sqlite_store.h"
+#include "core/store/sqlite_search.h"
 #include "service/cli_flags.h"
 #include "service/cli_usage.h"
 #include "service/client.h"
@@ -603,8 +604,9 @@ int Search(const Args& args, std::ostream& out, std::ostream& err) {
   v1::SearchArticlesRequest request;
   request.set_query(absl::StrJoin(args.positional, " "));
   uint64_t limit = 0;
-  if (absl::Status s = NumberFlag(args, "limit", limit, 1, std::numeric_limits<uint32_t>::max());
-      !s.ok()) {
+  // A page holds at most kMaxSearchPageSize hits (the server would cut a
+  // larger one short): said here, as the HTTP edge says it.
+  if (absl::Status s = NumberFlag(args, "limit", limit, 1, kMaxSearchPageSize); !s.ok()) {
     return Usage(err, s.message());
   }
   request.set_page_size(static_cast<uint32_t>(limit));

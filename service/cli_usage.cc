@@ -107,7 +107,8 @@ idle that long (1s to 5m))"},
      R"([CLIENT] [--limit N] [--newest] [FILTER...] [--since DATE]
 [--until DATE] [--killed] [--page TOKEN] [--json] [QUERY...])",
      R"(search the archive: words, "phrases", OR, prefix*; ranked by relevance
-(--newest: newest first))"},
+(--newest: newest first); --limit N hits a page (1 to 100, default 20),
+--page TOKEN for the next page)"},
     {"parse", "[--json] FILE",
      "parse a feed or article offline and print the articles it gives"},
 };

@@ -111,8 +111,9 @@ class Searchable:
         published first by another feed, linked "duplicate-of" to it);
         ``since``/``until`` bound first_created. ``order`` is "relevance"
         (default with a query) or "newest". ``killed=True`` searches killed
-        articles instead of usable ones. Raises InvalidArgumentError for a
-        bad query (naming what is wrong)."""
+        articles instead of usable ones. ``limit`` is the hits per page: the
+        server returns at most 100, and ``next_page_token`` for the rest.
+        Raises InvalidArgumentError for a bad query (naming what is wrong)."""
         request = feed_pb2.SearchArticlesRequest(query=query, page_size=limit,
                                                  page_token=page_token)
         fill_filter(request.filter, places=places, subjects=subjects, people=people,

@@ -106,6 +106,11 @@ TEST(Cli, OutOfRangeValuesSayTheRange) {
   EXPECT_EQ(limit.code, 2);
   EXPECT_TRUE(absl::StrContains(limit.err, "--limit must be a whole number, got \"many\""))
       << limit.err;
+  // A page is at most 100 hits: more is refused, not cut short unsaid.
+  CliRun page = Cli({"search", "--limit", "500", "tram"});
+  EXPECT_EQ(page.code, 2);
+  EXPECT_TRUE(absl::StrContains(page.err, "--limit \"500\" is out of range: 1 to 100"))
+      << page.err;
 }
 
 TEST(Cli, SearchHitIsTwoLinesWhateverItsSnippetHolds) {
