@@ -2,6 +2,7 @@
 
 #include <libxml/tree.h>
 
+#include <optional>
 #include <utility>
 
 #include "absl/strings/ascii.h"
@@ -21,28 +22,46 @@ namespace {
 
 enum class Shape { kJson, kXml, kText };
 
-// What the first meaningful byte says: '{' (or '[' then '{') JSON, '<' XML
-// (as is any byte order mark or UTF-16/32 layout, which only XML uses
-// here), anything else text.
-Shape ShapeOf(absl::string_view bytes) {
-  if (absl::StartsWith(bytes, "\xEF\xBB\xBF")) bytes.remove_prefix(3);
-  bytes = absl::StripLeadingAsciiWhitespace(bytes);
-  if (bytes.empty()) return Shape::kText;
-  if (bytes[0] == '{') return Shape::kJson;
-  if (bytes[0] == '[') {
+// Whether `bytes` are UTF-16 or UTF-32: a byte order mark of either, or a
+// NUL beside the first character.
+bool IsWide(absl::string_view bytes) {
+  const auto byte = [&](size_t i) {
+    return i < bytes.size() ? static_cast<unsigned char>(bytes[i]) : 1;
+  };
+  return (byte(0) == 0xFF && byte(1) == 0xFE) || (byte(0) == 0xFE && byte(1) == 0xFF) ||
+         byte(0) == 0 || byte(1) == 0;
+}
+
+// What the first meaningful character of UTF-8 `text` says: '{' (or '['
+// then '{') JSON, '<' XML, anything else text.
+Shape ShapeOfText(absl::string_view text) {
+  if (absl::StartsWith(text, "\xEF\xBB\xBF")) text.remove_prefix(3);
+  text = absl::StripLeadingAsciiWhitespace(text);
+  if (text.empty()) return Shape::kText;
+  if (text[0] == '{') return Shape::kJson;
+  if (text[0] == '[') {
     // An array of ninjs objects; a text article may open with "[Updated]".
-    const absl::string_view rest = absl::StripLeadingAsciiWhitespace(bytes.substr(1));
+    const absl::string_view rest = absl::StripLeadingAsciiWhitespace(text.substr(1));
     if (!rest.empty() && (rest[0] == '{' || rest[0] == ']')) return Shape::kJson;
     return Shape::kText;
   }
-  if (bytes[0] == '<') return Shape::kXml;
-  const auto byte = [&](size_t i) { return i < bytes.size() ? static_cast<unsigned char>(bytes[i]) : 1; };
-  // Byte order marks of UTF-16/32, or a NUL beside the first character.
-  if ((byte(0) == 0xFF && byte(1) == 0xFE) || (byte(0) == 0xFE && byte(1) == 0xFF) ||
-      byte(0) == 0 || byte(1) == 0) {
-    return Shape::kXml;
-  }
+  if (text[0] == '<') return Shape::kXml;
   return Shape::kText;
+}
+
+// The input's shape, and for UTF-16 or UTF-32 input its text decoded (a
+// plain-text article saved as "Unicode" by Windows Notepad is UTF-16LE
+// with a byte order mark; so, now and then, is a feed).
+struct Shaped {
+  Shape shape;
+  std::optional<DecodedText> wide;  // Set for UTF-16/32 input.
+};
+
+Shaped ShapeOf(absl::string_view bytes, const FeedOptions& options) {
+  if (!IsWide(bytes)) return {ShapeOfText(bytes), std::nullopt};
+  DecodedText decoded = DecodeFeedBytes(bytes, options.charset);
+  const Shape shape = ShapeOfText(decoded.text);
+  return {shape, std::move(decoded)};
 }
 
 absl::StatusOr<FeedFormat> XmlFormat(const xmlNode* root) {
@@ -88,8 +107,8 @@ absl::StatusOr<Feed> ParseXmlFeed(absl::string_view bytes, const FeedOptions& op
   return feed;
 }
 
-absl::StatusOr<Feed> ParseTextFeed(absl::string_view bytes) {
-  DecodedText decoded = DecodeFeedBytes(bytes);
+absl::StatusOr<Feed> ParseTextFeed(absl::string_view bytes, const FeedOptions& options) {
+  DecodedText decoded = DecodeFeedBytes(bytes, options.charset);
   absl::StatusOr<Article> article = ParseText(decoded.text);
   if (!article.ok()) return article.status();
   Feed feed;
@@ -123,9 +142,10 @@ absl::string_view FeedFormatName(FeedFormat format) {
 
 absl::StatusOr<FeedFormat> DetectFeedFormat(absl::string_view bytes, const FeedOptions& options) {
   if (absl::Status status = CheckInput(bytes, options); !status.ok()) return status;
-  switch (ShapeOf(bytes)) {
+  const Shaped shaped = ShapeOf(bytes, options);
+  switch (shaped.shape) {
     case Shape::kJson:
-      return DetectJsonFormat(bytes);
+      return DetectJsonFormat(shaped.wide ? absl::string_view(shaped.wide->text) : bytes);
     case Shape::kXml: {
       absl::StatusOr<XmlDocument> document =
           XmlDocument::Parse(DecodeFeedBytes(bytes, options.charset).text);
@@ -141,15 +161,20 @@ absl::StatusOr<FeedFormat> DetectFeedFormat(absl::string_view bytes, const FeedO
 
 absl::StatusOr<Feed> ParseFeed(absl::string_view bytes, const FeedOptions& options) {
   if (absl::Status status = CheckInput(bytes, options); !status.ok()) return status;
-  switch (ShapeOf(bytes)) {
-    case Shape::kJson:
-      return ParseJsonFeed(bytes, options);
+  Shaped shaped = ShapeOf(bytes, options);
+  switch (shaped.shape) {
+    case Shape::kJson: {
+      if (!shaped.wide) return ParseJsonFeed(bytes, options);
+      absl::StatusOr<Feed> feed = ParseJsonFeed(shaped.wide->text, options);
+      if (feed.ok()) feed->encoding = shaped.wide->encoding;
+      return feed;
+    }
     case Shape::kXml:
-      return ParseXmlFeed(bytes, options);
+      return ParseXmlFeed(bytes, options);  // It decodes the bytes itself.
     case Shape::kText:
       break;
   }
-  return ParseTextFeed(bytes);
+  return ParseTextFeed(bytes, options);
 }
 
 }  // namespace newswire

@@ -396,6 +396,49 @@ TEST(ParseFeed, PlainTextArticlesStillParse) {
   EXPECT_EQ(feed.articles[0].dateline(), "LEEDS");
 }
 
+// UTF-8 `text` (ASCII and Latin-1 letters only) as UTF-16: little-endian
+// with the byte order mark Windows writes ("Unicode" in Notepad), or big.
+std::string Utf16(absl::string_view text, bool little_endian = true) {
+  std::string out = little_endian ? "\xFF\xFE" : "\xFE\xFF";
+  for (size_t i = 0; i < text.size(); ++i) {
+    auto c = static_cast<unsigned char>(text[i]);
+    unsigned code = c;
+    if (c >= 0xC0) code = ((c & 0x1F) << 6) | (static_cast<unsigned char>(text[++i]) & 0x3F);
+    const char low = static_cast<char>(code & 0xFF), high = static_cast<char>(code >> 8);
+    out += little_endian ? std::string{low, high} : std::string{high, low};
+  }
+  return out;
+}
+
+TEST(ParseFeed, Utf16TextArticlesAndFeedsAreReadByWhatTheyHold) {
+  // Was "line 1: Start tag expected, '<' not found": UTF-16 went to XML.
+  for (bool little_endian : {true, false}) {
+    const Feed text =
+        Parse(Utf16("Caf\xC3\xA9 reopens on the quay\n\nIt opened today.\n", little_endian));
+    EXPECT_EQ(text.format, FeedFormat::kText);
+    EXPECT_EQ(text.encoding, little_endian ? "utf-16le" : "utf-16be");
+    ASSERT_EQ(text.articles.size(), 1u);
+    EXPECT_EQ(text.articles[0].headline(), "Caf\xC3\xA9 reopens on the quay");
+    EXPECT_EQ(text.articles[0].body_text(), "It opened today.");
+
+    const Feed json = Parse(Utf16(R"({"version": "https://jsonfeed.org/version/1.1",
+        "title": "Quay", "items": [{"id": "q1", "title": "Caf\u00e9 news",
+        "content_text": "Open."}]})", little_endian));
+    EXPECT_EQ(json.format, FeedFormat::kJsonFeed);
+    EXPECT_EQ(json.encoding, little_endian ? "utf-16le" : "utf-16be");
+    ASSERT_EQ(json.articles.size(), 1u);
+    EXPECT_EQ(json.articles[0].headline(), "Caf\xC3\xA9 news");
+
+    const Feed rss = Parse(Utf16(
+        "<?xml version=\"1.0\" encoding=\"utf-16\"?><rss version=\"2.0\"><channel>"
+        "<title>Q</title><item><title>Caf\xC3\xA9</title><guid>urn:q:1</guid></item>"
+        "</channel></rss>", little_endian));
+    EXPECT_EQ(rss.format, FeedFormat::kRss);
+    ASSERT_EQ(rss.articles.size(), 1u);
+    EXPECT_EQ(rss.articles[0].headline(), "Caf\xC3\xA9");
+  }
+}
+
 TEST(ParseFeed, TextOpeningWithABracketIsText) {
   const Feed feed = Parse("[Updated] Council approves tram line\n\nIt passed on Tuesday.\n");
   EXPECT_EQ(feed.format, FeedFormat::kText);
