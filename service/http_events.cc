@@ -14,6 +14,7 @@
 #include "core/policy/policy.h"
 #include "core/ingest/feed_date.h"
 #include "service/http_auth.h"
+#include "service/stream_log.h"
 
 namespace newswire {
 namespace {
@@ -46,12 +47,14 @@ class WakeSlot {
 class EventStream : public HttpBodySource {
  public:
   EventStream(std::shared_ptr<WakeSlot> slot, std::shared_ptr<Subscription> subscription,
-              StreamLease lease, SseEncoder& encoder, ServerMetrics& metrics)
+              StreamLease lease, SseEncoder& encoder, ServerMetrics& metrics,
+              std::unique_ptr<StreamLog> log)
       : slot_(std::move(slot)),
         subscription_(std::move(subscription)),
         lease_(std::move(lease)),
         encoder_(encoder),
-        metrics_(metrics) {
+        metrics_(metrics),
+        log_(std::move(log)) {
     metrics_.StreamOpened(Transport::kSse);
   }
   ~EventStream() override { metrics_.StreamClosed(Transport::kSse); }
@@ -68,13 +71,16 @@ class EventStream : public HttpBodySource {
     }
     absl::StatusOr<std::vector<FrameRun>> runs = subscription_->Next(kMaxPullBytes);
     if (!runs.ok()) {
+      log_->EndedBy(absl::StatusCodeToString(runs.status().code()));
       // The reason as a comment, for people reading the raw stream.
       chunk.pieces.push_back(std::make_shared<const std::string>(
           absl::StrCat(": stream ended: ", runs.status().message(), "\n\n")));
       chunk.end = true;
       return chunk;
     }
-    metrics_.CountSent(Transport::kSse, encoder_.Encode(*runs, chunk.pieces));
+    const size_t events = encoder_.Encode(*runs, chunk.pieces);
+    metrics_.CountSent(Transport::kSse, events);
+    log_->Sent(events, subscription_->fallbacks());
     return chunk;
   }
 
@@ -85,6 +91,8 @@ class EventStream : public HttpBodySource {
   StreamLease lease_;
   SseEncoder& encoder_;
   ServerMetrics& metrics_;
+  // Pull is called by one thread at a time; the log goes with the stream.
+  const std::unique_ptr<StreamLog> log_;
   bool started_ = false;
 };
 
@@ -161,18 +169,23 @@ absl::StatusOr<SubscriptionOptions> StreamOptions(const HttpRequest& request) {
 
 HttpResponse ServeStream(Hub& hub, Gate& gate, SseEncoder& encoder, ServerMetrics& metrics,
                          const HttpRequest& request, const Caller& caller) {
+  const std::string key = caller.principal->log_name();
+  auto refused = [&](const absl::Status& why) {
+    LogStreamRefused(kSseTransport, request.peer, key, why);
+    return why;
+  };
   absl::StatusOr<SubscriptionOptions> options = StreamOptions(request);
-  if (!options.ok()) return TextResponse(400, options.status().message());
+  if (!options.ok()) return TextResponse(400, refused(options.status()).message());
   absl::StatusOr<v1::Filter> entitled = EntitledFilter(*caller.principal, options->filter);
-  if (!entitled.ok()) return HttpDenial(gate.Deny(caller, entitled.status()));
+  if (!entitled.ok()) return HttpDenial(refused(gate.Deny(caller, entitled.status())));
   options->filter = *std::move(entitled);
   absl::StatusOr<StreamLease> lease = gate.OpenStream(caller);
-  if (!lease.ok()) return HttpDenial(lease.status());
+  if (!lease.ok()) return HttpDenial(refused(lease.status()));
   auto slot = std::make_shared<WakeSlot>();
   absl::StatusOr<std::shared_ptr<Subscription>> subscription =
       hub.Subscribe(*options, [slot] { slot->Wake(); });
   if (!subscription.ok()) {
-    const absl::Status& status = subscription.status();
+    const absl::Status& status = refused(subscription.status());
     switch (status.code()) {
       case absl::StatusCode::kInvalidArgument:
         return TextResponse(400, status.message());
@@ -205,9 +218,9 @@ HttpResponse ServeStream(Hub& hub, Gate& gate, SseEncoder& encoder, ServerMetric
                       {"Cache-Control", "no-cache"},
                       // Proxies such as nginx would otherwise hold events back.
                       {"X-Accel-Buffering", "no"}};
-  response.stream =
-      std::make_shared<EventStream>(std::move(slot), *std::move(subscription),
-                                    *std::move(lease), encoder, metrics);
+  response.stream = std::make_shared<EventStream>(
+      std::move(slot), *std::move(subscription), *std::move(lease), encoder, metrics,
+      std::make_unique<StreamLog>(kSseTransport, request.peer, key, *options));
   return response;
 }
 

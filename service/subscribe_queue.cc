@@ -12,12 +12,12 @@
 #include "grpcpp/impl/codegen/proto_utils.h"
 #include "grpcpp/server_context.h"
 #include "grpcpp/support/async_stream.h"
-#include "core/base/event_log.h"
 #include "core/model/article.h"
 #include "core/policy/policy.h"
 #include "service/call_credentials.h"
 #include "service/request_bytes.h"
 #include "service/status.h"
+#include "service/stream_log.h"
 
 namespace newswire {
 namespace {
@@ -83,16 +83,8 @@ class SubscribeQueue::Stream {
     absl::MutexLock lock(&mu_);
     // Nothing said how it ended: gRPC ended the call, for the client or
     // for a server shutting down.
-    if (ended_by_.empty()) {
-      ended_by_ = server_open ? "cancelled by the client" : "the server stopped";
-    }
-    LogEvent(LogLevel::kInfo, "stream.closed",
-             {{"peer", context_.peer()},
-              {"key", key_},
-              {"duration_s", absl::Now() - opened_at_},
-              {"events", events_sent_},
-              {"fell_behind", fallbacks_},
-              {"end", ended_by_}});
+    EndedBy(server_open ? "cancelled by the client" : "the server stopped");
+    log_.reset();  // stream.closed
   }
   // Asks for the next Subscribe call; a new Stream waits for it.
   static void Accept(SubscribeQueue& queue) {
@@ -232,8 +224,7 @@ class SubscribeQueue::Stream {
         absl::MutexLock lock(&mu_);
         subscription_ = *std::move(sub);
         lease_.emplace(std::move(*lease));
-        key_ = caller->principal->log_name();
-        opened_at_ = absl::Now();
+        log_.emplace(kGrpcTransport, context_.peer(), caller->principal->log_name(), *options);
         queue_.service_->metrics().StreamOpened(Transport::kGrpc);
         counted_ = true;
       } else {
@@ -241,23 +232,12 @@ class SubscribeQueue::Stream {
       }
     }
     if (!status.ok()) {
-      LogEvent(LogLevel::kInfo, "stream.refused",
-               {{"code", status},
-                {"peer", context_.peer()},
-                {"key", caller.ok() ? caller->principal->log_name() : ""},
-                {"reason", status.message()}});
+      LogStreamRefused(kGrpcTransport, context_.peer(),
+                       caller.ok() ? caller->principal->log_name() : "", status);
       absl::MutexLock lock(&mu_);
       FinishLocked(status);
       return;
     }
-    LogEvent(LogLevel::kInfo, "stream.opened",
-             {{"peer", context_.peer()},
-              {"key", key_},
-              {"start", v1::SubscribeRequest::Start_Name(options->start)},
-              {"after", options->after_sequence},
-              {"view", v1::ArticleView_Name(options->view == v1::ARTICLE_VIEW_UNSPECIFIED
-                                                ? v1::ARTICLE_VIEW_HEADLINE
-                                                : options->view)}});
     TryWrite();
   }
 
@@ -266,11 +246,8 @@ class SubscribeQueue::Stream {
     absl::MutexLock lock(&mu_);
     if (writing_ || waking_ || done_ || subscription_ == nullptr) return;
     absl::StatusOr<std::vector<FrameRun>> frames = subscription_->Next(kMaxResponseBytes);
-    if (const uint64_t fallbacks = subscription_->fallbacks(); fallbacks > fallbacks_) {
-      fallbacks_ = fallbacks;
-      LogEvent(LogLevel::kInfo, "stream.fell_behind",
-               {{"peer", context_.peer()}, {"key", key_}, {"times", fallbacks}});
-    }
+    const size_t events = frames.ok() ? CountFrames(*frames) : 0;
+    log_->Sent(events, subscription_->fallbacks());
     if (!frames.ok()) {
       FinishLocked(frames.status());
     } else if (!frames->empty()) {  // Else the hub wakes the stream when there is more.
@@ -280,8 +257,6 @@ class SubscribeQueue::Stream {
         EndedBy("the server stopped");
         return;
       }
-      const size_t events = CountFrames(*frames);
-      events_sent_ += events;
       queue_.service_->metrics().CountSent(Transport::kGrpc, events);
       buffer_ = ToByteBuffer(*frames);
       writing_ = true;
@@ -291,7 +266,7 @@ class SubscribeQueue::Stream {
 
   // Says how the stream ended, unless that is said already.
   void EndedBy(absl::string_view why) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-    if (ended_by_.empty()) ended_by_ = std::string(why);
+    if (log_) log_->EndedBy(why);
   }
 
   void FinishLocked(const absl::Status& status) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
@@ -325,12 +300,8 @@ class SubscribeQueue::Stream {
   std::shared_ptr<Subscription> subscription_ ABSL_GUARDED_BY(mu_);
   // Counted among the open gRPC streams (from the subscription on).
   bool counted_ = false;
-  // For the log: whose stream, since when, what it was sent, how it ended.
-  std::string key_ ABSL_GUARDED_BY(mu_);
-  absl::Time opened_at_ ABSL_GUARDED_BY(mu_);
-  uint64_t events_sent_ ABSL_GUARDED_BY(mu_) = 0;
-  uint64_t fallbacks_ ABSL_GUARDED_BY(mu_) = 0;
-  std::string ended_by_ ABSL_GUARDED_BY(mu_);
+  // The stream's lines in the event log, from the subscription on.
+  std::optional<StreamLog> log_ ABSL_GUARDED_BY(mu_);
   // Counts the stream against its key's limit while it lives.
   std::optional<StreamLease> lease_ ABSL_GUARDED_BY(mu_);
   // The response being written; untouched until kWritten.

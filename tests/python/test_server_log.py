@@ -9,7 +9,8 @@ import json
 import grpc
 import pytest
 
-from conftest import NEWSWIRE_BIN, ServeProcess, run_cli
+from conftest import NEWSWIRE_BIN, ServeProcess, http_get, run_cli, serve_http
+from sse import SseStream
 from newswire.v1 import article_pb2, feed_pb2, feed_pb2_grpc
 
 BODY = "Confidential body text that must never reach a log."
@@ -47,8 +48,41 @@ def test_json_events_for_a_refused_publish_and_a_stream():
     assert refused["code"] == "INVALID_ARGUMENT" and refused["id"] == "urn:test:loud"
     assert refused["level"] == "info" and "urgency" in refused["reason"]
     closed = next(e for e in logged if e["event"] == "stream.closed")
+    assert closed["transport"] == "grpc"
     assert closed["events"] >= 1 and isinstance(closed["duration_s"], float)
     assert "publish.accepted" not in names  # A debug event; the level is info.
+    assert BODY not in "".join(proc.output)
+
+
+def test_event_streams_over_http_are_logged_as_grpc_streams_are():
+    proc, host = serve_http("--memory", "--log-format", "json")
+    try:
+        with grpc.insecure_channel(proc.address) as channel:
+            stub = feed_pb2_grpc.NewsFeedStub(channel)
+            for n in range(3):
+                stub.Publish(feed_pb2.PublishRequest(article=article_pb2.Article(
+                    headline=f"Ferry {n}", body_text=BODY)), timeout=10)
+        stream = SseStream(host, "/v1/stream?from=earliest")
+        received = stream.events()
+        for _ in range(3):
+            next(received)
+        stream.close()
+        proc.wait_for_output(r'"event":"stream.closed"')
+        status, _, _ = http_get(host, "/v1/stream?from=sometime")
+        assert status == 400
+        proc.wait_for_output(r'"event":"stream.refused"')
+    finally:
+        assert proc.stop() == 0
+    logged = events(proc)
+    opened = next(e for e in logged if e["event"] == "stream.opened")
+    assert opened["transport"] == "sse" and opened["start"] == "START_EARLIEST"
+    assert opened["peer"].startswith("127.0.0.1:")
+    closed = next(e for e in logged if e["event"] == "stream.closed")
+    assert closed["transport"] == "sse" and closed["events"] >= 3, closed
+    assert closed["end"] == "the connection closed"
+    refused = next(e for e in logged if e["event"] == "stream.refused")
+    assert refused["transport"] == "sse" and refused["code"] == "INVALID_ARGUMENT"
+    assert "from must be latest or earliest" in refused["reason"]
     assert BODY not in "".join(proc.output)
 
 
