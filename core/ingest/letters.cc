@@ -1,5 +1,8 @@
 #include "core/ingest/letters.h"
 
+#include "absl/strings/ascii.h"
+#include "core/model/article.h"  // IsValidUtf8.
+
 namespace newswire {
 namespace {
 
@@ -79,6 +82,10 @@ bool IsWrittenInCapitals(absl::string_view text, size_t min_capitals) {
     }
   }
   return capitals >= min_capitals;
+}
+
+std::string CaseBlind(absl::string_view text) {
+  return IsValidUtf8(text) ? ToSmallLetters(text) : absl::AsciiStrToLower(text);
 }
 
 std::string ToSmallLetters(absl::string_view text) {

@@ -35,6 +35,11 @@ bool IsWrittenInCapitals(absl::string_view text, size_t min_capitals);
 // comparing names case-blind ("KYIV", "Kyiv" and "kyiv" agree).
 std::string ToSmallLetters(absl::string_view text);
 
+// How filter values and the names they match are compared, case-blind:
+// ToSmallLetters of valid UTF-8 ("GDAŃSK" and "Gdańsk" agree); text that is
+// not valid UTF-8 has only its ASCII letters made small.
+std::string CaseBlind(absl::string_view text);
+
 }  // namespace newswire
 
 #endif  // NEWSWIRE_CORE_INGEST_LETTERS_H_

@@ -7,17 +7,18 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "core/base/quote_input.h"
+#include "core/ingest/letters.h"
 
 namespace newswire {
 namespace {
 
 
-// Adds an entity's name and code, lower-cased, to `values`.
+// Adds an entity's name and code, case-blind, to `values`.
 void AddEntities(const google::protobuf::RepeatedPtrField<v1::Entity>& entities,
                  absl::flat_hash_set<std::string>& values) {
   for (const v1::Entity& e : entities) {
-    if (!e.name().empty()) values.insert(absl::AsciiStrToLower(e.name()));
-    if (!e.code().empty()) values.insert(absl::AsciiStrToLower(e.code()));
+    if (!e.name().empty()) values.insert(CaseBlind(e.name()));
+    if (!e.code().empty()) values.insert(CaseBlind(e.code()));
   }
 }
 
@@ -102,12 +103,11 @@ ArticleFacts::ArticleFacts(const Article& article)
   AddEntities(article.people(), v[static_cast<size_t>(ValueField::kPeople)]);
   AddEntities(article.organisations(), v[static_cast<size_t>(ValueField::kOrganisations)]);
   if (!article.source().name().empty()) {
-    v[static_cast<size_t>(ValueField::kSources)].insert(
-        absl::AsciiStrToLower(article.source().name()));
+    v[static_cast<size_t>(ValueField::kSources)].insert(CaseBlind(article.source().name()));
   }
   for (const std::string& keyword : article.keywords()) {
     if (!keyword.empty()) {
-      v[static_cast<size_t>(ValueField::kKeywords)].insert(absl::AsciiStrToLower(keyword));
+      v[static_cast<size_t>(ValueField::kKeywords)].insert(CaseBlind(keyword));
     }
   }
 }
@@ -122,7 +122,7 @@ absl::StatusOr<FeedFilter> FeedFilter::Compile(const v1::Filter& filter) {
   FeedFilter compiled;
   for (ValueField field : kAllValueFields) {
     for (const std::string& value : FilterValues(filter, field)) {
-      compiled.values_[static_cast<size_t>(field)].insert(absl::AsciiStrToLower(value));
+      compiled.values_[static_cast<size_t>(field)].insert(CaseBlind(value));
     }
   }
   for (const std::string& language : filter.languages()) {

@@ -20,7 +20,7 @@ namespace newswire {
 // "NWSR": PRAGMA application_id of a newswire archive.
 inline constexpr int32_t kArchiveApplicationId = 0x4E575352;
 // The schema version this build writes; older archives are migrated.
-inline constexpr int kArchiveSchemaVersion = 8;
+inline constexpr int kArchiveSchemaVersion = 9;
 
 // Page cache of each reading connection, in KiB: big enough to keep the
 // search index's hot pages (segment roots, B-tree interior pages) between

@@ -15,6 +15,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "core/base/quote_input.h"
+#include "core/ingest/letters.h"
 #include "core/model/article.h"
 #include "core/search/feed_filter.h"
 #include "core/search/search_query.h"
@@ -68,12 +69,12 @@ absl::Status Step(SqliteConnection& db, SqliteStatement& stmt, absl::string_view
   return db.Error(rc, doing);
 }
 
-// The token standing for `value` of kind `field`: matches as case-blind
-// (ASCII) as the values are compared, and one token whatever the value
+// The token standing for `value` of kind `field`: as case-blind as
+// subscription filters are (CaseBlind), and one token whatever the value
 // holds (spaces, punctuation), so "New York" never matches "York".
 std::string TermToken(TermField field, absl::string_view value) {
   return absl::StrCat("\xEE\x80\x80", std::string(1, field),  // U+E000
-                      Sha256Hex(absl::AsciiStrToLower(value), 10));
+                      Sha256Hex(CaseBlind(value), 10));
 }
 
 // Adds the tokens of `entities` (name, and code where it differs) to `terms`.
@@ -419,6 +420,26 @@ absl::Status BackfillSearchIndex(SqliteConnection& db) {
       "ORDER BY a.sequence",
       "sequence", [&db](int64_t sequence, const Article& article) {
         return IndexCurrentVersion(db, article, sequence, IndexColumns::kSchema2);
+      });
+}
+
+absl::Status RetokenFilterValues(SqliteConnection& db) {
+  absl::StatusOr<std::unique_ptr<SqliteStatement>> update = db.PrepareOnce(
+      "UPDATE article_text SET terms = ?2 WHERE rowid = ?1 AND terms <> ?2");
+  if (!update.ok()) return update.status();
+  return ForEachStoredArticle(
+      db,
+      "SELECT c.rowid, a.article FROM current_articles c "
+      "JOIN articles a ON a.id = c.id AND a.version = c.version",
+      "current_articles row", [&](int64_t rowid, const Article& article) {
+        SqliteStatement& stmt = **update;
+        const std::string terms = TermsColumn(article);  // Bound, not copied.
+        stmt.Bind(1, rowid);
+        stmt.BindText(2, terms);
+        const int step = stmt.Step();
+        stmt.Reset();
+        return step == SQLITE_DONE ? absl::OkStatus()
+                                   : db.Error(step, "writing the filter tokens again");
       });
 }
 

@@ -39,6 +39,11 @@ absl::Status IndexCurrentVersion(SqliteConnection& db, const Article& article,
 // an archive that had no index.
 absl::Status BackfillSearchIndex(SqliteConnection& db);
 
+// Schema step: writes again the filter tokens of every indexed article whose
+// values hold capitals beyond ASCII ("ŁÓDŹ"), which earlier versions made
+// small by their ASCII letters only; other rows are left as they are.
+absl::Status RetokenFilterValues(SqliteConnection& db);
+
 // Runs `request` against the index. Only USABLE articles match unless
 // request.pub_statuses says otherwise. Relevance order is BM25 with the
 // headline weighted above the dateline, summary and body (search_rank.h),

@@ -99,6 +99,8 @@ const Migration kMigrations[] = {
     // 8: the SimHash block indexes hold the SimHash too (FindSameStory
     // reads a row only for a near candidate).
     {kStoryIndexCoveringSchema, nullptr},
+    // 9: filter values case-blind beyond ASCII ("ŁÓDŹ" finds "Łódź").
+    {"", &RetokenFilterValues},
 };
 static_assert(std::size(kMigrations) == kArchiveSchemaVersion);
 

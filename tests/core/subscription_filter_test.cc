@@ -43,6 +43,26 @@ Article Tagged() {
   return a;
 }
 
+// A dateline's spelling finds the place it names: capitals beyond ASCII
+// are as case-blind as A-Z.
+TEST(FeedFilter, CapitalsBeyondAsciiAreCaseBlindToo) {
+  Article a;
+  a.set_headline("Harbour warehouse sold");
+  a.add_places()->set_name("Gda\u0144sk");
+  a.add_places()->set_name("\u0141\u00d3D\u0179");
+  a.add_keywords("\u0417\u0415\u0420\u041d\u041e");  // ЗЕРНО
+  v1::Filter f;
+  f.add_places("GDA\u0143SK");
+  EXPECT_TRUE(Matches(f, a));
+  f.set_places(0, "\u0142\u00f3d\u017a");  // łódź
+  EXPECT_TRUE(Matches(f, a));
+  f.set_places(0, "Lodz");  // Case-blind, not accent-blind: another name.
+  EXPECT_FALSE(Matches(f, a));
+  v1::Filter k;
+  k.add_keywords("\u0437\u0435\u0440\u043d\u043e");  // зерно
+  EXPECT_TRUE(Matches(k, a));
+}
+
 TEST(FeedFilter, EachFieldMatchesNameOrCodeCaseBlindAndWhole) {
   const Article a = Tagged();
   v1::Filter f;
