@@ -47,6 +47,13 @@ SqliteConnection::~SqliteConnection() {
   sqlite3_close(db_);
 }
 
+absl::Status SqliteConnection::Run(SqliteStatement& stmt, absl::string_view doing) {
+  const int rc = stmt.Step();
+  absl::Status status = rc == SQLITE_DONE ? absl::OkStatus() : Error(rc, doing);
+  stmt.Reset();
+  return status;
+}
+
 absl::Status SqliteConnection::Error(int code, absl::string_view doing) const {
   return SqliteError(code, absl::StrCat(path_, ": ", doing), sqlite3_errmsg(db_));
 }

@@ -107,6 +107,10 @@ class SqliteConnection {
   // An error for result `code` of the last call, naming the file.
   absl::Status Error(int code, absl::string_view doing) const;
 
+  // Steps `stmt`, a statement that returns no rows, then resets it and
+  // clears its bindings; an error names what it was `doing`.
+  absl::Status Run(SqliteStatement& stmt, absl::string_view doing);
+
   sqlite3* handle() { return db_; }
   const std::string& path() const { return path_; }
 

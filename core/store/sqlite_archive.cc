@@ -147,6 +147,15 @@ absl::Status ForEachStoredArticle(
   return rc == SQLITE_DONE ? absl::OkStatus() : db.Error(rc, "reading stored articles");
 }
 
+absl::Status ForEachCurrentArticle(
+    SqliteConnection& db,
+    absl::FunctionRef<absl::Status(int64_t rowid, const Article& article)> visit) {
+  return ForEachStoredArticle(db,
+                              "SELECT c.rowid, a.article FROM current_articles c "
+                              "JOIN articles a ON a.id = c.id AND a.version = c.version",
+                              "current_articles row", visit);
+}
+
 namespace {
 
 absl::StatusOr<Article> ParseHeld(SqliteConnection& db, absl::string_view bytes) {

@@ -77,6 +77,12 @@ absl::Status ForEachStoredArticle(
     SqliteConnection& db, const std::string& sql, absl::string_view key_name,
     absl::FunctionRef<absl::Status(int64_t key, const Article& article)> visit);
 
+// Calls `visit` with the current_articles rowid and the stored version of
+// every article the index holds: for schema steps that fill its columns.
+absl::Status ForEachCurrentArticle(
+    SqliteConnection& db,
+    absl::FunctionRef<absl::Status(int64_t rowid, const Article& article)> visit);
+
 // As Store::EarlierVersions.
 absl::StatusOr<std::vector<Article>> ReadEarlierVersions(SqliteConnection& db,
                                                          absl::string_view id,

@@ -427,20 +427,12 @@ absl::Status RetokenFilterValues(SqliteConnection& db) {
   absl::StatusOr<std::unique_ptr<SqliteStatement>> update = db.PrepareOnce(
       "UPDATE article_text SET terms = ?2 WHERE rowid = ?1 AND terms <> ?2");
   if (!update.ok()) return update.status();
-  return ForEachStoredArticle(
-      db,
-      "SELECT c.rowid, a.article FROM current_articles c "
-      "JOIN articles a ON a.id = c.id AND a.version = c.version",
-      "current_articles row", [&](int64_t rowid, const Article& article) {
-        SqliteStatement& stmt = **update;
-        const std::string terms = TermsColumn(article);  // Bound, not copied.
-        stmt.Bind(1, rowid);
-        stmt.BindText(2, terms);
-        const int step = stmt.Step();
-        stmt.Reset();
-        return step == SQLITE_DONE ? absl::OkStatus()
-                                   : db.Error(step, "writing the filter tokens again");
-      });
+  return ForEachCurrentArticle(db, [&](int64_t rowid, const Article& article) {
+    const std::string terms = TermsColumn(article);  // Bound, not copied.
+    (*update)->Bind(1, rowid);
+    (*update)->BindText(2, terms);
+    return db.Run(**update, "writing the filter tokens again");
+  });
 }
 
 absl::StatusOr<v1::SearchArticlesResponse> SearchIndex(

@@ -92,21 +92,15 @@ absl::Status BackfillStoryIndex(SqliteConnection& db) {
       "UPDATE current_articles SET canonical_url = ?2, fingerprint = ?3, simhash = ?4, "
       "near_duplicate = ?5 WHERE rowid = ?1");
   if (!update.ok()) return update.status();
-  return ForEachStoredArticle(
-      db,
-      "SELECT c.rowid, a.article FROM current_articles c "
-      "JOIN articles a ON a.id = c.id AND a.version = c.version",
-      "current_articles row", [&](int64_t rowid, const Article& article) {
-        SqliteStatement& stmt = **update;
-        stmt.Bind(1, rowid);
-        stmt.BindText(2, article.canonical_url());
-        stmt.BindText(3, article.fingerprint());
-        stmt.Bind(4, static_cast<int64_t>(SimHash(article.body_text())));
-        stmt.Bind(5, IsNearDuplicate(article) ? 1 : 0);
-        const int step = stmt.Step();
-        stmt.Reset();
-        return step == SQLITE_DONE ? absl::OkStatus() : db.Error(step, "filling the story index");
-      });
+  return ForEachCurrentArticle(db, [&](int64_t rowid, const Article& article) {
+    SqliteStatement& stmt = **update;
+    stmt.Bind(1, rowid);
+    stmt.BindText(2, article.canonical_url());
+    stmt.BindText(3, article.fingerprint());
+    stmt.Bind(4, static_cast<int64_t>(SimHash(article.body_text())));
+    stmt.Bind(5, IsNearDuplicate(article) ? 1 : 0);
+    return db.Run(stmt, "filling the story index");
+  });
 }
 
 namespace {
