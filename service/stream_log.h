@@ -48,7 +48,6 @@ class StreamLog {
   // How the stream ended (a status code's name, "cancelled by the client",
   // "the server stopped"), unless that is said already.
   void EndedBy(absl::string_view how);
-  bool has_ended() const { return !ended_by_.empty(); }
 
  private:
   const std::string transport_;
