@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "core/base/event_log.h"
 #include "core/policy/key_store.h"
+#include "core/store/jetstream_keys.h"
 #include "core/store/jetstream_store.h"
 #include "core/store/sqlite_store.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
@@ -126,6 +127,18 @@ absl::StatusOr<OpenedStore> OpenStore(const ServerOptions& options) {
   if (options.log.servers.empty()) {
     opened.store = *std::move(archive);
     return opened;
+  }
+  // A replica's keys are the cluster's, shared through the log's servers
+  // (after adding what its own archive or keys file held), with the pepper
+  // file beside them. One in memory without a keys file has no pepper file
+  // to share and keeps its keys to itself.
+  if (!in_memory || !options.keys_file.empty()) {
+    absl::StatusOr<std::unique_ptr<KeyStore>> shared = OpenSharedKeyStore(
+        options.log, *opened.keys,
+        in_memory ? KeyFilePepperPath(options.keys_file)
+                  : absl::StrCat(options.data_dir, "/", kPepperFileName));
+    if (!shared.ok()) return shared.status();
+    opened.keys = *std::move(shared);
   }
   absl::StatusOr<std::unique_ptr<JetStreamStore>> replica =
       JetStreamStore::Open(*std::move(archive), options.log);

@@ -40,6 +40,12 @@ for i in 0 1 2; do
 done
 log=$(IFS=,; echo "${urls[*]}")
 
+# One key pepper for both replicas: API keys are the cluster's (README:
+# Scale-out), and a key's hash made on one replica is checked on the other.
+mkdir -p "$dir/replica0" "$dir/replica1"
+(umask 077; od -An -tx1 -N32 /dev/urandom | tr -d ' \n' > "$dir/replica0/key-pepper")
+cp -p "$dir/replica0/key-pepper" "$dir/replica1/key-pepper"
+
 for i in 0 1; do
   load=()
   [ "$i" = 0 ] && load=(--load examples)
@@ -64,6 +70,7 @@ Data in $dir (removed on exit). In another terminal:
   $bin tail --server ${replicas[0]} --from earliest
   $bin tail --server ${replicas[1]} --from earliest     (the same sequences)
   $bin publish --server ${replicas[1]} examples/*.txt  (duplicates: already in the log)
+API keys made through either replica hold on both (they share one key-pepper).
 Stop with Ctrl-C.
 
 INFO

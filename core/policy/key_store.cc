@@ -12,6 +12,7 @@
 #include "absl/synchronization/mutex.h"
 #include "core/base/durable_file.h"
 #include "core/ingest/file.h"
+#include "core/model/article.h"
 #include "core/policy/api_key.h"
 #include "core/store/sqlite_access.h"
 #include "google/protobuf/util/json_util.h"
@@ -79,7 +80,7 @@ class FileKeyStore final : public KeyStore {
   }
 
   absl::StatusOr<std::string> Pepper(bool create) override {
-    return LoadPepper(absl::StrCat(path_, ".pepper"), create);
+    return LoadPepper(KeyFilePepperPath(path_), create);
   }
 
  private:
@@ -134,6 +135,26 @@ class MemoryKeyStore final : public KeyStore {
 };
 
 }  // namespace
+
+v1::KeyRecord MergeKeyRecord(const v1::KeyRecord& held, const v1::KeyRecord& change) {
+  v1::KeyRecord merged = held;
+  v1::ApiKey& key = *merged.mutable_key();
+  const v1::ApiKey& later = change.key();
+  if (later.has_revoked() &&
+      (!key.has_revoked() || FromProtoTime(later.revoked()) < FromProtoTime(key.revoked()))) {
+    *key.mutable_revoked() = later.revoked();
+  }
+  if (later.has_expires() &&
+      (!key.has_expires() || FromProtoTime(later.expires()) < FromProtoTime(key.expires()))) {
+    *key.mutable_expires() = later.expires();
+  }
+  if (key.rotated_to().empty()) key.set_rotated_to(later.rotated_to());
+  return merged;
+}
+
+std::string KeyFilePepperPath(const std::string& key_file) {
+  return absl::StrCat(key_file, ".pepper");
+}
 
 std::unique_ptr<KeyStore> OpenMemoryKeyStore() {
   return std::make_unique<MemoryKeyStore>();

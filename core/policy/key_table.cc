@@ -4,6 +4,7 @@
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "core/base/event_log.h"
 #include "core/base/quote_input.h"
 #include "core/model/article.h"
 #include "core/policy/api_key.h"
@@ -46,7 +47,16 @@ absl::StatusOr<std::unique_ptr<KeyTable>> KeyTable::Open(
     table->pepper_ = *std::move(pepper);
   }
   for (v1::KeyRecord& record : *records) table->Insert(std::move(record));
+  KeyTable* followed = table.get();
+  table->store_->Follow([followed](const v1::KeyRecord& record) { followed->Apply(record); });
   return table;
+}
+
+KeyTable::~KeyTable() { store_->StopFollowing(); }
+
+void KeyTable::NotifyChange() {
+  absl::MutexLock lock(&on_change_mu_);
+  if (on_change_) on_change_();
 }
 
 bool KeyTable::enforcing() const {
@@ -56,6 +66,7 @@ bool KeyTable::enforcing() const {
 
 void KeyTable::Insert(v1::KeyRecord record) {
   const std::string id = record.key().id();
+  if (by_id_.contains(id)) return;
   Entry entry;
   entry.principal = std::make_shared<Principal>(
       record.key(),
@@ -177,7 +188,7 @@ absl::StatusOr<v1::ApiKey> KeyTable::Revoke(absl::string_view id, absl::Time now
     entry.principal->Revoke(now);
     revoked = entry.record;
   }
-  if (on_change_) on_change_();
+  NotifyChange();
   return revoked;
 }
 
@@ -226,8 +237,48 @@ absl::StatusOr<v1::CreateKeyResponse> KeyTable::Rotate(absl::string_view id,
     old.principal->ExpireBy(FromProtoTime(old_key.expires()));
     Insert(std::move(new_record));
   }
-  if (on_change_) on_change_();
+  NotifyChange();
   return response;
+}
+
+void KeyTable::Apply(const v1::KeyRecord& record) {
+  bool narrowed = false;
+  {
+    absl::MutexLock lock(&mu_);
+    if (pepper_.empty() && !record.digest().empty()) {
+      // The first key with a secret this process sees: its pepper must be
+      // here already (the same file on every replica). Without it the key
+      // cannot be checked and is refused, as an unknown one.
+      absl::StatusOr<std::string> pepper = store_->Pepper(/*create=*/false);
+      if (pepper.ok()) {
+        pepper_ = *std::move(pepper);
+      } else {
+        LogEvent(LogLevel::kError, "keys.no_pepper",
+                 {{"key", record.key().id()}, {"error", pepper.status().message()}});
+      }
+    }
+    auto it = by_id_.find(record.key().id());
+    if (it == by_id_.end()) {
+      Insert(record);
+      return;
+    }
+    Entry& entry = it->second;
+    v1::KeyRecord held;
+    *held.mutable_key() = entry.record;
+    const v1::ApiKey merged = MergeKeyRecord(held, record).key();
+    if (merged.has_revoked() && !entry.record.has_revoked()) {
+      entry.principal->Revoke(FromProtoTime(merged.revoked()));
+      narrowed = true;
+    }
+    if (merged.has_expires() &&
+        (!entry.record.has_expires() ||
+         FromProtoTime(merged.expires()) < FromProtoTime(entry.record.expires()))) {
+      entry.principal->ExpireBy(FromProtoTime(merged.expires()));
+      narrowed = true;
+    }
+    entry.record = merged;
+  }
+  if (narrowed) NotifyChange();
 }
 
 std::vector<v1::ApiKey> KeyTable::List() const {

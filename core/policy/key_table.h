@@ -36,6 +36,7 @@ class KeyTable {
   // the store holds keys but their pepper is missing.
   static absl::StatusOr<std::unique_ptr<KeyTable>> Open(std::unique_ptr<KeyStore> store);
 
+  ~KeyTable();
   KeyTable(const KeyTable&) = delete;
   KeyTable& operator=(const KeyTable&) = delete;
 
@@ -76,9 +77,16 @@ class KeyTable {
   // Every key, oldest first, as it stands now.
   std::vector<v1::ApiKey> List() const;
 
+  // Takes in a change the store reports (KeyStore::Follow; another
+  // replica's create, revoke or rotate): a new key is added, a known one
+  // merged (MergeKeyRecord), and a revocation or earlier expiry reaches the
+  // calls using the key at once, as after Revoke. Thread-safe.
+  void Apply(const v1::KeyRecord& record);
+
   // Called, without the table's lock, after a key was revoked or its
-  // expiry brought forward. REQUIRES: set before the table is shared.
+  // expiry brought forward (here or, through Apply, anywhere).
   void set_on_change(absl::AnyInvocable<void()> on_change) {
+    absl::MutexLock lock(&on_change_mu_);
     on_change_ = std::move(on_change);
   }
 
@@ -90,7 +98,8 @@ class KeyTable {
   };
 
   explicit KeyTable(std::unique_ptr<KeyStore> store) : store_(std::move(store)) {}
-  // Adds `record` to the table. REQUIRES: persisted.
+  // Adds `record` to the table unless its id is there already (the store's
+  // Follow may have brought it first). REQUIRES: persisted.
   void Insert(v1::KeyRecord record) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Loads or makes the pepper if the table has none yet.
   absl::Status EnsurePepper() ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
@@ -109,7 +118,11 @@ class KeyTable {
   absl::flat_hash_map<std::string, std::vector<std::string>> certificates_
       ABSL_GUARDED_BY(mu_);
   std::vector<std::string> order_ ABSL_GUARDED_BY(mu_);
-  absl::AnyInvocable<void()> on_change_;
+  // Calls on_change_, if set.
+  void NotifyChange();
+  // Apply's thread may call on_change_ as it is set.
+  absl::Mutex on_change_mu_;
+  absl::AnyInvocable<void()> on_change_ ABSL_GUARDED_BY(on_change_mu_);
 };
 
 }  // namespace newswire

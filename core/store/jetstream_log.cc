@@ -10,7 +10,6 @@
 namespace newswire {
 namespace {
 
-constexpr absl::string_view kSubjects = "nw.>";
 // The wait of one JetStream API request; every request is retried within
 // retry_timeout.
 constexpr int64_t kRequestWaitMs = 5000;
@@ -151,11 +150,12 @@ absl::Status JetStreamLog::EnsureStream() {
     StreamInfoPtr info(raw_info);
     if (s == NATS_OK) {
       const jsStreamConfig& config = *info->Config;
-      const bool takes_subjects = config.SubjectsLen == 1 && config.Subjects[0] == kSubjects;
+      const bool takes_subjects =
+          config.SubjectsLen == 1 && config.Subjects[0] == options_.subjects;
       if (!takes_subjects || !config.DenyDelete || !config.DenyPurge) {
         return absl::FailedPreconditionError(absl::StrCat(
             "JetStream stream ", options_.stream,
-            " exists but is not newswire's (it must take only ", kSubjects,
+            " exists but is not newswire's (it must take only ", options_.subjects,
             " and deny deletes and purges)"));
       }
       return absl::OkStatus();
@@ -163,7 +163,7 @@ absl::Status JetStreamLog::EnsureStream() {
     if (s == NATS_NOT_FOUND || code == JSStreamNotFoundErr) {
       jsStreamConfig config;
       jsStreamConfig_Init(&config);
-      const std::string subjects(kSubjects);
+      const std::string& subjects = options_.subjects;
       const char* subject_list[] = {subjects.c_str()};
       config.Name = options_.stream.c_str();
       config.Subjects = subject_list;
@@ -313,7 +313,7 @@ absl::StatusOr<std::unique_ptr<LogReader>> JetStreamLog::ReadFrom(uint64_t from)
   subscribe.Config.OptStartSeq = std::max<uint64_t>(from, 1);
   natsSubscription* subscription = nullptr;
   jsErrCode code = static_cast<jsErrCode>(0);
-  const std::string subjects(kSubjects);
+  const std::string& subjects = options_.subjects;
   natsStatus s = Retrying(options_.retry_timeout, code, [&](jsErrCode* attempt_code) {
     natsSubscription_Destroy(subscription);
     subscription = nullptr;

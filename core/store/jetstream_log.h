@@ -2,9 +2,10 @@
 // JetStream stream (libnats).
 //
 // The stream (JetStreamOptions::stream, "NEWSWIRE") takes the subjects
-// "nw.>", keeps messages in files on `replicas` servers, forbids deletes
-// and purges, and has no size or age limit. A message's stream sequence is
-// the same on every replica, so it is the feed's sequence.
+// "nw.>" (JetStreamOptions::subjects), keeps messages in files on
+// `replicas` servers, forbids deletes and purges, and has no size or age
+// limit. A message's stream sequence is the same on every replica, so it is
+// the feed's sequence.
 //
 // Appends are conditional and idempotent: with `expect_empty_subject` an
 // append is refused when its subject already holds a message, which makes
@@ -41,6 +42,8 @@ struct JetStreamOptions {
   // connect; the client follows the cluster from there.
   std::vector<std::string> servers;
   std::string stream = "NEWSWIRE";
+  // What the stream takes: one wildcard subject newswire owns.
+  std::string subjects = "nw.>";
   // Servers that store each message. Applies when the stream is created;
   // an existing stream keeps its own.
   int replicas = 1;

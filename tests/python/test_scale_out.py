@@ -215,3 +215,77 @@ def test_an_embargo_is_released_once_on_every_replica(nats):
     finally:
         a.stop()
         b.stop()
+
+
+def test_keys_are_the_clusters_on_every_replica(nats, tmp_path):
+    """A key made, used or revoked through one replica is the same on every
+    replica: the keys live on the log's servers, the pepper is one file
+    copied beside each replica's archive."""
+    data_a, data_b = tmp_path / "a", tmp_path / "b"
+    made = subprocess.run([str(NEWSWIRE_BIN), "keys", "create", "root", "--scope", "admin",
+                           "--data", str(data_a)], capture_output=True, text=True, timeout=30)
+    assert made.returncode == 0, made.stderr
+    root = made.stdout.strip()
+    data_b.mkdir()
+    shutil.copy(data_a / "key-pepper", data_b / "key-pepper")
+    a = ServeProcess([str(NEWSWIRE_BIN), "serve", "--listen", "127.0.0.1:0",
+                      "--data", str(data_a), "--log", nats])
+    b = ServeProcess([str(NEWSWIRE_BIN), "serve", "--listen", "127.0.0.1:0",
+                      "--data", str(data_b), "--log", nats])
+    try:
+        # The admin key made offline beside a's archive joined the cluster.
+        with newswire.Client(b.address, key=root) as boss_b:
+            key, secret = boss_b.create_key("desk", ["publish", "search"])
+        with newswire.Client(b.address) as anonymous:
+            with pytest.raises(newswire.UnauthenticatedError):
+                anonymous.get("urn:scale:0")
+        deadline = time.monotonic() + 10
+        with newswire.Client(a.address, key=secret) as desk_a:
+            while True:  # Made through b, it reaches a within moments.
+                try:
+                    assert desk_a.publish(story(0)).sequence == 1
+                    break
+                except newswire.UnauthenticatedError:
+                    assert time.monotonic() < deadline, "the key never reached replica a"
+                    time.sleep(0.05)
+        with newswire.Client(a.address, key=root) as boss_a:
+            assert [k.id for k in boss_a.list_keys()] == [root[3:13], key.id]
+            boss_a.revoke_key(key.id)
+        deadline = time.monotonic() + 10
+        with newswire.Client(b.address, key=secret) as desk_b:
+            while True:  # Revoked through a, it is refused by b.
+                try:
+                    desk_b.search("replicas")
+                except newswire.UnauthenticatedError as refused:
+                    assert "revoked" in str(refused)
+                    break
+                assert time.monotonic() < deadline, "the revocation never reached replica b"
+                time.sleep(0.05)
+        # A replica restarted keeps the cluster's keys, revocation included.
+        b.stop(signal.SIGKILL)
+        b = ServeProcess([str(NEWSWIRE_BIN), "serve", "--listen", "127.0.0.1:0",
+                          "--data", str(data_b), "--log", nats])
+        with newswire.Client(b.address, key=secret) as desk_b:
+            with pytest.raises(newswire.UnauthenticatedError, match="revoked"):
+                desk_b.search("replicas")
+        with newswire.Client(b.address, key=root) as boss_b:
+            assert len(boss_b.list_keys()) == 2
+    finally:
+        a.stop()
+        b.stop()
+
+
+def test_a_replica_without_the_clusters_pepper_refuses_to_start(nats, tmp_path):
+    made = subprocess.run([str(NEWSWIRE_BIN), "keys", "create", "root", "--scope", "admin",
+                           "--data", str(tmp_path / "a")], capture_output=True, text=True,
+                          timeout=30)
+    assert made.returncode == 0, made.stderr
+    first = ServeProcess([str(NEWSWIRE_BIN), "serve", "--listen", "127.0.0.1:0",
+                          "--data", str(tmp_path / "a"), "--log", nats])
+    first.stop()
+    done = subprocess.run([str(NEWSWIRE_BIN), "serve", "--listen", "127.0.0.1:0",
+                           "--data", str(tmp_path / "b"), "--log", nats],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode != 0
+    assert str(tmp_path / "b" / "key-pepper") in done.stderr
+    assert "copy" in done.stderr

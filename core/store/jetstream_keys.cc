@@ -1,0 +1,247 @@
+#include "core/store/jetstream_keys.h"
+
+#include <atomic>
+#include <filesystem>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "core/base/event_log.h"
+#include "core/model/sha256.h"
+#include "core/policy/api_key.h"
+#include "google/protobuf/util/message_differencer.h"
+
+namespace newswire {
+namespace {
+
+constexpr char kPepperCheckHeader[] = "Newswire-Pepper-Check";
+// How long one wait for the next change lasts before the follower looks
+// at whether it should stop.
+constexpr absl::Duration kFollowWait = absl::Milliseconds(250);
+
+// What every message says of the pepper its digest was made with.
+std::string PepperCheck(absl::string_view pepper) {
+  return absl::BytesToHexString(HmacSha256(pepper, "newswire key pepper check").substr(0, 8));
+}
+
+std::string KeySubject(absl::string_view id) { return absl::StrCat("nwk.", id); }
+
+class SharedKeyStore final : public KeyStore {
+ public:
+  SharedKeyStore(std::unique_ptr<JetStreamLog> log, std::string pepper_path)
+      : log_(std::move(log)), pepper_path_(std::move(pepper_path)) {}
+  ~SharedKeyStore() override { StopFollowing(); }
+
+  // Reads the stream from where the last read ended to its last message.
+  absl::Status CatchUp() const {
+    absl::StatusOr<JetStreamLog::Bounds> bounds = log_->GetBounds();
+    if (!bounds.ok()) return bounds.status();
+    absl::MutexLock lock(&mu_);
+    if (bounds->last <= read_to_) return absl::OkStatus();
+    absl::StatusOr<std::unique_ptr<LogReader>> reader = log_->ReadFrom(read_to_ + 1);
+    if (!reader.ok()) return reader.status();
+    const absl::Time deadline = absl::Now() + log_->options().retry_timeout;
+    while (read_to_ < bounds->last) {
+      if (absl::Now() >= deadline) {
+        return absl::UnavailableError(absl::StrCat("reading the shared keys (", kKeysStream,
+                                                   "): stopped at ", read_to_, " of ",
+                                                   bounds->last));
+      }
+      absl::StatusOr<std::vector<LogMessage>> batch = (*reader)->Next(100, absl::Seconds(1));
+      if (!batch.ok()) return batch.status();
+      for (const LogMessage& message : *batch) Fold(message);
+    }
+    return absl::OkStatus();
+  }
+
+  absl::StatusOr<std::vector<v1::KeyRecord>> Load() const override {
+    if (absl::Status s = CatchUp(); !s.ok()) return s;
+    absl::MutexLock lock(&mu_);
+    if (!checks_.empty()) {
+      absl::StatusOr<std::string> pepper = LoadPepper(pepper_path_, /*create=*/false);
+      if (pepper.ok()) {
+        const std::string mine = PepperCheck(*pepper);
+        for (const auto& [check, id] : checks_) {
+          if (check != mine) {
+            return absl::FailedPreconditionError(absl::StrCat(
+                "API key ", id, " in the shared keys (", kKeysStream,
+                ") was made with another pepper than ", pepper_path_,
+                ": every replica needs the same pepper file (copy it from the replica that "
+                "made the first key)"));
+          }
+        }
+      }
+      // A missing pepper is the key table's to name (Pepper(false)).
+    }
+    std::vector<v1::KeyRecord> records;
+    records.reserve(order_.size());
+    for (const std::string& id : order_) records.push_back(folded_.at(id));
+    return records;
+  }
+
+  absl::Status Save(const std::vector<v1::KeyRecord>& records) override {
+    absl::StatusOr<std::string> pepper = LoadPepper(pepper_path_, /*create=*/false);
+    const std::string check = pepper.ok() ? PepperCheck(*pepper) : "";
+    for (const v1::KeyRecord& record : records) {
+      LogAppend append;
+      append.subject = KeySubject(record.key().id());
+      append.data = record.SerializeAsString();
+      if (!check.empty()) append.headers = {{kPepperCheckHeader, check}};
+      // The same change retried is stored once.
+      append.message_id = absl::StrCat(record.key().id(), ":", Sha256Hex(append.data, 12));
+      absl::StatusOr<LogAppended> appended = log_->Append(append);
+      if (!appended.ok()) return appended.status();
+    }
+    return absl::OkStatus();
+  }
+
+  absl::StatusOr<std::string> Pepper(bool create) override {
+    if (!std::filesystem::exists(pepper_path_)) {
+      absl::MutexLock lock(&mu_);
+      if (!checks_.empty()) {
+        // Making a new one would split the cluster's keys in two.
+        return absl::FailedPreconditionError(absl::StrCat(
+            "no pepper at ", pepper_path_, ", and the shared keys (", kKeysStream,
+            ") were made with one: every replica needs the same pepper file (copy key-pepper "
+            "from the replica that made the first key)"));
+      }
+    }
+    return LoadPepper(pepper_path_, create);
+  }
+
+  void Follow(absl::AnyInvocable<void(const v1::KeyRecord&)> apply) override {
+    StopFollowing();
+    stop_ = false;
+    follower_ = std::thread([this, apply = std::move(apply)]() mutable { FollowLoop(apply); });
+  }
+
+  void StopFollowing() override {
+    stop_ = true;
+    if (follower_.joinable()) follower_.join();
+  }
+
+ private:
+  // Folds one message into the keys; returns the key as merged, or nullptr
+  // for a message that is not a key record (logged and skipped).
+  const v1::KeyRecord* Fold(const LogMessage& message) const
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    read_to_ = message.sequence;
+    v1::KeyRecord record;
+    if (!record.ParseFromString(message.data) || record.key().id().empty()) {
+      LogEvent(LogLevel::kWarning, "keys.record_skipped",
+               {{"stream", kKeysStream}, {"sequence", message.sequence}});
+      return nullptr;
+    }
+    const std::string id = record.key().id();
+    const std::string check = message.Header(kPepperCheckHeader);
+    if (!check.empty() && !record.digest().empty()) checks_.emplace(check, id);
+    auto [it, added] = folded_.try_emplace(id, record);
+    if (added) {
+      order_.push_back(id);
+    } else {
+      it->second = MergeKeyRecord(it->second, record);
+    }
+    return &it->second;
+  }
+
+  void FollowLoop(absl::AnyInvocable<void(const v1::KeyRecord&)>& apply) {
+    std::unique_ptr<LogReader> reader;
+    while (!stop_) {
+      if (reader == nullptr) {
+        uint64_t from;
+        {
+          absl::MutexLock lock(&mu_);
+          from = read_to_ + 1;
+        }
+        absl::StatusOr<std::unique_ptr<LogReader>> opened = log_->ReadFrom(from);
+        if (!opened.ok()) {
+          LogEvent(LogLevel::kWarning, "keys.follow_failed",
+                   {{"error", opened.status().message()}});
+          absl::SleepFor(kFollowWait);
+          continue;
+        }
+        reader = *std::move(opened);
+      }
+      absl::StatusOr<std::vector<LogMessage>> batch = reader->Next(100, kFollowWait);
+      if (!batch.ok()) {
+        reader.reset();
+        continue;
+      }
+      for (const LogMessage& message : *batch) {
+        v1::KeyRecord merged;
+        {
+          absl::MutexLock lock(&mu_);
+          if (message.sequence <= read_to_) continue;
+          const v1::KeyRecord* folded = Fold(message);
+          if (folded == nullptr) continue;
+          merged = *folded;
+        }
+        WarnOfAnotherPepper(message, merged);
+        apply(merged);
+      }
+    }
+  }
+
+  void WarnOfAnotherPepper(const LogMessage& message, const v1::KeyRecord& record) {
+    const std::string check = message.Header(kPepperCheckHeader);
+    if (check.empty() || record.digest().empty()) return;
+    absl::StatusOr<std::string> pepper = LoadPepper(pepper_path_, /*create=*/false);
+    if (pepper.ok() && PepperCheck(*pepper) != check) {
+      LogEvent(LogLevel::kError, "keys.other_pepper",
+               {{"key", record.key().id()}, {"pepper", pepper_path_}});
+    }
+  }
+
+  const std::unique_ptr<JetStreamLog> log_;
+  const std::string pepper_path_;
+  // What has been read of the stream: reading it (even in Load) fills it.
+  mutable absl::Mutex mu_;
+  // The last sequence folded in.
+  mutable uint64_t read_to_ ABSL_GUARDED_BY(mu_) = 0;
+  mutable absl::flat_hash_map<std::string, v1::KeyRecord> folded_ ABSL_GUARDED_BY(mu_);
+  mutable std::vector<std::string> order_ ABSL_GUARDED_BY(mu_);
+  // The pepper checks the keys with secrets were made with, and a key of each.
+  mutable absl::flat_hash_map<std::string, std::string> checks_ ABSL_GUARDED_BY(mu_);
+  std::atomic<bool> stop_{false};
+  std::thread follower_;
+};
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<KeyStore>> OpenSharedKeyStore(const JetStreamOptions& log,
+                                                             KeyStore& local,
+                                                             std::string pepper_path) {
+  JetStreamOptions options = log;
+  options.stream = kKeysStream;
+  options.subjects = kKeysSubjects;
+  absl::StatusOr<std::unique_ptr<JetStreamLog>> opened = JetStreamLog::Open(options);
+  if (!opened.ok()) return opened.status();
+  auto store = std::make_unique<SharedKeyStore>(*std::move(opened), std::move(pepper_path));
+  absl::StatusOr<std::vector<v1::KeyRecord>> shared = store->Load();
+  if (!shared.ok()) return shared.status();
+  absl::StatusOr<std::vector<v1::KeyRecord>> mine = local.Load();
+  if (!mine.ok()) return mine.status();
+  // Local keys the shared ones lack, or changes they do not have yet.
+  absl::flat_hash_map<std::string, const v1::KeyRecord*> by_id;
+  for (const v1::KeyRecord& record : *shared) by_id[record.key().id()] = &record;
+  std::vector<v1::KeyRecord> missing;
+  for (const v1::KeyRecord& record : *mine) {
+    auto it = by_id.find(record.key().id());
+    if (it == by_id.end() || !google::protobuf::util::MessageDifferencer::Equals(
+                                 MergeKeyRecord(*it->second, record), *it->second)) {
+      missing.push_back(record);
+    }
+  }
+  if (!missing.empty()) {
+    if (absl::Status s = store->Save(missing); !s.ok()) return s;
+    if (absl::Status s = store->CatchUp(); !s.ok()) return s;
+  }
+  return store;
+}
+
+}  // namespace newswire
