@@ -27,7 +27,8 @@ class KeyStore {
   virtual absl::StatusOr<std::vector<v1::KeyRecord>> Load() const = 0;
 
   // Inserts each record, or replaces the one with its key id: all of them
-  // durably, or none.
+  // durably, or none (shared keys, OpenSharedKeyStore: one by one, in
+  // order, so on failure the earlier ones stand).
   virtual absl::Status Save(const std::vector<v1::KeyRecord>& records) = 0;
 
   // The pepper. With `create`, a missing one is made (random) and saved

@@ -229,7 +229,9 @@ absl::StatusOr<v1::CreateKeyResponse> KeyTable::Rotate(absl::string_view id,
       *old_key.mutable_expires() = ToProtoTime(ends);
     }
     old_key.set_rotated_to(new_record.key().id());
-    if (absl::Status s = store_->Save({old_record, new_record}); !s.ok()) return s;
+    // The new key first: a store that saves one by one (shared keys) and
+    // fails between the two leaves the old key as it was.
+    if (absl::Status s = store_->Save({new_record, old_record}); !s.ok()) return s;
     *response.mutable_key() = new_record.key();
     absl::MutexLock lock(&mu_);
     Entry& old = by_id_.at(id);
