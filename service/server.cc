@@ -244,7 +244,12 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   return server;
 }
 
-Server::~Server() { Shutdown(); }
+Server::~Server() {
+  Shutdown();
+  // The gate goes before the key table, whose follower (shared keys) may
+  // still report a change until the table is gone.
+  keys_->set_on_change(nullptr);
+}
 
 absl::StatusOr<uint64_t> Server::Compact() {
   return store_->Compact(retention_, absl::Now());

@@ -89,9 +89,9 @@ TEST_F(SharedKeysTest, AKeyMadeThroughOneReplicaAuthenticatesOnTheOther) {
 }
 
 TEST_F(SharedKeysTest, ARevocationThroughOneReplicaEndsTheKeyOnTheOtherAtOnce) {
+  std::atomic<int> changes{0};  // Outlives `a`, whose follower counts here.
   std::unique_ptr<KeyTable> a = Replica("a");
   std::unique_ptr<KeyTable> b = Replica("b");
-  std::atomic<int> changes{0};
   a->set_on_change([&] { ++changes; });
   auto created = *a->Create(KeyRequest("wire", {v1::SCOPE_SEARCH}), kNow);
   ASSERT_TRUE(Eventually([&] { return b->Authenticate(created.secret(), kNow).ok(); }));
