@@ -183,10 +183,8 @@ absl::StatusOr<v1::ApiKey> KeyTable::Revoke(absl::string_view id, absl::Time now
     *record.mutable_key()->mutable_revoked() = ToProtoTime(now);
     if (absl::Status s = store_->Save({record}); !s.ok()) return s;
     absl::MutexLock lock(&mu_);
-    Entry& entry = by_id_.at(id);
-    entry.record = record.key();
-    entry.principal->Revoke(now);
-    revoked = entry.record;
+    Merge(record);
+    revoked = by_id_.at(id).record;
   }
   NotifyChange();
   return revoked;
@@ -234,17 +232,15 @@ absl::StatusOr<v1::CreateKeyResponse> KeyTable::Rotate(absl::string_view id,
     if (absl::Status s = store_->Save({new_record, old_record}); !s.ok()) return s;
     *response.mutable_key() = new_record.key();
     absl::MutexLock lock(&mu_);
-    Entry& old = by_id_.at(id);
-    old.record = old_key;
-    old.principal->ExpireBy(FromProtoTime(old_key.expires()));
-    Insert(std::move(new_record));
+    Merge(old_record);
+    Merge(new_record);
   }
   NotifyChange();
   return response;
 }
 
 void KeyTable::Apply(const v1::KeyRecord& record) {
-  bool narrowed = false;
+  bool narrowed;
   {
     absl::MutexLock lock(&mu_);
     if (pepper_.empty() && !record.digest().empty()) {
@@ -259,28 +255,34 @@ void KeyTable::Apply(const v1::KeyRecord& record) {
                  {{"key", record.key().id()}, {"error", pepper.status().message()}});
       }
     }
-    auto it = by_id_.find(record.key().id());
-    if (it == by_id_.end()) {
-      Insert(record);
-      return;
-    }
-    Entry& entry = it->second;
-    v1::KeyRecord held;
-    *held.mutable_key() = entry.record;
-    const v1::ApiKey merged = MergeKeyRecord(held, record).key();
-    if (merged.has_revoked() && !entry.record.has_revoked()) {
-      entry.principal->Revoke(FromProtoTime(merged.revoked()));
-      narrowed = true;
-    }
-    if (merged.has_expires() &&
-        (!entry.record.has_expires() ||
-         FromProtoTime(merged.expires()) < FromProtoTime(entry.record.expires()))) {
-      entry.principal->ExpireBy(FromProtoTime(merged.expires()));
-      narrowed = true;
-    }
-    entry.record = merged;
+    narrowed = Merge(record);
   }
   if (narrowed) NotifyChange();
+}
+
+bool KeyTable::Merge(const v1::KeyRecord& record) {
+  auto it = by_id_.find(record.key().id());
+  if (it == by_id_.end()) {
+    Insert(record);
+    return false;
+  }
+  Entry& entry = it->second;
+  v1::KeyRecord held;
+  *held.mutable_key() = entry.record;
+  const v1::ApiKey merged = MergeKeyRecord(held, record).key();
+  bool narrowed = false;
+  if (merged.has_revoked() && !entry.record.has_revoked()) {
+    entry.principal->Revoke(FromProtoTime(merged.revoked()));
+    narrowed = true;
+  }
+  if (merged.has_expires() &&
+      (!entry.record.has_expires() ||
+       FromProtoTime(merged.expires()) < FromProtoTime(entry.record.expires()))) {
+    entry.principal->ExpireBy(FromProtoTime(merged.expires()));
+    narrowed = true;
+  }
+  entry.record = merged;
+  return narrowed;
 }
 
 std::vector<v1::ApiKey> KeyTable::List() const {

@@ -101,6 +101,10 @@ class KeyTable {
   // Adds `record` to the table unless its id is there already (the store's
   // Follow may have brought it first). REQUIRES: persisted.
   void Insert(v1::KeyRecord record) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Adds `record` (persisted) if its key is new, else merges it into the
+  // key's entry (MergeKeyRecord), telling the key's principal of a
+  // revocation or an earlier expiry. Returns whether it did.
+  bool Merge(const v1::KeyRecord& record) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Loads or makes the pepper if the table has none yet.
   absl::Status EnsurePepper() ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
   // Gives `key` a new id not in use, and returns its secret; `digest`

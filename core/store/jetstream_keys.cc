@@ -31,6 +31,11 @@ std::string PepperCheck(absl::string_view pepper) {
 
 std::string KeySubject(absl::string_view id) { return absl::StrCat("nwk.", id); }
 
+// What a replica whose pepper is not the cluster's is told to do.
+constexpr absl::string_view kSamePepperHint =
+    "every replica needs the same pepper file (copy key-pepper from the replica that made the "
+    "first key)";
+
 class SharedKeyStore final : public KeyStore {
  public:
   SharedKeyStore(std::unique_ptr<JetStreamLog> log, std::string pepper_path)
@@ -62,21 +67,15 @@ class SharedKeyStore final : public KeyStore {
   absl::StatusOr<std::vector<v1::KeyRecord>> Load() const override {
     if (absl::Status s = CatchUp(); !s.ok()) return s;
     absl::MutexLock lock(&mu_);
-    if (!checks_.empty()) {
-      absl::StatusOr<std::string> pepper = LoadPepper(pepper_path_, /*create=*/false);
-      if (pepper.ok()) {
-        const std::string mine = PepperCheck(*pepper);
-        for (const auto& [check, id] : checks_) {
-          if (check != mine) {
-            return absl::FailedPreconditionError(absl::StrCat(
-                "API key ", id, " in the shared keys (", kKeysStream,
-                ") was made with another pepper than ", pepper_path_,
-                ": every replica needs the same pepper file (copy it from the replica that "
-                "made the first key)"));
-          }
+    // A missing pepper is the key table's to name (Pepper(false)).
+    if (const std::string mine = OwnPepperCheck(); !mine.empty()) {
+      for (const auto& [check, id] : checks_) {
+        if (check != mine) {
+          return absl::FailedPreconditionError(absl::StrCat(
+              "API key ", id, " in the shared keys (", kKeysStream,
+              ") was made with another pepper than ", pepper_path_, ": ", kSamePepperHint));
         }
       }
-      // A missing pepper is the key table's to name (Pepper(false)).
     }
     std::vector<v1::KeyRecord> records;
     records.reserve(order_.size());
@@ -85,8 +84,7 @@ class SharedKeyStore final : public KeyStore {
   }
 
   absl::Status Save(const std::vector<v1::KeyRecord>& records) override {
-    absl::StatusOr<std::string> pepper = LoadPepper(pepper_path_, /*create=*/false);
-    const std::string check = pepper.ok() ? PepperCheck(*pepper) : "";
+    const std::string check = OwnPepperCheck();
     for (const v1::KeyRecord& record : records) {
       LogAppend append;
       append.subject = KeySubject(record.key().id());
@@ -107,8 +105,7 @@ class SharedKeyStore final : public KeyStore {
         // Making a new one would split the cluster's keys in two.
         return absl::FailedPreconditionError(absl::StrCat(
             "no pepper at ", pepper_path_, ", and the shared keys (", kKeysStream,
-            ") were made with one: every replica needs the same pepper file (copy key-pepper "
-            "from the replica that made the first key)"));
+            ") were made with one: ", kSamePepperHint));
       }
     }
     return LoadPepper(pepper_path_, create);
@@ -126,6 +123,12 @@ class SharedKeyStore final : public KeyStore {
   }
 
  private:
+  // The check of this replica's pepper file; empty when it has none.
+  std::string OwnPepperCheck() const {
+    absl::StatusOr<std::string> pepper = LoadPepper(pepper_path_, /*create=*/false);
+    return pepper.ok() ? PepperCheck(*pepper) : "";
+  }
+
   // Folds one message into the keys; returns the key as merged, or nullptr
   // for a message that is not a key record (logged and skipped).
   const v1::KeyRecord* Fold(const LogMessage& message) const
@@ -190,8 +193,8 @@ class SharedKeyStore final : public KeyStore {
   void WarnOfAnotherPepper(const LogMessage& message, const v1::KeyRecord& record) {
     const std::string check = message.Header(kPepperCheckHeader);
     if (check.empty() || record.digest().empty()) return;
-    absl::StatusOr<std::string> pepper = LoadPepper(pepper_path_, /*create=*/false);
-    if (pepper.ok() && PepperCheck(*pepper) != check) {
+    const std::string mine = OwnPepperCheck();
+    if (!mine.empty() && mine != check) {
       LogEvent(LogLevel::kError, "keys.other_pepper",
                {{"key", record.key().id()}, {"pepper", pepper_path_}});
     }
