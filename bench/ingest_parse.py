@@ -1,7 +1,7 @@
 """Feed ingest parse throughput (issue 5), all four contenders in one run.
 
     cmake --build build -j2 --target ingest_parse
-    PYTHONPATH=build/python /usr/bin/python3 bench/ingest_parse.py --rounds 5
+    PYTHONPATH=build/python /usr/bin/python3 bench/ingest_parse.py --rounds 5 [--pairs 10]
 
 Every feed file of the corpus (default ``../shared/corpus`` beside the source
 tree; the same files as ``bench/ingest_parse.cc`` picks: ``*.xml`` and
@@ -122,11 +122,13 @@ def measure(files: list[tuple[str, bytes]], parse: Callable[[bytes], int | None]
 
 
 def run_driver(binary: str, corpus: str, include_all: bool,
-               min_seconds: float) -> dict[str, Measurement]:
+               min_seconds: float, only: str | None = None) -> dict[str, Measurement]:
     """One round of the C++ driver: its contenders' measurements by name."""
     argv = [binary, "--rounds", "1", "--tsv", "--min-seconds", str(min_seconds)]
     if include_all:
         argv.append("--all")
+    if only:
+        argv += ["--only", only]
     out = subprocess.run(argv + [corpus], check=True, capture_output=True, text=True).stdout
     results = {}
     for line in out.splitlines():
@@ -165,6 +167,10 @@ def main() -> int:
                         help="the C++ driver; --no-cxx skips it")
     parser.add_argument("--no-cxx", action="store_true")
     parser.add_argument("--all", action="store_true", help="include defusedxml/ too")
+    parser.add_argument("--pairs", type=int, default=0,
+                        help="then N back-to-back pairs of newswire py and the C++ newswire "
+                             "parse alone, alternating which goes first: the py / C++ ratio "
+                             "with the least drift of the machine between its two sides")
     args = parser.parse_args()
     corpus = os.path.normpath(args.corpus)
 
@@ -228,7 +234,30 @@ def main() -> int:
         print(f"floor / feedparser, all files: {ratio(floor, fp):.1f}x {spread(floor, fp)} "
               f"(what a parser as fast as the bare parse would reach)")
         print(f"newswire py / newswire C++: {ratio(nw_py, nw):.2f}x {spread(nw_py, nw)}")
+    if args.pairs and not args.no_cxx:
+        print_pairs(files, corpus, args)
     return 0
+
+
+def print_pairs(files: list[tuple[str, bytes]], corpus: str, args: argparse.Namespace) -> None:
+    """newswire py against the C++ parse in adjacent measurements."""
+    per_pair = []
+    for i in range(args.pairs):
+        sides: dict[str, Measurement] = {}
+        for side in ("py", "c++") if i % 2 == 0 else ("c++", "py"):
+            if side == "py":
+                sides[side] = measure(files, parse_newswire, args.min_seconds)
+            else:
+                sides[side] = run_driver(args.bin, corpus, args.all, args.min_seconds,
+                                         only="newswire")["newswire"]
+        per_pair.append(sides["c++"].seconds / sides["py"].seconds)
+        print(f"pair {i + 1}: py {sides['py'].seconds * 1e3:.2f} ms, "
+              f"C++ {sides['c++'].seconds * 1e3:.2f} ms per pass: {per_pair[-1]:.2f}x",
+              flush=True)
+    print(f"newswire py / newswire C++, {args.pairs} back-to-back pairs: median "
+          f"{statistics.median(per_pair):.2f}x (pairs {min(per_pair):.2f}-"
+          f"{max(per_pair):.2f}x; target >= 0.8x: "
+          f"{'met' if statistics.median(per_pair) >= 0.8 else 'MISSED'})")
 
 
 if __name__ == "__main__":

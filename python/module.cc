@@ -1,11 +1,13 @@
 // newswire._core: the C++ core for Python. A thin, typed skin: messages
 // cross the boundary as serialized bytes (the pure-Python layer wraps them
-// in protoc-generated classes), errors as newswire.Error subclasses, and
-// every call that blocks releases the GIL.
+// in protoc-generated classes), except parsed articles, which come as those
+// classes' messages (python/article_transfer.h); errors as newswire.Error
+// subclasses; and every call that blocks releases the GIL.
 #include <functional>
 #include <iostream>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <tuple>
 #include <vector>
 
@@ -17,6 +19,7 @@
 #include "core/syndicate/ninjs_writer.h"
 #include "pybind11/pybind11.h"
 #include "pybind11/stl.h"
+#include "python/article_transfer.h"
 #include "python/events.h"
 #include "service/cli.h"
 #include "service/client.h"
@@ -59,34 +62,34 @@ Message ParseOrThrow(const std::string& bytes, const char* what) {
   return message;
 }
 
-py::bytes ParseTextBytes(const std::string& text) {  // UTF-8 bytes.
-  const std::string bytes = ValueOrThrow(ParseText(text)).SerializeAsString();
-  return py::bytes(bytes);
+py::object ParseTextMessage(const std::string& text) {  // UTF-8 bytes.
+  absl::StatusOr<Article> parsed;
+  {
+    py::gil_scoped_release release;
+    parsed = ParseText(text);
+  }
+  std::vector<Article> article;
+  article.push_back(ValueOrThrow(std::move(parsed)));
+  return ToPythonArticles(article)[0];
 }
 
 // A parsed feed as a tuple the Python Feed class unpacks: (format, version,
 // encoding, title, link, description, language, well_formed, notes,
-// skipped_items, [serialized Article, ...]). Parsing runs without the GIL.
-py::tuple ParseFeedTuple(const std::string& bytes, const std::string& base_url,
+// skipped_items, [newswire.v1.article_pb2.Article, ...]). Parsing runs
+// without the GIL.
+py::tuple ParseFeedTuple(std::string_view bytes, const std::string& base_url,
                          const std::string& charset) {
   absl::StatusOr<Feed> parsed;
-  std::vector<std::string> articles;
   {
     py::gil_scoped_release release;
-    parsed = ParseFeed(bytes, FeedOptions{.base_url = base_url, .charset = charset});
-    if (parsed.ok()) {
-      articles.reserve(parsed->articles.size());
-      for (const Article& article : parsed->articles) {
-        articles.push_back(article.SerializeAsString());
-      }
-    }
+    parsed = ParseFeed(absl::string_view(bytes.data(), bytes.size()),
+                       FeedOptions{.base_url = base_url, .charset = charset});
   }
-  const Feed feed = ValueOrThrow(std::move(parsed));
-  py::list serialized(articles.size());
-  for (size_t i = 0; i < articles.size(); ++i) serialized[i] = py::bytes(articles[i]);
+  Feed feed = ValueOrThrow(std::move(parsed));
+  py::list articles = ToPythonArticles(feed.articles);
   return py::make_tuple(std::string(FeedFormatName(feed.format)), feed.version, feed.encoding,
                         feed.title, feed.link, feed.description, feed.language,
-                        feed.well_formed, feed.notes, feed.skipped_items, serialized);
+                        feed.well_formed, feed.notes, feed.skipped_items, articles);
 }
 
 }  // namespace
@@ -109,8 +112,16 @@ PYBIND11_MODULE(_core, m) {
     }
   });
 
-  m.def("parse_text", &nw::ParseTextBytes, py::arg("text"),
-        "Parses a plain-text article; returns a serialized newswire.v1.Article.");
+  m.def("parse_text", &nw::ParseTextMessage, py::arg("text"),
+        "Parses a plain-text article (UTF-8 bytes); returns a newswire.v1.Article message.");
+  m.def(
+      "protobuf_version",
+      [] { return google::protobuf::internal::VersionString(GOOGLE_PROTOBUF_VERSION); },
+      "The protobuf release the module was built with, e.g. \"3.21.12\".");
+  m.def(
+      "article_transfer", [] { return std::string(nw::ArticleTransfer()); },
+      "How parsed articles reach Python here: \"shared\" (the C++ message itself) or "
+      "\"serialized\" (through bytes).");
 
   m.def(
       "article_to_ninjs",

@@ -10,12 +10,17 @@
             break
 """
 
-# The generated messages load before the C++ module: with the C++ protobuf
-# runtime, a .proto registered by _core between two *_pb2 imports gives
-# FeedEvent.article a class other than article_pb2.Article.
+# The C++ module loads before the generated messages. With Debian's C++
+# protobuf runtime, a *_pb2 module whose .proto the C++ core already holds
+# takes the core's descriptors, so every message class is the core's
+# compiled C++ class: parsing and serializing run generated code, and the
+# core hands parsed articles to Python without a copy (see _core.pyi).
+# Loading them the other way round would give some files Python-built
+# descriptors and others the core's (FeedEvent.article a class other than
+# article_pb2.Article).
+from newswire import _core  # isort: skip
 from newswire.v1 import article_pb2 as _article_pb2, feed_pb2 as _feed_pb2  # noqa: F401  # isort: skip
 from newswire.v1 import access_pb2 as _access_pb2  # noqa: F401  # isort: skip
-from newswire import _core
 from newswire._errors import *  # noqa: F401,F403
 from newswire._errors import __all__ as _error_names
 from newswire.access import Account, ApiKey, AuditEntry

@@ -331,3 +331,11 @@ class Article:
 # a received event's) without copying it.
 set_message: Callable[[Article, article_pb2.Article], None] = (
     Article.__dict__["_pb"].__set__)
+
+
+def wrap_message(message: article_pb2.Article) -> Article:
+    """An Article around `message` itself, not a copy: for a message just
+    made for it (such as one the C++ core parsed), which nothing else holds."""
+    article = _new_object(Article)
+    set_message(article, message)
+    return article

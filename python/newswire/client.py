@@ -10,7 +10,7 @@ from typing import Any, Callable, Iterator, NamedTuple, Sequence
 
 from newswire import _core
 from newswire.access import Account, ApiKey, AuditEntry, account_from_pb, key_request
-from newswire.article import Article, proto_timestamp
+from newswire.article import Article, proto_timestamp, wrap_message
 from newswire.search import Searchable, fill_filter, view_value
 from newswire.v1 import access_pb2, article_pb2, feed_pb2
 
@@ -72,7 +72,7 @@ def parse_text(text: str | bytes) -> Article:
         # surrogatepass lets a lone surrogate through, for the parser to
         # report with its offset instead of a codec error.
         text = text.encode("utf-8", "surrogatepass")
-    return Article.from_bytes(_core.parse_text(bytes(text)))
+    return wrap_message(_core.parse_text(bytes(text)))
 
 
 class PublishResult(NamedTuple):

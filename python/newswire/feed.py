@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Union
 
 from newswire import _core
-from newswire.article import Article
+from newswire.article import Article, wrap_message
 
 __all__ = ["Feed", "parse_feed"]
 
@@ -74,5 +74,5 @@ def parse_feed(
         well_formed=well_formed,
         notes=list(notes),
         skipped_items=skipped,
-        articles=list(map(Article.from_bytes, articles)),
+        articles=list(map(wrap_message, articles)),
     )
