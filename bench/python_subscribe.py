@@ -22,7 +22,12 @@ nothing warmed by another contender) and the order rotates each round:
 Contenders:
 
 * ``newswire``: ``newswire.Client.subscribe`` (Event / Article wrappers).
-* ``grpcio``: ``NewsFeedStub.Subscribe``, iterating ``response.events``.
+* ``grpcio``: ``NewsFeedStub.Subscribe``, iterating ``response.events``,
+  on stubs protoc generates for this run into a directory of their own
+  (as a grpcio user has them): the child imports no part of newswire. (On
+  Debian's C++ protobuf runtime, importing newswire first would make the
+  stubs' classes the core's compiled ones, a faster baseline than a plain
+  grpcio user has.)
 * ``aio``: ``newswire.aio.Client.subscribe`` under asyncio.
 * ``raw``: bench-only diagnostic, the same C++ stream as ``newswire``
   (``_core.EventStream.next_events``: events made in C, articles left
@@ -38,12 +43,15 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import atexit
 import datetime as _dt
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from typing import Any, Callable, Iterator
 
@@ -218,6 +226,8 @@ def child(args: argparse.Namespace) -> None:
     cpu0 = time.process_time()
     n, t = reader(args.child)(args.target, args.mode, ready)
     cpu = time.process_time() - cpu0
+    if args.child == "grpcio" and "newswire._core" in sys.modules:
+        raise SystemExit("the grpcio child loaded newswire's core: not a plain grpcio client")
     if n != args.expect:
         raise SystemExit(f"{args.child}: got {n} events, expected {args.expect}")
     print(json.dumps({"events": n, "t": t, "cpu": cpu}), flush=True)
@@ -225,21 +235,49 @@ def child(args: argparse.Namespace) -> None:
 
 # -- driver -----------------------------------------------------------------
 
+def plain_stubs() -> str:
+    """A directory with newswire.v1's *_pb2 and *_pb2_grpc modules as protoc
+    makes them for any grpcio user, outside the newswire package."""
+    out = tempfile.mkdtemp(prefix="newswire-plain-stubs-")
+    atexit.register(shutil.rmtree, out, True)
+    proto = os.path.join(ROOT, "proto")
+    plugin = shutil.which("grpc_python_plugin")
+    if plugin is None:
+        raise SystemExit("grpc_python_plugin not found (Debian's protobuf-compiler-grpc)")
+    subprocess.run(["protoc", "-I", proto, f"--python_out={out}", f"--grpc_out={out}",
+                    f"--plugin=protoc-gen-grpc={plugin}",
+                    *(os.path.join(proto, "newswire", "v1", f"{name}.proto")
+                      for name in ("article", "access", "feed"))], check=True)
+    return out
+
+
+PLAIN_STUBS: str | None = None  # Made by main() before the first grpcio child.
+
+
 def child_command(contender: str, target: str, mode: str, expect: int) -> list[str]:
     return [sys.executable, os.path.abspath(__file__), "--child", contender,
             "--target", target, "--mode", mode, "--expect", str(expect)]
 
 
+def child_env(contender: str) -> dict[str, str]:
+    """The grpcio child sees only the plain stubs; the others the package."""
+    if contender != "grpcio":
+        return dict(os.environ)
+    assert PLAIN_STUBS is not None
+    return dict(os.environ, PYTHONPATH=PLAIN_STUBS)
+
+
 def run_catchup(contender: str, target: str, expect: int) -> dict[str, float]:
     out = subprocess.run(child_command(contender, target, "earliest", expect),
-                         check=True, capture_output=True, text=True, timeout=600).stdout
+                         env=child_env(contender), check=True, capture_output=True,
+                         text=True, timeout=600).stdout
     result = json.loads(out.strip().splitlines()[-1])
     return {"rate": expect / result["t"], "cpu": result["cpu"]}
 
 
 def run_live(contender: str, target: str, expect: int, tag: str) -> dict[str, float]:
     proc = subprocess.Popen(child_command(contender, target, "latest", expect),
-                            stdout=subprocess.PIPE, text=True)
+                            env=child_env(contender), stdout=subprocess.PIPE, text=True)
     try:
         if proc.stdout.readline().strip() != "ready":
             raise SystemExit(f"{contender}: no ready line")
@@ -314,6 +352,8 @@ def main() -> None:
         child(args)
         return
 
+    global PLAIN_STUBS
+    PLAIN_STUBS = plain_stubs()
     server, target = start_server()
     try:
         t = time.monotonic()
