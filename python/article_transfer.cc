@@ -10,24 +10,29 @@
 
 namespace py = pybind11;
 
-namespace newswire {
-
 // python3-protobuf's C++ runtime exports a C++ API to other extension
-// modules as the capsule named below (protobuf's proto_api.h, not installed
-// by Debian). This declares the start of its virtual table, as every
-// protobuf release from 3.12 to 27 lays it out: a destructor, then the two
-// message-pointer accessors. Only the second is called, and only after
+// modules: an object of a class derived from the one declared here, in the
+// capsule named below (protobuf's proto_api.h, which Debian does not
+// install). This declares the start of that class as every protobuf release
+// from 3.12 to 27 lays it out: a destructor, then the two message-pointer
+// accessors, under the class's own name (so that the object is one, for the
+// compiler and for UBSan). Only the second accessor is called, and only after
 // ArticleTransfer has found the running runtime to be the one this module
-// was built with. (Outside the anonymous namespace: with no class deriving
-// from it in sight, the compiler would otherwise call the pure functions.)
-constexpr char kProtoApiCapsule[] = "google.protobuf.pyext._message.proto_API";
-struct ProtoApiStart {
-  virtual ~ProtoApiStart() = default;
-  virtual const google::protobuf::Message* GetMessagePointer(PyObject* message) const = 0;
+// was built with.
+namespace google::protobuf::python {
+struct PyProto_API {
+  virtual ~PyProto_API() = default;
+  virtual const Message* GetMessagePointer(PyObject* message) const = 0;
   // The C++ message inside a Python one nothing else refers to yet (a new
   // one); nullptr with a Python error set otherwise.
-  virtual google::protobuf::Message* GetMutableMessagePointer(PyObject* message) const = 0;
+  virtual Message* GetMutableMessagePointer(PyObject* message) const = 0;
 };
+}  // namespace google::protobuf::python
+
+namespace newswire {
+
+using ::google::protobuf::python::PyProto_API;
+constexpr char kProtoApiCapsule[] = "google.protobuf.pyext._message.proto_API";
 #if GOOGLE_PROTOBUF_VERSION >= 3012000 && GOOGLE_PROTOBUF_VERSION < 5028000
 constexpr bool kApiLayoutKnown = true;
 #else
@@ -37,8 +42,8 @@ constexpr bool kApiLayoutKnown = false;
 namespace {
 
 struct Transfer {
-  py::object article_class;            // newswire.v1.article_pb2.Article
-  const ProtoApiStart* api = nullptr;  // Set when articles are shared.
+  py::object article_class;          // newswire.v1.article_pb2.Article
+  const PyProto_API* api = nullptr;  // Set when articles are shared.
 };
 
 // True when Python's protobuf is the C++ runtime of this module's own
@@ -66,7 +71,7 @@ bool SameRuntime() {
 
 // The C++ Article inside a new Python Article, or nullptr when the Python
 // class is not this module's compiled class.
-Article* InsidePython(const ProtoApiStart& api, py::handle message) {
+Article* InsidePython(const PyProto_API& api, py::handle message) {
   google::protobuf::Message* inside = api.GetMutableMessagePointer(message.ptr());
   if (inside == nullptr) {
     PyErr_Clear();
@@ -76,23 +81,37 @@ Article* InsidePython(const ProtoApiStart& api, py::handle message) {
   return dynamic_cast<Article*>(inside);
 }
 
-const Transfer& GetTransfer() {
-  // Made once under the GIL and never freed: Python objects must not be
-  // released by static destructors after the interpreter is gone.
-  static const Transfer* transfer = [] {
-    auto* made = new Transfer;
-    made->article_class = py::module_::import("newswire.v1.article_pb2").attr("Article");
-    const char* forced = std::getenv("NEWSWIRE_PYTHON_SERIALIZE_ARTICLES");
-    if ((forced == nullptr || std::string_view(forced) != "1") && SameRuntime()) {
-      const auto* api = static_cast<const ProtoApiStart*>(PyCapsule_Import(kProtoApiCapsule, 0));
-      if (api == nullptr) {
-        PyErr_Clear();
-      } else if (InsidePython(*api, made->article_class()) != nullptr) {
-        made->api = api;
-      }
+Transfer* MakeTransfer() {
+  auto* made = new Transfer;
+  made->article_class = py::module_::import("newswire.v1.article_pb2").attr("Article");
+  const char* forced = std::getenv("NEWSWIRE_PYTHON_SERIALIZE_ARTICLES");
+  if ((forced == nullptr || std::string_view(forced) != "1") && SameRuntime()) {
+    const auto* api =
+        static_cast<const PyProto_API*>(PyCapsule_Import(kProtoApiCapsule, 0));
+    if (api == nullptr) {
+      PyErr_Clear();
+    } else if (InsidePython(*api, made->article_class()) != nullptr) {
+      made->api = api;
     }
-    return made;
-  }();
+  }
+  return made;
+}
+
+// Made on first use and never freed (Python objects must not be released
+// by static destructors after the interpreter is gone). Guarded by the GIL,
+// not by a C++ static's guard: the imports that make it can let another
+// thread take the GIL, which would then wait on the guard holding the GIL.
+const Transfer* transfer = nullptr;
+
+const Transfer& GetTransfer() {
+  if (transfer == nullptr) {
+    const Transfer* made = MakeTransfer();
+    if (transfer == nullptr) {
+      transfer = made;
+    } else {
+      delete made;  // Another thread made one meanwhile.
+    }
+  }
   return *transfer;
 }
 

@@ -51,13 +51,10 @@ def test_articles_are_shared_on_debians_runtime():
     assert _core.article_transfer() == "shared"
 
 
-def test_every_message_class_is_one_class():
-    # The core's descriptors or Python's, never a mix: a FeedEvent's article
-    # is an article_pb2.Article, and an Article's message is one too.
-    event = feed_pb2.FeedEvent()
-    assert type(event.article) is article_pb2.Article
+def test_a_parsed_article_is_an_article_pb2_article():
     article = newswire.parse_feed(ATOM).articles[0]
     assert type(article.pb) is article_pb2.Article
+    event = feed_pb2.FeedEvent()
     event.article.CopyFrom(article.pb)
     assert event.article.headline == "Port reopens after storm"
 
@@ -105,3 +102,26 @@ def test_through_bytes_the_articles_are_the_same():
         assert shared_transfer == "shared"
     assert len(shared) == 3
     assert shared == serialized
+
+
+def test_first_parses_on_many_threads_at_once_all_finish():
+    # The first parse in a process sets the transfer up, importing modules
+    # (which lets other threads run): threads arriving meanwhile must not
+    # wait for it while holding the GIL.
+    script = textwrap.dedent("""
+        import sys, threading
+        import newswire
+        data = sys.stdin.buffer.read()
+        results = []
+        barrier = threading.Barrier(8)
+        def parse():
+            barrier.wait()
+            results.append(len(newswire.parse_feed(data).articles))
+        threads = [threading.Thread(target=parse) for _ in range(8)]
+        for t in threads: t.start()
+        for t in threads: t.join()
+        print(sorted(results))
+    """)
+    done = subprocess.run([sys.executable, "-c", script], input=ATOM, capture_output=True,
+                          timeout=60, check=True)
+    assert done.stdout.decode().strip() == "[2, 2, 2, 2, 2, 2, 2, 2]"
