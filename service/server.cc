@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "core/base/event_log.h"
 #include "core/policy/key_store.h"
+#include "core/store/jetstream_audit.h"
 #include "core/store/jetstream_keys.h"
 #include "core/store/jetstream_store.h"
 #include "core/store/sqlite_store.h"
@@ -20,10 +21,11 @@
 
 namespace newswire {
 
-Server::Server(std::unique_ptr<Store> store, AuditLog* audit, std::unique_ptr<KeyTable> keys,
-               const ServerOptions& options)
+Server::Server(std::unique_ptr<Store> store, std::unique_ptr<AuditLog> cluster_audit,
+               AuditLog* audit, std::unique_ptr<KeyTable> keys, const ServerOptions& options)
     : store_(std::move(store)),
-      audit_(audit),
+      cluster_audit_(std::move(cluster_audit)),
+      audit_(cluster_audit_ != nullptr ? cluster_audit_.get() : audit),
       keys_(std::move(keys)),
       gate_(std::make_unique<Gate>(keys_.get(), audit_)),
       hub_(std::make_unique<Hub>(store_.get(), options.subscriptions)),
@@ -98,6 +100,8 @@ int Millis(absl::Duration d) {
 struct OpenedStore {
   std::unique_ptr<Store> store;
   AuditLog* audit = nullptr;
+  // A replica's: the cluster's audit log, over `audit`.
+  std::unique_ptr<AuditLog> cluster_audit;
   std::unique_ptr<KeyStore> keys;
   // Set for a replica on a log: `store`, to be started once the hub exists.
   JetStreamStore* replica = nullptr;
@@ -140,6 +144,11 @@ absl::StatusOr<OpenedStore> OpenStore(const ServerOptions& options) {
     if (!shared.ok()) return shared.status();
     opened.keys = *std::move(shared);
   }
+  // Every replica's audit entries are read through any of them.
+  absl::StatusOr<std::unique_ptr<AuditLog>> cluster_audit =
+      OpenSharedAuditLog(options.log, *opened.audit);
+  if (!cluster_audit.ok()) return cluster_audit.status();
+  opened.cluster_audit = *std::move(cluster_audit);
   absl::StatusOr<std::unique_ptr<JetStreamStore>> replica =
       JetStreamStore::Open(*std::move(archive), options.log);
   if (!replica.ok()) return replica.status();
@@ -192,7 +201,8 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
     tls = *std::move(started);
   }
   std::unique_ptr<Server> server(
-      new Server(std::move(opened->store), opened->audit, *std::move(keys), options));
+      new Server(std::move(opened->store), std::move(opened->cluster_audit), opened->audit,
+                 *std::move(keys), options));
   server->replica_ = opened->replica;
   if (opened->replica != nullptr) {
     // Every event the replica applies reaches this server's subscribers,

@@ -114,8 +114,9 @@ class Server {
   void Shutdown(absl::Duration grace = absl::Seconds(5));
 
  private:
-  Server(std::unique_ptr<Store> store, AuditLog* audit, std::unique_ptr<KeyTable> keys,
-         const ServerOptions& options);
+  // `audit` is the store's, or `cluster_audit` when this is a replica.
+  Server(std::unique_ptr<Store> store, std::unique_ptr<AuditLog> cluster_audit,
+         AuditLog* audit, std::unique_ptr<KeyTable> keys, const ServerOptions& options);
 
   // Registers the gauges read from the store and hub when scraped.
   void AddArchiveMetrics(const std::string& data_dir);
@@ -129,7 +130,9 @@ class Server {
   // `store_` when this server is a replica on a log; its apply, which
   // feeds the hub, stops in Shutdown, before the hub goes.
   JetStreamStore* replica_ = nullptr;
-  AuditLog* const audit_;  // The store's.
+  // A replica's audit log, shared by the cluster (over the store's own).
+  const std::unique_ptr<AuditLog> cluster_audit_;
+  AuditLog* const audit_;  // The store's, or `cluster_audit_`.
   const std::unique_ptr<KeyTable> keys_;
   // Admits every call; outlives the streams it watches.
   const std::unique_ptr<Gate> gate_;

@@ -261,6 +261,26 @@ def test_keys_are_the_clusters_on_every_replica(nats, tmp_path):
                     break
                 assert time.monotonic() < deadline, "the revocation never reached replica b"
                 time.sleep(0.05)
+        # The audit is the cluster's: what each replica did, read through
+        # either, with the same ids.
+        with newswire.Client(a.address, key=root) as boss_a, \
+                newswire.Client(b.address, key=root) as boss_b:
+            deadline = time.monotonic() + 10
+            while True:
+                through_a = boss_a.audit()
+                if any(not e.allowed and "revoked" in e.reason for e in through_a):
+                    break
+                assert time.monotonic() < deadline, "b's refusal never reached a's audit"
+                time.sleep(0.05)
+            through_b = boss_b.audit()
+            assert through_b[:len(through_a)] == through_a
+            reasons = [(e.method, e.allowed) for e in through_a]
+            assert ("CreateKey", True) in reasons        # through b
+            assert ("Publish", True) in reasons          # through a
+            assert ("RevokeKey", True) in reasons        # through a
+            assert ("GetArticle", False) in reasons      # refused by b
+            assert ("SearchArticles", False) in reasons  # refused by b
+            assert [e.id for e in through_a] == sorted({e.id for e in through_a})
         # A replica restarted keeps the cluster's keys, revocation included.
         b.stop(signal.SIGKILL)
         b = ServeProcess([str(NEWSWIRE_BIN), "serve", "--listen", "127.0.0.1:0",
