@@ -2,13 +2,13 @@
 // loopback: each "replica" is a shared audit log over an archive of its own.
 #include "core/store/jetstream_audit.h"
 
-#include <functional>
 #include <set>
 
 #include "core/model/article.h"
 #include "core/store/sqlite_store.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/core/eventually.h"
 #include "tests/core/nats_servers.h"
 #include "tests/core/temp_dir.h"
 
@@ -34,16 +34,6 @@ std::vector<std::string> Reasons(const std::vector<v1::AuditEntry>& entries) {
   std::vector<std::string> reasons;
   for (const v1::AuditEntry& e : entries) reasons.push_back(e.reason());
   return reasons;
-}
-
-// Whether `holds` becomes true within 10 s.
-bool Eventually(const std::function<bool()>& holds) {
-  const absl::Time deadline = absl::Now() + absl::Seconds(10);
-  while (!holds()) {
-    if (absl::Now() > deadline) return false;
-    absl::SleepFor(absl::Milliseconds(20));
-  }
-  return true;
 }
 
 class SharedAuditTest : public ::testing::Test {

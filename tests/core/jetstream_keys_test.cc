@@ -5,12 +5,12 @@
 
 #include <atomic>
 #include <filesystem>
-#include <functional>
 
 #include "core/model/article.h"
 #include "core/policy/key_table.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/core/eventually.h"
 #include "tests/core/nats_servers.h"
 #include "tests/core/policy/key_request.h"
 #include "tests/core/temp_dir.h"
@@ -21,16 +21,6 @@ namespace {
 using ::testing::HasSubstr;
 
 const absl::Time kNow = absl::FromUnixSeconds(1'800'000'000);
-
-// Whether `holds` becomes true within 10 s.
-bool Eventually(const std::function<bool()>& holds) {
-  const absl::Time deadline = absl::Now() + absl::Seconds(10);
-  while (!holds()) {
-    if (absl::Now() > deadline) return false;
-    absl::SleepFor(absl::Milliseconds(20));
-  }
-  return true;
-}
 
 class SharedKeysTest : public ::testing::Test {
  protected:
