@@ -26,6 +26,10 @@ constexpr char kAuditSubject[] = "nwa.entries";
 // place in the message, from 1: increasing, and the same through every
 // replica.
 constexpr size_t kEntriesPerMessage = 500;
+// And bytes per message, well under the servers' max_payload (1 MB unless
+// configured), headers and all.
+constexpr size_t kMessageBytes = 256 * 1024;
+constexpr size_t kEntryOverhead = 8;  // Its tag and length in the message.
 constexpr uint64_t kIdsPerMessage = 1000;
 // How long the sender waits for an entry before looking at whether it
 // should stop.
@@ -74,6 +78,9 @@ class SharedAuditLog final : public AuditLog {
                    "replica's archive only"}});
       }
       return;
+    }
+    if (entry.ByteSizeLong() + kEntryOverhead > kMessageBytes) {
+      entry.set_reason(CutAtWord(entry.reason(), kMessageBytes / 2));
     }
     queue_.push_back(std::move(entry));
     ++recorded_;
@@ -162,8 +169,7 @@ class SharedAuditLog final : public AuditLog {
         if (queue_.empty()) continue;
         // After a failed append (which may have been stored all the same),
         // the same entries again, under the same message id.
-        const size_t n =
-            unanswered_ > 0 ? unanswered_ : std::min(queue_.size(), kEntriesPerMessage);
+        const size_t n = unanswered_ > 0 ? unanswered_ : BatchSize();
         for (size_t i = 0; i < n; ++i) *batch.add_entries() = queue_[i];
         first = sent_ + 1;
       }
@@ -173,7 +179,7 @@ class SharedAuditLog final : public AuditLog {
       append.message_id = absl::StrCat(id_prefix_, first, "+", batch.entries_size());
       absl::StatusOr<LogAppended> appended = log_->Append(append);
       absl::MutexLock lock(&mu_);
-      if (!appended.ok()) {
+      if (!appended.ok() && IsRetryable(appended.status())) {
         if (last_error_.ok()) {
           LogEvent(LogLevel::kWarning, "audit.append_failed",
                    {{"stream", kAuditStream}, {"reason", appended.status().message()}});
@@ -182,11 +188,37 @@ class SharedAuditLog final : public AuditLog {
         unanswered_ = static_cast<size_t>(batch.entries_size());
         continue;
       }
+      if (!appended.ok()) {
+        // Sending it again would fail again: these stay in the archive only.
+        dropped_ += static_cast<uint64_t>(batch.entries_size());
+        LogEvent(LogLevel::kError, "audit.not_shared",
+                 {{"stream", kAuditStream},
+                  {"dropped", dropped_},
+                  {"reason", appended.status().message()}});
+      }
       last_error_ = absl::OkStatus();
       unanswered_ = 0;
       queue_.erase(queue_.begin(), queue_.begin() + batch.entries_size());
       sent_ += static_cast<uint64_t>(batch.entries_size());
     }
+  }
+
+  // How many of the queue's first entries one message takes: at most
+  // kEntriesPerMessage and kMessageBytes (at least one; an entry larger
+  // than that on its own has its reason cut when queued).
+  size_t BatchSize() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    size_t n = 0;
+    size_t bytes = 0;
+    while (n < queue_.size() && n < kEntriesPerMessage) {
+      bytes += queue_[n].ByteSizeLong() + kEntryOverhead;
+      if (n > 0 && bytes > kMessageBytes) break;
+      ++n;
+    }
+    return n;
+  }
+
+  static bool IsRetryable(const absl::Status& status) {
+    return absl::IsUnavailable(status) || absl::IsDeadlineExceeded(status);
   }
 
   const std::unique_ptr<JetStreamLog> log_;

@@ -3,21 +3,24 @@
 // Every entry a replica records goes to its own archive, as on a single
 // server (so `newswire audit --data DIR` still reads what that replica
 // saw), and to a JetStream stream of its own ("NEWSWIRE_AUDIT", subject
-// "nwa.entry", as many copies as the log's stream, deletes and purges
+// "nwa.entries", as many copies as the log's stream, deletes and purges
 // denied), never to the feed's stream. Reading the audit through any
 // replica reads that stream: every replica's entries, in the order the
-// stream stored them, each with its stream sequence as its id, the same
-// through every replica (so `audit --after ID` pages across them).
+// stream stored them, with the same ids through every replica (the
+// sequence of the message an entry went in × 1,000 + its place in it), so
+// a reader pages with after_id through any of them.
 //
 // Recording never waits for NATS: entries queue (at most
 // kMaxQueuedAuditEntries; past that an entry stays only in the replica's
 // archive, and the event log says so) and one thread appends them in
-// order, each with a message id of its own, so an append retried after a
-// lost answer is stored once. A read first waits, up to the log's
-// retry_timeout, until the entries recorded before it are in the stream,
-// so an action's entry can be read through any replica once the action
-// returned; UNAVAILABLE, naming the stream and the local alternative, when
-// the servers do not answer.
+// order, in messages of up to 500 entries and 256 KB (an entry larger than
+// that alone goes with its reason cut; the archive keeps it whole), each
+// message with an id of its own, so an append retried after a lost answer
+// is stored once. A read first waits, up to the log's retry_timeout, until
+// the entries this replica recorded before it are in the stream, so an
+// action's entry can be read through the replica that answered it once the
+// action returned (through the others, moments later); UNAVAILABLE, naming
+// the stream and the local alternative, when the servers do not answer.
 #ifndef NEWSWIRE_CORE_STORE_JETSTREAM_AUDIT_H_
 #define NEWSWIRE_CORE_STORE_JETSTREAM_AUDIT_H_
 

@@ -14,7 +14,8 @@
 # protobuf runtime, a *_pb2 module whose .proto the C++ core already holds
 # takes the core's descriptors, so every message class is the core's
 # compiled C++ class: parsing and serializing run generated code, and the
-# core hands parsed articles to Python without a copy (see _core.pyi).
+# core hands parsed articles to Python without a copy (_core.article_transfer()
+# says whether it does).
 # Loading them the other way round would give some files Python-built
 # descriptors and others the core's (FeedEvent.article a class other than
 # article_pb2.Article).

@@ -129,6 +129,33 @@ TEST_F(SharedAuditTest, PagesByIdWithoutGapOrRepeatAndFiltersByTime) {
               ::testing::ElementsAre("a1198", "a1199"));
 }
 
+TEST_F(SharedAuditTest, LargeEntriesGoInMessagesTheServersTake) {
+  Replica a = Open();
+  ASSERT_NE(a.audit, nullptr);
+  // Ten entries of 100 KB are more than one 1 MB message (the servers'
+  // max_payload) could carry; one of 2 MB could not go in any.
+  for (int i = 0; i < 10; ++i) {
+    a.audit->Record(Entry(absl::StrCat(i, " ", std::string(100 * 1024, 'x'))));
+  }
+  std::string huge = "huge";
+  while (huge.size() < 2 * 1024 * 1024) huge += " yyy";
+  a.audit->Record(Entry(huge));
+  a.audit->Record(Entry("after"));
+  std::vector<v1::AuditEntry> entries = ReadAll(*a.audit);
+  ASSERT_EQ(entries.size(), 12u);
+  for (int i = 0; i < 10; ++i) {
+    EXPECT_EQ(entries[i].reason().size(), 100 * 1024 + 2) << i;
+  }
+  // Cut at a word, and said to be.
+  EXPECT_GT(entries[10].reason().size(), 64u * 1024);
+  EXPECT_LT(entries[10].reason().size(), 1024u * 1024);
+  EXPECT_THAT(entries[10].reason(), ::testing::StartsWith("huge yyy yyy"));
+  EXPECT_THAT(entries[10].reason(), ::testing::EndsWith("yyy…"));
+  EXPECT_EQ(entries[11].reason(), "after");
+  // The archive keeps the entry whole.
+  EXPECT_EQ((*a.archive->ReadAudit(absl::InfinitePast(), 0, 100))[10].reason(), huge);
+}
+
 TEST_F(SharedAuditTest, EntriesRecordedWhileTheServersAreDownAreSentAfterAndNoneTwice) {
   Replica a = Open(/*retry=*/absl::Seconds(2));
   ASSERT_NE(a.audit, nullptr);
