@@ -37,8 +37,6 @@ constexpr absl::Duration kSendWait = absl::Milliseconds(250);
 // How long one append retries while no leader answers (then the sender
 // tries it again, unless it is stopping).
 constexpr absl::Duration kAppendRetry = absl::Seconds(5);
-// Messages read per step.
-constexpr size_t kReadBatch = 500;
 
 // Where the operator can still read a replica's own entries.
 constexpr absl::string_view kLocalHint =
@@ -70,12 +68,8 @@ class SharedAuditLog final : public AuditLog {
     if (queue_.size() >= kMaxQueuedAuditEntries) {
       ++dropped_;
       if (dropped_ == 1 || dropped_ % 1000 == 0) {
-        LogEvent(LogLevel::kError, "audit.not_shared",
-                 {{"stream", kAuditStream},
-                  {"dropped", dropped_},
-                  {"reason",
-                   "the audit stream is not keeping up; the entry is in the "
-                   "replica's archive only"}});
+        SayNotShared("the audit stream is not keeping up; the entry is in the replica's "
+                     "archive only");
       }
       return;
     }
@@ -94,39 +88,27 @@ class SharedAuditLog final : public AuditLog {
     std::vector<v1::AuditEntry> entries;
     absl::StatusOr<JetStreamLog::Bounds> bounds = log_->GetBounds();
     if (!bounds.ok()) return Unreachable(bounds.status());
+    if (limit == 0) return entries;
     // Messages before the one holding `after_id` hold nothing later.
-    if (limit == 0 || bounds->last < after_id / kIdsPerMessage) return entries;
-    absl::StatusOr<std::unique_ptr<LogReader>> reader = log_->ReadFrom(
-        std::max(std::max<uint64_t>(after_id / kIdsPerMessage, 1), bounds->first));
-    if (!reader.ok()) return Unreachable(reader.status());
-    const absl::Time deadline = absl::Now() + log_->options().retry_timeout;
-    uint64_t read_to = 0;
-    while (read_to < bounds->last && entries.size() < limit) {
-      if (absl::Now() >= deadline) {
-        return Unreachable(absl::DeadlineExceededError(
-            absl::StrCat("stopped at ", read_to, " of ", bounds->last)));
-      }
-      absl::StatusOr<std::vector<LogMessage>> batch =
-          (*reader)->Next(kReadBatch, kSendWait);
-      if (!batch.ok()) return Unreachable(batch.status());
-      for (const LogMessage& message : *batch) {
-        read_to = message.sequence;
-        v1::ReadAuditResponse sent;
-        if (!sent.ParseFromString(message.data)) {
-          LogEvent(LogLevel::kWarning, "audit.entry_skipped",
-                   {{"stream", kAuditStream}, {"sequence", message.sequence}});
-          continue;
-        }
-        for (int i = 0; i < sent.entries_size() && entries.size() < limit; ++i) {
-          v1::AuditEntry& entry = *sent.mutable_entries(i);
-          entry.set_id(message.sequence * kIdsPerMessage + static_cast<uint64_t>(i) + 1);
-          if (entry.id() <= after_id) continue;
-          if (entry.has_time() && FromProtoTime(entry.time()) < since) continue;
-          entries.push_back(std::move(entry));
-        }
-        if (entries.size() == limit) break;
-      }
-    }
+    absl::Status read = log_->ReadThrough(
+        std::max(after_id / kIdsPerMessage, bounds->first), bounds->last,
+        [&](const LogMessage& message) {
+          v1::ReadAuditResponse sent;
+          if (!sent.ParseFromString(message.data)) {
+            LogEvent(LogLevel::kWarning, "audit.entry_skipped",
+                     {{"stream", kAuditStream}, {"sequence", message.sequence}});
+            return true;
+          }
+          for (int i = 0; i < sent.entries_size() && entries.size() < limit; ++i) {
+            v1::AuditEntry& entry = *sent.mutable_entries(i);
+            entry.set_id(message.sequence * kIdsPerMessage + static_cast<uint64_t>(i) + 1);
+            if (entry.id() <= after_id) continue;
+            if (entry.has_time() && FromProtoTime(entry.time()) < since) continue;
+            entries.push_back(std::move(entry));
+          }
+          return entries.size() < limit;
+        });
+    if (!read.ok()) return Unreachable(read);
     return entries;
   }
 
@@ -191,10 +173,7 @@ class SharedAuditLog final : public AuditLog {
       if (!appended.ok()) {
         // Sending it again would fail again: these stay in the archive only.
         dropped_ += static_cast<uint64_t>(batch.entries_size());
-        LogEvent(LogLevel::kError, "audit.not_shared",
-                 {{"stream", kAuditStream},
-                  {"dropped", dropped_},
-                  {"reason", appended.status().message()}});
+        SayNotShared(appended.status().message());
       }
       last_error_ = absl::OkStatus();
       unanswered_ = 0;
@@ -215,6 +194,12 @@ class SharedAuditLog final : public AuditLog {
       ++n;
     }
     return n;
+  }
+
+  // Tells the event log how many entries stay in the archive only, and why.
+  void SayNotShared(absl::string_view reason) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    LogEvent(LogLevel::kError, "audit.not_shared",
+             {{"stream", kAuditStream}, {"dropped", dropped_}, {"reason", reason}});
   }
 
   static bool IsRetryable(const absl::Status& status) {

@@ -47,21 +47,12 @@ class SharedKeyStore final : public KeyStore {
     absl::StatusOr<JetStreamLog::Bounds> bounds = log_->GetBounds();
     if (!bounds.ok()) return bounds.status();
     absl::MutexLock lock(&mu_);
-    if (bounds->last <= read_to_) return absl::OkStatus();
-    absl::StatusOr<std::unique_ptr<LogReader>> reader = log_->ReadFrom(read_to_ + 1);
-    if (!reader.ok()) return reader.status();
-    const absl::Time deadline = absl::Now() + log_->options().retry_timeout;
-    while (read_to_ < bounds->last) {
-      if (absl::Now() >= deadline) {
-        return absl::UnavailableError(absl::StrCat("reading the shared keys (", kKeysStream,
-                                                   "): stopped at ", read_to_, " of ",
-                                                   bounds->last));
-      }
-      absl::StatusOr<std::vector<LogMessage>> batch = (*reader)->Next(100, absl::Seconds(1));
-      if (!batch.ok()) return batch.status();
-      for (const LogMessage& message : *batch) Fold(message);
-    }
-    return absl::OkStatus();
+    // Fold needs mu_, which this thread holds while the read calls it.
+    return log_->ReadThrough(read_to_ + 1, bounds->last,
+                             [this](const LogMessage& message) ABSL_NO_THREAD_SAFETY_ANALYSIS {
+                               Fold(message);
+                               return true;
+                             });
   }
 
   absl::StatusOr<std::vector<v1::KeyRecord>> Load() const override {

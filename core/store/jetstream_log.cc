@@ -2,6 +2,7 @@
 
 #include <nats/nats.h>
 
+#include <algorithm>
 #include <thread>
 #include <utility>
 
@@ -13,6 +14,9 @@ namespace {
 // The wait of one JetStream API request; every request is retried within
 // retry_timeout.
 constexpr int64_t kRequestWaitMs = 5000;
+// What ReadThrough takes in one step, and waits for it.
+constexpr size_t kReadBatch = 500;
+constexpr absl::Duration kReadWait = absl::Milliseconds(250);
 constexpr absl::Duration kRetryPause = absl::Milliseconds(250);
 // Where JetStream keeps a message's id (Nats-Msg-Id), stored with it.
 constexpr absl::string_view kMessageIdHeader = "Nats-Msg-Id";
@@ -367,6 +371,29 @@ absl::StatusOr<std::vector<LogMessage>> LogReader::Next(size_t max, absl::Durati
     wait_ms = 1;
   }
   return out;
+}
+
+absl::Status JetStreamLog::ReadThrough(uint64_t from, uint64_t last,
+                                       absl::FunctionRef<bool(const LogMessage&)> each) {
+  from = std::max<uint64_t>(from, 1);
+  if (last < from) return absl::OkStatus();
+  absl::StatusOr<std::unique_ptr<LogReader>> reader = ReadFrom(from);
+  if (!reader.ok()) return reader.status();
+  const absl::Time deadline = absl::Now() + options_.retry_timeout;
+  uint64_t read_to = from - 1;
+  while (read_to < last) {
+    if (absl::Now() >= deadline) {
+      return absl::UnavailableError(absl::StrCat("reading ", options_.stream, ": stopped at ",
+                                                 read_to, " of ", last));
+    }
+    absl::StatusOr<std::vector<LogMessage>> batch = (*reader)->Next(kReadBatch, kReadWait);
+    if (!batch.ok()) return batch.status();
+    for (const LogMessage& message : *batch) {
+      read_to = message.sequence;
+      if (!each(message)) return absl::OkStatus();
+    }
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace newswire

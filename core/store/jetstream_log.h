@@ -27,6 +27,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
@@ -128,6 +129,14 @@ class JetStreamLog {
   // following the stream as it grows (an ordered consumer: it rebuilds
   // itself after a gap or a lost server, and never skips or repeats).
   absl::StatusOr<std::unique_ptr<LogReader>> ReadFrom(uint64_t from);
+
+  // Reads from sequence `from` (at least 1) until `last` has been read,
+  // handing each message to `each` in order (with those that came in the
+  // same batch after `last`) and stopping early when it returns false.
+  // UNAVAILABLE, saying how far it got, when they did not all come within
+  // retry_timeout.
+  absl::Status ReadThrough(uint64_t from, uint64_t last,
+                           absl::FunctionRef<bool(const LogMessage&)> each);
 
   // The largest message (data and headers) the servers take: their
   // max_payload, 1 MB unless configured.
