@@ -289,6 +289,7 @@ absl::StatusOr<std::unique_ptr<HttpEdge>> StartHttp(absl::string_view listen,
   http_options.access_log = access_log;
   http_options.data_dir = options.data_dir;
   http_options.websub = websub;
+  http_options.log = options.log;
   return HttpEdge::Start(http_options, server);
 }
 

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "core/policy/policy.h"
+#include "core/store/jetstream_websub.h"
 #include "service/http_auth.h"
 #include "service/http_events.h"
 #include "service/http_feeds.h"
@@ -86,6 +87,12 @@ absl::StatusOr<std::unique_ptr<HttpEdge>> HttpEdge::Start(const HttpEdgeOptions&
 
   absl::StatusOr<std::unique_ptr<WebSubStore>> subscriptions = OpenWebSubStore(options.data_dir);
   if (!subscriptions.ok()) return subscriptions.status();
+  if (!options.log.servers.empty()) {
+    // What this server's archive held joins the cluster's subscriptions.
+    const std::unique_ptr<WebSubStore> local = *std::move(subscriptions);
+    subscriptions = OpenSharedWebSubStore(options.log, *local);
+    if (!subscriptions.ok()) return subscriptions.status();
+  }
   absl::StatusOr<std::unique_ptr<WebSubHub>> websub = WebSubHub::Start(
       server.hub(), server.store(), *std::move(subscriptions), options.websub);
   if (!websub.ok()) return websub.status();

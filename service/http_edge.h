@@ -20,6 +20,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "core/store/jetstream_log.h"
 #include "service/http_access_log.h"
 #include "service/http_server.h"
 #include "service/server.h"
@@ -36,6 +37,9 @@ struct HttpEdgeOptions {
   // them in memory.
   std::string data_dir;
   WebSubOptions websub;
+  // The server's log when it is a replica of a cluster (servers set): the
+  // WebSub subscriptions are then the cluster's (jetstream_websub.h).
+  JetStreamOptions log;
 };
 
 class HttpEdge {

@@ -1,11 +1,8 @@
 #include "service/websub_hub.h"
 
-#include <openssl/rand.h>
-
 #include <algorithm>
 #include <atomic>
 #include <functional>
-#include <iostream>
 #include <map>
 #include <optional>
 #include <string>
@@ -20,6 +17,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "core/base/event_log.h"
+#include "core/base/random.h"
 #include "absl/synchronization/mutex.h"
 #include "core/search/filter_query.h"
 #include "core/model/sha256.h"
@@ -35,16 +33,6 @@ namespace {
 constexpr size_t kMaxDeliveryBytes = 1 << 20;
 
 bool Is2xx(int status) { return status >= 200 && status < 300; }
-
-std::string RandomChallenge() {
-  unsigned char bytes[16];
-  if (RAND_bytes(bytes, sizeof(bytes)) != 1) {
-    std::cerr << "newswire: websub: no random bytes for a challenge\n";
-    std::abort();
-  }
-  return absl::BytesToHexString(
-      absl::string_view(reinterpret_cast<const char*>(bytes), sizeof(bytes)));
-}
 
 // The lease granted for `asked` seconds (none: the default).
 absl::Duration GrantLease(std::optional<uint64_t> asked, const WebSubOptions& options) {
@@ -119,8 +107,11 @@ class WebSubHub::Core : public std::enable_shared_from_this<Core> {
     bool scheduled = false;
     // The feed woke it since the job last looked.
     bool ready = false;
-    // Deleted (unsubscribed, lease ended, 410): no more deliveries.
+    // No more deliveries from this server: deleted, or (on a cluster)
+    // another replica delivers to it now.
     bool gone = false;
+    // Deleted (unsubscribed, lease ended, 410): its cursor is not stored.
+    bool deleted = false;
     std::optional<Pending> pending;
   };
   using Key = std::pair<std::string, std::string>;  // (topic, callback).
@@ -140,6 +131,17 @@ class WebSubHub::Core : public std::enable_shared_from_this<Core> {
       const std::shared_ptr<Subscriber>& sub, uint64_t cursor);
   // Makes `sub` (stored already) live: listed, delivering, expiring.
   void Activate(std::shared_ptr<Subscriber> sub, std::shared_ptr<Subscription> feed);
+  // The stored subscription (topic, callback), if any.
+  std::optional<WebSubRecord> Stored(absl::string_view topic, absl::string_view callback);
+
+  // On a cluster (a shared WebSubStore): runs Reconcile on a worker, once
+  // for any number of calls until it runs, after `delay`.
+  void ScheduleReconcile(absl::Duration delay);
+  // Brings the subscribers this server delivers to in line with the store:
+  // starts those it delivers to now (after their stored cursor), stops
+  // those another replica delivers to or that were deleted through
+  // another, and takes renewals made through another.
+  void Reconcile();
 
   void Verify(const WebSubRequest& request, absl::Duration lease);
   void Subscribe(const WebSubRequest& request, absl::Duration lease);
@@ -169,6 +171,7 @@ class WebSubHub::Core : public std::enable_shared_from_this<Core> {
   // Jobs by when they are due.
   std::multimap<absl::Time, std::function<void()>> jobs_ ABSL_GUARDED_BY(mu_);
   size_t pending_verifications_ ABSL_GUARDED_BY(mu_) = 0;
+  bool reconcile_scheduled_ ABSL_GUARDED_BY(mu_) = false;
   std::vector<std::thread> workers_;
 };
 
@@ -185,6 +188,7 @@ absl::Status WebSubHub::Core::Start() {
       }
       continue;
     }
+    if (!subscriptions_->Delivers(record)) continue;  // Another replica does.
     const uint64_t cursor = record.cursor;
     auto sub = std::make_shared<Subscriber>(std::move(record), *std::move(topic));
     absl::StatusOr<std::shared_ptr<Subscription>> feed = OpenFeed(sub, cursor);
@@ -199,10 +203,14 @@ absl::Status WebSubHub::Core::Start() {
   }
   const int threads = std::max(1, options_.delivery_threads);
   for (int i = 0; i < threads; ++i) workers_.emplace_back([this] { WorkLoop(); });
+  subscriptions_->Watch([weak = weak_from_this()] {
+    if (std::shared_ptr<Core> core = weak.lock()) core->ScheduleReconcile(absl::ZeroDuration());
+  });
   return absl::OkStatus();
 }
 
 void WebSubHub::Core::Stop() {
+  subscriptions_->StopWatching();
   {
     absl::MutexLock lock(&mu_);
     if (stop_) return;
@@ -299,13 +307,118 @@ absl::StatusOr<std::shared_ptr<Subscription>> WebSubHub::Core::OpenFeed(
 void WebSubHub::Core::Activate(std::shared_ptr<Subscriber> sub,
                                std::shared_ptr<Subscription> feed) {
   absl::MutexLock lock(&mu_);
-  if (stop_) return;
+  const Key key{sub->topic.url, sub->record.callback};
+  if (stop_ || subscribers_.contains(key)) return;  // `feed` ends with this call.
   sub->feed = std::move(feed);
   // The feed wakes a subscriber only after Next found nothing: look once.
   sub->scheduled = true;
   ScheduleDelivery(sub, absl::Now());
   ScheduleExpiry(sub, sub->record.lease_end);
-  subscribers_[Key{sub->topic.url, sub->record.callback}] = std::move(sub);
+  subscribers_[key] = std::move(sub);
+}
+
+std::optional<WebSubRecord> WebSubHub::Core::Stored(absl::string_view topic,
+                                                    absl::string_view callback) {
+  absl::StatusOr<std::vector<WebSubRecord>> records = subscriptions_->Load();
+  if (!records.ok()) {
+    LogEvent(LogLevel::kError, "websub.not_read",
+             {{"code", records.status()}, {"reason", records.status().message()}});
+    return std::nullopt;
+  }
+  for (WebSubRecord& record : *records) {
+    if (record.topic == topic && record.callback == callback) return std::move(record);
+  }
+  return std::nullopt;
+}
+
+void WebSubHub::Core::ScheduleReconcile(absl::Duration delay) {
+  absl::MutexLock lock(&mu_);
+  if (stop_ || reconcile_scheduled_) return;
+  reconcile_scheduled_ = true;
+  Schedule(absl::Now() + delay, [this] { Reconcile(); });
+}
+
+void WebSubHub::Core::Reconcile() {
+  {
+    absl::MutexLock lock(&mu_);
+    reconcile_scheduled_ = false;
+  }
+  absl::MutexLock store_lock(&store_mu_);
+  absl::StatusOr<std::vector<WebSubRecord>> records = subscriptions_->Load();
+  if (!records.ok()) {
+    LogEvent(LogLevel::kWarning, "websub.read_failed",
+             {{"code", records.status()},
+              {"reason", records.status().message()},
+              {"next", "trying again"}});
+    ScheduleReconcile(absl::Seconds(1));
+    return;
+  }
+  const absl::Time now = absl::Now();
+  absl::flat_hash_set<Key> delivered_here;
+  bool again = false;  // Some could not start yet.
+  for (WebSubRecord& record : *records) {
+    if (!subscriptions_->Delivers(record)) continue;
+    Key key{record.topic, record.callback};
+    delivered_here.insert(key);
+    {
+      absl::MutexLock lock(&mu_);
+      if (auto it = subscribers_.find(key); it != subscribers_.end()) {
+        Subscriber& sub = *it->second;  // Renewed through another replica?
+        sub.record.secret = record.secret;
+        if (sub.record.lease_end != record.lease_end) {
+          sub.record.lease_end = record.lease_end;
+          ScheduleExpiry(it->second, record.lease_end);
+        }
+        continue;
+      }
+    }
+    if (record.lease_end <= now) {
+      if (absl::Status s = subscriptions_->Remove(record.topic, record.callback); !s.ok()) {
+        LogEvent(LogLevel::kError, "websub.deletion_not_stored",
+                 {{"callback", record.callback}, {"code", s}, {"reason", s.message()}});
+      }
+      continue;
+    }
+    absl::StatusOr<WebSubTopic> topic = ParseWebSubTopic(record.topic);
+    if (!topic.ok()) continue;
+    if (record.cursor > store_.HeadSequence()) {
+      again = true;  // Delivered up to where this replica has not applied yet.
+      continue;
+    }
+    const uint64_t cursor = record.cursor;
+    auto sub = std::make_shared<Subscriber>(std::move(record), *std::move(topic));
+    absl::StatusOr<std::shared_ptr<Subscription>> feed = OpenFeed(sub, cursor);
+    if (!feed.ok()) {
+      again = true;
+      continue;
+    }
+    LogEvent(LogLevel::kInfo, "websub.delivering",
+             {{"callback", sub->record.callback},
+              {"topic", sub->topic.url},
+              {"after", cursor}});
+    Activate(std::move(sub), *std::move(feed));
+  }
+  std::vector<std::shared_ptr<Subscription>> feeds;  // Ended after the lock.
+  std::vector<Key> released;
+  {
+    absl::MutexLock lock(&mu_);
+    for (auto it = subscribers_.begin(); it != subscribers_.end();) {
+      if (delivered_here.contains(it->first)) {
+        ++it;
+        continue;
+      }
+      Subscriber& sub = *it->second;
+      sub.gone = true;  // A delivery under way still stores its cursor.
+      sub.pending.reset();
+      feeds.push_back(std::move(sub.feed));
+      released.push_back(it->first);
+      subscribers_.erase(it++);
+    }
+  }
+  for (const auto& [topic, callback] : released) {
+    LogEvent(LogLevel::kInfo, "websub.handed_over", {{"callback", callback}, {"topic", topic}});
+  }
+  if (again) ScheduleReconcile(absl::Seconds(1));
 }
 
 HttpResponse WebSubHub::Core::HandleRequest(const HttpRequest& request) {
@@ -335,7 +448,7 @@ HttpResponse WebSubHub::Core::HandleRequest(const HttpRequest& request) {
 
 void WebSubHub::Core::Verify(const WebSubRequest& request, absl::Duration lease) {
   const bool subscribe = request.mode == WebSubMode::kSubscribe;
-  const std::string challenge = RandomChallenge();
+  const std::string challenge = RandomHex(16);
   std::string query = absl::StrCat("hub.mode=", subscribe ? "subscribe" : "unsubscribe",
                                    "&hub.topic=", EncodeQueryValue(request.topic.url),
                                    "&hub.challenge=", challenge);
@@ -374,7 +487,22 @@ void WebSubHub::Core::Verify(const WebSubRequest& request, absl::Duration lease)
     auto it = subscribers_.find(Key{request.topic.url, request.callback});
     if (it != subscribers_.end()) sub = it->second;
   }
-  if (sub != nullptr) Remove(sub, "it unsubscribed");
+  if (sub != nullptr) {
+    Remove(sub, "it unsubscribed");
+    return;
+  }
+  // Delivered to by another replica of a cluster (or not at all).
+  absl::MutexLock store_lock(&store_mu_);
+  if (!Stored(request.topic.url, request.callback).has_value()) return;
+  LogEvent(LogLevel::kInfo, "websub.unsubscribed",
+           {{"callback", request.callback},
+            {"topic", request.topic.url},
+            {"why", "it unsubscribed"}});
+  if (absl::Status s = subscriptions_->Remove(request.topic.url, request.callback);
+      !s.ok()) {
+    LogEvent(LogLevel::kError, "websub.deletion_not_stored",
+             {{"callback", request.callback}, {"code", s}, {"reason", s.message()}});
+  }
 }
 
 void WebSubHub::Core::Subscribe(const WebSubRequest& request, absl::Duration lease) {
@@ -390,6 +518,14 @@ void WebSubHub::Core::Subscribe(const WebSubRequest& request, absl::Duration lea
       sub.record.lease_end = now + lease;
       renewed = sub.record;
       ScheduleExpiry(it->second, sub.record.lease_end);
+    }
+  }
+  if (!renewed.has_value()) {
+    // Delivered to by another replica of a cluster: keeps its cursor there.
+    renewed = Stored(request.topic.url, request.callback);
+    if (renewed.has_value()) {
+      renewed->secret = request.secret;
+      renewed->lease_end = now + lease;
     }
   }
   if (renewed.has_value()) {
@@ -410,8 +546,11 @@ void WebSubHub::Core::Subscribe(const WebSubRequest& request, absl::Duration lea
   record.lease_end = now + lease;
   record.created = now;
   record.cursor = store_.HeadSequence();  // New entries from now on.
+  // On a cluster, the replica that delivers to it may be another.
+  const bool here = subscriptions_->Delivers(record);
   auto sub = std::make_shared<Subscriber>(record, request.topic);
-  absl::StatusOr<std::shared_ptr<Subscription>> feed = OpenFeed(sub, record.cursor);
+  absl::StatusOr<std::shared_ptr<Subscription>> feed = nullptr;
+  if (here) feed = OpenFeed(sub, record.cursor);
   absl::Status s = feed.status();
   if (s.ok()) s = subscriptions_->Put(record);
   if (!s.ok()) {
@@ -426,7 +565,7 @@ void WebSubHub::Core::Subscribe(const WebSubRequest& request, absl::Duration lea
            {{"callback", record.callback},
             {"topic", record.topic},
             {"until", absl::FormatTime(record.lease_end)}});
-  Activate(std::move(sub), *std::move(feed));
+  if (here) Activate(std::move(sub), *std::move(feed));
 }
 
 void WebSubHub::Core::Deliver(const std::shared_ptr<Subscriber>& sub) {
@@ -598,7 +737,7 @@ void WebSubHub::Core::Advance(const std::shared_ptr<Subscriber>& sub, uint64_t c
   absl::MutexLock store_lock(&store_mu_);
   {
     absl::MutexLock lock(&mu_);
-    if (sub->gone) return;
+    if (sub->deleted) return;
     sub->record.cursor = cursor;
   }
   if (absl::Status s =
@@ -616,8 +755,9 @@ void WebSubHub::Core::Remove(const std::shared_ptr<Subscriber>& sub,
   const Key key{sub->topic.url, sub->record.callback};
   {
     absl::MutexLock lock(&mu_);
-    if (sub->gone) return;
+    if (sub->deleted) return;
     sub->gone = true;
+    sub->deleted = true;
     sub->pending.reset();
     auto it = subscribers_.find(key);
     if (it != subscribers_.end() && it->second == sub) subscribers_.erase(it);

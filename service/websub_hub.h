@@ -40,6 +40,11 @@
 // --memory), so after a restart deliveries resume after the cursor: no
 // entry is lost, and one is sent twice only when the process stopped
 // between a delivery and the write of its cursor.
+//
+// On a cluster of replicas (a shared WebSubStore: jetstream_websub.h),
+// a subscription made or renewed through any replica is the same one, and
+// one live replica delivers to it, picked by the store; when that one
+// goes, another resumes after the shared cursor.
 #ifndef NEWSWIRE_SERVICE_WEBSUB_HUB_H_
 #define NEWSWIRE_SERVICE_WEBSUB_HUB_H_
 
@@ -98,7 +103,7 @@ class WebSubHub {
   // Answers POST /v1/websub (see above). Never blocks on the network.
   HttpResponse HandleRequest(const HttpRequest& request);
 
-  // Verified subscriptions now.
+  // Verified subscriptions this server delivers to now.
   size_t subscription_count() const;
   // Deliveries a subscriber took (2xx), delivery attempts that will be
   // tried again, and deliveries given up after max_attempts.

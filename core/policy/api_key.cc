@@ -1,14 +1,13 @@
 #include "core/policy/api_key.h"
 
 #include <openssl/crypto.h>
-#include <openssl/rand.h>
 
 #include <cstdint>
-#include <cstdlib>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "core/base/random.h"
 #include "core/model/sha256.h"
 
 namespace newswire {
@@ -20,17 +19,6 @@ constexpr size_t kCheckChars = 6;  // 62^6 > 2^32.
 constexpr absl::string_view kBase62 =
     "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 constexpr absl::string_view kBase32 = "abcdefghijklmnopqrstuvwxyz234567";
-
-std::string RandomBytes(size_t n) {
-  std::string bytes(n, '\0');
-  if (RAND_bytes(reinterpret_cast<unsigned char*>(bytes.data()), static_cast<int>(n)) !=
-      1) {
-    // Without randomness no key can be made safely; this does not happen
-    // on a working system (getrandom).
-    std::abort();
-  }
-  return bytes;
-}
 
 // `bytes` as a big-endian number in base 62, left-padded to `width` digits.
 std::string Base62(absl::string_view bytes, size_t width) {

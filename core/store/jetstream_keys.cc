@@ -44,15 +44,10 @@ class SharedKeyStore final : public KeyStore {
 
   // Reads the stream from where the last read ended to its last message.
   absl::Status CatchUp() const {
-    absl::StatusOr<JetStreamLog::Bounds> bounds = log_->GetBounds();
-    if (!bounds.ok()) return bounds.status();
     absl::MutexLock lock(&mu_);
     // Fold needs mu_, which this thread holds while the read calls it.
-    return log_->ReadThrough(read_to_ + 1, bounds->last,
-                             [this](const LogMessage& message) ABSL_NO_THREAD_SAFETY_ANALYSIS {
-                               Fold(message);
-                               return true;
-                             });
+    return log_->ReadToLast(read_to_ + 1, [this](const LogMessage& message)
+                                              ABSL_NO_THREAD_SAFETY_ANALYSIS { Fold(message); });
   }
 
   absl::StatusOr<std::vector<v1::KeyRecord>> Load() const override {
@@ -144,29 +139,14 @@ class SharedKeyStore final : public KeyStore {
   }
 
   void FollowLoop(absl::AnyInvocable<void(const v1::KeyRecord&)>& apply) {
-    std::unique_ptr<LogReader> reader;
+    LogFollower follower(*log_, "keys.follow_failed");
     while (!stop_) {
-      if (reader == nullptr) {
-        uint64_t from;
-        {
-          absl::MutexLock lock(&mu_);
-          from = read_to_ + 1;
-        }
-        absl::StatusOr<std::unique_ptr<LogReader>> opened = log_->ReadFrom(from);
-        if (!opened.ok()) {
-          LogEvent(LogLevel::kWarning, "keys.follow_failed",
-                   {{"error", opened.status().message()}});
-          absl::SleepFor(kFollowWait);
-          continue;
-        }
-        reader = *std::move(opened);
+      uint64_t after;
+      {
+        absl::MutexLock lock(&mu_);
+        after = read_to_;
       }
-      absl::StatusOr<std::vector<LogMessage>> batch = reader->Next(100, kFollowWait);
-      if (!batch.ok()) {
-        reader.reset();
-        continue;
-      }
-      for (const LogMessage& message : *batch) {
+      for (const LogMessage& message : follower.Next(after, kFollowWait)) {
         v1::KeyRecord merged;
         {
           absl::MutexLock lock(&mu_);

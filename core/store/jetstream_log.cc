@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "core/base/event_log.h"
 
 namespace newswire {
 namespace {
@@ -162,6 +163,17 @@ absl::Status JetStreamLog::EnsureStream() {
             " exists but is not newswire's (it must take only ", options_.subjects,
             " and deny deletes and purges)"));
       }
+      // The server keeps "no limit" as -1.
+      const int64_t per_subject = std::max<int64_t>(config.MaxMsgsPerSubject, 0);
+      if (per_subject != options_.max_messages_per_subject) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            "JetStream stream ", options_.stream, " keeps ",
+            per_subject == 0 ? "every message" : absl::StrCat(per_subject),
+            " per subject, newswire expects ",
+            options_.max_messages_per_subject == 0
+                ? "every message"
+                : absl::StrCat(options_.max_messages_per_subject)));
+      }
       return absl::OkStatus();
     }
     if (s == NATS_NOT_FOUND || code == JSStreamNotFoundErr) {
@@ -177,6 +189,8 @@ absl::Status JetStreamLog::EnsureStream() {
       config.DenyDelete = true;
       config.DenyPurge = true;
       config.Duplicates = absl::ToInt64Nanoseconds(options_.duplicate_window);
+      if (options_.max_messages_per_subject > 0)
+        config.MaxMsgsPerSubject = options_.max_messages_per_subject;
       jsStreamInfo* added = nullptr;
       s = js_AddStream(&added, js_, &config, nullptr, &code);
       StreamInfoPtr added_info(added);
@@ -195,13 +209,17 @@ absl::Status JetStreamLog::EnsureStream() {
   }
 }
 
-absl::StatusOr<LogAppended> JetStreamLog::Append(const LogAppend& append) {
+absl::StatusOr<LogAppended> JetStreamLog::Append(const LogAppend& append,
+                                                 std::optional<absl::Duration> retry_for) {
   natsMsg* raw_msg = nullptr;
   natsStatus s = natsMsg_Create(&raw_msg, append.subject.c_str(), nullptr,
                                 append.data.data(), static_cast<int>(append.data.size()));
   MsgPtr msg(raw_msg);
   for (const auto& [key, value] : append.headers) {
-    if (s == NATS_OK) s = natsMsgHeader_Add(msg.get(), key.c_str(), value.c_str());
+    // A header with an empty value shifts the ones after it when read back
+    // (libnats 3.4.1): left out, it reads back as empty all the same.
+    if (s == NATS_OK && !value.empty())
+      s = natsMsgHeader_Add(msg.get(), key.c_str(), value.c_str());
   }
   if (s != NATS_OK) {
     return absl::InvalidArgumentError(
@@ -214,7 +232,7 @@ absl::StatusOr<LogAppended> JetStreamLog::Append(const LogAppend& append) {
   publish.ExpectNoMessage = append.expect_empty_subject;
   jsPubAck* raw_ack = nullptr;
   jsErrCode code = static_cast<jsErrCode>(0);
-  s = Retrying(options_.retry_timeout, code, [&](jsErrCode* attempt_code) {
+  s = Retrying(retry_for.value_or(options_.retry_timeout), code, [&](jsErrCode* attempt_code) {
     jsPubAck_Destroy(raw_ack);
     raw_ack = nullptr;
     return js_PublishMsg(&raw_ack, js_, msg.get(), &publish, attempt_code);
@@ -373,6 +391,16 @@ absl::StatusOr<std::vector<LogMessage>> LogReader::Next(size_t max, absl::Durati
   return out;
 }
 
+absl::Status JetStreamLog::ReadToLast(uint64_t from,
+                                      absl::FunctionRef<void(const LogMessage&)> each) {
+  absl::StatusOr<Bounds> bounds = GetBounds();
+  if (!bounds.ok()) return bounds.status();
+  return ReadThrough(from, bounds->last, [&each](const LogMessage& message) {
+    each(message);
+    return true;
+  });
+}
+
 absl::Status JetStreamLog::ReadThrough(uint64_t from, uint64_t last,
                                        absl::FunctionRef<bool(const LogMessage&)> each) {
   from = std::max<uint64_t>(from, 1);
@@ -394,6 +422,29 @@ absl::Status JetStreamLog::ReadThrough(uint64_t from, uint64_t last,
     }
   }
   return absl::OkStatus();
+}
+
+std::vector<LogMessage> LogFollower::Next(uint64_t after, absl::Duration wait) {
+  if (reader_ == nullptr) {
+    absl::StatusOr<std::unique_ptr<LogReader>> opened = log_.ReadFrom(after + 1);
+    if (!opened.ok()) {
+      LogEvent(LogLevel::kWarning, event_,
+               {{"stream", log_.options().stream}, {"error", opened.status().message()}});
+      absl::SleepFor(wait);
+      return {};
+    }
+    reader_ = *std::move(opened);
+  }
+  absl::StatusOr<std::vector<LogMessage>> batch = reader_->Next(kReadBatch, wait);
+  if (!batch.ok()) {
+    reader_.reset();
+    return {};
+  }
+  std::vector<LogMessage> out;
+  for (LogMessage& message : *batch) {
+    if (message.sequence > after) out.push_back(std::move(message));
+  }
+  return out;
 }
 
 }  // namespace newswire

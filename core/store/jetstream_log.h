@@ -50,6 +50,10 @@ struct JetStreamOptions {
   int replicas = 1;
   // How long the stream remembers message ids (JetStream's default: 2 min).
   absl::Duration duplicate_window = absl::Minutes(2);
+  // Messages kept per subject, the newest (older ones are dropped as newer
+  // come: the stream holds the latest value of each subject, as a key-value
+  // bucket does); 0 keeps every message. An existing stream must match.
+  int64_t max_messages_per_subject = 0;
   // How long every request (Open, Append, reads, stream info) keeps
   // retrying while no leader answers.
   absl::Duration retry_timeout = absl::Seconds(30);
@@ -59,7 +63,8 @@ struct JetStreamOptions {
 struct LogAppend {
   std::string subject;
   std::string data;
-  // Headers, in order (e.g. {kIdHeader, id}).
+  // Headers, in order (e.g. {kIdHeader, id}); one with an empty value is
+  // left out (LogMessage::Header reads it back as empty).
   std::vector<std::pair<std::string, std::string>> headers;
   // Idempotency key (Nats-Msg-Id); none when empty.
   std::string message_id;
@@ -106,8 +111,10 @@ class JetStreamLog {
   // Appends one message. FAILED_PRECONDITION when `expect_empty_subject`
   // and the subject holds another message; UNAVAILABLE when no leader took it
   // within `retry_timeout` (it may still have been stored: retry with the
-  // same message id to find out).
-  absl::StatusOr<LogAppended> Append(const LogAppend& append);
+  // same message id to find out). Retries for `retry_for` (default: the
+  // options' retry_timeout).
+  absl::StatusOr<LogAppended> Append(const LogAppend& append,
+                                     std::optional<absl::Duration> retry_for = std::nullopt);
 
   // The last sequence the stream holds (0 when empty), and the first.
   struct Bounds {
@@ -137,6 +144,8 @@ class JetStreamLog {
   // retry_timeout.
   absl::Status ReadThrough(uint64_t from, uint64_t last,
                            absl::FunctionRef<bool(const LogMessage&)> each);
+  // ReadThrough to the last message the stream holds now, every message.
+  absl::Status ReadToLast(uint64_t from, absl::FunctionRef<void(const LogMessage&)> each);
 
   // The largest message (data and headers) the servers take: their
   // max_payload, 1 MB unless configured.
@@ -173,6 +182,25 @@ class LogReader {
   explicit LogReader(__natsSubscription* subscription) : subscription_(subscription) {}
 
   __natsSubscription* const subscription_;
+};
+
+// Follows a stream for a reader that folds its messages in and keeps its
+// own position: a LogReader opened where that position is, opened again
+// after an error (a lost server). One thread at a time.
+class LogFollower {
+ public:
+  // `event` names the event-log line of a failed open (e.g.
+  // "keys.follow_failed"). REQUIRES: `log` outlives the follower.
+  LogFollower(JetStreamLog& log, std::string event) : log_(log), event_(std::move(event)) {}
+
+  // The messages after sequence `after` that come within `wait` (a batch
+  // at most); none after an error, which was logged.
+  std::vector<LogMessage> Next(uint64_t after, absl::Duration wait);
+
+ private:
+  JetStreamLog& log_;
+  const std::string event_;
+  std::unique_ptr<LogReader> reader_;
 };
 
 }  // namespace newswire

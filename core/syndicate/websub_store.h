@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/functional/any_invocable.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -64,6 +65,20 @@ class WebSubStore {
 
   // Deletes the subscription (topic, callback); none is no error.
   virtual absl::Status Remove(absl::string_view topic, absl::string_view callback) = 0;
+
+  // Sharing, for the replicas of a cluster (core/store/jetstream_websub.h):
+  // every replica sees every subscription, and exactly one delivers each.
+  // A server's own store has nothing to share: these are its defaults.
+
+  // Whether this server delivers to `record`'s subscriber.
+  virtual bool Delivers(const WebSubRecord& /*record*/) const { return true; }
+
+  // Calls `changed` (on a thread of the store's) after another replica
+  // changed what Load returns, or which subscriptions Delivers picks here
+  // changed. One watcher: a second call replaces the first.
+  virtual void Watch(absl::AnyInvocable<void()> /*changed*/) {}
+  // Returns once `changed` is no longer called or running.
+  virtual void StopWatching() {}
 };
 
 // Subscriptions in the archive file at `archive_path` (newswire.db, schema

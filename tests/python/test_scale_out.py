@@ -11,6 +11,7 @@ import signal
 import socket
 import subprocess
 import time
+from collections import Counter
 from typing import Iterator
 
 import pytest
@@ -20,6 +21,7 @@ import newswire
 from concurrent.futures import ThreadPoolExecutor
 
 from conftest import NEWSWIRE_BIN, ServeProcess, http_get, serve_http
+from websub_receiver import Receiver, hub_request
 
 NATS_SERVER = shutil.which("nats-server")
 pytestmark = pytest.mark.skipif(NATS_SERVER is None,
@@ -309,3 +311,56 @@ def test_a_replica_without_the_clusters_pepper_refuses_to_start(nats, tmp_path):
     assert done.returncode != 0
     assert str(tmp_path / "b" / "key-pepper") in done.stderr
     assert "copy" in done.stderr
+
+
+def websub_subscriptions(http_host: str) -> int:
+    """The WebSub subscriptions the replica behind `http_host` delivers to."""
+    status, _, body = http_get(http_host, "/metrics")
+    assert status == 200
+    return int(re.search(r"^newswire_websub_subscriptions (\d+)$", body.decode(), re.M).group(1))
+
+
+def test_a_websub_subscription_is_the_clusters(nats):
+    """Made through one replica and renewed through the other, a WebSub
+    subscription is one, delivered by one replica; when that replica is
+    killed, the other takes over after the shared cursor: every entry is
+    delivered once."""
+    feedparser = pytest.importorskip("feedparser",
+                                     reason="Debian's python3-feedparser is not installed")
+    a, host_a = serve_http("--memory", "--log", nats)
+    b, host_b = serve_http("--memory", "--log", nats)
+    receiver = Receiver()
+    try:
+        topic, callback = f"http://{host_a}/v1/feed.atom", receiver.url("/cb")
+        assert hub_request(host_a, mode="subscribe", topic=topic, callback=callback)[0] == 202
+        a.wait_for_output("websub.subscribed", timeout=20)
+        assert hub_request(host_b, mode="subscribe", topic=topic, callback=callback)[0] == 202
+        b.wait_for_output("websub.renewed", timeout=20)
+
+        def delivered() -> Counter[str]:
+            return Counter(entry.title for _, body in receiver.delivered_to("/cb")
+                           for entry in feedparser.parse(body).entries)
+
+        def all_delivered(count: int) -> None:
+            want = {f"Scale story {i}" for i in range(count)}
+            receiver.wait_for(lambda: set(delivered()) == want, f"stories 0-{count - 1}")
+            time.sleep(1.5)  # Time for a second delivery, were there one.
+            assert delivered() == Counter(want), "an entry delivered twice"
+
+        with newswire.Client(a.address) as ca:
+            publish_many(ca, range(6))
+        all_delivered(6)
+        counts = {host: websub_subscriptions(host) for host in (host_a, host_b)}
+        assert sorted(counts.values()) == [0, 1], counts
+
+        deliverer, other = (a, b) if counts[host_a] == 1 else (b, a)
+        deliverer.stop(signal.SIGKILL)
+        with newswire.Client(other.address) as client:
+            publish_many(client, range(6, 10))
+        # Taken for gone after 10 s without a heartbeat; then the rest comes.
+        other.wait_for_output("websub.delivering", timeout=30)
+        all_delivered(10)
+    finally:
+        receiver.close()
+        a.stop()
+        b.stop()
