@@ -35,7 +35,8 @@ constexpr CommandText kCommands[] = {
      R"(run a server on the durable archive in DIR (default ./newswire-data),
 or on one in memory (nothing on disk); port 0 picks a free port;
 --load publishes the articles in PATH (a file or a directory) at
-start; --retain-* compact the event log (articles stay searchable);
+start; --retain-* compact the event log (articles stay searchable;
+on a cluster, every replica to the furthest cutoff any asks for);
 --max-archive-mb caps the archive, file or memory (publishes past it
 fail as on a full disk); --max-subscribers and
 --max-subscribers-per-client bound subscriptions (in all, per client

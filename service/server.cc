@@ -250,7 +250,9 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   server->address_ =
       absl::StrCat(options.listen.substr(0, colon), ":", server->port_);
   server->subscribe_queue_.Start();
-  if (retains) server->compactor_ = std::thread([s = server.get()] { s->CompactLoop(); });
+  // A replica without retention of its own still follows the cluster's.
+  if (retains || server->replica_ != nullptr)
+    server->compactor_ = std::thread([s = server.get()] { s->CompactLoop(); });
   return server;
 }
 

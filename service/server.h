@@ -47,7 +47,8 @@ struct ServerOptions {
   // Subscription limits and the slow-subscriber queue bound.
   HubOptions subscriptions;
   // How long events are kept; compaction runs at start and then every
-  // compact_interval. The default keeps everything.
+  // compact_interval. The default keeps everything (a replica then follows
+  // the cluster's retention: JetStreamStore::Compact).
   Retention retention;
   absl::Duration compact_interval = absl::Minutes(1);
 

@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "core/base/event_log.h"
 #include "core/base/quote_input.h"
@@ -375,7 +376,31 @@ absl::StatusOr<uint64_t> JetStreamStore::FirstSequenceSince(absl::Time time) con
 uint64_t JetStreamStore::HeadSequence() const { return local_->HeadSequence(); }
 uint64_t JetStreamStore::OldestSequence() const { return local_->OldestSequence(); }
 absl::StatusOr<uint64_t> JetStreamStore::Compact(const Retention& retention, absl::Time now) {
-  return local_->Compact(retention, now);
+  absl::StatusOr<uint64_t> own = RetentionCutoff(*local_, retention, now);
+  if (!own.ok()) return own.status();
+  absl::MutexLock lock(&compact_mu_);
+  if (retention_log_ == nullptr) {
+    JetStreamOptions options = log_->options();
+    options.stream = kRetentionStream;
+    options.subjects = "nwr.>";
+    options.max_messages_per_subject = 1;
+    absl::StatusOr<std::unique_ptr<JetStreamLog>> opened = JetStreamLog::Open(options);
+    if (!opened.ok()) return opened.status();
+    retention_log_ = *std::move(opened);
+  }
+  absl::StatusOr<std::optional<LogMessage>> mark = retention_log_->LastOnSubject(kRetentionSubject);
+  if (!mark.ok()) return mark.status();
+  uint64_t cutoff = 0;
+  if (mark->has_value()) (void)absl::SimpleAtoi((*mark)->data, &cutoff);
+  if (*own > cutoff) {
+    LogAppend raise;
+    raise.subject = kRetentionSubject;
+    raise.data = absl::StrCat(*own);
+    if (absl::StatusOr<LogAppended> raised = retention_log_->Append(raise); !raised.ok())
+      return raised.status();
+    cutoff = *own;
+  }
+  return local_->CompactBefore(cutoff);
 }
 absl::StatusOr<StoredArticle> JetStreamStore::GetArticle(absl::string_view id,
                                                          uint32_t version) const {

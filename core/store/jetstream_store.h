@@ -37,6 +37,11 @@
 
 namespace newswire {
 
+// Where the cluster's retention cutoff is kept: the newest message of
+// kRetentionSubject, which holds the first sequence kept, in decimal.
+inline constexpr char kRetentionStream[] = "NEWSWIRE_RETENTION";
+inline constexpr char kRetentionSubject[] = "nwr.cutoff";
+
 class JetStreamStore final : public Store {
  public:
   // Receives each event the apply stored, in sequence order, on the apply
@@ -91,7 +96,13 @@ class JetStreamStore final : public Store {
   absl::StatusOr<uint64_t> FirstSequenceSince(absl::Time time) const override;
   uint64_t HeadSequence() const override;
   uint64_t OldestSequence() const override;
-  // Compacts this replica's archive only.
+  // Compacts to the cluster's cutoff: the furthest any replica's retention
+  // asked for, kept in a JetStream stream of its own (kRetentionStream),
+  // raised first to what `retention` cuts here. A replica without
+  // retention of its own (zero fields) follows the others'. Replicas agree
+  // once each ran Compact after the last raise (a server runs it every
+  // compact_interval); two raises at once may leave the lower one, until
+  // the other replica's next run raises it again.
   absl::StatusOr<uint64_t> Compact(const Retention& retention, absl::Time now) override;
   absl::StatusOr<StoredArticle> GetArticle(absl::string_view id,
                                            uint32_t version) const override;
@@ -126,6 +137,9 @@ class JetStreamStore final : public Store {
 
   const std::unique_ptr<SqliteStore> local_;
   const std::unique_ptr<JetStreamLog> log_;
+  // The retention stream, opened by the first Compact.
+  absl::Mutex compact_mu_;
+  std::unique_ptr<JetStreamLog> retention_log_ ABSL_GUARDED_BY(compact_mu_);
   EventSink sink_;
   std::function<void()> on_hold_;
 

@@ -604,6 +604,12 @@ uint64_t SqliteStore::HeadSequence() const { return head_.load(); }
 uint64_t SqliteStore::OldestSequence() const { return oldest_.load(); }
 
 absl::StatusOr<uint64_t> SqliteStore::Compact(const Retention& retention, absl::Time now) {
+  absl::StatusOr<uint64_t> cutoff = RetentionCutoff(*this, retention, now);
+  if (!cutoff.ok()) return cutoff.status();
+  return CompactBefore(*cutoff);
+}
+
+absl::StatusOr<uint64_t> SqliteStore::CompactBefore(uint64_t cutoff) {
   absl::MutexLock lock(&compact_mu_);
   // Its own connection: the writer belongs to the group-commit leader, and
   // SQLite serializes the two writers (busy_timeout waits).
@@ -614,19 +620,7 @@ absl::StatusOr<uint64_t> SqliteStore::Compact(const Retention& retention, absl::
   if (in_memory()) shared.emplace(&memory_lock_);
   if (absl::Status s = ConfigureWriter(**db, options_); !s.ok()) return s;
 
-  const uint64_t head = head_.load();
-  uint64_t first_young = head + 1;
-  if (retention.max_age > absl::ZeroDuration()) {
-    absl::StatusOr<std::unique_ptr<SqliteStatement>> young = (*db)->PrepareOnce(
-        "SELECT min(sequence) FROM events WHERE published_at_us >= ?1");
-    if (!young.ok()) return young.status();
-    (*young)->Bind(1, ToMicros(now - retention.max_age));
-    if (const int rc = (*young)->Step(); rc != SQLITE_ROW) {
-      return (*db)->Error(rc, "finding events to keep");
-    }
-    if (const int64_t first = (*young)->ColumnInt(0); first > 0) first_young = first;
-  }
-  const uint64_t cutoff = RetentionCutoff(retention, head, oldest_.load(), first_young);
+  cutoff = std::min(cutoff, head_.load() + 1);
   // Raised before anything is deleted: a reader that finds events missing
   // then also finds OldestSequence past them (see Store::ReadAfter).
   oldest_.store(std::max(oldest_.load(), cutoff));

@@ -88,6 +88,9 @@ class SqliteStore final : public Store, public AuditLog {
   uint64_t OldestSequence() const override;
   // Deletes in chunks of its own transactions, beside publishers.
   absl::StatusOr<uint64_t> Compact(const Retention& retention, absl::Time now) override;
+  // Deletes the events before sequence `cutoff` (those up to the head at
+  // most) as Compact does; returns how many.
+  absl::StatusOr<uint64_t> CompactBefore(uint64_t cutoff);
   absl::StatusOr<std::vector<Article>> EarlierVersions(absl::string_view id,
                                                        uint32_t version) const override;
   absl::StatusOr<absl::flat_hash_map<std::string, uint32_t>> CurrentVersions(

@@ -91,6 +91,18 @@ uint64_t RetentionCutoff(const Retention& retention, uint64_t head, uint64_t old
   return cutoff;
 }
 
+absl::StatusOr<uint64_t> RetentionCutoff(const Store& store, const Retention& retention,
+                                         absl::Time now) {
+  const uint64_t head = store.HeadSequence();
+  uint64_t first_young = head + 1;
+  if (retention.max_age > absl::ZeroDuration()) {
+    absl::StatusOr<uint64_t> first = store.FirstSequenceSince(now - retention.max_age);
+    if (!first.ok()) return first.status();
+    first_young = std::min(*first, first_young);
+  }
+  return RetentionCutoff(retention, head, store.OldestSequence(), first_young);
+}
+
 void StampForStorage(Article& article,
                      const std::optional<StoredArticle>& current,
                      absl::Time now) {

@@ -231,6 +231,10 @@ absl::Time EmbargoEnd(const Article& article);
 // (head + 1 if none). Never lower than `oldest`.
 uint64_t RetentionCutoff(const Retention& retention, uint64_t head, uint64_t oldest,
                          uint64_t first_young);
+// The same for `store` at `now`: its OldestSequence when `retention` keeps
+// everything.
+absl::StatusOr<uint64_t> RetentionCutoff(const Store& store, const Retention& retention,
+                                         absl::Time now);
 
 // Fills the unset timestamps of `article` for storage, as Store::Append
 // describes; `current` is the highest stored version of its id, if any.

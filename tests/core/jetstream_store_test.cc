@@ -421,6 +421,57 @@ TEST_F(JetStreamStoreTest, ACursorPastTheHeadIsOutOfRangeTheSameOnEveryReplica) 
 }
 
 
+TEST_F(JetStreamStoreTest, RetentionIsTheClustersFurthestCutoffOnEveryReplica) {
+  std::unique_ptr<Replica> a = OpenReplica();
+  std::unique_ptr<Replica> b = OpenReplica();
+  std::unique_ptr<Replica> c = OpenReplica();  // Lags: has applied nothing.
+  ASSERT_TRUE(a && b && c);
+  Hub hub_a(a->store.get());
+  Hub hub_b(b->store.get());
+  Start(*a, &hub_a);
+  Start(*b, &hub_b);
+  Publish(*a, 10);
+  CatchUp(*b);
+  Retention keep3;
+  keep3.max_events = 3;
+  absl::StatusOr<uint64_t> removed = a->store->Compact(keep3, absl::Now());
+  ASSERT_TRUE(removed.ok()) << removed.status();
+  EXPECT_EQ(*removed, 7u);
+  // b has no retention of its own, or keeps more: it follows the cluster.
+  removed = b->store->Compact(Retention{}, absl::Now());
+  ASSERT_TRUE(removed.ok()) << removed.status();
+  EXPECT_EQ(*removed, 7u);
+  Retention keep5;
+  keep5.max_events = 5;
+  ASSERT_TRUE(b->store->Compact(keep5, absl::Now()).ok());
+  EXPECT_EQ(a->store->OldestSequence(), 8u);
+  EXPECT_EQ(b->store->OldestSequence(), 8u);
+  std::vector<std::string> answers;
+  for (Hub* hub : {&hub_a, &hub_b}) {
+    absl::StatusOr<std::shared_ptr<Subscription>> sub = hub->Subscribe(After(2), [] {});
+    ASSERT_FALSE(sub.ok());
+    EXPECT_EQ(sub.status().code(), absl::StatusCode::kOutOfRange) << sub.status();
+    answers.push_back(std::string(sub.status().message()));
+  }
+  EXPECT_EQ(answers[0], answers[1]);
+  EXPECT_THAT(answers[0], HasSubstr("the oldest available sequence is 8"));
+  // A replica behind the cutoff drops what it applied before it, once it
+  // compacts after applying it.
+  ASSERT_TRUE(c->store->Compact(Retention{}, absl::Now()).ok());
+  EXPECT_EQ(c->store->OldestSequence(), 1u);
+  Start(*c);
+  CatchUp(*c);
+  ASSERT_TRUE(c->store->Compact(Retention{}, absl::Now()).ok());
+  EXPECT_EQ(c->store->OldestSequence(), 8u);
+  absl::StatusOr<std::vector<FeedEvent>> kept = c->store->ReadAfter(0, 100);
+  ASSERT_TRUE(kept.ok()) << kept.status();
+  ASSERT_EQ(kept->size(), 3u);
+  EXPECT_EQ(kept->front().sequence(), 8u);
+  a->store->Stop();  // Before the hubs they feed go.
+  b->store->Stop();
+  c->store->Stop();
+}
+
 TEST_F(JetStreamStoreTest, AReplicaFarBehindTheLogIsNotReady) {
   absl::StatusOr<std::unique_ptr<JetStreamLog>> log = JetStreamLog::Open(LogOptions());
   ASSERT_TRUE(log.ok()) << log.status();

@@ -346,6 +346,41 @@ TEST(FeedServiceRetention, CompactedCursorGetsOutOfRangeNamingTheOldest) {
   EXPECT_TRUE(client.Get(client.Publish(Story(1))->id).ok());
 }
 
+TEST(FeedServiceRetention, EveryReplicaCompactsToTheClustersCutoff) {
+  if (!NatsServers::Available()) GTEST_SKIP() << "nats-server is not installed (make deps)";
+  TempDir dir;
+  NatsServers nats(1, absl::StrCat(dir.path(), "/nats"));
+  ASSERT_TRUE(nats.ok()) << nats.log_file(0);
+  ServerOptions keeps3 = LoopbackOptions(absl::StrCat(dir.path(), "/a"));
+  keeps3.log.servers = nats.urls();
+  keeps3.retention.max_events = 3;
+  keeps3.compact_interval = absl::Milliseconds(20);
+  // No retention of its own: it follows the cluster's.
+  ServerOptions follows = LoopbackOptions(absl::StrCat(dir.path(), "/b"));
+  follows.log.servers = nats.urls();
+  follows.compact_interval = absl::Milliseconds(20);
+  auto a = Server::Start(keeps3);
+  ASSERT_TRUE(a.ok()) << a.status();
+  auto b = Server::Start(follows);
+  ASSERT_TRUE(b.ok()) << b.status();
+  Client client((*a)->address());
+  for (int i = 1; i <= 10; ++i) ASSERT_TRUE(client.Publish(Story(i)).ok());
+  const absl::Time deadline = absl::Now() + absl::Seconds(20);
+  while (((*a)->store().OldestSequence() < 8 || (*b)->store().OldestSequence() < 8) &&
+         absl::Now() < deadline) {
+    absl::SleepFor(absl::Milliseconds(20));
+  }
+  EXPECT_EQ((*a)->store().OldestSequence(), 8u);
+  EXPECT_EQ((*b)->store().OldestSequence(), 8u);
+  Client through_b((*b)->address());
+  auto stale = through_b.Subscribe(From(v1::SubscribeRequest::START_AFTER_SEQUENCE, 2));
+  auto event = stale->Next(absl::Seconds(10));
+  EXPECT_EQ(event.status().code(), absl::StatusCode::kOutOfRange);
+  EXPECT_NE(event.status().message().find("oldest available sequence is 8"),
+            std::string::npos)
+      << event.status();
+}
+
 TEST(FeedServiceFullDisk, PublishFailsReadsGoOnNothingAcknowledgedIsLost) {
   TempDir dir;
   ServerOptions options = LoopbackOptions(dir.path());
