@@ -20,7 +20,10 @@ namespace newswire {
 // Returns `text` with each control character written out visibly instead:
 // C0 controls and DEL as "\xNN" ("\x1b", "\x07", "\x7f"), C1 controls as
 // "\uNNNN" ("\u009b"), and each byte that starts no well-formed UTF-8
-// sequence as "\xNN" too (a lone 0x9B byte is a CSI to an 8-bit terminal).
+// sequence as "\xNN" too (a lone 0x9B byte is a CSI to an 8-bit terminal),
+// and Unicode's explicit bidirectional embeddings, overrides and isolates
+// (U+202A-202E, U+2066-2069) as "\uNNNN": they reorder the rest of the line
+// as shown, so a line could read other than it is ("Trojan Source").
 // kMany text keeps its tabs and LFs; in kOne text they are escaped as well,
 // so the result stays on one line. Everything else, a backslash included,
 // is left as it is.

@@ -38,6 +38,19 @@ TEST(TerminalText, ControlsAreWrittenOutVisibly) {
   EXPECT_EQ(TerminalSafe("a\x9b" "2Jb\xFF", TextLines::kOne), "a\\x9b2Jb\\xff");
 }
 
+TEST(TerminalText, BidiOverridesAndIsolatesAreWrittenOutVisibly) {
+  // Shown raw, U+202E would show what follows it right to left.
+  EXPECT_EQ(TerminalSafe("Safe \u202ekrow\u202c done", TextLines::kOne),
+            "Safe \\u202ekrow\\u202c done");
+  EXPECT_EQ(TerminalSafe("\u202a\u202b\u202d\u2066\u2067\u2068\u2069", TextLines::kMany),
+            "\\u202a\\u202b\\u202d\\u2066\\u2067\\u2068\\u2069");
+  // Their neighbours are text: marks (U+200E, U+200F), the dash, U+2065.
+  EXPECT_EQ(TerminalSafe("\u200e\u200f \u2014 \u2029 \u2065 \u206a", TextLines::kOne),
+            "\u200e\u200f \u2014 \u2029 \u2065 \u206a");
+  // Right-to-left text itself is left as it is.
+  EXPECT_EQ(TerminalSafe("\u05e9\u05dc\u05d5\u05dd", TextLines::kOne), "\u05e9\u05dc\u05d5\u05dd");
+}
+
 TEST(TerminalText, EveryLineTheCliPrintsIsSafe) {
   // As an older or rogue server might send it: nothing normalized.
   Article raw;
