@@ -131,6 +131,11 @@ class WebSubHub::Core : public std::enable_shared_from_this<Core> {
       const std::shared_ptr<Subscriber>& sub, uint64_t cursor);
   // Makes `sub` (stored already) live: listed, delivering, expiring.
   void Activate(std::shared_ptr<Subscriber> sub, std::shared_ptr<Subscription> feed);
+  // Starts delivering to the stored `record` after its cursor. False when
+  // this server has not applied up to that cursor yet (a replica behind
+  // the one that delivered before it): try again later. A feed that does
+  // not open is logged, the record kept for a later start.
+  bool Resume(WebSubRecord record);
   // The stored subscription (topic, callback), if any.
   std::optional<WebSubRecord> Stored(absl::string_view topic, absl::string_view callback);
 
@@ -189,17 +194,7 @@ absl::Status WebSubHub::Core::Start() {
       continue;
     }
     if (!subscriptions_->Delivers(record)) continue;  // Another replica does.
-    const uint64_t cursor = record.cursor;
-    auto sub = std::make_shared<Subscriber>(std::move(record), *std::move(topic));
-    absl::StatusOr<std::shared_ptr<Subscription>> feed = OpenFeed(sub, cursor);
-    if (!feed.ok()) {  // Kept in the store for the next start.
-      LogEvent(LogLevel::kError, "websub.not_resumed",
-               {{"callback", sub->record.callback},
-                {"code", feed.status()},
-                {"reason", feed.status().message()}});
-      continue;
-    }
-    Activate(std::move(sub), *std::move(feed));
+    if (!Resume(std::move(record))) ScheduleReconcile(absl::Seconds(1));
   }
   const int threads = std::max(1, options_.delivery_threads);
   for (int i = 0; i < threads; ++i) workers_.emplace_back([this] { WorkLoop(); });
@@ -317,6 +312,26 @@ void WebSubHub::Core::Activate(std::shared_ptr<Subscriber> sub,
   subscribers_[key] = std::move(sub);
 }
 
+bool WebSubHub::Core::Resume(WebSubRecord record) {
+  absl::StatusOr<WebSubTopic> topic = ParseWebSubTopic(record.topic);
+  if (!topic.ok()) return true;  // Not one of this server's feeds: never.
+  const uint64_t cursor = record.cursor;
+  if (cursor > store_.HeadSequence()) return false;
+  auto sub = std::make_shared<Subscriber>(std::move(record), *std::move(topic));
+  absl::StatusOr<std::shared_ptr<Subscription>> feed = OpenFeed(sub, cursor);
+  if (!feed.ok()) {
+    LogEvent(LogLevel::kError, "websub.not_resumed",
+             {{"callback", sub->record.callback},
+              {"code", feed.status()},
+              {"reason", feed.status().message()}});
+    return true;
+  }
+  LogEvent(LogLevel::kInfo, "websub.delivering",
+           {{"callback", sub->record.callback}, {"topic", sub->topic.url}, {"after", cursor}});
+  Activate(std::move(sub), *std::move(feed));
+  return true;
+}
+
 std::optional<WebSubRecord> WebSubHub::Core::Stored(absl::string_view topic,
                                                     absl::string_view callback) {
   absl::StatusOr<std::vector<WebSubRecord>> records = subscriptions_->Load();
@@ -379,24 +394,7 @@ void WebSubHub::Core::Reconcile() {
       }
       continue;
     }
-    absl::StatusOr<WebSubTopic> topic = ParseWebSubTopic(record.topic);
-    if (!topic.ok()) continue;
-    if (record.cursor > store_.HeadSequence()) {
-      again = true;  // Delivered up to where this replica has not applied yet.
-      continue;
-    }
-    const uint64_t cursor = record.cursor;
-    auto sub = std::make_shared<Subscriber>(std::move(record), *std::move(topic));
-    absl::StatusOr<std::shared_ptr<Subscription>> feed = OpenFeed(sub, cursor);
-    if (!feed.ok()) {
-      again = true;
-      continue;
-    }
-    LogEvent(LogLevel::kInfo, "websub.delivering",
-             {{"callback", sub->record.callback},
-              {"topic", sub->topic.url},
-              {"after", cursor}});
-    Activate(std::move(sub), *std::move(feed));
+    if (!Resume(std::move(record))) again = true;
   }
   std::vector<std::shared_ptr<Subscription>> feeds;  // Ended after the lock.
   std::vector<Key> released;
@@ -520,12 +518,15 @@ void WebSubHub::Core::Subscribe(const WebSubRequest& request, absl::Duration lea
       ScheduleExpiry(it->second, sub.record.lease_end);
     }
   }
+  // Stored but not delivered here: by another replica of a cluster, or
+  // its feed did not open at the last start. It keeps its cursor.
+  bool resume = false;
   if (!renewed.has_value()) {
-    // Delivered to by another replica of a cluster: keeps its cursor there.
     renewed = Stored(request.topic.url, request.callback);
     if (renewed.has_value()) {
       renewed->secret = request.secret;
       renewed->lease_end = now + lease;
+      resume = subscriptions_->Delivers(*renewed);
     }
   }
   if (renewed.has_value()) {
@@ -537,6 +538,7 @@ void WebSubHub::Core::Subscribe(const WebSubRequest& request, absl::Duration lea
              {{"callback", request.callback},
               {"topic", request.topic.url},
               {"until", absl::FormatTime(renewed->lease_end)}});
+    if (resume && !Resume(*std::move(renewed))) ScheduleReconcile(absl::Seconds(1));
     return;
   }
   WebSubRecord record;
