@@ -115,11 +115,19 @@ class SharedWebSubStore final : public WebSubStore {
   }
 
   // Reads the stream from where the last read ended to its last message.
+  // Not under mu_ (the servers may take a while to answer: Delivers and
+  // the heartbeat go on); a message another reader folded meanwhile is
+  // skipped, so each is folded once, in order.
   absl::Status CatchUp() const {
-    absl::MutexLock lock(&mu_);
-    // Fold needs mu_, which this thread holds while the read calls it.
-    return log_->ReadToLast(read_to_ + 1, [this](const LogMessage& message)
-                                              ABSL_NO_THREAD_SAFETY_ANALYSIS { Fold(message); });
+    uint64_t from;
+    {
+      absl::MutexLock lock(&mu_);
+      from = read_to_ + 1;
+    }
+    return log_->ReadToLast(from, [this](const LogMessage& message) {
+      absl::MutexLock lock(&mu_);
+      if (message.sequence > read_to_) Fold(message);
+    });
   }
 
   // Whether the stream ever held the subscription of `record`.
