@@ -228,9 +228,7 @@ class SharedAuditLog final : public AuditLog {
 
 absl::StatusOr<std::unique_ptr<AuditLog>> OpenSharedAuditLog(const JetStreamOptions& log,
                                                              AuditLog& local) {
-  JetStreamOptions options = log;
-  options.stream = kAuditStream;
-  options.subjects = kAuditSubjects;
+  JetStreamOptions options = StreamBeside(log, kAuditStream, kAuditSubjects);
   // The sender tries each append again until it is stored, so a shorter
   // retry per request only bounds how long stopping can wait for one.
   options.retry_timeout = std::min(log.retry_timeout, kAppendRetry);

@@ -44,10 +44,9 @@ class SharedKeyStore final : public KeyStore {
 
   // Reads the stream from where the last read ended to its last message.
   absl::Status CatchUp() const {
-    absl::MutexLock lock(&mu_);
-    // Fold needs mu_, which this thread holds while the read calls it.
-    return log_->ReadToLast(read_to_ + 1, [this](const LogMessage& message)
-                                              ABSL_NO_THREAD_SAFETY_ANALYSIS { Fold(message); });
+    // CatchUpFold holds mu_ around each Fold.
+    return CatchUpFold(*log_, mu_, read_to_, [this](const LogMessage& message)
+                                                ABSL_NO_THREAD_SAFETY_ANALYSIS { Fold(message); });
   }
 
   absl::StatusOr<std::vector<v1::KeyRecord>> Load() const override {
@@ -190,10 +189,8 @@ class SharedKeyStore final : public KeyStore {
 absl::StatusOr<std::unique_ptr<KeyStore>> OpenSharedKeyStore(const JetStreamOptions& log,
                                                              KeyStore& local,
                                                              std::string pepper_path) {
-  JetStreamOptions options = log;
-  options.stream = kKeysStream;
-  options.subjects = kKeysSubjects;
-  absl::StatusOr<std::unique_ptr<JetStreamLog>> opened = JetStreamLog::Open(options);
+  absl::StatusOr<std::unique_ptr<JetStreamLog>> opened =
+      JetStreamLog::Open(StreamBeside(log, kKeysStream, kKeysSubjects));
   if (!opened.ok()) return opened.status();
   auto store = std::make_unique<SharedKeyStore>(*std::move(opened), std::move(pepper_path));
   absl::StatusOr<std::vector<v1::KeyRecord>> shared = store->Load();

@@ -85,6 +85,15 @@ LogMessage ToLogMessage(natsMsg* msg, uint64_t sequence, int64_t unix_nanos) {
 
 }  // namespace
 
+JetStreamOptions StreamBeside(const JetStreamOptions& log, std::string stream,
+                              std::string subjects, int64_t max_messages_per_subject) {
+  JetStreamOptions options = log;
+  options.stream = std::move(stream);
+  options.subjects = std::move(subjects);
+  options.max_messages_per_subject = max_messages_per_subject;
+  return options;
+}
+
 std::string LogMessage::Header(absl::string_view name) const {
   for (const auto& [key, value] : headers) {
     if (key == name) return value;
@@ -445,6 +454,19 @@ std::vector<LogMessage> LogFollower::Next(uint64_t after, absl::Duration wait) {
     if (message.sequence > after) out.push_back(std::move(message));
   }
   return out;
+}
+
+absl::Status CatchUpFold(JetStreamLog& log, absl::Mutex& mu, const uint64_t& folded_to,
+                         absl::FunctionRef<void(const LogMessage&)> fold) {
+  uint64_t from;
+  {
+    absl::MutexLock lock(&mu);
+    from = folded_to + 1;
+  }
+  return log.ReadToLast(from, [&](const LogMessage& message) {
+    absl::MutexLock lock(&mu);
+    if (message.sequence > folded_to) fold(message);
+  });
 }
 
 }  // namespace newswire

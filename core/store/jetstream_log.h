@@ -30,6 +30,7 @@
 #include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 
 struct __natsConnection;
@@ -58,6 +59,12 @@ struct JetStreamOptions {
   // retrying while no leader answers.
   absl::Duration retry_timeout = absl::Seconds(30);
 };
+
+// Another stream on the servers of `log` (its servers, copies and
+// timeouts): `stream`, taking `subjects`, keeping `max_messages_per_subject`
+// per subject (0: every message).
+JetStreamOptions StreamBeside(const JetStreamOptions& log, std::string stream,
+                              std::string subjects, int64_t max_messages_per_subject = 0);
 
 // What to append.
 struct LogAppend {
@@ -202,6 +209,15 @@ class LogFollower {
   const std::string event_;
   std::unique_ptr<LogReader> reader_;
 };
+
+// Brings a fold of `log` up to the stream's last message now: reads on
+// from `folded_to` (guarded by `mu`) and calls `fold`, with `mu` held, for
+// each message still past `folded_to`, which `fold` moves on. The read
+// itself runs without `mu`, so a slow server holds up no one else; a
+// message another reader folded meanwhile is skipped, so each is folded
+// once, in order.
+absl::Status CatchUpFold(JetStreamLog& log, absl::Mutex& mu, const uint64_t& folded_to,
+                         absl::FunctionRef<void(const LogMessage&)> fold);
 
 }  // namespace newswire
 

@@ -380,11 +380,8 @@ absl::StatusOr<uint64_t> JetStreamStore::Compact(const Retention& retention, abs
   if (!own.ok()) return own.status();
   absl::MutexLock lock(&compact_mu_);
   if (retention_log_ == nullptr) {
-    JetStreamOptions options = log_->options();
-    options.stream = kRetentionStream;
-    options.subjects = "nwr.>";
-    options.max_messages_per_subject = 1;
-    absl::StatusOr<std::unique_ptr<JetStreamLog>> opened = JetStreamLog::Open(options);
+    absl::StatusOr<std::unique_ptr<JetStreamLog>> opened = JetStreamLog::Open(
+        StreamBeside(log_->options(), kRetentionStream, kRetentionSubjects, 1));
     if (!opened.ok()) return opened.status();
     retention_log_ = *std::move(opened);
   }

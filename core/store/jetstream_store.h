@@ -40,6 +40,7 @@ namespace newswire {
 // Where the cluster's retention cutoff is kept: the newest message of
 // kRetentionSubject, which holds the first sequence kept, in decimal.
 inline constexpr char kRetentionStream[] = "NEWSWIRE_RETENTION";
+inline constexpr char kRetentionSubjects[] = "nwr.>";
 inline constexpr char kRetentionSubject[] = "nwr.cutoff";
 
 class JetStreamStore final : public Store {

@@ -114,20 +114,12 @@ class SharedWebSubStore final : public WebSubStore {
     });
   }
 
-  // Reads the stream from where the last read ended to its last message.
-  // Not under mu_ (the servers may take a while to answer: Delivers and
-  // the heartbeat go on); a message another reader folded meanwhile is
-  // skipped, so each is folded once, in order.
+  // Reads the stream from where the last read ended to its last message
+  // (not under mu_: Delivers and the heartbeat go on meanwhile).
   absl::Status CatchUp() const {
-    uint64_t from;
-    {
-      absl::MutexLock lock(&mu_);
-      from = read_to_ + 1;
-    }
-    return log_->ReadToLast(from, [this](const LogMessage& message) {
-      absl::MutexLock lock(&mu_);
-      if (message.sequence > read_to_) Fold(message);
-    });
+    // CatchUpFold holds mu_ around each Fold.
+    return CatchUpFold(*log_, mu_, read_to_, [this](const LogMessage& message)
+                                                ABSL_NO_THREAD_SAFETY_ANALYSIS { Fold(message); });
   }
 
   // Whether the stream ever held the subscription of `record`.
@@ -342,26 +334,19 @@ class SharedWebSubStore final : public WebSubStore {
 
 absl::StatusOr<std::unique_ptr<WebSubStore>> OpenSharedWebSubStore(
     const JetStreamOptions& log, WebSubStore& local, const SharedWebSubOptions& options) {
-  JetStreamOptions stream = log;
-  stream.stream = kWebSubStream;
-  stream.subjects = kWebSubSubjects;
-  stream.max_messages_per_subject = 1;
-  absl::StatusOr<std::unique_ptr<JetStreamLog>> opened = JetStreamLog::Open(stream);
+  absl::StatusOr<std::unique_ptr<JetStreamLog>> opened =
+      JetStreamLog::Open(StreamBeside(log, kWebSubStream, kWebSubSubjects, 1));
   if (!opened.ok()) return opened.status();
   auto store = std::make_unique<SharedWebSubStore>(*std::move(opened), options);
   if (absl::Status s = store->Beat(std::nullopt); !s.ok()) return s;
   if (absl::Status s = store->CatchUp(); !s.ok()) return s;
   absl::StatusOr<std::vector<WebSubRecord>> mine = local.Load();
   if (!mine.ok()) return mine.status();
-  bool added = false;
   for (const WebSubRecord& record : *mine) {
     if (store->Knows(record)) continue;
     if (absl::Status s = store->Put(record); !s.ok()) return s;
-    added = true;
   }
-  if (added) {
-    if (absl::Status s = store->CatchUp(); !s.ok()) return s;
-  }
+  // What was added is read back with the rest: by the follower, or by Load.
   store->Start();
   return store;
 }

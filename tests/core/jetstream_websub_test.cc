@@ -156,11 +156,8 @@ TEST_F(SharedWebSubTest, ASilentReplicaIsTakenForGoneAfterDeadAfter) {
   ASSERT_EQ(Shares({a.get()}, records)[0], kSubscriptions);
 
   // A replica that beat once and died (kill -9: it never said it left).
-  JetStreamOptions options = Log();
-  options.stream = kWebSubStream;
-  options.subjects = kWebSubSubjects;
-  options.max_messages_per_subject = 1;
-  absl::StatusOr<std::unique_ptr<JetStreamLog>> log = JetStreamLog::Open(options);
+  absl::StatusOr<std::unique_ptr<JetStreamLog>> log =
+      JetStreamLog::Open(StreamBeside(Log(), kWebSubStream, kWebSubSubjects, 1));
   ASSERT_TRUE(log.ok()) << log.status();
   LogAppend beat;
   beat.subject = "nws.r.0123456789abcdef";
@@ -236,10 +233,8 @@ TEST_F(SharedWebSubTest, AReplicaCutOffFromNatsDeliversNothingUntilItIsBack) {
 }
 
 TEST_F(SharedWebSubTest, AStreamKeepingEveryMessageIsNotTakenForTheSubscriptions) {
-  JetStreamOptions options = Log();
-  options.stream = kWebSubStream;
-  options.subjects = kWebSubSubjects;
-  ASSERT_TRUE(JetStreamLog::Open(options).ok());  // Every message kept.
+  // Every message kept.
+  ASSERT_TRUE(JetStreamLog::Open(StreamBeside(Log(), kWebSubStream, kWebSubSubjects)).ok());
   SharedWebSubOptions shared;
   absl::StatusOr<std::unique_ptr<WebSubStore>> store =
       OpenSharedWebSubStore(Log(), *empty_, shared);
