@@ -157,6 +157,9 @@ class WebSubHub::Core : public std::enable_shared_from_this<Core> {
   void Advance(const std::shared_ptr<Subscriber>& sub, uint64_t cursor);
   // Deletes `sub`, from memory and from the store.
   void Remove(const std::shared_ptr<Subscriber>& sub, absl::string_view why);
+  // Deletes the subscription (topic, callback) from the store, saying why.
+  void DeleteStored(absl::string_view topic, absl::string_view callback,
+                    absl::string_view why) ABSL_EXCLUSIVE_LOCKS_REQUIRED(store_mu_);
 
   Hub& hub_;
   const Store& store_;
@@ -388,10 +391,7 @@ void WebSubHub::Core::Reconcile() {
       }
     }
     if (record.lease_end <= now) {
-      if (absl::Status s = subscriptions_->Remove(record.topic, record.callback); !s.ok()) {
-        LogEvent(LogLevel::kError, "websub.deletion_not_stored",
-                 {{"callback", record.callback}, {"code", s}, {"reason", s.message()}});
-      }
+      DeleteStored(record.topic, record.callback, "its lease ended");
       continue;
     }
     if (!Resume(std::move(record))) again = true;
@@ -491,16 +491,8 @@ void WebSubHub::Core::Verify(const WebSubRequest& request, absl::Duration lease)
   }
   // Delivered to by another replica of a cluster (or not at all).
   absl::MutexLock store_lock(&store_mu_);
-  if (!Stored(request.topic.url, request.callback).has_value()) return;
-  LogEvent(LogLevel::kInfo, "websub.unsubscribed",
-           {{"callback", request.callback},
-            {"topic", request.topic.url},
-            {"why", "it unsubscribed"}});
-  if (absl::Status s = subscriptions_->Remove(request.topic.url, request.callback);
-      !s.ok()) {
-    LogEvent(LogLevel::kError, "websub.deletion_not_stored",
-             {{"callback", request.callback}, {"code", s}, {"reason", s.message()}});
-  }
+  if (Stored(request.topic.url, request.callback).has_value())
+    DeleteStored(request.topic.url, request.callback, "it unsubscribed");
 }
 
 void WebSubHub::Core::Subscribe(const WebSubRequest& request, absl::Duration lease) {
@@ -765,11 +757,16 @@ void WebSubHub::Core::Remove(const std::shared_ptr<Subscriber>& sub,
     if (it != subscribers_.end() && it->second == sub) subscribers_.erase(it);
     feed = std::move(sub->feed);
   }
+  DeleteStored(key.first, key.second, why);
+}
+
+void WebSubHub::Core::DeleteStored(absl::string_view topic, absl::string_view callback,
+                                   absl::string_view why) {
   LogEvent(LogLevel::kInfo, "websub.unsubscribed",
-           {{"callback", key.second}, {"topic", key.first}, {"why", why}});
-  if (absl::Status s = subscriptions_->Remove(key.first, key.second); !s.ok()) {
+           {{"callback", callback}, {"topic", topic}, {"why", why}});
+  if (absl::Status s = subscriptions_->Remove(topic, callback); !s.ok()) {
     LogEvent(LogLevel::kError, "websub.deletion_not_stored",
-             {{"callback", key.second}, {"code", s}, {"reason", s.message()}});
+             {{"callback", callback}, {"code", s}, {"reason", s.message()}});
   }
 }
 
